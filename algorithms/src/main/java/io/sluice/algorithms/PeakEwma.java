@@ -1,0 +1,75 @@
+package io.sluice.algorithms;
+
+/**
+ * Peak-sensitive exponentially weighted moving average of latency, the load signal of Finagle's
+ * and Linkerd's "peak EWMA" balancers.
+ *
+ * <p>Rule (Finagle {@code PeakEwma}): on a sample {@code rtt} taken {@code dt} after the previous
+ * one, with decay time {@code tau},
+ * <pre>
+ *   w = e^(-dt / tau)
+ *   cost = rtt                      if rtt &gt; cost   (a slower sample is believed at once)
+ *   cost = cost * w + rtt * (1 - w)  otherwise       (faster samples pull it down slowly)
+ * </pre>
+ * Worked example, tau = 10 s: cost 5 ms, a 50 ms sample arrives: cost = 50 ms at once. One second
+ * later a 5 ms sample: w = e^-0.1 = 0.905, cost = 50 * 0.905 + 5 * 0.095 = 45.7 ms.
+ *
+ * <p>Reading applies the same decay towards zero for the time since the last sample, without
+ * writing: a backend that was slow once and then got no traffic looks cheaper as time passes, so
+ * it is tried again (Finagle does this by observing a zero sample on read).
+ *
+ * <p>Thread safety: {@link #observe} is synchronized (it runs once per completed request, off the
+ * pick path); {@link #costNanos(long)} reads two volatile fields without locking. A reader racing a
+ * writer may pair a new cost with an old stamp, which only shifts the decay by one sample interval.
+ */
+public final class PeakEwma {
+    private final double tauNanos;
+    private volatile double cost;
+    private volatile long stampNanos;
+
+    /**
+     * @param decayNanos the time constant tau, in nanoseconds, &gt; 0
+     * @param nowNanos   the creation time, from the same clock later calls use
+     */
+    public PeakEwma(long decayNanos, long nowNanos) {
+        if (decayNanos <= 0) {
+            throw new IllegalArgumentException("EWMA decay time must be > 0 ns, got " + decayNanos);
+        }
+        this.tauNanos = decayNanos;
+        this.stampNanos = nowNanos;
+    }
+
+    /** Records one latency sample observed at {@code nowNanos}. Negative samples count as zero. */
+    public synchronized void observe(long nowNanos, long rttNanos) {
+        double rtt = Math.max(0, rttNanos);
+        long dt = Math.max(0, nowNanos - stampNanos);
+        double current = cost;
+        if (rtt > current) {
+            cost = rtt;
+        } else {
+            double w = Math.exp(-dt / tauNanos);
+            cost = current * w + rtt * (1 - w);
+        }
+        stampNanos = Math.max(stampNanos, nowNanos);
+    }
+
+    /** The cost as of {@code nowNanos}, decayed for the time since the last sample; 0 before any sample. */
+    public double costNanos(long nowNanos) {
+        double c = cost;
+        if (c == 0) {
+            return 0;
+        }
+        long dt = nowNanos - stampNanos;
+        return dt <= 0 ? c : c * Math.exp(-dt / tauNanos);
+    }
+
+    /** The cost at the last sample, without decay: what an admin page shows. */
+    public double lastCostNanos() {
+        return cost;
+    }
+
+    /** The decay time constant tau in nanoseconds. */
+    public long decayNanos() {
+        return (long) tauNanos;
+    }
+}
