@@ -2,7 +2,7 @@ package io.sluice.algorithms;
 
 /**
  * A configured routing strategy: a factory of {@link Picker} snapshots. Create one by name through
- * {@link StrategyRegistry}, or wrap one with {@link Wrappers}. A strategy holds its parameters and
+ * {@link StrategyRegistry}, wrapped in any {@link WrapperProvider}s its {@link StrategySpec} names. A strategy holds its parameters and
  * its {@link Environment}; it is immutable and may build pickers from any thread.
  */
 public interface Strategy {
