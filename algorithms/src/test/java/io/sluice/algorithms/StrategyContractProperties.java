@@ -1,0 +1,145 @@
+package io.sluice.algorithms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * The contract every registered strategy keeps, whatever its algorithm: checked over random backend
+ * sets, weights, health states and keys. New strategies (including custom SPI ones on the test class
+ * path) are covered automatically because the strategy names come from the registry.
+ */
+class StrategyContractProperties {
+    private static final StrategyRegistry REGISTRY = StrategyRegistry.standard();
+
+    @Provide
+    Arbitrary<String> strategies() {
+        return Arbitraries.of(REGISTRY.strategyNames());
+    }
+
+    /** A seeded virtual environment whose clock advances 1 ms per reading, so time-based logic moves. */
+    private static Environment environment(long seed) {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        return Environment.virtual(() -> now.addAndGet(1_000_000L), seed);
+    }
+
+    private static List<Backend> backends(int n, SplittableRandom random) {
+        List<Backend> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(Backend.of("b" + i, "10.0.0." + i + ":8080", 1 + random.nextInt(20)));
+        }
+        return list;
+    }
+
+    private static RequestContext context(SplittableRandom random) {
+        return random.nextInt(4) == 0 ? RequestContext.NONE : RequestContext.ofKey("device-" + random.nextInt(500));
+    }
+
+    @Property(tries = 300)
+    void picksOnlyAvailableMembers(@ForAll("strategies") String name, @ForAll @IntRange(min = 1, max = 40) int size,
+                                   @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Environment env = environment(seed);
+        LoadBalancer lb = LoadBalancer.create(REGISTRY.create(name, env), env);
+        lb.setBackends(backends(size, random));
+        HealthState[] states = HealthState.values();
+        for (int i = 0; i < size; i++) {
+            if (random.nextInt(3) == 0) {
+                lb.setHealth("b" + i, states[1 + random.nextInt(states.length - 1)]);
+            }
+        }
+        Set<String> available = new HashSet<>();
+        lb.endpoints().available().forEach(e -> available.add(e.id()));
+
+        for (int i = 0; i < 200; i++) {
+            Endpoint picked = lb.pick(context(random));
+            if (available.isEmpty()) {
+                assertThat(picked).as("%s with nothing available", name).isNull();
+            } else {
+                assertThat(picked).as("%s with %d available", name, available.size()).isNotNull();
+                assertThat(available).as(name).contains(picked.id());
+                picked.load().onRequestStart();
+                if (random.nextBoolean()) {
+                    picked.load().onRequestEnd(env.nanoTime(), 1_000_000L * (1 + random.nextInt(50)), true);
+                }
+            }
+        }
+    }
+
+    @Property(tries = 50)
+    void emptySetGivesNone(@ForAll("strategies") String name, @ForAll long seed) {
+        Environment env = environment(seed);
+        Picker picker = REGISTRY.create(name, env).newPicker(EndpointSet.empty());
+        assertThat(picker.pick(RequestContext.NONE)).isNull();
+        assertThat(picker.pick(RequestContext.ofKey("k"))).isNull();
+    }
+
+    @Property(tries = 50)
+    void oneBackendAlwaysPicked(@ForAll("strategies") String name, @ForAll long seed) {
+        Environment env = environment(seed);
+        Endpoint only = Endpoint.healthy(Backend.of("only", "127.0.0.1:1", 3), env);
+        Picker picker = REGISTRY.create(name, env).newPicker(EndpointSet.of(List.of(only)));
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < 50; i++) {
+            assertThat(picker.pick(context(random))).isSameAs(only);
+        }
+    }
+
+    @Property(tries = 100)
+    void sameSeedSamePicks(@ForAll("strategies") String name, @ForAll @IntRange(min = 2, max = 30) int size,
+                           @ForAll long seed) {
+        assertThat(pickSequence(name, size, seed)).isEqualTo(pickSequence(name, size, seed));
+    }
+
+    private static List<String> pickSequence(String name, int size, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Environment env = environment(seed);
+        LoadBalancer lb = LoadBalancer.create(REGISTRY.create(name, env), env);
+        lb.setBackends(backends(size, random));
+        List<String> picks = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Endpoint e = lb.pick(context(random));
+            picks.add(e.id());
+            e.load().onRequestStart();
+            if (random.nextInt(3) > 0) {
+                e.load().onRequestEnd(env.nanoTime(), 1_000_000L * (1 + random.nextInt(20)), true);
+            }
+        }
+        return picks;
+    }
+
+    @Property(tries = 60)
+    void wrappedStrategiesKeepTheContract(@ForAll("strategies") String name,
+                                          @ForAll @IntRange(min = 1, max = 20) int size, @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Environment env = environment(seed);
+        List<StrategySpec.WrapperSpec> wrappers = new ArrayList<>();
+        for (String w : REGISTRY.wrapperNames()) {
+            wrappers.add(new StrategySpec.WrapperSpec(w, Map.of()));
+        }
+        LoadBalancer lb = LoadBalancer.create(REGISTRY.create(new StrategySpec(name, Map.of(), wrappers), env), env);
+        lb.setBackends(backends(size, random));
+        lb.setHealth("b0", HealthState.DRAINING);
+        for (int i = 0; i < 100; i++) {
+            Endpoint picked = lb.pick(context(random));
+            if (size == 1) {
+                assertThat(picked).as("only backend is draining").isNull();
+            } else {
+                assertThat(picked).isNotNull();
+                assertThat(picked.id()).as("a draining backend takes nothing new").isNotEqualTo("b0");
+            }
+        }
+    }
+}
