@@ -79,8 +79,8 @@ final class BenchAlgorithmsCommand implements Callable<Integer> {
 
         int backendCounts = BACKENDS.split(",").length;
         int trials = 2 * (selected.size() + weighted.size()) * backendCounts;
-        err.printf("sluice: %d strategies (%s)%s, %s each, about %d s in all; results in %s%n", selected.size(),
-                String.join(", ", selected), weighted.isEmpty() ? "" : ", " + weighted.size() + " also with weights "
+        err.printf("sluice: %d %s (%s)%s, %s each, about %d s in all; results in %s%n", selected.size(),
+                selected.size() == 1 ? "strategy" : "strategies", String.join(", ", selected), weighted.isEmpty() ? "" : ", " + weighted.size() + " also with weights "
                         + UNEQUAL_WEIGHTS, profile.describe(), profile.estimateSeconds(trials), dir);
         List<Path> files = new ArrayList<>();
         for (int threads = 1; threads <= 2; threads++) {

@@ -248,7 +248,7 @@ public final class PickCostTable {
         out.append('\n')
                 .append("Median ns per pick over the measurement iterations; `1t 100` = 1 thread, 100 backends.\n")
                 .append("`2t/1t` = picks per second with 2 threads / with 1 thread (2.00 = perfect scaling).\n")
-                .append("` !` = misses its target: at ").append(TARGET_BACKENDS).append(" backends ")
+                .append("` !` = misses its target: at ").append(TARGET_BACKENDS).append(" backends, ")
                 .append(targetsText()).append("; any 2t/1t below ").append(RATIO_TARGET).append(".\n");
         return out.toString();
     }
@@ -257,9 +257,9 @@ public final class PickCostTable {
         Map<Double, List<String>> byTarget = new TreeMap<>(Comparator.reverseOrder());
         PICK_TARGET_NANOS.forEach((s, t) -> byTarget.computeIfAbsent(t, k -> new ArrayList<>()).add(s));
         List<String> parts = new ArrayList<>();
-        byTarget.forEach((t, names) -> parts.add("> " + format("%.0f", t) + " ns for "
+        byTarget.forEach((t, names) -> parts.add("over " + format("%.0f", t) + " ns for "
                 + String.join(", ", names.stream().sorted().toList())));
-        return String.join(", ", parts);
+        return String.join("; ", parts);
     }
 
     private static String nanos(String strategy, int backends, double nanos) {

@@ -122,8 +122,8 @@ class PickCostTableTest {
         // maglev: 15.0 equals its target (not a miss), 15.5 misses it; 2 * 15 / 15.5 = 1.94.
         assertThat(cells(lines[6])).containsExactly("maglev", "-", "15.0", "-", "15.5 !", "-", "1.94");
         assertThat(cells(lines[7])).containsExactly("jump-hash", "-", "11.0", "-", "-", "-", "-");
-        assertThat(md).contains("> 25 ns for p2c-least-request, p2c-peak-ewma, p2c-utilisation, round-robin")
-                .contains("> 15 ns for jump-hash, maglev")
+        assertThat(md).contains("over 25 ns for p2c-least-request, p2c-peak-ewma, p2c-utilisation, round-robin;")
+                .contains("over 15 ns for jump-hash, maglev;")
                 .contains("below 1.7");
     }
 
