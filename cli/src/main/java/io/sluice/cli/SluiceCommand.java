@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 + " to deploy before you deploy it.",
         subcommands = {
                 StrategiesCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class SluiceCommand implements Runnable {
