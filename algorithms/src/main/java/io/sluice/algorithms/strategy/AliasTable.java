@@ -95,6 +95,16 @@ final class AliasTable {
         return random.nextDouble() < probability[column] ? column : alias[column];
     }
 
+    /** Column {@code i}'s probability of answering {@code i} itself. */
+    double probability(int column) {
+        return probability[column];
+    }
+
+    /** The index column {@code i} answers otherwise. */
+    int alias(int column) {
+        return alias[column];
+    }
+
     int size() {
         return probability.length;
     }
