@@ -5,6 +5,7 @@ import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.EndpointSet;
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.HealthState;
+import io.sluice.algorithms.LoadBalancer;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,21 @@ class LeastConnectionsTest {
         load(list.get(0), 4);
         load(list.get(1), 4);
         assertThat(Fleet.ids(Fleet.picker(NAME, env, list), 200)).contains("b0", "b1");
+    }
+
+    @Test
+    void weightChangeTakesEffectThroughTheNextPicker() {
+        Environment env = Fleet.seeded(5);
+        LoadBalancer lb = LoadBalancer.create(Fleet.strategy(NAME, env), env);
+        Backend a = Backend.of("a", "a:80");
+        Backend b = Backend.of("b", "b:80");
+        lb.setBackends(List.of(a, b));
+        load(lb.endpoint("a"), 2); // a scores 3, b scores 1
+        assertThat(lb.pick(RequestContext.NONE).id()).isEqualTo("b");
+        load(lb.endpoint("b"), 3); // b scores 4 at weight 1 ...
+        assertThat(lb.pick(RequestContext.NONE).id()).isEqualTo("a");
+        lb.putBackend(b.withWeight(2)); // ... and 2 at weight 2, below a's 3; the load carried over
+        assertThat(lb.pick(RequestContext.NONE).id()).isEqualTo("b");
     }
 
     @Test
