@@ -1,0 +1,45 @@
+package io.sluice.algorithms.strategy;
+
+import io.sluice.algorithms.Endpoint;
+import io.sluice.algorithms.Environment;
+import io.sluice.algorithms.Picker;
+import io.sluice.algorithms.RequestContext;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * Random choice proportional to effective weight, through an {@link AliasTable}: two draws and two
+ * array reads per pick, whatever the number of endpoints.
+ *
+ * <p>Thread safety is the random source's, as for {@link RandomPicker}.
+ */
+final class WeightedRandomPicker implements Picker {
+    private final Endpoint[] endpoints;
+    private final AliasTable table;
+    private final RandomGenerator random;
+
+    WeightedRandomPicker(List<Endpoint> endpoints, RandomGenerator random) {
+        this.endpoints = endpoints.toArray(new Endpoint[0]);
+        this.table = new AliasTable(Weights.of(endpoints));
+        this.random = random;
+    }
+
+    /** Uniform {@link RandomPicker} when every weight is the same (no table, one draw), else an alias table. */
+    static Picker over(List<Endpoint> available, Environment env) {
+        if (Weights.allEqual(available)) {
+            return RandomPicker.over(available, env);
+        }
+        return new WeightedRandomPicker(available, env.random());
+    }
+
+    @Override
+    public Endpoint pick(RequestContext ctx) {
+        return endpoints[table.sample(random)];
+    }
+
+    @Override
+    public String toString() {
+        return "WeightedRandomPicker{" + endpoints.length + " endpoints}";
+    }
+}
