@@ -93,10 +93,11 @@ class JoinIdleQueueTest {
         send(lb);
         lb.endpoint("a").load().onRequestStart(); // a: 2 in flight, b: 1
         finish(lb, "a");                           // a: 1 left, not idle
-        assertThat(jiq("p2c").idleQueue().size()).isZero();
-        // p2c with both busy: b (1) and a (1) tie, so anything goes; what matters is a did not join.
         JoinIdleQueue strategy = (JoinIdleQueue) lb.strategy();
         assertThat(strategy.idleQueue().size()).isZero();
+        finish(lb, "a");                           // now idle: joins
+        assertThat(strategy.idleQueue().size()).isEqualTo(1);
+        assertThat(send(lb)).isEqualTo("a");
     }
 
     @Test
