@@ -33,6 +33,10 @@ import java.util.random.RandomGenerator;
  * backend the pick falls back to {@link Fallback#RANDOM} (the paper's rule) or, if configured,
  * {@link Fallback#P2C}: the less loaded, by requests in flight, of two distinct random backends.
  *
+ * <p>Weights are ignored, as in the paper. A backend taken from the queue is assumed to get the
+ * request; if the caller drops it instead, that backend stays out of the queue until a request
+ * there ends or the picker is rebuilt, and meanwhile gets only fallback traffic.
+ *
  * <p>The queue belongs to the strategy, not to a picker, so rebuilds (health changes, a slow-start
  * ramp) keep what it knows. Every backend has one listener slot: a second join-idle-queue strategy
  * over the same load balancer's backends would take the notifications over.

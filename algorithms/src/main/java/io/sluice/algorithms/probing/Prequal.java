@@ -27,6 +27,9 @@ import java.util.random.RandomGenerator;
  * rule of {@link ProbePool} to the pool. (3) With no usable probe (empty pool, every probe expired,
  * spent or of a backend no longer available), falls back to a uniformly random available backend.
  *
+ * <p>Weights are ignored, as in the paper: capacity differences show up in the probed latency and
+ * RIF. Each pick allocates a few scratch arrays of pool size (16 by default) and nothing else.
+ *
  * <p>The pool belongs to the strategy, not to one picker, so that probes survive picker rebuilds
  * (a health change elsewhere in the fleet) and late answers are not lost; each picker uses only
  * probes of the backends it has available. One strategy instance should serve one load balancer:

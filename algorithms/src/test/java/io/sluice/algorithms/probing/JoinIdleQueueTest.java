@@ -60,6 +60,14 @@ class JoinIdleQueueTest {
     }
 
     @Test
+    void allUnavailablePicksNothing() {
+        LoadBalancer lb = balancer(jiq("p2c"), "a", "b");
+        lb.setHealth("a", HealthState.UNHEALTHY);
+        lb.setHealth("b", HealthState.DRAINING);
+        assertThat(lb.pick(RequestContext.NONE)).isNull();
+    }
+
+    @Test
     void everyIdleBackendIsUsedBeforeAnyGetsASecondRequest() {
         LoadBalancer lb = balancer(jiq("random"), "a", "b", "c", "d");
         Set<String> first = new HashSet<>();
