@@ -22,6 +22,7 @@ public final class BackendLoad {
     private final PeakEwma latency;
     private volatile double utilisation = Double.NaN;
     private volatile long utilisationStampNanos;
+    private volatile Runnable idleListener;
 
     /**
      * @param ewmaDecayNanos time constant of the peak-EWMA latency, &gt; 0
@@ -42,13 +43,29 @@ public final class BackendLoad {
      * slowly is slow.
      */
     public void onRequestEnd(long nowNanos, long latencyNanos, boolean success) {
-        inFlight.decrementAndGet();
+        int left = inFlight.decrementAndGet();
         if (success) {
             completed.increment();
         } else {
             failed.increment();
         }
         latency.observe(nowNanos, latencyNanos);
+        if (left == 0) {
+            Runnable listener = idleListener;
+            if (listener != null) {
+                listener.run();
+            }
+        }
+    }
+
+    /**
+     * Sets the one action run each time the in-flight count falls to zero (join-idle-queue learns
+     * this way that the backend went idle), replacing any previous one; null removes it. It runs on
+     * the thread that ended the request, inside {@link #onRequestEnd}, so it must be quick and must
+     * not throw.
+     */
+    public void setIdleListener(Runnable listener) {
+        this.idleListener = listener;
     }
 
     /** Requests sent and not yet ended. Never negative when the protocol above is kept. */
