@@ -94,7 +94,7 @@ final class WorkloadParser {
     private static ArrivalMarks marks(YamlSection s) {
         int type = (int) s.integer("type", -1L, 0, Integer.MAX_VALUE);
         int size = (int) s.integer("size", -1L, 0, Integer.MAX_VALUE);
-        double demand = s.number("service-demand", Double.NaN, 0, 1e9);
+        double demand = s.has("service-demand") ? s.number("service-demand", Double.NaN, 0, 1e9) : Double.NaN;
         if (s.has("type") || s.has("size") || s.has("service-demand")) {
             return new ArrivalMarks(type, size, demand);
         }
