@@ -2,6 +2,7 @@ package io.sluice.simulator.workload;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
@@ -64,7 +65,7 @@ final class JsonLineParser extends TraceLineParser {
                 throw new BadLine(null, "not valid JSON: content after the object");
             }
         } catch (IOException e) {
-            String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+            String m = e instanceof JsonProcessingException j ? j.getOriginalMessage()
                     : e.getMessage();
             throw new BadLine(null, "not valid JSON: " + clip(String.valueOf(m).replace('\n', ' ')));
         }

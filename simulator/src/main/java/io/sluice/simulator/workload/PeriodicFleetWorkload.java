@@ -1,6 +1,8 @@
 package io.sluice.simulator.workload;
 
 import io.sluice.algorithms.Durations;
+import java.math.BigInteger;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -53,8 +55,8 @@ final class PeriodicFleetWorkload implements WorkloadSpec {
         if (hi == 0 && lo >= 0) {
             return lo / c;
         }
-        return java.math.BigInteger.valueOf(a).multiply(java.math.BigInteger.valueOf(b))
-                .divide(java.math.BigInteger.valueOf(c)).longValue();
+        return BigInteger.valueOf(a).multiply(BigInteger.valueOf(b))
+                .divide(BigInteger.valueOf(c)).longValue();
     }
 
     @Override
@@ -108,6 +110,6 @@ final class PeriodicFleetWorkload implements WorkloadSpec {
     public String describe() {
         return "periodic " + devices + " devices every " + Durations.format(periodNanos)
                 + (jitterNanos > 0 ? " jitter " + Durations.format(jitterNanos) : "")
-                + " phases " + phases.name().toLowerCase(java.util.Locale.ROOT) + marks.describe();
+                + " phases " + phases.name().toLowerCase(Locale.ROOT) + marks.describe();
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.simulator.workload;
 
+import io.sluice.algorithms.Durations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -110,8 +111,8 @@ final class WorkloadParser {
         long period = s.duration("period", null, 1, MAX_DURATION);
         long jitter = s.duration("jitter", 0L, 0, MAX_DURATION);
         if (jitter > period) {
-            throw s.error("jitter", "'" + io.sluice.algorithms.Durations.format(jitter) + "' is longer than the period "
-                    + io.sluice.algorithms.Durations.format(period) + "; jitter must be from 0 to the period");
+            throw s.error("jitter", "'" + Durations.format(jitter) + "' is longer than the period "
+                    + Durations.format(period) + "; jitter must be from 0 to the period");
         }
         String phases = s.choice("phases", "spread", List.of("spread", "aligned", "random"));
         return new PeriodicFleetWorkload(devices, period, jitter,
@@ -147,8 +148,8 @@ final class WorkloadParser {
         long at = s.duration("at", 0L, 0, MAX_DURATION);
         long every = s.duration("every", 0L, 0, MAX_DURATION);
         if (every != 0 && every < window) {
-            throw s.error("every", "'" + io.sluice.algorithms.Durations.format(every)
-                    + "' is shorter than the window " + io.sluice.algorithms.Durations.format(window)
+            throw s.error("every", "'" + Durations.format(every)
+                    + "' is shorter than the window " + Durations.format(window)
                     + "; bursts may not overlap: every must be at least the window (or absent for one burst)");
         }
         return new SynchronisedAccessWorkload(devices, window,
@@ -163,8 +164,8 @@ final class WorkloadParser {
         long base = s.duration("base", 1_000_000_000L, 1, MAX_DURATION);
         long cap = s.duration("cap", Math.max(base, 60_000_000_000L), 1, MAX_DURATION);
         if (cap < base) {
-            throw s.error("cap", "'" + io.sluice.algorithms.Durations.format(cap) + "' is below base "
-                    + io.sluice.algorithms.Durations.format(base) + "; cap must be at least base");
+            throw s.error("cap", "'" + Durations.format(cap) + "' is below base "
+                    + Durations.format(base) + "; cap must be at least base");
         }
         double multiplier = s.number("multiplier", 2.0, 1, 100);
         String jitter = s.choice("jitter", "full", List.of("full", "equal", "none"));

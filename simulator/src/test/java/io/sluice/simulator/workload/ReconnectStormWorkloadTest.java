@@ -101,6 +101,14 @@ class ReconnectStormWorkloadTest {
     }
 
     @Test
+    void withoutAnOutageEveryDeviceReconnectsAtItsFirstAttempt() {
+        List<Recorded> all = Recorded.all(Recorded.parse("kind: reconnect-storm\ndevices: 1000\nat: 1s\nbase: 2s"), 4,
+                Long.MAX_VALUE);
+        assertThat(attemptsByDevice(all)).hasSize(1000).allSatisfy((d, times) -> assertThat(times).hasSize(1));
+        assertThat(all).allSatisfy(r -> assertThat(r.time()).isBetween(SECOND, 3 * SECOND - 1));
+    }
+
+    @Test
     void maxAttemptsStopsEveryDevice() {
         List<Recorded> all = Recorded.all(Recorded.parse("kind: reconnect-storm\ndevices: 100\noutage: 1h\n"
                 + "max-attempts: 3"), 4, Long.MAX_VALUE);

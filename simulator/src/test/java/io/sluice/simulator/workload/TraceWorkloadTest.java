@@ -222,6 +222,34 @@ class TraceWorkloadTest {
     }
 
     @Test
+    void emptyTracesGiveNoArrivals() throws IOException {
+        String headerOnly = write("header-only.csv", "time,device\n\n# nothing recorded\n");
+        assertThat(replay("kind: trace\npath: " + headerOnly + "\ntime-unit: epoch-ms")).isEmpty();
+        String empty = write("empty.jsonl", "");
+        assertThat(replay("kind: trace\npath: " + empty + "\ntime-unit: epoch-ms\n"
+                + "amplify: {copies: 5, max-shift: 1s}")).isEmpty();
+    }
+
+    @Test
+    void timestampsBeyondTheNanosecondRangeAreBadLines() throws IOException {
+        // 10^13 s is past the year 2262, the end of a long of nanoseconds
+        String f = write("far.csv", "time,device\n10000000000000,a\n1.5e3,b\n");
+        assertThatThrownBy(() -> replay("kind: trace\npath: " + f + "\ntime-unit: epoch-s"))
+                .hasMessageStartingWith(f + ":2: field 'time': '10000000000000' is out of range for epoch-s");
+        List<Recorded> rs = replay("kind: trace\npath: " + f + "\ntime-unit: offset-s\nskip-bad-lines: true");
+        assertThat(times(rs)).containsExactly(1500 * SECOND); // exponent notation is a number too
+    }
+
+    @Test
+    void oneRecordAmplifiedIntoOneCopy() throws IOException {
+        String f = write("one.csv", "time,device\n7,solo\n");
+        List<Recorded> rs = replay("kind: trace\npath: " + f + "\ntime-unit: offset-s\n"
+                + "amplify: {copies: 1, max-shift: 0s}");
+        assertThat(rs).containsExactly(new Recorded(7 * SECOND, "solo#0",
+                io.sluice.algorithms.Hashing.hash64("solo#0"), -1, -1, Double.NaN));
+    }
+
+    @Test
     void amplifiedWithSpeedUpAndHorizon() {
         WorkloadSpec spec = Recorded.parse("kind: trace\npath: classpath:traces/fleet.csv\ntime-unit: offset-ms\n"
                 + "speed-up: 10\namplify: {copies: 50, max-shift: 1s}");
