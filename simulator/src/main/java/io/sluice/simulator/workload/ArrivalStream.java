@@ -13,6 +13,14 @@ public interface ArrivalStream extends AutoCloseable {
      */
     boolean next(Arrival into);
 
+    /**
+     * Trace lines skipped so far because they were malformed and the workload said
+     * {@code skip-bad-lines: true}; a mixture sums its sources. Always 0 for synthetic streams.
+     */
+    default long skippedLines() {
+        return 0;
+    }
+
     /** Releases files; idempotent. */
     @Override
     void close();

@@ -1,0 +1,29 @@
+package io.sluice.simulator.workload;
+
+/**
+ * What a synthetic source stamps on each of its arrivals: message type, payload size and service
+ * demand; -1 / NaN mean "unknown" as in {@link Arrival}.
+ */
+record ArrivalMarks(int type, int sizeBytes, double serviceDemand) {
+    static final ArrivalMarks NONE = new ArrivalMarks(-1, -1, Double.NaN);
+
+    void applyTo(Arrival into) {
+        into.type = type;
+        into.sizeBytes = sizeBytes;
+        into.serviceDemand = serviceDemand;
+    }
+
+    String describe() {
+        StringBuilder s = new StringBuilder();
+        if (type >= 0) {
+            s.append(", type ").append(type);
+        }
+        if (sizeBytes >= 0) {
+            s.append(", ").append(sizeBytes).append(" B");
+        }
+        if (!Double.isNaN(serviceDemand)) {
+            s.append(", demand ").append(serviceDemand);
+        }
+        return s.toString();
+    }
+}
