@@ -30,8 +30,13 @@ final class StripedKeyedLimiter implements KeyedRateLimiter {
     private final LongAdder evicted = new LongAdder();
 
     StripedKeyedLimiter(RateLimit limit, int maxKeys) {
+        this(limit, maxKeys, MAX_STRIPES);
+    }
+
+    /** With an explicit stripe count (at most {@code maxKeys} are used); tests use 1 for exact LRU. */
+    StripedKeyedLimiter(RateLimit limit, int maxKeys, int stripeCount) {
         this.limit = limit;
-        int n = Math.min(MAX_STRIPES, maxKeys);
+        int n = Math.min(stripeCount, maxKeys);
         this.stripes = new Stripe[n];
         int share = maxKeys / n;
         int extra = maxKeys % n;
