@@ -28,18 +28,22 @@ public final class AffinityConfig {
         this.stripes = Math.min(b.stripes, b.maxEntries);
     }
 
+    /** idle-ttl 30m, max-entries 100000, stripes 16. */
     public static AffinityConfig defaults() {
         return DEFAULTS;
     }
 
+    /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A key not looked up for this long is forgotten. */
     public long idleTtlNanos() {
         return idleTtlNanos;
     }
 
+    /** Most keys the table holds. */
     public int maxEntries() {
         return maxEntries;
     }
@@ -91,6 +95,7 @@ public final class AffinityConfig {
             return this;
         }
 
+        /** The configuration; the builder may be reused. */
         public AffinityConfig build() {
             return new AffinityConfig(this);
         }

@@ -41,6 +41,7 @@ import java.util.function.Predicate;
  */
 public interface AffinityTable {
 
+    /** An empty table with these settings. */
     static AffinityTable create(AffinityConfig config) {
         return new StripedLruTable(Objects.requireNonNull(config, "config"));
     }
@@ -72,6 +73,7 @@ public interface AffinityTable {
     /** Counters since creation. */
     AffinityStats stats();
 
+    /** The settings this table was created with. */
     AffinityConfig config();
 
     /**

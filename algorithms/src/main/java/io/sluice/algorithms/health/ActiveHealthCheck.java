@@ -51,6 +51,7 @@ public interface ActiveHealthCheck {
     /** The current status. */
     Status status();
 
+    /** The settings this check was created with. */
     HealthCheckConfig config();
 
     /** {@link HealthState#HEALTHY} when up, {@link HealthState#UNHEALTHY} when down. */

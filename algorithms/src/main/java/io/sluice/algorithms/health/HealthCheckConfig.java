@@ -42,6 +42,7 @@ public final class HealthCheckConfig {
         return DEFAULTS;
     }
 
+    /** A builder starting from HAProxy's defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -71,6 +72,7 @@ public final class HealthCheckConfig {
         return downinterNanos;
     }
 
+    /** Where a new check starts (HAProxy's {@code init-state}). */
     public InitialState initialState() {
         return initialState;
     }
@@ -129,11 +131,13 @@ public final class HealthCheckConfig {
             return this;
         }
 
+        /** @param state where the check starts; HAProxy's default is {@link InitialState#UP} */
         public Builder initialState(InitialState state) {
             this.initialState = Objects.requireNonNull(state, "initialState");
             return this;
         }
 
+        /** The configuration; the builder may be reused. */
         public HealthCheckConfig build() {
             return new HealthCheckConfig(this);
         }

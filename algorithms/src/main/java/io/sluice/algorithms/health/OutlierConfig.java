@@ -64,10 +64,12 @@ public final class OutlierConfig {
         this.ewmaDecayNanos = b.ewmaDecayNanos;
     }
 
+    /** Envoy's defaults and the latency rule's, as listed above. */
     public static OutlierConfig defaults() {
         return DEFAULTS;
     }
 
+    /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -82,22 +84,27 @@ public final class OutlierConfig {
         return consecutiveGatewayFailure;
     }
 
+    /** Time between sweeps ({@link OutlierDetector#evaluate}). */
     public long intervalNanos() {
         return intervalNanos;
     }
 
+    /** Length of a first ejection; later ones are multiples of it. */
     public long baseEjectionNanos() {
         return baseEjectionNanos;
     }
 
+    /** Longest ejection. */
     public long maxEjectionNanos() {
         return maxEjectionNanos;
     }
 
+    /** Most of the backends that may be ejected at once, in percent. */
     public int maxEjectionPercent() {
         return maxEjectionPercent;
     }
 
+    /** Whether one ejection is allowed when the percentage allows none. */
     public boolean alwaysEjectOneHost() {
         return alwaysEjectOneHost;
     }
@@ -107,14 +114,17 @@ public final class OutlierConfig {
         return latencyFactor;
     }
 
+    /** Requests in the last interval for a backend to be judged by the latency rule. */
     public long latencyMinimumRequests() {
         return latencyMinimumRequests;
     }
 
+    /** Judged backends needed for the latency rule to run. */
     public int latencyMinimumHosts() {
         return latencyMinimumHosts;
     }
 
+    /** The peak EWMA's time constant. */
     public long ewmaDecayNanos() {
         return ewmaDecayNanos;
     }

@@ -123,6 +123,7 @@ public interface OutlierDetector {
     /** Counters since creation, for export. */
     OutlierStats stats();
 
+    /** The settings this detector was created with. */
     OutlierConfig config();
 
     /**

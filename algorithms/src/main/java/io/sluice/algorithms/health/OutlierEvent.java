@@ -30,6 +30,7 @@ public record OutlierEvent(Kind kind, String backendId, EjectionReason reason, l
         SUPPRESSED
     }
 
+    /** @throws NullPointerException when kind, backend id or reason is missing */
     public OutlierEvent {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(backendId, "backendId");

@@ -24,6 +24,7 @@ public record GcraSpec(long emissionIntervalNanos, long toleranceNanos) implemen
     private static final long MAX_INTERVAL = 86_400_000_000_000L;
     private static final long MAX_TOLERANCE = 1L << 60;
 
+    /** @throws IllegalArgumentException naming the value and its allowed range */
     public GcraSpec {
         if (emissionIntervalNanos < 1 || emissionIntervalNanos > MAX_INTERVAL) {
             throw new IllegalArgumentException("GCRA emission interval must be a duration in [1ns, 24h], got "

@@ -40,8 +40,10 @@ public interface KeyedRateLimiter {
     /** Keys held now. */
     int size();
 
+    /** Counters since creation, for export. */
     KeyedStats stats();
 
+    /** What every key's limiter enforces. */
     RateLimit limit();
 
     /**

@@ -22,6 +22,7 @@ public record TokenBucketSpec(long permits, long periodNanos, long burst) implem
     private static final long MIN_PERIOD = 1_000L;
     private static final long MAX_PERIOD = 86_400_000_000_000L;
 
+    /** @throws IllegalArgumentException naming the value and its allowed range */
     public TokenBucketSpec {
         if (permits < 1 || permits > LIMIT) {
             throw new IllegalArgumentException("token bucket permits per period must be an integer in [1, 1000000000],"
