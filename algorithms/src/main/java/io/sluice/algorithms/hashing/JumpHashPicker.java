@@ -110,13 +110,17 @@ final class JumpHashPicker implements Picker {
      * @param buckets at least 1
      */
     static int bucket(long key, int buckets) {
-        long b = -1;
-        long j = 0;
-        while (j < buckets) {
-            b = j;
+        long b = 0;
+        while (true) {
             key = key * MULTIPLIER + 1;
-            j = (long) ((b + 1) * (TWO_POW_31 / (double) ((key >>> 33) + 1)));
+            double j = (b + 1) * (TWO_POW_31 / (double) ((key >>> 33) + 1));
+            // The reference truncates j to an integer and loops while it is below the bucket count;
+            // for j >= 0 "floor(j) < buckets" is "j < buckets", so the conversion waits until the
+            // loop continues.
+            if (j >= buckets) {
+                return (int) b;
+            }
+            b = (long) j;
         }
-        return (int) b;
     }
 }

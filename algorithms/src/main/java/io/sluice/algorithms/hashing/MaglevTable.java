@@ -81,25 +81,36 @@ final class MaglevTable {
      */
     static Endpoint[] populate(Endpoint[] byId, int m) {
         int n = byId.length;
-        int[] next = new int[n];
+        int[] offset = new int[n];
         int[] skip = new int[n];
         for (int i = 0; i < n; i++) {
             String id = byId[i].id();
-            next[i] = Placement.unsignedMod(Hashing.hash64(id, OFFSET_SALT), m);
+            offset[i] = Placement.unsignedMod(Hashing.hash64(id, OFFSET_SALT), m);
             skip[i] = Placement.unsignedMod(Hashing.hash64(id, SKIP_SALT), m - 1) + 1;
         }
+        return fill(byId, offset, skip, m);
+    }
+
+    /**
+     * Pseudocode 1 of the paper with weighted turns, given each backend's permutation as
+     * {@code (offset, skip)}: backend i prefers slots {@code offset_i, offset_i + skip_i, ...}
+     * (mod m). Separate from {@link #populate} so the paper's worked example can be replayed.
+     *
+     * <p>The turn test {@code k * w_max <= t * w_i} ("round t has room for turn k") is written
+     * with multiplications rather than {@code w_i / w_max} so that integer weights, the common
+     * case, are compared exactly.
+     */
+    static Endpoint[] fill(Endpoint[] byId, int[] offset, int[] skip, int m) {
+        int n = byId.length;
+        int[] next = offset.clone();
         boolean weighted = !Placement.equalWeights(byId);
-        double[] rate = new double[n];
         double wMax = Placement.maxWeight(byId);
-        for (int i = 0; i < n; i++) {
-            rate[i] = byId[i].weight() / wMax;
-        }
         long[] turns = new long[n];
         Endpoint[] table = new Endpoint[m];
         int filled = 0;
         for (long round = 1; ; round++) {
             for (int i = 0; i < n; i++) {
-                if (weighted && turns[i] + 1 > round * rate[i]) {
+                if (weighted && (turns[i] + 1) * wMax > round * byId[i].weight()) {
                     continue;
                 }
                 int c = next[i];
