@@ -28,9 +28,11 @@ import java.util.Arrays;
  * removes exactly its own points and nothing else, which is what makes the ring minimally
  * disruptive (the property tests check removal moves only the removed backend's keys, exactly).
  * The price is memory growing with N: 8 bytes a point, 800 KiB for 100 equal backends at the
- * default, and a build that hashes and sorts every point. If {@code sum n_i} would exceed max-ring-size, P is scaled down until it fits;
- * such a ring is no longer minimally disruptive across changes that move the scale (every
- * backend keeps at least one point, even if that makes the ring larger than the maximum).
+ * default, and a build that hashes and sorts every point. If {@code sum n_i} would exceed
+ * max-ring-size, P is scaled down until it fits; such a ring is no longer minimally disruptive
+ * across changes that move the scale (every backend keeps at least one point, even if that makes
+ * the ring larger than the maximum). Weights matter only relative to the heaviest, so a change of
+ * the heaviest backend's weight (or a new heaviest backend) rescales every count.
  *
  * <h2>Encoding</h2>
  * A point is one {@code long}: the top {@value #POSITION_BITS} bits of its hash, then the owner

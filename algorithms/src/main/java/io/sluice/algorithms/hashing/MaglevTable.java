@@ -34,8 +34,8 @@ import io.sluice.algorithms.Hashing;
  * always fills exactly one slot, the table ends in some round T with
  * {@code count_i in [floor((T-1) r_i), floor(T r_i)]}: every count is within
  * {@code 1 + r_i + N r_i / sum(r)} slots of its exact share {@code M w_i / sum(w)} (the weighted
- * property test checks this bound). A backend lighter than about {@code sum(w) / M} of the total may get
- * no slot at all.
+ * property test checks this bound). A backend whose share {@code w_i / sum(w)} is below about
+ * {@code 1/M} may get no slot at all.
  *
  * <h2>Table size</h2>
  * The paper chooses {@code M > 100 N} "to ensure at most a 1% difference in hash space assigned to

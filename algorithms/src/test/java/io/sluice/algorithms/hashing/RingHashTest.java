@@ -18,6 +18,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class RingHashTest {
+    /** Recorded from this implementation after matchesABruteForceRing passed. */
+    private static final String[] GOLDEN = {
+        "b-1003", "b-1000", "b-1001", "b-1000", "b-1000", "b-1000", "b-1002", "b-1003"};
     private static final long OWNER_MASK = (1L << HashRing.OWNER_BITS) - 1;
     private final Environment env = Clusters.env(1);
 
@@ -116,12 +119,9 @@ class RingHashTest {
     void goldenMappings() {
         Picker p = Clusters.picker(ringHash(1024, 8_388_608), Clusters.equal("b", 4, env));
         String[] got = Clusters.assign(p, Clusters.keys(8));
-        // Recorded from this implementation after matchesABruteForceRing passed.
         assertThat(got).containsExactly(GOLDEN);
     }
 
-    private static final String[] GOLDEN = {
-        "b-1003", "b-1000", "b-1001", "b-1000", "b-1000", "b-1000", "b-1002", "b-1003"};
 
     @Test
     void minAboveMaxIsRefused() {
