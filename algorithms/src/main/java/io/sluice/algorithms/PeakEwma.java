@@ -60,7 +60,20 @@ public final class PeakEwma {
             return 0;
         }
         long dt = nowNanos - stampNanos;
-        return dt <= 0 ? c : c * Math.exp(-dt / tauNanos);
+        return dt <= 0 ? c : c * decay(dt / tauNanos);
+    }
+
+    /**
+     * e^-x for x &gt; 0. Pickers call {@link #costNanos} on every pick, and under load the last
+     * sample is milliseconds old against a tau of seconds, so x is tiny: below 2^-10 the cubic
+     * Taylor polynomial is within x^4/24 &lt; 4e-14 (relative) of e^-x at a fraction of the cost of
+     * {@link Math#exp}.
+     */
+    private static double decay(double x) {
+        if (x < 0x1p-10) {
+            return 1 - x * (1 - x * (0.5 - x * (1.0 / 6)));
+        }
+        return Math.exp(-x);
     }
 
     /** The cost at the last sample, without decay: what an admin page shows. */
