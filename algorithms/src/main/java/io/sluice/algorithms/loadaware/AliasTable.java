@@ -81,4 +81,16 @@ final class AliasTable {
     int size() {
         return threshold.length;
     }
+
+    /** The exact probability that {@link #sample} answers {@code index}, from the table (tests, diagnostics). */
+    double probability(int index) {
+        int n = threshold.length;
+        double p = threshold[index];
+        for (int column = 0; column < n; column++) {
+            if (alias[column] == index && column != index) {
+                p += 1.0 - threshold[column];
+            }
+        }
+        return p / n;
+    }
 }
