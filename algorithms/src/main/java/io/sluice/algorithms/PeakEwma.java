@@ -76,6 +76,16 @@ public final class PeakEwma {
         return Math.exp(-x);
     }
 
+    /**
+     * When the last sample was observed (the creation time before any), on the caller's clock.
+     * Between two instants at or after their stamps, every PeakEwma of the same tau decays by the
+     * same factor, so several of them read at the latest of their stamps are ordered as they
+     * would be now: a picker can compare them without reading a clock.
+     */
+    public long stampNanos() {
+        return stampNanos;
+    }
+
     /** The cost at the last sample, without decay: what an admin page shows. */
     public double lastCostNanos() {
         return cost;

@@ -106,8 +106,8 @@ final class ActiveRequests implements LoadMetric {
         }
 
         @Override
-        public boolean readsClock() {
-            return false;
+        public Time time() {
+            return Time.NONE;
         }
 
         @Override
@@ -131,8 +131,8 @@ final class ActiveRequests implements LoadMetric {
         }
 
         @Override
-        public boolean readsClock() {
-            return false;
+        public Time time() {
+            return Time.NONE;
         }
 
         @Override
@@ -150,8 +150,8 @@ final class ActiveRequests implements LoadMetric {
         }
 
         @Override
-        public boolean readsClock() {
-            return false;
+        public Time time() {
+            return Time.NONE;
         }
     }
 }

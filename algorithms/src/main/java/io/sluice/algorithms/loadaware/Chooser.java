@@ -15,7 +15,7 @@ interface Chooser {
      * A picker over {@code endpoints} (at least two; the strategy answers smaller sets itself)
      * that compares them with {@code gauge}, a gauge of the same endpoints in the same order.
      * The picker draws randomness from {@code env.random()} and reads {@code env.clock()} at most
-     * once per pick, and only when the gauge reads the clock.
+     * once per pick, and only when the gauge's {@link LoadMetric.Gauge#time()} requires it.
      */
     Picker picker(List<Endpoint> endpoints, LoadMetric.Gauge gauge, Environment env);
 }

@@ -25,22 +25,45 @@ interface LoadMetric {
      * and read-only, safe from any number of threads.
      */
     interface Gauge {
+        /** The instant at which a chooser asks for the costs it compares. */
+        enum Time {
+            /** {@link #cost} ignores its time argument; the chooser passes 0. */
+            NONE,
+            /** {@link #cost} needs the present: the chooser reads its clock once per pick. */
+            CLOCK,
+            /**
+             * Any common instant at or after every compared endpoint's {@link #sampleNanos} orders
+             * them the same way (their costs all decay by one factor as time passes), so the
+             * chooser may pass the latest sample time of the endpoints it compares instead of
+             * reading its clock. A chooser that cannot may read the clock: the present is at or
+             * after every sample, so the order is the same.
+             */
+            LATEST_SAMPLE
+        }
+
         /**
          * The cost of sending one more request to endpoint {@code i}; lower is better.
          *
-         * @param nowNanos the pick's one clock reading, or 0 when {@link #readsClock()} is false
+         * @param nowNanos the instant {@link #time()} asks for: 0, the pick's clock reading, or
+         *                 the latest sample time of the compared endpoints
          * @return a number &gt;= 0, or NaN when this signal has no reading for {@code i} (only a
          *         gauge with a {@link #fallback()} may answer NaN)
          */
         double cost(int i, long nowNanos);
 
-        /** False when {@link #cost} ignores its time argument, so the picker need not read the clock. */
-        boolean readsClock();
+        /** The instant at which {@link #cost} must be read. */
+        Time time();
+
+        /** When endpoint {@code i}'s signal last changed by a sample; only for {@link Time#LATEST_SAMPLE}. */
+        default long sampleNanos(int i) {
+            return 0L;
+        }
 
         /**
          * The gauge that decides when this one cannot: when either of two compared endpoints has
          * no reading (NaN), or when their costs are equal. Null when there is none, in which case
-         * ties go to the chooser's own rule. Must not itself have a fallback.
+         * ties go to the chooser's own rule. Must not itself have a fallback, and reads time the
+         * same way as this gauge or not at all.
          */
         default Gauge fallback() {
             return null;

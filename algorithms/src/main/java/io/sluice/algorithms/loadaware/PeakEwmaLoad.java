@@ -30,9 +30,16 @@ import java.util.List;
  * <p>"No sample" means the decayed EWMA reads exactly 0, as in Finagle: a backend last measured
  * so long ago that its EWMA has underflowed (about 745 decay times) counts as unmeasured again.
  *
- * <p>One {@code Math.exp} per candidate happens inside {@link PeakEwma#costNanos}, and a cubic
- * polynomial replaces it while the last sample is recent (the common case under load). The clock
- * is read once per pick by the chooser, not here.
+ * <p>Time: every EWMA of one load balancer shares one decay time tau, so between two instants
+ * at or after their last samples all of them shrink by the same factor and their order does not
+ * change. The gauge therefore asks to be read at the latest sample time of the endpoints compared
+ * ({@link Gauge.Time#LATEST_SAMPLE}) rather than now: no clock read on the pick path, and of two
+ * candidates the later-sampled one needs no decay at all while the other decays over the gap
+ * between their samples, which under load is short enough for {@link PeakEwma}'s polynomial
+ * instead of {@code Math.exp}. Worked example, tau 10 s: A sampled 100 ms at t = 0, B 30 ms at
+ * t = 3 s. Read at 3 s: A 100 e^-0.3 = 74 ms against B 30 ms. Read now, at 30 s: A 5.0 ms against
+ * B 2.0 ms. B wins either way. (Endpoints whose EWMAs have different taus, which one load
+ * balancer never builds, would be ordered as of that latest sample rather than now.)
  */
 final class PeakEwmaLoad implements LoadMetric {
     /** Finagle's cost of an unmeasured backend with requests in flight: {@code Long.MAX_VALUE >> 16} ns. */
@@ -85,8 +92,13 @@ final class PeakEwmaLoad implements LoadMetric {
         }
 
         @Override
-        public boolean readsClock() {
-            return true;
+        public Time time() {
+            return Time.LATEST_SAMPLE;
+        }
+
+        @Override
+        public long sampleNanos(int i) {
+            return latencies[i].stampNanos();
         }
 
         @Override

@@ -34,7 +34,14 @@ import java.util.random.RandomGenerator;
  * </ul>
  *
  * <p>Cost per pick: one 64-bit random draw per two candidates (per candidate when weighted), d
- * gauge reads, at most one clock read; no writes to shared state.
+ * gauge reads, no writes to shared state. The clock is read once when the gauge needs the present
+ * ({@link LoadMetric.Gauge.Time#CLOCK}), never otherwise: a gauge whose order does not depend on
+ * the instant ({@link LoadMetric.Gauge.Time#LATEST_SAMPLE}, the decaying EWMA) is read at the
+ * later sample time of the two endpoints compared, which on a busy cluster is also the instant
+ * that keeps {@link io.sluice.algorithms.PeakEwma}'s decay on its cheap polynomial path (the two
+ * stamps are close) and leaves at most one {@code Math.exp} per comparison otherwise (the later
+ * one does not decay at all). Reading {@link System#nanoTime()} costs about as much as the whole
+ * rest of a pick.
  */
 final class PowerOfChoices implements Chooser {
     private static final long LOW_32 = 0xFFFF_FFFFL;
@@ -109,6 +116,14 @@ final class PowerOfChoices implements Chooser {
     }
 
     /**
+     * The later of two readings of a nanosecond clock; by difference, so that it stays right
+     * across the wrap-around of {@link System#nanoTime()}.
+     */
+    static long later(long a, long b) {
+        return a - b >= 0 ? a : b;
+    }
+
+    /**
      * True when {@code challenger} (cost {@code challengerCost}) takes the request from
      * {@code champion} (cost {@code championCost}): the rule in the class comment.
      */
@@ -130,6 +145,7 @@ final class PowerOfChoices implements Chooser {
         private final LoadMetric.Gauge gauge;
         private final LoadMetric.Gauge fallback;
         private final boolean readsClock;
+        private final boolean atLatestSample;
         private final LongSupplier clock;
         private final RandomGenerator random;
 
@@ -137,7 +153,8 @@ final class PowerOfChoices implements Chooser {
             this.endpoints = endpoints;
             this.gauge = gauge;
             this.fallback = gauge.fallback();
-            this.readsClock = gauge.readsClock();
+            this.readsClock = gauge.time() == LoadMetric.Gauge.Time.CLOCK;
+            this.atLatestSample = gauge.time() == LoadMetric.Gauge.Time.LATEST_SAMPLE;
             this.clock = env.clock();
             this.random = env.random();
         }
@@ -153,7 +170,8 @@ final class PowerOfChoices implements Chooser {
             if (second >= first) {
                 second++;
             }
-            long now = readsClock ? clock.getAsLong() : 0L;
+            long now = readsClock ? clock.getAsLong()
+                    : atLatestSample ? later(gauge.sampleNanos(first), gauge.sampleNanos(second)) : 0L;
             double firstCost = gauge.cost(first, now);
             double secondCost = gauge.cost(second, now);
             return es[beats(fallback, second, secondCost, first, firstCost, now) ? second : first];
@@ -173,6 +191,7 @@ final class PowerOfChoices implements Chooser {
         private final LoadMetric.Gauge gauge;
         private final LoadMetric.Gauge fallback;
         private final boolean readsClock;
+        private final boolean atLatestSample;
         private final LongSupplier clock;
         private final RandomGenerator random;
 
@@ -182,7 +201,8 @@ final class PowerOfChoices implements Chooser {
             this.alias = alias;
             this.gauge = gauge;
             this.fallback = gauge.fallback();
-            this.readsClock = gauge.readsClock();
+            this.readsClock = gauge.time() == LoadMetric.Gauge.Time.CLOCK;
+            this.atLatestSample = gauge.time() == LoadMetric.Gauge.Time.LATEST_SAMPLE;
             this.clock = env.clock();
             this.random = env.random();
         }
@@ -205,8 +225,19 @@ final class PowerOfChoices implements Chooser {
                     // Odd draws use the low half of the bits the previous draw took its high half from.
                     candidate = index(bits & LOW_32, n);
                 }
+                if (k == 0) {
+                    best = candidate;
+                    bestCost = atLatestSample ? 0 : gauge.cost(candidate, now);
+                    continue;
+                }
+                if (atLatestSample) {
+                    // Each meeting is judged at the later sample time of the two; the order is the
+                    // one the present would give, so the tournament stays consistent.
+                    now = later(gauge.sampleNanos(best), gauge.sampleNanos(candidate));
+                    bestCost = gauge.cost(best, now);
+                }
                 double cost = gauge.cost(candidate, now);
-                if (k == 0 || beats(fallback, candidate, cost, best, bestCost, now)) {
+                if (beats(fallback, candidate, cost, best, bestCost, now)) {
                     best = candidate;
                     bestCost = cost;
                 }

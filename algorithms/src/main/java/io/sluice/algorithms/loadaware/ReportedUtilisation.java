@@ -83,8 +83,8 @@ final class ReportedUtilisation implements LoadMetric {
         }
 
         @Override
-        public boolean readsClock() {
-            return true;
+        public Time time() {
+            return Time.CLOCK;
         }
 
         @Override
@@ -114,8 +114,8 @@ final class ReportedUtilisation implements LoadMetric {
         }
 
         @Override
-        public boolean readsClock() {
-            return false;
+        public Time time() {
+            return Time.NONE;
         }
 
         @Override

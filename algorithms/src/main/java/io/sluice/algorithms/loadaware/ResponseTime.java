@@ -72,8 +72,13 @@ final class ResponseTime implements LoadMetric {
         }
 
         @Override
-        public boolean readsClock() {
-            return true;
+        public Time time() {
+            return Time.LATEST_SAMPLE;
+        }
+
+        @Override
+        public long sampleNanos(int i) {
+            return latencies[i].stampNanos();
         }
 
         @Override

@@ -19,8 +19,8 @@ class ChooserTest {
         }
 
         @Override
-        public boolean readsClock() {
-            return false;
+        public Time time() {
+            return Time.NONE;
         }
     }
 
@@ -40,6 +40,13 @@ class ChooserTest {
         assertThat(PowerOfChoices.beats(fallback, 1, 0.1, 0, Double.NaN, 0)).as("champion unread").isTrue();
         assertThat(PowerOfChoices.beats(fallback, 0, 0.1, 1, Double.NaN, 0)).as("fallback says champion").isFalse();
         assertThat(PowerOfChoices.beats(fallback, 1, 3.0, 0, 2.0, 0)).as("primary decides").isFalse();
+    }
+
+    @Test
+    void laterIsRightAcrossTheWrapAround() {
+        assertThat(PowerOfChoices.later(5, 9)).isEqualTo(9);
+        assertThat(PowerOfChoices.later(9, 5)).isEqualTo(9);
+        assertThat(PowerOfChoices.later(Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
     }
 
     /** Multiply-shift covers [0, n) and its ends. */
@@ -77,6 +84,24 @@ class ChooserTest {
         assertThat(fleet.counts(picker, 1000)[2]).isGreaterThanOrEqualTo(950);
     }
 
+    /**
+     * The d-draw tournament over a gauge read at sample times (peak EWMA), tau 10 s: b0 measured
+     * 100 ms at t = 0, b1 80 ms and b2 90 ms at t = 3 s. b0 is the cheapest only through decay
+     * (100 e^-0.3 = 74 ms; undecayed b1 would be). It is missed only when none of 16 draws lands
+     * on it, (2/3)^16 = 0.15%: >= 990 of 1,000. And no clock is read.
+     */
+    @Test
+    void tournamentAtSampleTimesNeedsNoClock() {
+        Fleet fleet = Fleet.ofEqual(3, 3).latency(0, 100 * Fleet.MS);
+        fleet.advance(3 * Fleet.SECOND);
+        fleet.latency(2, 90 * Fleet.MS).latency(1, 80 * Fleet.MS);
+        var picker = PowerOfChoices.withReplacement(16)
+                .picker(fleet.endpoints, PeakEwmaLoad.INSTANCE.gauge(fleet.endpoints), fleet.env);
+        long before = fleet.clockReads();
+        assertThat(fleet.counts(picker, 1000)[0]).isGreaterThanOrEqualTo(990);
+        assertThat(fleet.clockReads()).isEqualTo(before);
+    }
+
     @Test
     void rejectsFewerThanTwoChoices() {
         assertThatThrownBy(() -> PowerOfChoices.withReplacement(1)).hasMessageContaining("d >= 2");
@@ -86,6 +111,7 @@ class ChooserTest {
     void activeRequestsRejectsABadBias() {
         assertThatThrownBy(() -> new ActiveRequests(-1)).hasMessageContaining("bias");
         assertThatThrownBy(() -> new ActiveRequests(Double.NaN)).hasMessageContaining("bias");
-        assertThat(new ActiveRequests(0).gauge(List.<Endpoint>of(Fleet.ofEqual(1, 1).endpoints.get(0))).readsClock()).isFalse();
+        assertThat(new ActiveRequests(0).gauge(List.<Endpoint>of(Fleet.ofEqual(1, 1).endpoints.get(0))).time())
+                .isEqualTo(LoadMetric.Gauge.Time.NONE);
     }
 }
