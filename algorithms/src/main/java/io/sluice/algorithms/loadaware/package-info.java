@@ -1,19 +1,19 @@
 /**
- * Load-aware routing strategies: each is a <em>selection rule</em> ({@link io.sluice.algorithms.loadaware.Chooser})
- * composed with a <em>load signal</em> ({@link io.sluice.algorithms.loadaware.LoadMetric}), never a class of
+ * Load-aware routing strategies: each is a <em>selection rule</em> ({@code Chooser})
+ * composed with a <em>load signal</em> ({@code LoadMetric}), never a class of
  * its own.
  *
  * <table>
  *   <caption>Registered strategies</caption>
  *   <tr><th>name</th><th>chooser</th><th>metric</th><th>source</th></tr>
  *   <tr><td>{@code p2c-least-request}</td><td>d samples with replacement (weighted when weights differ)</td>
- *       <td>{@link io.sluice.algorithms.loadaware.ActiveRequests}</td><td>Envoy {@code LEAST_REQUEST}</td></tr>
+ *       <td>{@code ActiveRequests}</td><td>Envoy {@code LEAST_REQUEST}</td></tr>
  *   <tr><td>{@code p2c-peak-ewma}</td><td>two distinct uniform samples</td>
- *       <td>{@link io.sluice.algorithms.loadaware.PeakEwmaLoad}</td><td>Finagle / Linkerd {@code P2CPeakEwma}</td></tr>
+ *       <td>{@code PeakEwmaLoad}</td><td>Finagle / Linkerd {@code P2CPeakEwma}</td></tr>
  *   <tr><td>{@code response-time-weighted}</td><td>full scan, random tie-break</td>
- *       <td>{@link io.sluice.algorithms.loadaware.ResponseTime}</td><td>NGINX Plus {@code least_time}</td></tr>
+ *       <td>{@code ResponseTime}</td><td>NGINX Plus {@code least_time}</td></tr>
  *   <tr><td>{@code p2c-utilisation}</td><td>two distinct uniform samples</td>
- *       <td>{@link io.sluice.algorithms.loadaware.ReportedUtilisation}, falling back to in-flight</td>
+ *       <td>{@code ReportedUtilisation}, falling back to in-flight</td>
  *       <td>Netflix Zuul, "Rethinking Netflix's Edge Load Balancing" (2018)</td></tr>
  * </table>
  *
