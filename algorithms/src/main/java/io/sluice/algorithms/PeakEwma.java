@@ -60,7 +60,30 @@ public final class PeakEwma {
             return 0;
         }
         long dt = nowNanos - stampNanos;
-        return dt <= 0 ? c : c * Math.exp(-dt / tauNanos);
+        return dt <= 0 ? c : c * decay(dt / tauNanos);
+    }
+
+    /**
+     * e^-x for x &gt; 0. Pickers call {@link #costNanos} on every pick, and under load the last
+     * sample is milliseconds old against a tau of seconds, so x is tiny: below 2^-10 the cubic
+     * Taylor polynomial is within x^4/24 &lt; 4e-14 (relative) of e^-x at a fraction of the cost of
+     * {@link Math#exp}.
+     */
+    private static double decay(double x) {
+        if (x < 0x1p-10) {
+            return 1 - x * (1 - x * (0.5 - x * (1.0 / 6)));
+        }
+        return Math.exp(-x);
+    }
+
+    /**
+     * When the last sample was observed (the creation time before any), on the caller's clock.
+     * Between two instants at or after their stamps, every PeakEwma of the same tau decays by the
+     * same factor, so several of them read at the latest of their stamps are ordered as they
+     * would be now: a picker can compare them without reading a clock.
+     */
+    public long stampNanos() {
+        return stampNanos;
     }
 
     /** The cost at the last sample, without decay: what an admin page shows. */

@@ -1,0 +1,157 @@
+package io.sluice.algorithms.loadaware;
+
+import io.sluice.algorithms.BackendLoad;
+import io.sluice.algorithms.Endpoint;
+
+import java.util.List;
+
+/**
+ * Envoy's least-request load signal: the requests a backend has in flight, scaled by its weight
+ * through the active-request bias. Meant to be compared by
+ * {@link PowerOfChoices#weightedWithReplacement(int)}; the two together are {@code p2c-least-request}.
+ *
+ * <h2>Envoy's rule</h2>
+ * Envoy ({@code source/extensions/load_balancing_policies/least_request/least_request_lb.cc})
+ * has two regimes. When every host has the same weight it draws d hosts at random, with
+ * replacement, and keeps the one with the fewest active requests. When weights differ it runs an
+ * earliest-deadline-first schedule over all hosts in which a host's weight is its configured
+ * weight divided by its active requests plus one, raised to the bias: a host twice as busy (in
+ * active requests plus one) counts half as heavy at bias 1, a quarter as heavy at bias 2, and
+ * exactly as heavy as configured at bias 0, where the schedule is plain weighted round robin.
+ *
+ * <h2>What this does instead for unequal weights, and why</h2>
+ * Envoy's schedule is a per-worker mutable heap; a picker shared by many threads cannot mutate
+ * one without a lock. So the lock-free form here splits Envoy's effective weight
+ * {@code w / (a + 1)^b} in two:
+ * <ul>
+ *   <li>the static part, the weight, goes into <em>how candidates are drawn</em>: d draws, each
+ *       proportional to weight;</li>
+ *   <li>the live part goes into <em>how they are compared</em>: the lowest {@code a^b / w} wins,
+ *       ties to the first drawn.</li>
+ * </ul>
+ * The cost is {@code a^b / w} rather than Envoy's {@code (a + 1)^b / w} on purpose: the draw
+ * has already counted the weight once, and with {@code +1} an idle cluster (every {@code a = 0})
+ * would count it again, handing the heaviest of the d draws every request. Without it, idle
+ * candidates tie, the first draw wins, and the long-run shares of an idle cluster are exactly
+ * {@code w_i / sum(w)}, which is what Envoy's schedule gives at any bias when nothing is in
+ * flight. Under sustained load the comparison pushes towards equal {@code a^b / w}, i.e.
+ * {@code a proportional to w^(1/b)}, which is the balance point of Envoy's effective weights too
+ * (there {@code (a + 1)^b / w} equal; the {@code +1} vanishes as loads grow). At bias 0 load is
+ * ignored: every candidate costs the same and the first weighted draw wins, a weighted random
+ * pick with the same long-run shares as Envoy's weighted round robin.
+ *
+ * <p>Worked example, weights 1 and 3, bias 1, d = 2: idle, the first draw decides: 1/4 and 3/4.
+ * With 2 in flight on each: costs 2/1 and 2/3, so the heavy one wins every mixed pair and the
+ * light one only gets requests when both draws land on it (1/16), until its in-flight count falls
+ * behind a third of the heavy one's.
+ *
+ * <p>The pick path never calls {@code Math.pow}: for b &gt; 0, {@code a^b / w} orders endpoints
+ * exactly as {@code a / w^(1/b)} does ({@code x -> x^(1/b)} is increasing), and
+ * {@code w^(-1/b)} is computed once per snapshot.
+ *
+ * <p>When all weights are equal the cost is the plain in-flight count and the bias is unused,
+ * as in Envoy. A negative in-flight count (a caller that ended a request twice) counts as 0.
+ */
+final class ActiveRequests implements LoadMetric {
+    private final double bias;
+
+    /** @param bias Envoy's {@code active_request_bias}, finite and &gt;= 0 */
+    ActiveRequests(double bias) {
+        if (!(bias >= 0) || Double.isInfinite(bias)) {
+            throw new IllegalArgumentException("active request bias must be a finite number >= 0, got " + bias);
+        }
+        this.bias = bias;
+    }
+
+    @Override
+    public Gauge gauge(List<Endpoint> endpoints) {
+        BackendLoad[] loads = new BackendLoad[endpoints.size()];
+        for (int i = 0; i < loads.length; i++) {
+            loads[i] = endpoints.get(i).load();
+        }
+        Endpoint[] array = endpoints.toArray(new Endpoint[0]);
+        if (PowerOfChoices.equalWeights(array)) {
+            return new InFlight(loads);
+        }
+        if (bias == 0) {
+            return LoadIgnored.INSTANCE;
+        }
+        double[] scale = new double[loads.length];
+        for (int i = 0; i < scale.length; i++) {
+            scale[i] = bias == 1 ? 1 / array[i].weight() : Math.pow(array[i].weight(), -1 / bias);
+        }
+        return new ScaledInFlight(loads, scale);
+    }
+
+    @Override
+    public String toString() {
+        return "active requests (bias " + bias + ")";
+    }
+
+    /** Requests in flight; negative counts (a protocol slip) read as 0. */
+    static double inFlight(BackendLoad load) {
+        return Math.max(0, load.inFlight());
+    }
+
+    private static final class InFlight implements Gauge {
+        private final BackendLoad[] loads;
+
+        InFlight(BackendLoad[] loads) {
+            this.loads = loads;
+        }
+
+        @Override
+        public double cost(int i, long nowNanos) {
+            return inFlight(loads[i]);
+        }
+
+        @Override
+        public Time time() {
+            return Time.NONE;
+        }
+
+        @Override
+        public String toString() {
+            return "in flight";
+        }
+    }
+
+    private static final class ScaledInFlight implements Gauge {
+        private final BackendLoad[] loads;
+        private final double[] scale;
+
+        ScaledInFlight(BackendLoad[] loads, double[] scale) {
+            this.loads = loads;
+            this.scale = scale;
+        }
+
+        @Override
+        public double cost(int i, long nowNanos) {
+            return inFlight(loads[i]) * scale[i];
+        }
+
+        @Override
+        public Time time() {
+            return Time.NONE;
+        }
+
+        @Override
+        public String toString() {
+            return "in flight / weight^(1/bias)";
+        }
+    }
+
+    private enum LoadIgnored implements Gauge {
+        INSTANCE;
+
+        @Override
+        public double cost(int i, long nowNanos) {
+            return 0;
+        }
+
+        @Override
+        public Time time() {
+            return Time.NONE;
+        }
+    }
+}

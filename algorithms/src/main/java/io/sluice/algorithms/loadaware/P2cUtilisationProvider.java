@@ -1,0 +1,53 @@
+package io.sluice.algorithms.loadaware;
+
+import io.sluice.algorithms.Environment;
+import io.sluice.algorithms.ParameterSpec;
+import io.sluice.algorithms.Parameters;
+import io.sluice.algorithms.Strategy;
+import io.sluice.algorithms.StrategyProvider;
+
+import java.util.List;
+
+/**
+ * {@code p2c-utilisation}: Netflix's edge balancing ("Rethinking Netflix's Edge Load Balancing",
+ * 2018). Two distinct backends drawn uniformly and compared on the utilisation they reported
+ * ({@link io.sluice.algorithms.BackendLoad#reportUtilisation}); when either report is missing or
+ * older than {@code stale-after}, or the two are equal, both are compared on requests in flight
+ * per unit of weight instead (see {@code ReportedUtilisation}).
+ *
+ * <p>Parameter: {@code stale-after} (duration, default 5s, 1ms..1h).
+ */
+public final class P2cUtilisationProvider implements StrategyProvider {
+    /** The registered name. */
+    public static final String NAME = "p2c-utilisation";
+
+    private static final List<ParameterSpec> PARAMETERS = List.of(
+            ParameterSpec.duration("stale-after", "5s", "1ms", "1h",
+                    "a utilisation report older than this is ignored and in-flight requests decide"));
+
+    /** Needed by {@link java.util.ServiceLoader}. */
+    public P2cUtilisationProvider() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "power of two distinct choices on server-reported utilisation, falling back to in-flight"
+                + " requests when a report is stale (Netflix edge)";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return PARAMETERS;
+    }
+
+    @Override
+    public Strategy create(Parameters params, Environment env) {
+        return new LoadAwareStrategy(NAME, PowerOfChoices.twoDistinct(),
+                new ReportedUtilisation(params.getNanos("stale-after")), env);
+    }
+}

@@ -1,0 +1,109 @@
+package io.sluice.algorithms.loadaware;
+
+import io.sluice.algorithms.BackendLoad;
+import io.sluice.algorithms.Endpoint;
+import io.sluice.algorithms.PeakEwma;
+
+import java.util.List;
+
+/**
+ * Finagle's and Linkerd's peak-EWMA load signal: the expected wait for one more request, i.e. the
+ * peak-sensitive latency average ({@link PeakEwma}) times the requests that would then be in
+ * flight, divided by the weight. Composed with {@link PowerOfChoices#twoDistinct()} it is
+ * {@code p2c-peak-ewma} (Finagle's {@code P2CPeakEwma}).
+ *
+ * <pre>
+ *   cost = ewma(now) * (inFlight + 1) / weight          when the backend has a latency sample
+ *   cost = 0                                            no sample, nothing in flight
+ *   cost = (PENALTY + inFlight) / weight                no sample, requests in flight
+ * </pre>
+ * Worked example: A has an EWMA of 20 ms and 1 in flight, B 50 ms and none: A costs 40 ms, B
+ * 50 ms, A wins. A third request to A would cost 60 ms, and B would win.
+ *
+ * <p>The last two rows are Finagle's treatment of a backend it knows nothing about. One it has
+ * never sent anything costs 0, so it is tried at once. One whose first requests are out but
+ * unanswered might be hanging: it costs {@link #PENALTY}, Finagle's constant
+ * {@code Long.MaxValue >> 16} ns (about 39 hours), more than any measured latency times any
+ * plausible in-flight count, so it loses every comparison against a measured backend until its
+ * first answer arrives; adding the in-flight count still orders two such backends.
+ *
+ * <p>"No sample" means the decayed EWMA reads exactly 0, as in Finagle: a backend last measured
+ * so long ago that its EWMA has underflowed (about 745 decay times) counts as unmeasured again.
+ *
+ * <p>Time: every EWMA of one load balancer shares one decay time tau, so between two instants
+ * at or after their last samples all of them shrink by the same factor and their order does not
+ * change. The gauge therefore asks to be read at the latest sample time of the endpoints compared
+ * ({@link Gauge.Time#LATEST_SAMPLE}) rather than now: no clock read on the pick path, and of two
+ * candidates the later-sampled one needs no decay at all while the other decays over the gap
+ * between their samples, which under load is short enough for {@link PeakEwma}'s polynomial
+ * instead of {@code Math.exp}. Worked example, tau 10 s: A sampled 100 ms at t = 0, B 30 ms at
+ * t = 3 s. Read at 3 s: A 100 e^-0.3 = 74 ms against B 30 ms. Read now, at 30 s: A 5.0 ms against
+ * B 2.0 ms. B wins either way. (Endpoints whose EWMAs have different taus, which one load
+ * balancer never builds, would be ordered as of that latest sample rather than now.)
+ */
+final class PeakEwmaLoad implements LoadMetric {
+    /** Finagle's cost of an unmeasured backend with requests in flight: {@code Long.MAX_VALUE >> 16} ns. */
+    static final double PENALTY = Long.MAX_VALUE >> 16;
+
+    static final PeakEwmaLoad INSTANCE = new PeakEwmaLoad();
+
+    private PeakEwmaLoad() {
+    }
+
+    @Override
+    public Gauge gauge(List<Endpoint> endpoints) {
+        int n = endpoints.size();
+        BackendLoad[] loads = new BackendLoad[n];
+        PeakEwma[] latencies = new PeakEwma[n];
+        double[] inverseWeight = new double[n];
+        for (int i = 0; i < n; i++) {
+            Endpoint e = endpoints.get(i);
+            loads[i] = e.load();
+            latencies[i] = e.load().latency();
+            inverseWeight[i] = 1 / e.weight();
+        }
+        return new PeakEwmaGauge(loads, latencies, inverseWeight);
+    }
+
+    @Override
+    public String toString() {
+        return "peak EWMA";
+    }
+
+    private static final class PeakEwmaGauge implements Gauge {
+        private final BackendLoad[] loads;
+        private final PeakEwma[] latencies;
+        private final double[] inverseWeight;
+
+        PeakEwmaGauge(BackendLoad[] loads, PeakEwma[] latencies, double[] inverseWeight) {
+            this.loads = loads;
+            this.latencies = latencies;
+            this.inverseWeight = inverseWeight;
+        }
+
+        @Override
+        public double cost(int i, long nowNanos) {
+            double latency = latencies[i].costNanos(nowNanos);
+            double inFlight = ActiveRequests.inFlight(loads[i]);
+            if (latency == 0) {
+                return inFlight == 0 ? 0 : (PENALTY + inFlight) * inverseWeight[i];
+            }
+            return latency * (inFlight + 1) * inverseWeight[i];
+        }
+
+        @Override
+        public Time time() {
+            return Time.LATEST_SAMPLE;
+        }
+
+        @Override
+        public long sampleNanos(int i) {
+            return latencies[i].stampNanos();
+        }
+
+        @Override
+        public String toString() {
+            return "peak EWMA x (in flight + 1) / weight";
+        }
+    }
+}
