@@ -12,7 +12,9 @@ import java.util.List;
  * with this one, per unit of weight.
  *
  * <pre>
- *   cost = ewma(now) * (inFlight + 1) / weight,   and 0 for a backend with no latency sample yet
+ *   cost = ewma(now) * (inFlight + 1) / weight     measured backend
+ *   cost = 0                                       no sample, nothing in flight (try it)
+ *   cost = (PENALTY + inFlight) / weight           no sample, requests in flight
  * </pre>
  * Worked example: A (weight 1) averages 10 ms with 3 in flight, B (weight 2) 30 ms with 1:
  * A costs 40 ms, B 30 ms: B wins despite being slower, because it has room.
@@ -21,11 +23,10 @@ import java.util.List;
  * {@link BackendLoad} keeps, so a slow response raises the cost at once and fast ones lower it
  * gradually.
  *
- * <p>An unmeasured backend costs 0 whatever it has in flight, so it is tried. With a full scan
- * that means a new backend takes <em>every</em> request until its first response returns (tied
- * unmeasured backends share them); a burst of the arrival rate times its first response time.
- * That is the price of trying it at once; {@link PeakEwmaLoad} instead penalises an unmeasured
- * backend as soon as it has a request out.
+ * <p>An idle unmeasured backend costs 0, so it is tried at once; as soon as it has a request out
+ * it takes Finagle's penalty ({@link PeakEwmaLoad#PENALTY}), as in {@code p2c-peak-ewma}. Without
+ * the penalty a full scan would hand a new backend <em>every</em> request until its first answer
+ * returned: a burst of the arrival rate times its first response time, on an unknown backend.
  */
 final class ResponseTime implements LoadMetric {
     static final ResponseTime INSTANCE = new ResponseTime();
@@ -67,8 +68,11 @@ final class ResponseTime implements LoadMetric {
         @Override
         public double cost(int i, long nowNanos) {
             double latency = latencies[i].costNanos(nowNanos);
-            // An unmeasured backend has latency 0 and so costs 0.
-            return latency * (ActiveRequests.inFlight(loads[i]) + 1) * inverseWeight[i];
+            double inFlight = ActiveRequests.inFlight(loads[i]);
+            if (latency == 0) {
+                return inFlight == 0 ? 0 : (PeakEwmaLoad.PENALTY + inFlight) * inverseWeight[i];
+            }
+            return latency * (inFlight + 1) * inverseWeight[i];
         }
 
         @Override

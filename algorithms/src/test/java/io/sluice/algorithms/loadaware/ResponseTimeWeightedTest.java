@@ -39,14 +39,19 @@ class ResponseTimeWeightedTest {
         assertThat(fleet.counts(fleet.picker(NAME, Map.of()), 500)).containsExactly(0, 0, 500);
     }
 
-    /** An unmeasured backend costs 0 whatever it has in flight, so it is tried; as soon as it is measured it competes. */
+    /**
+     * An idle unmeasured backend costs 0, so it is tried; once it has a request out and no answer it
+     * takes the penalty and loses to measured backends; once measured it competes on its latency.
+     */
     @Test
-    void unmeasuredBackendCostsZero() {
-        Fleet fleet = Fleet.ofEqual(1, 3).latency(0, MS).latency(1, MS).inFlight(2, 5);
+    void unmeasuredBackendIsTriedOnceThenPenalisedUntilMeasured() {
+        Fleet fleet = Fleet.ofEqual(1, 3).latency(0, MS).latency(1, MS);
         Picker picker = fleet.picker(NAME, Map.of());
         assertThat(fleet.counts(picker, 100)).containsExactly(0, 0, 100);
-        fleet.load(2).onRequestEnd(fleet.now(), 50 * MS, true);
-        assertThat(fleet.counts(picker, 100)[2]).isZero();
+        fleet.load(2).onRequestStart();
+        assertThat(fleet.counts(picker, 100)[2]).as("unanswered, unmeasured: penalised").isZero();
+        fleet.load(2).onRequestEnd(fleet.now(), MS / 2, true);
+        assertThat(fleet.counts(picker, 100)).as("measured at 0.5 ms, the fastest").containsExactly(0, 0, 100);
     }
 
     /**
