@@ -129,6 +129,8 @@ final class Engine {
     private final int[] stallDepth;
     private final long[] stallUntil;
     private final boolean[] crashed;
+    /** speed / slowdown, or 0 while stalled or crashed; recomputed only when one of those changes. */
+    private final double[] rateNow;
     private final Distribution[] service;
     private final SplittableRandom[] serviceRandom;
     private final int[] inSystem;
@@ -236,6 +238,7 @@ final class Engine {
         stallDepth = new int[n];
         stallUntil = new long[n];
         crashed = new boolean[n];
+        rateNow = new double[n];
         service = new Distribution[n];
         serviceRandom = new SplittableRandom[n];
         inSystem = new int[n];
@@ -268,6 +271,7 @@ final class Engine {
                 ps[b] = g.discipline() == Discipline.PROCESSOR_SHARING;
                 speed[b] = g.speed();
                 slowdown[b] = 1.0;
+                rateNow[b] = g.speed();
                 service[b] = g.serviceTime();
                 serviceRandom[b] = RandomStreams.stream(seed, "backend-" + ids[b]);
                 int cap = ps[b] ? 8 : Math.min(g.concurrency(), 1024);
@@ -346,10 +350,11 @@ final class Engine {
                 if (t > stopAt) {
                     break;
                 }
-                long p = queue.pop();
+                long p = queue.take();
                 now = t;
                 events++;
                 dispatch(p);
+                queue.settle();
                 if (attemptsOpen == 0 && now >= duration && !pendingPeriodicBefore()) {
                     break;
                 }
@@ -703,13 +708,13 @@ final class Engine {
     // ------------------------------------------------------------------------------------------
     // Backend service: progress clock, in-service heap, waiting queue.
 
-    private double rate(int b) {
-        return stallDepth[b] > 0 || crashed[b] ? 0.0 : speed[b] / slowdown[b];
+    private void updateRate(int b) {
+        rateNow[b] = stallDepth[b] > 0 || crashed[b] ? 0.0 : speed[b] / slowdown[b];
     }
 
     /** Work per nanosecond each request in service receives. */
     private double perJobRate(int b) {
-        double r = rate(b);
+        double r = rateNow[b];
         if (ps[b]) {
             int held = heapSize[b];
             if (held > servers[b]) {
@@ -831,23 +836,24 @@ final class Engine {
     }
 
     private void enqueue(int b, int s) {
+        // Ring buffer of power-of-two length: index & (length - 1) wraps.
         int[] q = waiting[b];
         if (waitCount[b] == q.length) {
             int[] bigger = new int[q.length * 2];
             for (int i = 0; i < waitCount[b]; i++) {
-                bigger[i] = q[(waitHead[b] + i) % q.length];
+                bigger[i] = q[(waitHead[b] + i) & (q.length - 1)];
             }
             waiting[b] = q = bigger;
             waitHead[b] = 0;
         }
-        q[(waitHead[b] + waitCount[b]) % q.length] = s;
+        q[(waitHead[b] + waitCount[b]) & (q.length - 1)] = s;
         waitCount[b]++;
     }
 
     private int dequeue(int b) {
         int[] q = waiting[b];
         int s = q[waitHead[b]];
-        waitHead[b] = (waitHead[b] + 1) % q.length;
+        waitHead[b] = (waitHead[b] + 1) & (q.length - 1);
         waitCount[b]--;
         return s;
     }
@@ -880,6 +886,7 @@ final class Engine {
             }
             default -> throw new IllegalStateException(e.kind().toString());
         }
+        updateRate(b);
         scheduleDone(b);
     }
 

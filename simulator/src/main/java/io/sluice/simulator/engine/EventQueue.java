@@ -1,126 +1,161 @@
 package io.sluice.simulator.engine;
 
+import java.util.Arrays;
+
 /**
  * The pending events of a run: a 4-ary min-heap of {@code (time, sequence, payload)} triples held
- * in one {@code long[]}, so pushing and popping never box or allocate (except to grow).
+ * in three parallel {@code long[]}s, so pushing and popping never box or allocate (except to grow).
  *
  * <p>Order: earliest time first; equal times in insertion order (the sequence number), which makes
  * runs deterministic whatever the heap's internal shuffling. The payload is an opaque
  * {@code long} the engine packs an event type and indices into.
  *
- * <p>Why 4-ary: a pop sifts down {@code log4 n} levels instead of {@code log2 n}, and the four
- * children of a node sit in 12 consecutive longs (about two cache lines), so the extra comparisons
- * per level are cheap; it beats a binary heap for the few hundred to few thousand pending events a
- * run holds (LaMarca and Ladner, "The influence of caches on the performance of heaps", 1996).
+ * <p>Why 4-ary, with the times in an array of their own: a sift-down visits {@code log4 n} levels
+ * instead of {@code log2 n}, and the four children's times sit in 32 consecutive bytes, usually one
+ * cache line, so the extra comparisons per level are cheap (LaMarca and Ladner, "The influence of
+ * caches on the performance of heaps", 1996).
+ *
+ * <p>Deferred pop: almost every event schedules another (an arrival the next arrival, a completion
+ * the next completion). {@link #take()} therefore leaves the taken root in place, dead; the next
+ * {@link #push} overwrites it and sifts down once, instead of a sift-down to remove it and a
+ * sift-up to insert. {@link #settle()} removes a root still dead after the event ran.
  *
  * <p>Not thread-safe: one run, one thread.
  */
 final class EventQueue {
     private static final int ARITY = 4;
-    /** Longs per entry: time, sequence, payload. */
-    private static final int W = 3;
 
-    private long[] heap;
+    private long[] times;
+    private long[] seqs;
+    private long[] payloads;
     private int size;
     private long nextSequence;
+    /** The root was taken and not yet replaced or removed. */
+    private boolean rootDead;
 
     EventQueue(int initialCapacity) {
-        heap = new long[Math.max(16, initialCapacity) * W];
+        int cap = Math.max(16, initialCapacity);
+        times = new long[cap];
+        seqs = new long[cap];
+        payloads = new long[cap];
     }
 
+    /** Live events (a taken root does not count). */
     int size() {
-        return size;
+        return rootDead ? size - 1 : size;
     }
 
     boolean isEmpty() {
-        return size == 0;
+        return size() == 0;
     }
 
     /** Schedules {@code payload} at {@code time}. */
     void push(long time, long payload) {
-        if ((size + 1) * W > heap.length) {
-            heap = java.util.Arrays.copyOf(heap, heap.length * 2);
-        }
         long seq = nextSequence++;
-        long[] h = heap;
+        if (rootDead) {
+            rootDead = false;
+            siftDown(0, time, seq, payload);
+            return;
+        }
+        if (size == times.length) {
+            int len = size * 2;
+            times = Arrays.copyOf(times, len);
+            seqs = Arrays.copyOf(seqs, len);
+            payloads = Arrays.copyOf(payloads, len);
+        }
+        long[] t = times;
+        long[] s = seqs;
+        long[] p = payloads;
         int i = size++;
         // Sift up: move parents down until the parent is not later than the new entry.
         while (i > 0) {
-            int parent = (i - 1) / ARITY;
-            int p = parent * W;
-            long pt = h[p];
-            if (pt < time || (pt == time && h[p + 1] < seq)) {
+            int parent = (i - 1) >>> 2;
+            long pt = t[parent];
+            if (pt < time || (pt == time && s[parent] < seq)) {
                 break;
             }
-            int j = i * W;
-            h[j] = pt;
-            h[j + 1] = h[p + 1];
-            h[j + 2] = h[p + 2];
+            t[i] = pt;
+            s[i] = s[parent];
+            p[i] = p[parent];
             i = parent;
         }
-        int j = i * W;
-        h[j] = time;
-        h[j + 1] = seq;
-        h[j + 2] = payload;
+        t[i] = time;
+        s[i] = seq;
+        p[i] = payload;
     }
 
-    /** Time of the earliest event; the queue must not be empty. */
+    /** Time of the earliest live event; the queue must not be empty and no root may be dead. */
     long peekTime() {
-        return heap[0];
+        return times[0];
     }
 
-    /** Removes the earliest event and returns its payload; read its time with {@link #peekTime()} first. */
-    long pop() {
-        long[] h = heap;
-        long payload = h[2];
-        int n = --size;
-        if (n == 0) {
-            return payload;
+    /**
+     * Takes the earliest event and returns its payload (read its time with {@link #peekTime()}
+     * first). Its slot stays dead until the next {@link #push} reuses it or {@link #settle()}
+     * removes it; call {@code settle()} before the next {@code peekTime()} or {@code take()}.
+     */
+    long take() {
+        rootDead = true;
+        return payloads[0];
+    }
+
+    /** Removes the taken root if no push reused it. */
+    void settle() {
+        if (!rootDead) {
+            return;
         }
-        int last = n * W;
-        long t = h[last];
-        long s = h[last + 1];
-        long pl = h[last + 2];
-        int i = 0;
+        rootDead = false;
+        int n = --size;
+        if (n > 0) {
+            siftDown(0, times[n], seqs[n], payloads[n]);
+        }
+    }
+
+    /** Removes the earliest event and returns its payload. */
+    long pop() {
+        long payload = take();
+        settle();
+        return payload;
+    }
+
+    /** Places the entry at {@code i} and moves it down below any earlier child. */
+    private void siftDown(int i, long time, long seq, long payload) {
+        long[] t = times;
+        long[] s = seqs;
+        long[] p = payloads;
+        int n = size;
         while (true) {
-            int first = i * ARITY + 1;
+            int first = (i << 2) + 1;
             if (first >= n) {
                 break;
             }
-            // Find the earliest of up to four children.
+            // The earliest of up to four children.
             int best = first;
-            int bi = first * W;
-            long bt = h[bi];
-            long bs = h[bi + 1];
+            long bt = t[first];
             int end = Math.min(first + ARITY, n);
             for (int c = first + 1; c < end; c++) {
-                int ci = c * W;
-                long ct = h[ci];
-                if (ct < bt || (ct == bt && h[ci + 1] < bs)) {
+                long ct = t[c];
+                if (ct < bt || (ct == bt && s[c] < s[best])) {
                     best = c;
                     bt = ct;
-                    bs = h[ci + 1];
                 }
             }
-            if (t < bt || (t == bt && s < bs)) {
+            if (time < bt || (time == bt && seq < s[best])) {
                 break;
             }
-            int j = i * W;
-            int b = best * W;
-            h[j] = bt;
-            h[j + 1] = bs;
-            h[j + 2] = h[b + 2];
+            t[i] = bt;
+            s[i] = s[best];
+            p[i] = p[best];
             i = best;
         }
-        int j = i * W;
-        h[j] = t;
-        h[j + 1] = s;
-        h[j + 2] = pl;
-        return payload;
+        t[i] = time;
+        s[i] = seq;
+        p[i] = payload;
     }
 
     /** Drops every pending event. */
     void clear() {
         size = 0;
+        rootDead = false;
     }
 }

@@ -106,4 +106,55 @@ class EventQueueTest {
         assertThat(q.isEmpty()).isTrue();
         assertThat(got).isEqualTo(want);
     }
+
+    /**
+     * The engine's pattern: take the root, push zero or more events (the first reuses the dead
+     * root), settle. Same order as a reference queue.
+     */
+    @Property(tries = 200)
+    void deferredPopMatchesAReferenceQueue(@ForAll @Size(min = 1, max = 300) List<@LongRange(min = 0, max = 8) Long> gaps,
+                                           @ForAll @Size(min = 1, max = 300) List<@IntRange(min = 0, max = 3) Integer> pushes) {
+        EventQueue q = new EventQueue(1);
+        PriorityQueue<long[]> ref = new PriorityQueue<>(
+                Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+        long seq = 0;
+        for (int i = 0; i < 5; i++) {
+            q.push(gaps.get(i % gaps.size()), seq);
+            ref.add(new long[] {gaps.get(i % gaps.size()), seq++});
+        }
+        int step = 0;
+        while (!ref.isEmpty()) {
+            assertThat(q.isEmpty()).isFalse();
+            long now = q.peekTime();
+            assertThat(now).isEqualTo(ref.peek()[0]);
+            long payload = q.take();
+            assertThat(payload).isEqualTo(ref.poll()[1]);
+            assertThat(q.size()).isEqualTo(ref.size());
+            int n = step < 400 ? pushes.get(step % pushes.size()) : 0;
+            for (int k = 0; k < n; k++) {
+                long at = now + gaps.get((step + k) % gaps.size());
+                q.push(at, seq);
+                ref.add(new long[] {at, seq++});
+            }
+            q.settle();
+            step++;
+        }
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
+    void settleWithoutAPushRemovesTheTakenRoot() {
+        EventQueue q = new EventQueue(2);
+        q.push(1, 10);
+        q.push(2, 20);
+        assertThat(q.take()).isEqualTo(10);
+        assertThat(q.size()).isEqualTo(1);
+        q.settle();
+        assertThat(q.peekTime()).isEqualTo(2);
+        assertThat(q.take()).isEqualTo(20);
+        q.push(0, 30);
+        q.settle();
+        assertThat(q.pop()).isEqualTo(30);
+        assertThat(q.isEmpty()).isTrue();
+    }
 }
