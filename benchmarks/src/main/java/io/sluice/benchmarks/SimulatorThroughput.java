@@ -77,7 +77,6 @@ public final class SimulatorThroughput {
                 .backends(BackendGroup.builder("b", 100).serviceTime(Distribution.exponential(1e6)).build())
                 .workload(new Poisson(90_000))
                 .durationNanos(durationNanos)
-                .warmUpNanos(durationNanos / 10)
                 .intervalNanos(Math.min(1_000_000_000L, durationNanos))
                 .seed(1);
         if (StrategyRegistry.standard().strategyNames().contains("p2c-least-request")) {

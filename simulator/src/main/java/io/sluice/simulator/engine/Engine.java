@@ -78,6 +78,7 @@ final class Engine {
     private static final int EV_PROBE_REPLY = 13;
     private static final int EV_WINDOW_START = 14;
     private static final int EV_WINDOW_END = 15;
+    private static final int EV_REFRESH = 16;
 
     private static final int GEN_MASK = 0xFFFFFF;
 
@@ -386,6 +387,10 @@ final class Engine {
         queue.push(warmUp, payload(EV_WINDOW_START, 0, 0));
         queue.push(duration, payload(EV_WINDOW_END, 0, 0));
         queue.push(Math.min(interval, duration), payload(EV_SAMPLE, 0, 0));
+        long refresh = lbModel.pickerRefreshIntervalNanos();
+        if (refresh > 0 && refresh < duration) {
+            queue.push(refresh, payload(EV_REFRESH, 0, 0));
+        }
         long report = lbModel.utilisationReportIntervalNanos();
         if (report > 0 && report < duration) {
             queue.push(report, payload(EV_UTIL_REPORT, 0, 0));
@@ -437,6 +442,7 @@ final class Engine {
             case EV_HEALTH_RESULT -> onHealthResult(index, gen == 1);
             case EV_PROBE_AT_BACKEND -> onProbeAtBackend(index);
             case EV_PROBE_REPLY -> onProbeReply(index);
+            case EV_REFRESH -> onRefresh();
             case EV_WINDOW_START -> snapshotBusy(busyAtWindowStart);
             case EV_WINDOW_END -> {
                 snapshotBusy(busyAtWindowEnd);
@@ -920,6 +926,16 @@ final class Engine {
         }
         if (now + period < duration) {
             queue.push(now + period, payload(EV_UTIL_REPORT, 0, 0));
+        }
+    }
+
+    private void onRefresh() {
+        for (LoadBalancer lb : lbs) {
+            lb.refresh();
+        }
+        long period = lbModel.pickerRefreshIntervalNanos();
+        if (now + period < duration) {
+            queue.push(now + period, payload(EV_REFRESH, 0, 0));
         }
     }
 

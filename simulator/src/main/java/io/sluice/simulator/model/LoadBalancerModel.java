@@ -22,6 +22,7 @@ public final class LoadBalancerModel {
     private final long utilisationReportIntervalNanos;
     private final long ewmaDecayNanos;
     private final HealthCheckModel healthCheck;
+    private final long pickerRefreshIntervalNanos;
 
     private LoadBalancerModel(Builder b) {
         this.instances = b.instances;
@@ -34,6 +35,7 @@ public final class LoadBalancerModel {
         this.utilisationReportIntervalNanos = b.utilisationReportIntervalNanos;
         this.ewmaDecayNanos = b.ewmaDecayNanos;
         this.healthCheck = b.healthCheck;
+        this.pickerRefreshIntervalNanos = b.pickerRefreshIntervalNanos;
     }
 
     /** One instance, no network delay, no timeout, no retries, no utilisation reports, no health checks. */
@@ -103,6 +105,15 @@ public final class LoadBalancerModel {
         return healthCheck;
     }
 
+    /**
+     * Every this often each instance rebuilds its picker ({@code LoadBalancer.refresh()}), as the
+     * proxy does on a timer, so wrappers whose output changes with time (slow start) move in
+     * virtual time. Default 1 s; 0 = only on membership and health changes.
+     */
+    public long pickerRefreshIntervalNanos() {
+        return pickerRefreshIntervalNanos;
+    }
+
     @Override
     public String toString() {
         return instances + " LB instance(s), network " + networkDelay.describe()
@@ -125,6 +136,7 @@ public final class LoadBalancerModel {
         private long utilisationReportIntervalNanos;
         private long ewmaDecayNanos = LoadBalancer.DEFAULT_EWMA_DECAY_NANOS;
         private HealthCheckModel healthCheck;
+        private long pickerRefreshIntervalNanos = 1_000_000_000L;
 
         private Builder() {
         }
@@ -201,6 +213,15 @@ public final class LoadBalancerModel {
         /** @param model health checking, or null for none */
         public Builder healthCheck(HealthCheckModel model) {
             this.healthCheck = model;
+            return this;
+        }
+
+        /** @param nanos period of picker rebuilds, &gt;= 0 (0: never on a timer) */
+        public Builder pickerRefreshIntervalNanos(long nanos) {
+            if (nanos < 0) {
+                throw new IllegalArgumentException("picker refresh interval must be >= 0 ns (0: never), got " + nanos);
+            }
+            this.pickerRefreshIntervalNanos = nanos;
             return this;
         }
 

@@ -283,4 +283,27 @@ class LoadBalancerTierTest {
                 .warmUpNanos(2 * SECOND)
                 .seed(5);
     }
+
+    @Test
+    void pickersAreRebuiltOnTheRefreshTimer() {
+        // Refresh every 100 ms over 1 s: rebuilds at 100, 200, ... 900 ms (9) after the initial build,
+        // per instance; with 2 instances, 2 + 18 = 20 newPicker calls.
+        java.util.concurrent.atomic.AtomicInteger builds = new java.util.concurrent.atomic.AtomicInteger();
+        SimulationResult r = run(config(FixedArrivals.at(0), constant("s", 2, MS).build())
+                .strategy("counting", env -> new io.sluice.algorithms.Strategy() {
+                    @Override
+                    public String name() {
+                        return "counting";
+                    }
+
+                    @Override
+                    public io.sluice.algorithms.Picker newPicker(io.sluice.algorithms.EndpointSet set) {
+                        builds.incrementAndGet();
+                        return ctx -> set.available().get(0);
+                    }
+                })
+                .loadBalancer(LoadBalancerModel.builder().instances(2).pickerRefreshIntervalNanos(100 * MS).build()));
+        assertThat(r.outcomes().succeeded()).isEqualTo(1);
+        assertThat(builds.get()).isEqualTo(20);
+    }
 }
