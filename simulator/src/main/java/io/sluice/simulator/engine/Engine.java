@@ -113,6 +113,7 @@ final class Engine {
     private final SplittableRandom spreadRandom;
     private final SplittableRandom networkRandom;
     private final SplittableRandom healthRandom;
+    private final SplittableRandom probeRandom;
     private final Distribution networkDelay;
     private final boolean zeroNetwork;
     private final long timeout;
@@ -311,6 +312,7 @@ final class Engine {
         spreadRandom = RandomStreams.stream(seed, "lb-spread");
         networkRandom = RandomStreams.stream(seed, "network");
         healthRandom = RandomStreams.stream(seed, "health-checks");
+        probeRandom = RandomStreams.stream(seed, "probes");
         networkDelay = lbModel.networkDelay();
         zeroNetwork = networkDelay.mean() == 0;
         timeout = lbModel.requestTimeoutNanos();
@@ -584,6 +586,11 @@ final class Engine {
 
     private long hop() {
         return zeroNetwork ? 0 : Math.round(networkDelay.sample(networkRandom));
+    }
+
+    /** A probe's hop: the same delay distribution, drawn from the probes' own stream. */
+    private long probeHop() {
+        return zeroNetwork ? 0 : Math.round(networkDelay.sample(probeRandom));
     }
 
     /** The load balancer sends attempt {@code s} to backend {@code b}. */
@@ -1000,7 +1007,7 @@ final class Engine {
             pEndpoint[p] = endpoint;
             pSink[p] = sink;
             pBackend[p] = b;
-            queue.push(now + hop(), payload(EV_PROBE_AT_BACKEND, 0, p));
+            queue.push(now + probeHop(), payload(EV_PROBE_AT_BACKEND, 0, p));
         }
     }
 
@@ -1019,7 +1026,7 @@ final class Engine {
         // servers, plus its own, at the current speed.
         double perRequest = service[b].mean() / (speed[b] / slowdown[b]);
         pLatency[p] = Math.round(perRequest * (1.0 + (double) inSystem[b] / servers[b]));
-        queue.push(now + hop(), payload(EV_PROBE_REPLY, 0, p));
+        queue.push(now + probeHop(), payload(EV_PROBE_REPLY, 0, p));
     }
 
     private void onProbeReply(int p) {

@@ -9,7 +9,7 @@
  *
  * <p>Virtual time is in nanoseconds. Determinism: every random draw comes from a stream named by
  * its component and derived from the run seed ({@link io.sluice.simulator.engine.RandomStreams}):
- * {@code workload}, {@code lb-spread}, {@code network}, {@code health-checks},
+ * {@code workload}, {@code lb-spread}, {@code network}, {@code probes}, {@code health-checks},
  * {@code backend-<id>} (service times) and {@code lb-<k>} (the seed of instance k's
  * {@code Environment}); simultaneous events run in the order they were scheduled.
  */
