@@ -63,7 +63,6 @@ import org.HdrHistogram.Histogram;
  */
 final class Engine {
     // Event types.
-    private static final int EV_ARRIVAL = 1;
     private static final int EV_AT_BACKEND = 2;
     private static final int EV_DONE = 3;
     private static final int EV_RESPONSE = 4;
@@ -197,9 +196,12 @@ final class Engine {
     private long requestsWithPrevious;
     private long affinityHits;
 
-    // ---- Workload.
+    // ---- Workload. The one pending arrival waits outside the event queue (it would be pushed and
+    // popped once per request); the main loop compares it with the queue's head by (time, sequence).
     private final ArrivalStream stream;
     private final Arrival arrival = new Arrival();
+    private boolean arrivalPending;
+    private long arrivalSequence;
 
     // ---- Scripted events, sorted by start time (stable).
     private final ScriptedEvent[] script;
@@ -341,23 +343,27 @@ final class Engine {
     SimulationResult run() {
         try {
             schedulePeriodic();
-            if (readArrival()) {
-                queue.push(arrival.timeNanos, payload(EV_ARRIVAL, 0, 0));
-            }
+            scheduleArrival();
             long stopAt = duration + config.drainLimitNanos();
             if (stopAt < duration) {
                 stopAt = Long.MAX_VALUE;
             }
-            while (!queue.isEmpty()) {
-                long t = queue.peekTime();
+            while (arrivalPending || !queue.isEmpty()) {
+                boolean takeArrival = arrivalPending && (queue.isEmpty() || arrival.timeNanos < queue.peekTime()
+                        || (arrival.timeNanos == queue.peekTime() && arrivalSequence < queue.peekSequence()));
+                long t = takeArrival ? arrival.timeNanos : queue.peekTime();
                 if (t > stopAt) {
                     break;
                 }
-                long p = queue.take();
                 now = t;
                 events++;
-                dispatch(p);
-                queue.settle();
+                if (takeArrival) {
+                    onArrival();
+                } else {
+                    long p = queue.take();
+                    dispatch(p);
+                    queue.settle();
+                }
                 if (attemptsOpen == 0 && now >= duration && !pendingPeriodicBefore()) {
                     break;
                 }
@@ -415,7 +421,6 @@ final class Engine {
         int gen = (int) (p >>> 32) & GEN_MASK;
         int index = (int) p;
         switch (type) {
-            case EV_ARRIVAL -> onArrival();
             case EV_AT_BACKEND -> {
                 if ((sGen[index] & GEN_MASK) == gen) {
                     atBackend(index);
@@ -502,8 +507,13 @@ final class Engine {
             sMultiple[s] = arrival.serviceDemand;
             send(s, b);
         }
-        if (readArrival()) {
-            queue.push(arrival.timeNanos, payload(EV_ARRIVAL, 0, 0));
+        scheduleArrival();
+    }
+
+    private void scheduleArrival() {
+        arrivalPending = readArrival();
+        if (arrivalPending) {
+            arrivalSequence = queue.reserveSequence();
         }
     }
 

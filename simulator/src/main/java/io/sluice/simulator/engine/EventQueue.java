@@ -89,6 +89,19 @@ final class EventQueue {
         return times[0];
     }
 
+    /** Sequence number of the earliest live event (same preconditions as {@link #peekTime()}). */
+    long peekSequence() {
+        return seqs[0];
+    }
+
+    /**
+     * Takes the next sequence number for an event the caller keeps outside the queue (the engine's
+     * single pending arrival), so it still orders against queued events by insertion.
+     */
+    long reserveSequence() {
+        return nextSequence++;
+    }
+
     /**
      * Takes the earliest event and returns its payload (read its time with {@link #peekTime()}
      * first). Its slot stays dead until the next {@link #push} reuses it or {@link #settle()}
