@@ -1,0 +1,88 @@
+package io.sluice.simulator.engine;
+
+import static io.sluice.simulator.engine.BackendModelTest.MS;
+import static io.sluice.simulator.engine.BackendModelTest.SECOND;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.algorithms.StrategySpec;
+import io.sluice.simulator.metrics.SimulationResult;
+import io.sluice.simulator.model.BackendGroup;
+import io.sluice.simulator.model.Discipline;
+import io.sluice.simulator.model.Distribution;
+import io.sluice.simulator.model.LoadBalancerModel;
+import io.sluice.simulator.model.ScriptedEvent;
+import io.sluice.simulator.standin.PoissonWorkload;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Same configuration and seed give identical results, every number and the histogram bytes; a
+ * different seed gives a different run. The configuration switches on every source of randomness
+ * and every feature (several instances, network jitter, timeouts, retries, health checks, probes,
+ * utilisation reports, scripted events, devices, both disciplines), so a stray unseeded random
+ * source or iteration over an unordered collection anywhere would show.
+ */
+class DeterminismTest {
+    static SimulationConfig everything(String strategy, long seed) {
+        return SimulationConfig.builder()
+                .backends(BackendGroup.builder("fifo", 6).concurrency(2)
+                        .serviceTime(Distribution.lognormal(2 * MS, 1.0)).queueCapacity(20).build())
+                .backends(BackendGroup.builder("ps", 3).discipline(Discipline.PROCESSOR_SHARING).speed(1.5)
+                        .serviceTime(Distribution.pareto(2 * MS, 2.5)).build())
+                .strategy(StrategySpec.of(strategy))
+                .workload(PoissonWorkload.withDevices(3000, 500))
+                .loadBalancer(LoadBalancerModel.builder()
+                        .instances(3)
+                        .networkDelay(Distribution.exponential(200_000))
+                        .requestTimeoutNanos(50 * MS)
+                        .retries(0.2, 3)
+                        .retryOnTimeout(true)
+                        .utilisationReportIntervalNanos(100 * MS)
+                        .healthCheck(LoadBalancerTierTest.CHECKS)
+                        .build())
+                .event(ScriptedEvent.crash("fifo-1", SECOND))
+                .event(ScriptedEvent.recover("fifo-1", 2 * SECOND))
+                .event(ScriptedEvent.slowdown("ps-0", 5, 500 * MS, 1500 * MS))
+                .event(ScriptedEvent.stall("fifo-2", 2500 * MS, 300 * MS))
+                .durationNanos(4 * SECOND)
+                .warmUpNanos(SECOND / 2)
+                .intervalNanos(250 * MS)
+                .seed(seed)
+                .build();
+    }
+
+    @Test
+    void sameSeedSameResult() {
+        for (String strategy : new String[] {QueueingValidationTest.POWER_OF_D, "test-probing", "test-mod-hash"}) {
+            SimulationResult a = Simulation.of(everything(strategy, 99)).run();
+            SimulationResult b = Simulation.of(everything(strategy, 99)).run();
+            // The run did exercise the features.
+            assertThat(a.outcomes().requests()).isGreaterThan(9000);
+            // Failures happened (the crash, the stall) and retries rescued some of them.
+            assertThat(a.outcomes().retries()).isPositive();
+            assertThat(a.affinity().requestsWithPrevious()).isPositive();
+            assertThat(a).isEqualTo(b);
+            // HdrHistogram objects carry a per-instance identity number; their contents are compared
+            // through equals above and byte for byte below.
+            assertThat(a).usingRecursiveComparison().ignoringFields("histogram").isEqualTo(b);
+            assertThat(a.latencyHistogramBytes()).isEqualTo(b.latencyHistogramBytes());
+            assertThat(a.intervals()).isEqualTo(b.intervals());
+            assertThat(a.events()).isEqualTo(b.events());
+        }
+    }
+
+    @Test
+    void differentSeedDifferentResult() {
+        SimulationResult a = Simulation.of(everything(QueueingValidationTest.POWER_OF_D, 99)).run();
+        SimulationResult c = Simulation.of(everything(QueueingValidationTest.POWER_OF_D, 100)).run();
+        assertThat(c).isNotEqualTo(a);
+        assertThat(c.outcomes().requests()).isNotEqualTo(a.outcomes().requests());
+        assertThat(c.latency().meanNanos()).isNotEqualTo(a.latency().meanNanos());
+        assertThat(c.latencyHistogramBytes()).isNotEqualTo(a.latencyHistogramBytes());
+    }
+
+    @Test
+    void runningOneSimulationTwiceStartsAfresh() {
+        Simulation s = Simulation.of(everything("test-probing", 5));
+        assertThat(s.run()).isEqualTo(s.run());
+    }
+}

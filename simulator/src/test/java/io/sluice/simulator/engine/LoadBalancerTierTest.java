@@ -1,0 +1,309 @@
+package io.sluice.simulator.engine;
+
+import static io.sluice.simulator.engine.BackendModelTest.MS;
+import static io.sluice.simulator.engine.BackendModelTest.SECOND;
+import static io.sluice.simulator.engine.BackendModelTest.config;
+import static io.sluice.simulator.engine.BackendModelTest.constant;
+import static io.sluice.simulator.engine.BackendModelTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import io.sluice.algorithms.Hashing;
+import io.sluice.algorithms.StrategySpec;
+import io.sluice.simulator.metrics.IntervalSample;
+import io.sluice.simulator.metrics.SimulationResult;
+import io.sluice.simulator.model.BackendGroup;
+import io.sluice.simulator.model.Distribution;
+import io.sluice.simulator.model.HealthCheckModel;
+import io.sluice.simulator.model.HealthCheckPolicy;
+import io.sluice.simulator.model.LoadBalancerModel;
+import io.sluice.simulator.model.ScriptedEvent;
+import io.sluice.simulator.standin.FixedArrivals;
+import io.sluice.simulator.standin.PoissonWorkload;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The load-balancer tier: connect failures, timeouts, retries and their budget, health-check
+ * scheduling (with the PLACEHOLDER consecutive-failure policy until the real rise/fall state
+ * machine is merged: TODO(health-merge)), affinity accounting, stale utilisation reports,
+ * probes in virtual time, several instances.
+ */
+class LoadBalancerTierTest {
+    /** Checks every 100 ms, 50 ms timeout, down after 2 failures (placeholder policy). */
+    static final HealthCheckModel CHECKS = new HealthCheckModel(100 * MS, 50 * MS, 0,
+            HealthCheckPolicy.placeholderConsecutiveFailures(2));
+
+    @Test
+    void requestsToACrashedBackendFailAfterTheConnectTimeoutUntilDetected() {
+        // Round robin over 2 backends, one crashed from t = 0, no health checks: every other request
+        // fails, each after the 50 ms connect timeout.
+        SimulationResult r = run(config(FixedArrivals.every(0, 10 * MS, 100), constant("s", 2, MS).build())
+                .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(50 * MS).build())
+                .event(ScriptedEvent.crash("s-1", 0)));
+        assertThat(r.outcomes().requests()).isEqualTo(100);
+        assertThat(r.outcomes().errors()).isEqualTo(50);
+        assertThat(r.outcomes().errorRate()).isEqualTo(0.5);
+        assertThat(r.backends().get(1).requests()).isEqualTo(50);
+        assertThat(r.backends().get(1).completed()).isZero();
+    }
+
+    @Test
+    void retriesMoveFailedRequestsToAnotherBackend() {
+        // Same, with a retry budget of 1 retry per request: each failed attempt is retried on s-0 and
+        // succeeds after 50 ms (connect timeout) + 1 ms (service). Retry picks advance the round-robin
+        // cursor too, so not exactly every other first attempt lands on s-1; every one that does is
+        // retried once.
+        SimulationResult r = run(config(FixedArrivals.every(0, 10 * MS, 100), constant("s", 2, MS).build())
+                .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(50 * MS).retries(1.0, 2).build())
+                .event(ScriptedEvent.crash("s-1", 0)));
+        assertThat(r.outcomes().succeeded()).isEqualTo(100);
+        assertThat(r.outcomes().errors()).isZero();
+        assertThat(r.backends().get(1).requests()).isBetween(30L, 70L);
+        assertThat(r.outcomes().retries()).isEqualTo(r.backends().get(1).requests());
+        assertThat(r.backends().get(0).requests()).isEqualTo(100);
+        assertThat(r.latency().maxNanos()).isEqualTo(BackendModelTest.hdr(51 * MS));
+    }
+
+    @Test
+    void theRetryBudgetCapsRetriesAtItsRatio() {
+        // Budget 0.1: every request deposits 0.1 token, a retry costs 1, so retries <= 0.1 x requests
+        // (+ nothing saved at the start: the bucket starts empty). Half the first attempts fail, so
+        // the budget, not the failures, is the limit.
+        SimulationResult r = run(config(PoissonWorkload.of(1000), constant("s", 2, MS).build())
+                .strategy(StrategySpec.of(QueueingValidationTest.RANDOM))
+                .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(MS).retries(0.1, 3).build())
+                .event(ScriptedEvent.crash("s-1", 0)));
+        long requests = r.outcomes().requests();
+        assertThat(r.outcomes().retries()).isLessThanOrEqualTo((long) Math.floor(0.1 * requests));
+        assertThat(r.outcomes().retries()).isGreaterThan((long) (0.09 * requests));
+        assertThat(r.outcomes().succeeded() + r.outcomes().errors()).isEqualTo(requests);
+    }
+
+    @Test
+    void attemptsSlowerThanTheTimeoutTimeOut() {
+        // 10 ms service, 5 ms timeout, one request every 20 ms: each times out, none errs.
+        SimulationResult r = run(config(FixedArrivals.every(0, 20 * MS, 10), constant("s", 1, 10 * MS).build())
+                .loadBalancer(LoadBalancerModel.builder().requestTimeoutNanos(5 * MS).build()));
+        assertThat(r.outcomes().timeouts()).isEqualTo(10);
+        assertThat(r.outcomes().timeoutRate()).isEqualTo(1.0);
+        assertThat(r.outcomes().succeeded()).isZero();
+        // The backend still did the work: busy 10 x 10 ms of 1 s.
+        assertThat(r.backends().get(0).utilisation()).isCloseTo(0.1, offset(1e-9));
+    }
+
+    @Test
+    void timedOutAttemptsAreRetriedWhenAsked() {
+        // Round robin over [slow (100 ms), fast (1 ms)]: the first attempt goes to slow, times out at
+        // 5 ms, the retry takes the next position, fast: 5 + 1 = 6 ms. The retry advanced the cursor,
+        // so the next request starts on slow again: all four take 6 ms.
+        SimulationResult r = run(config(FixedArrivals.every(0, 200 * MS, 4),
+                constant("slow", 1, 100 * MS).build(), constant("fast", 1, MS).build())
+                .loadBalancer(LoadBalancerModel.builder().requestTimeoutNanos(5 * MS).retries(1.0, 2)
+                        .retryOnTimeout(true).build()));
+        assertThat(r.outcomes().succeeded()).isEqualTo(4);
+        assertThat(r.outcomes().timeouts()).isZero();
+        assertThat(r.outcomes().retries()).isEqualTo(4);
+        assertThat(r.latency().meanNanos()).isEqualTo(6e6);
+        // Without retries on timeout the same requests time out.
+        SimulationResult noRetry = run(config(FixedArrivals.every(0, 200 * MS, 4),
+                constant("slow", 1, 100 * MS).build(), constant("fast", 1, MS).build())
+                .loadBalancer(LoadBalancerModel.builder().requestTimeoutNanos(5 * MS).retries(1.0, 2).build()));
+        assertThat(noRetry.outcomes().timeouts()).isEqualTo(2);
+        assertThat(noRetry.outcomes().succeeded()).isEqualTo(2);
+    }
+
+    @Test
+    void healthChecksTakeACrashedBackendOutAndPutItBack() {
+        // 4 backends, random routing, 1000/s; s-0 crashes at 1 s and recovers at 3 s. Checks every
+        // 100 ms time out after 50 ms; down after 2 failures: detection within 2 intervals + 1
+        // timeout = 250 ms, so errors stop by 1.25 s: at most ~250/s x 0.25 s = 63 (expect ~40).
+        // After recovery the first passing check (within 100 ms) brings it back.
+        SimulationResult r = run(SimulationConfig.builder()
+                .backends(BackendGroup.builder("s", 4).serviceTime(Distribution.exponential(MS)).build())
+                .strategy(StrategySpec.of(QueueingValidationTest.RANDOM))
+                .workload(PoissonWorkload.of(1000))
+                .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(20 * MS).healthCheck(CHECKS).build())
+                .event(ScriptedEvent.crash("s-0", SECOND))
+                .event(ScriptedEvent.recover("s-0", 3 * SECOND))
+                .durationNanos(5 * SECOND)
+                .intervalNanos(250 * MS)
+                .seed(11));
+        assertThat(r.outcomes().errors()).isBetween(10L, 90L);
+        for (IntervalSample s : r.intervals()) {
+            if (s.startNanos() >= 1500 * MS) {
+                assertThat(s.failed()).as("failures in %s", s).isZero();
+            }
+            if (s.startNanos() >= 1500 * MS && s.endNanos() <= 3 * SECOND) {
+                assertThat(s.utilisation()[0]).as("crashed s-0 idle in %s", s).isZero();
+            }
+            if (s.startNanos() >= 3250 * MS) {
+                assertThat(s.utilisation()[0]).as("recovered s-0 busy again in %s", s).isGreaterThan(0.1);
+            }
+        }
+    }
+
+    @Test
+    void aSlowBackendFailsItsChecksByTimeout() {
+        // Checks cost 1 ms of work; slowed down 100x a check takes 100 ms > the 50 ms timeout, so s-0
+        // goes down during its slowdown (2 s .. 8 s) and round robin sends it (almost) nothing.
+        HealthCheckModel costly = new HealthCheckModel(100 * MS, 50 * MS, MS,
+                HealthCheckPolicy.placeholderConsecutiveFailures(2));
+        SimulationResult r = run(config(FixedArrivals.every(0, MS, 10_000), constant("s", 2, 100_000).build())
+                .loadBalancer(LoadBalancerModel.builder().healthCheck(costly).build())
+                .event(ScriptedEvent.slowdown("s-0", 100, 2 * SECOND, 8 * SECOND))
+                .durationNanos(10 * SECOND));
+        // Without checks s-0 would get 5000; with them it gets about 1000 (before the slowdown) +
+        // ~125 (detection) + 1000 (after), well under 3000.
+        assertThat(r.backends().get(0).requests()).isBetween(1500L, 3000L);
+        assertThat(r.outcomes().succeeded()).isEqualTo(10_000);
+    }
+
+    @Test
+    void withEveryBackendDownRequestsAreUnavailable() {
+        SimulationResult r = run(config(FixedArrivals.every(0, 10 * MS, 100), constant("s", 1, MS).build())
+                .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(5 * MS).healthCheck(CHECKS).build())
+                .event(ScriptedEvent.crash("s-0", 0)));
+        // Detection takes at most 250 ms (about 25 requests fail as errors); the rest find no backend.
+        assertThat(r.outcomes().unavailable()).isGreaterThan(60);
+        assertThat(r.outcomes().errors() + r.outcomes().unavailable()).isEqualTo(100);
+        assertThat(r.outcomes().unavailableRate()).isGreaterThan(0.6);
+    }
+
+    @Test
+    void aHashingStrategyKeepsEveryDeviceOnItsBackend() {
+        SimulationResult r = run(SimulationConfig.builder()
+                .backends(BackendGroup.builder("s", 4).serviceTime(Distribution.exponential(MS)).build())
+                .strategy(StrategySpec.of("test-mod-hash"))
+                .workload(PoissonWorkload.withDevices(1000, 100))
+                .durationNanos(2 * SECOND)
+                .warmUpNanos(SECOND / 2));
+        assertThat(r.affinity().devices()).isEqualTo(100);
+        assertThat(r.affinity().hitRate()).isEqualTo(1.0);
+        assertThat(r.affinity().devicesMoved()).isZero();
+    }
+
+    @Test
+    void randomRoutingLandsOnTheSameBackendOneTimeInN() {
+        // P(same backend as the previous request) = 1/4 for uniform random routing over 4. About
+        // 1500 requests with a previous one: standard error sqrt(0.25 * 0.75 / 1500) = 0.011; tolerance 0.04.
+        SimulationResult r = run(SimulationConfig.builder()
+                .backends(BackendGroup.builder("s", 4).serviceTime(Distribution.exponential(MS)).build())
+                .strategy(StrategySpec.of(QueueingValidationTest.RANDOM))
+                .workload(PoissonWorkload.withDevices(1000, 100))
+                .durationNanos(2 * SECOND)
+                .warmUpNanos(SECOND / 2));
+        assertThat(r.affinity().requestsWithPrevious()).isGreaterThan(1400);
+        assertThat(r.affinity().hitRate()).isCloseTo(0.25, offset(0.04));
+        assertThat(r.affinity().devicesMoved()).isEqualTo(100);
+        assertThat(r.affinity().devicesMovedByFailure()).isZero();
+    }
+
+    @Test
+    void sessionsMovedByFailureAreTheDevicesOfTheFailedBackend() {
+        // keyHash mod 4; s-0 crashes at 1 s and is marked down within 250 ms; then keyHash mod 3 over
+        // the other three. The devices whose previous backend was s-0 when they moved are exactly those
+        // with keyHash mod 4 == 0 (every device sends several requests a second).
+        int devices = 100;
+        long expected = 0;
+        for (int i = 0; i < devices; i++) {
+            if (Long.remainderUnsigned(Hashing.hash64("dev-" + i), 4) == 0) {
+                expected++;
+            }
+        }
+        SimulationResult r = run(SimulationConfig.builder()
+                .backends(BackendGroup.builder("s", 4).serviceTime(Distribution.exponential(MS)).build())
+                .strategy(StrategySpec.of("test-mod-hash"))
+                .workload(PoissonWorkload.withDevices(1000, devices))
+                .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(20 * MS).healthCheck(CHECKS).build())
+                .event(ScriptedEvent.crash("s-0", SECOND))
+                .durationNanos(3 * SECOND)
+                .warmUpNanos(SECOND / 2));
+        assertThat(expected).isBetween(10L, 40L);
+        assertThat(r.affinity().devicesMovedByFailure()).isEqualTo(expected);
+        assertThat(r.affinity().devicesMoved()).isGreaterThan(expected);
+        assertThat(r.affinity().hitRate()).isLessThan(1.0);
+    }
+
+    @Test
+    void staleUtilisationReportsMakeAUtilisationStrategyHerd() {
+        // 10 backends at 50% load, routing to the lowest reported utilisation. Reported every 1 ms the
+        // view is fresh enough to spread the load; reported every 500 ms every request goes to the
+        // same backend for half a second (a herd), which overloads it 5x.
+        SimulationResult fresh = run(herdConfig(MS));
+        SimulationResult stale = run(herdConfig(500 * MS));
+        assertThat(stale.fairness().maxOverMeanRequests()).isGreaterThan(fresh.fairness().maxOverMeanRequests());
+        assertThat(stale.latency().meanNanos()).isGreaterThan(3 * fresh.latency().meanNanos());
+        assertThat(fresh.fairness().jainIndex()).isGreaterThan(stale.fairness().jainIndex());
+    }
+
+    private static SimulationConfig.Builder herdConfig(long reportEvery) {
+        return SimulationConfig.builder()
+                .backends(BackendGroup.builder("s", 10).serviceTime(Distribution.exponential(MS)).build())
+                .strategy(StrategySpec.of("test-least-utilisation"))
+                .workload(PoissonWorkload.of(5000))
+                .loadBalancer(LoadBalancerModel.builder().utilisationReportIntervalNanos(reportEvery).build())
+                .durationNanos(5 * SECOND)
+                .warmUpNanos(SECOND);
+    }
+
+    @Test
+    void probesAreAnsweredInVirtualTime() {
+        // The probing stand-in probes once per pick; with a 1 ms one-way delay every answer is
+        // still out when the next few picks are made, but all are answered and routing works.
+        SimulationResult r = run(SimulationConfig.builder()
+                .backends(BackendGroup.builder("s", 4).serviceTime(Distribution.exponential(MS)).build())
+                .strategy(StrategySpec.of("test-probing"))
+                .workload(PoissonWorkload.of(2000))
+                .loadBalancer(LoadBalancerModel.builder().networkDelay(Distribution.constant(MS)).build())
+                .durationNanos(2 * SECOND));
+        assertThat(r.probes()).isEqualTo(r.outcomes().requests());
+        assertThat(r.outcomes().succeeded()).isEqualTo(r.outcomes().requests());
+        // Latency includes the two 1 ms hops.
+        assertThat(r.latency().meanNanos()).isGreaterThan(3 * MS);
+    }
+
+    @Test
+    void eachInstanceBalancesOnItsOwnPartialView() {
+        // Power of two choices on each instance's own in-flight counts. With one instance the counts
+        // are the truth; with 20 instances each sees 1/20 of the load and its picks approach random
+        // routing (10 ms at rho 0.9), so the mean latency rises clearly.
+        SimulationResult one = run(instancesConfig(1));
+        SimulationResult twenty = run(instancesConfig(20));
+        assertThat(twenty.latency().meanNanos()).isGreaterThan(1.3 * one.latency().meanNanos());
+        assertThat(twenty.outcomes().succeeded()).isEqualTo(twenty.outcomes().requests());
+    }
+
+    private static SimulationConfig.Builder instancesConfig(int instances) {
+        return SimulationConfig.builder()
+                .backends(BackendGroup.builder("s", 10).serviceTime(Distribution.exponential(MS)).build())
+                .strategy(StrategySpec.of(QueueingValidationTest.POWER_OF_D))
+                .workload(PoissonWorkload.of(9000))
+                .loadBalancer(LoadBalancerModel.builder().instances(instances).build())
+                .durationNanos(20 * SECOND)
+                .warmUpNanos(2 * SECOND)
+                .seed(5);
+    }
+
+    @Test
+    void pickersAreRebuiltOnTheRefreshTimer() {
+        // Refresh every 100 ms over 1 s: rebuilds at 100, 200, ... 900 ms (9) after the initial build,
+        // per instance; with 2 instances, 2 + 18 = 20 newPicker calls.
+        java.util.concurrent.atomic.AtomicInteger builds = new java.util.concurrent.atomic.AtomicInteger();
+        SimulationResult r = run(config(FixedArrivals.at(0), constant("s", 2, MS).build())
+                .strategy("counting", env -> new io.sluice.algorithms.Strategy() {
+                    @Override
+                    public String name() {
+                        return "counting";
+                    }
+
+                    @Override
+                    public io.sluice.algorithms.Picker newPicker(io.sluice.algorithms.EndpointSet set) {
+                        builds.incrementAndGet();
+                        return ctx -> set.available().get(0);
+                    }
+                })
+                .loadBalancer(LoadBalancerModel.builder().instances(2).pickerRefreshIntervalNanos(100 * MS).build()));
+        assertThat(r.outcomes().succeeded()).isEqualTo(1);
+        assertThat(builds.get()).isEqualTo(20);
+    }
+}
