@@ -19,14 +19,30 @@ final class ChildProcessGroup implements AutoCloseable {
     private static final Duration GRACE = Duration.ofSeconds(3);
 
     private final List<Process> live = new CopyOnWriteArrayList<>();
-    private final Thread reaper = new Thread(this::stopAll, "proxy-bench-reaper");
+    private final Thread reaper = new Thread(this::shutDown, "proxy-bench-reaper");
+    private volatile boolean shuttingDown;
 
     ChildProcessGroup() {
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
-    /** Starts {@code command} with stdout and stderr appended to {@code log}. */
+    /**
+     * Whether the JVM is shutting down (Ctrl-C, kill): the children are being stopped under the
+     * benchmark's feet, so whatever it measures from now on is not a result.
+     */
+    boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    /**
+     * Starts {@code command} with stdout and stderr appended to {@code log}.
+     *
+     * @throws IllegalStateException when the JVM is shutting down
+     */
     Process start(List<String> command, Path log) {
+        if (shuttingDown) {
+            throw new IllegalStateException("shutting down; not starting " + command.get(0));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
@@ -72,6 +88,11 @@ final class ChildProcessGroup implements AutoCloseable {
             }
         }
         live.remove(process);
+    }
+
+    private void shutDown() {
+        shuttingDown = true;
+        stopAll();
     }
 
     private void stopAll() {

@@ -63,6 +63,10 @@ public final class ProxyBench {
 
     /** Runs the benchmark; exit code 0 when it measured, 1 when it could not, 2 on bad options. */
     public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(ProxyBenchOptions.USAGE);
+            return;
+        }
         int code;
         try {
             code = new ProxyBench(ProxyBenchOptions.parse(args), System.out, System.err).run();
@@ -114,6 +118,9 @@ public final class ProxyBench {
                         failures);
                 runs.addAll(matrixRuns);
                 comparisons.add(Comparison.of(threads, targets, matrixRuns, failures));
+            }
+            if (children.shuttingDown()) {
+                throw new BenchFailure("stopped (Ctrl-C or kill) before the end; no results written");
             }
         } finally {
             deleteTree(work);
@@ -344,7 +351,13 @@ public final class ProxyBench {
         WrkResult result;
         try {
             result = wrk.run(children, server.port(), seconds, output);
+            if (children.shuttingDown()) {
+                throw new BenchFailure("stopped (Ctrl-C or kill) during a run; no results written");
+            }
         } catch (IllegalStateException e) {
+            if (children.shuttingDown()) {
+                throw new BenchFailure("stopped (Ctrl-C or kill) during a run; no results written");
+            }
             String state = server.process().isAlive() ? "" : " (the server exited with code "
                     + server.process().exitValue() + ")";
             fail(server.target(), e.getMessage() + state + tail(server.log()), failures, live, children, server);

@@ -88,7 +88,10 @@ record Tools(Path haproxy, Path nginx, Path wrk) {
         return Optional.empty();
     }
 
-    /** First line each program prints about its version, for the results: {@code haproxy -v}, {@code nginx -v}, {@code wrk -v}. */
+    /**
+     * What each program says about its version, for the results: the first line of {@code haproxy
+     * -v}, {@code nginx -v}, {@code wrk -v}, without the home page or copyright that follows.
+     */
     Map<String, String> versions() {
         return Map.of("haproxy", firstLine(List.of(haproxy.toString(), "-v")),
                 "nginx", firstLine(List.of(nginx.toString(), "-v")),
@@ -100,7 +103,9 @@ record Tools(Path haproxy, Path nginx, Path wrk) {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(5, TimeUnit.SECONDS);
-            return out.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("?");
+            return out.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+                    .map(l -> l.replaceFirst(" - https?://.*$", "").replaceFirst(" Copyright .*$", ""))
+                    .orElse("?");
         } catch (IOException e) {
             return "?";
         } catch (InterruptedException e) {
