@@ -134,8 +134,8 @@ public final class ProxyBench {
         out.println();
         for (Comparison comparison : comparisons) {
             out.println("Proxies at " + comparison.threads() + (comparison.threads() == 1 ? " thread" : " threads")
-                    + " (medians of " + options.rounds() + (options.rounds() == 1 ? " round, " : " rounds, ") + wrk.describe() + " -d"
-                    + options.durationSeconds() + "s):");
+                    + " (medians of " + options.rounds() + (options.rounds() == 1 ? " round, " : " rounds, ")
+                    + wrk.describe() + " -d" + options.durationSeconds() + "s):");
             out.println();
             out.print(comparison.toMarkdown());
             out.println();
