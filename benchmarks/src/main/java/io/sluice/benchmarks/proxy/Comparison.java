@@ -168,7 +168,8 @@ final class Comparison {
     /** The table and the verdict line, as Markdown. */
     String toMarkdown() {
         StringBuilder md = new StringBuilder()
-                .append("| target | rounds | req/s | p50 | p99 | CPU/req | errors | req/s vs HAProxy | p99 vs HAProxy |\n")
+                .append("| target | rounds | req/s | p50 | p99 | CPU/req | errors | req/s vs HAProxy"
+                        + " | p99 vs HAProxy |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : rows) {
             md.append("| ").append(row.target().key());
