@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         description = "Run a benchmark suite and summarise it. Results go to results/bench-<time>/ unless --out says"
                 + " otherwise.",
         subcommands = {
-                BenchAlgorithmsCommand.class
+                BenchAlgorithmsCommand.class,
+                BenchProxyCommand.class
         })
 final class BenchCommand implements Runnable {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -30,6 +31,11 @@ final class BenchCommand implements Runnable {
 
     /** {@code results/bench-<yyyyMMdd-HHmmss>}, relative to the working directory, local time now. */
     static Path defaultOutDir() {
-        return Path.of("results", "bench-" + LocalDateTime.now().format(STAMP));
+        return defaultOutDir("bench");
+    }
+
+    /** {@code results/<suite>-<yyyyMMdd-HHmmss>}, relative to the working directory, local time now. */
+    static Path defaultOutDir(String suite) {
+        return Path.of("results", suite + "-" + LocalDateTime.now().format(STAMP));
     }
 }

@@ -50,6 +50,11 @@ final class BenchmarksJar {
         return jar;
     }
 
+    /** The source tree's root, where the {@code sluice} launcher is. */
+    Path home() {
+        return home;
+    }
+
     /** Whether the jar is missing or older than the root pom or any pom or src/main file of its modules. */
     boolean stale() {
         if (!Files.isRegularFile(jar)) {
@@ -123,10 +128,26 @@ final class BenchmarksJar {
      * @return the child's exit code
      */
     int run(List<String> args) {
+        List<String> command = new ArrayList<>(List.of("-jar", jar.toString()));
+        command.addAll(args);
+        return runJava(command);
+    }
+
+    /**
+     * Runs {@code mainClass} from the jar ({@code java -cp benchmarks.jar mainClass args...}), for a
+     * suite that is not JMH, its output going straight to this process's, and waits for it.
+     *
+     * @return the child's exit code
+     */
+    int runMain(String mainClass, List<String> args) {
+        List<String> command = new ArrayList<>(List.of("-cp", jar.toString(), mainClass));
+        command.addAll(args);
+        return runJava(command);
+    }
+
+    private static int runJava(List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-jar");
-        command.add(jar.toString());
         command.addAll(args);
         try {
             return ChildProcesses.await(new ProcessBuilder(command).inheritIO().start());
