@@ -40,7 +40,11 @@ public record AccessLogEntry(Instant time, String requestId, String clientAddres
         return new Builder();
     }
 
-    /** Collects the fields one at a time, as the data path learns them. Not thread-safe. */
+    /**
+     * Collects the fields one at a time, as the data path learns them; each setter sets the record
+     * component of the same name, and unset fields stay null or 0. Not thread-safe: one request's
+     * builder lives on its event loop.
+     */
     public static final class Builder {
         private Instant time;
         private String requestId;
@@ -148,6 +152,7 @@ public record AccessLogEntry(Instant time, String requestId, String clientAddres
             return this;
         }
 
+        /** The entry; the builder may be reused. */
         public AccessLogEntry build() {
             return new AccessLogEntry(time, requestId, clientAddress, method, path, host, status, bytesIn, bytesOut,
                     durationNanos, backendId, backendAddress, attempts, cluster, route, listener, outcome);

@@ -39,14 +39,17 @@ public record BackendHealth(boolean activeUp, boolean ejected, boolean draining)
         return ejected ? HealthState.EJECTED : HealthState.HEALTHY;
     }
 
+    /** A copy with {@code activeUp} replaced. */
     public BackendHealth withActiveUp(boolean up) {
         return new BackendHealth(up, ejected, draining);
     }
 
+    /** A copy with {@code ejected} replaced. */
     public BackendHealth withEjected(boolean isEjected) {
         return new BackendHealth(activeUp, isEjected, draining);
     }
 
+    /** A copy with {@code draining} replaced. */
     public BackendHealth withDraining(boolean isDraining) {
         return new BackendHealth(activeUp, ejected, isDraining);
     }

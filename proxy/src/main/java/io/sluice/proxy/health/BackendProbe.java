@@ -25,6 +25,7 @@ import io.sluice.algorithms.health.HealthCheckConfig;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -118,24 +119,31 @@ final class BackendProbe {
 
     /** Starts checking; call on any thread. */
     void start() {
-        loop.execute(() -> {
-            if (stopped) {
-                return;
-            }
-            if (!check.status().up()) {
-                notifyListener(HealthState.UNHEALTHY, "initial state " + check.describe());
-            }
-            // Spread the first checks over a whole interval so a cluster's backends are not checked in lockstep.
-            long first = (long) (env.random().nextDouble() * check.nextIntervalNanos());
-            nextCheck = scheduler.schedule(loop, this::runCheck, first);
-        });
+        try {
+            loop.execute(this::startOnLoop);
+        } catch (RejectedExecutionException shutDown) {
+            // The group is shutting down: there is nothing to check with, and nothing to release.
+            retired.complete(null);
+        }
+    }
+
+    private void startOnLoop() {
+        if (stopped) {
+            return;
+        }
+        if (!check.status().up()) {
+            notifyListener(HealthState.UNHEALTHY, "initial state " + check.describe());
+        }
+        // Spread the first checks over a whole interval so a cluster's backends are not checked in lockstep.
+        long first = (long) (env.random().nextDouble() * check.nextIntervalNanos());
+        nextCheck = scheduler.schedule(loop, this::runCheck, first);
     }
 
     /** Stops checking and closes the connections; call on any thread. */
     void stop() {
         try {
             loop.execute(this::stopOnLoop);
-        } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+        } catch (RejectedExecutionException shutDown) {
             // The loop is gone, and with it every timer and channel it had.
             retired.complete(null);
         }

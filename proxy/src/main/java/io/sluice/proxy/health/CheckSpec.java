@@ -138,6 +138,7 @@ public final class CheckSpec {
         return new CheckSpec(kind, path, host, expectMin, expectMax, timeoutNanos, keepAlive, percent);
     }
 
+    /** HTTP or TCP. */
     public Kind kind() {
         return kind;
     }
@@ -152,22 +153,27 @@ public final class CheckSpec {
         return host;
     }
 
+    /** Lowest passing HTTP status. */
     public int expectMin() {
         return expectMin;
     }
 
+    /** Highest passing HTTP status. */
     public int expectMax() {
         return expectMax;
     }
 
+    /** How long a check may take, connect included. */
     public long timeoutNanos() {
         return timeoutNanos;
     }
 
+    /** Whether HTTP checks keep one connection per backend open. */
     public boolean keepAlive() {
         return keepAlive;
     }
 
+    /** Random stretch of each interval, in percent. */
     public int spreadPercent() {
         return spreadPercent;
     }

@@ -34,10 +34,12 @@ public final class BackendMetrics {
         }
     }
 
+    /** The {@code cluster} label. */
     public String cluster() {
         return cluster;
     }
 
+    /** The backend's id: the {@code backend} label. */
     public String id() {
         return id;
     }

@@ -19,6 +19,7 @@ public final class ClusterMetrics {
         this.retries = metrics.retries.labelValues(name);
     }
 
+    /** The cluster's name: the {@code cluster} label. */
     public String name() {
         return name;
     }

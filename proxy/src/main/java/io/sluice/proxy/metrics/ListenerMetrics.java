@@ -19,6 +19,7 @@ public final class ListenerMetrics {
         this.sent = m.sentBytes.labelValues(name);
     }
 
+    /** The listener's name: the {@code listener} label. */
     public String name() {
         return name;
     }

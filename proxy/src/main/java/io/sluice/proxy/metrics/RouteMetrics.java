@@ -21,14 +21,17 @@ public final class RouteMetrics {
         this.cluster = cluster;
     }
 
+    /** The {@code listener} label. */
     public String listener() {
         return listener;
     }
 
+    /** The {@code route} label. */
     public String route() {
         return route;
     }
 
+    /** The cluster this route sends to. */
     public ClusterMetrics cluster() {
         return cluster;
     }

@@ -242,7 +242,8 @@ class ActiveHealthCheckerTest {
         ActiveHealthChecker.BackendCheckStatus s = checkOnce("up");
         assertThat(s.passed()).isEqualTo(1);
         assertThat(s.lastResult()).isEqualTo("TCP connect ok");
-        assertThat(server.accepted()).isEqualTo(1);
+        // The kernel completes the handshake before the server's accept() returns: wait for it.
+        await("the backend accepts the check connection", () -> server.accepted() == 1);
 
         List<ManualScheduler.Task> old = clock.pending();
         checker.update(List.of(Backend.of("down", "127.0.0.1:" + closed)));

@@ -159,7 +159,7 @@ class ProxyMetricsTest {
     }
 
     @Test
-    void anEmptyRegistryRendersHelpAndTypeOnlyOrNothing() {
+    void anUnusedRegistryHasNoSamples() {
         String text = new ProxyMetrics().scrapeText();
         assertThat(samples(text)).isEmpty();
     }
