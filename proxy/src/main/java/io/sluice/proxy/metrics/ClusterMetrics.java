@@ -1,0 +1,46 @@
+package io.sluice.proxy.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One cluster's counters and its backends' handles; obtained from {@link ProxyMetrics#cluster}. Thread-safe. */
+public final class ClusterMetrics {
+    private final ProxyMetrics metrics;
+    private final String name;
+    private final CounterDataPoint retries;
+    private final Map<String, BackendMetrics> backends = new ConcurrentHashMap<>();
+
+    ClusterMetrics(ProxyMetrics metrics, String name) {
+        this.metrics = metrics;
+        this.name = name;
+        this.retries = metrics.retries.labelValues(name);
+    }
+
+    /** The cluster's name: the {@code cluster} label. */
+    public String name() {
+        return name;
+    }
+
+    /** An extra attempt was sent to another backend. */
+    public void retry() {
+        retries.inc();
+    }
+
+    /** The handle of one of this cluster's backends; the same object until it is removed. */
+    public BackendMetrics backend(String backendId) {
+        Objects.requireNonNull(backendId, "backendId");
+        return backends.computeIfAbsent(backendId, id -> new BackendMetrics(metrics, name, id));
+    }
+
+    /** The handle that counts requests which reached no backend ({@code backend="none"}). */
+    public BackendMetrics noBackend() {
+        return backend(ProxyMetrics.NO_BACKEND);
+    }
+
+    BackendMetrics forget(String backendId) {
+        return backends.remove(backendId);
+    }
+}

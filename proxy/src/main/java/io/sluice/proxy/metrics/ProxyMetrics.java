@@ -1,0 +1,204 @@
+package io.sluice.proxy.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The proxy's Prometheus metrics, on its own {@link PrometheusRegistry} (never the global default,
+ * so tests and several proxies in one JVM do not share counters), rendered in the Prometheus text
+ * exposition format for an admin {@code /metrics} endpoint.
+ *
+ * <h2>Metrics</h2>
+ * <pre>
+ *   sluice_requests_total{listener,route,cluster,backend,code_class}   counter    requests answered, by status class
+ *                                                                                  1xx..5xx ("other": no status was sent)
+ *   sluice_request_duration_seconds{cluster,backend}                  histogram  request start to response end, 1 ms..30 s
+ *   sluice_backend_requests_in_flight{cluster,backend}                gauge      attempts sent and not yet ended
+ *   sluice_backend_health_transitions_total{cluster,backend,state}    counter    combined health changes, by new state
+ *   sluice_backend_ejections_total{cluster,backend,reason}            counter    outlier ejections, by rule
+ *   sluice_cluster_retries_total{cluster}                             counter    extra attempts on another backend
+ *   sluice_listener_connections{listener}                             gauge      open downstream connections
+ *   sluice_listener_connections_accepted_total{listener}              counter    downstream connections accepted
+ *   sluice_listener_received_bytes_total{listener}                    counter    bytes read from clients
+ *   sluice_listener_sent_bytes_total{listener}                        counter    bytes written to clients
+ * </pre>
+ * A request that reached no backend (none available, no route) is counted with
+ * {@code backend="none"}.
+ *
+ * <h2>Recording cost</h2>
+ * Label lookups happen once, when the data path asks for a handle ({@link #listener},
+ * {@link #cluster}, {@link #backend}, {@link #route}; cached here, so asking again returns the same
+ * object). A handle holds the resolved data points, so recording is a few striped-adder updates
+ * with no allocation and no lock: safe and cheap from any event loop. Keep handles in the
+ * listener, route and cluster objects; look them up again after {@link #removeBackend}.
+ *
+ * <p>Thread safety: every method may be called from any thread.
+ */
+public final class ProxyMetrics {
+    /** The {@code Content-Type} of {@link #scrape()}'s output. */
+    public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+    /**
+     * Classic histogram bucket upper bounds in seconds: a 1-2.5-5 progression from 1 ms to 10 s,
+     * then 30 s, the longest default response timeout. Fourteen buckets keep each series small
+     * while telling a 2 ms backend from a 20 ms one.
+     */
+    static final double[] LATENCY_BUCKETS_SECONDS = {
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
+    /** The {@code backend} label of requests that reached no backend. */
+    public static final String NO_BACKEND = "none";
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
+            .setIncludeCreatedTimestamps(false).build();
+
+    final Counter requests;
+    final Histogram duration;
+    final Gauge inFlight;
+    final Counter healthTransitions;
+    final Counter ejections;
+    final Counter retries;
+    final Gauge connections;
+    final Counter accepted;
+    final Counter receivedBytes;
+    final Counter sentBytes;
+
+    private final Map<String, ListenerMetrics> listeners = new ConcurrentHashMap<>();
+    private final Map<String, ClusterMetrics> clusters = new ConcurrentHashMap<>();
+    private final Map<RouteKey, RouteMetrics> routes = new ConcurrentHashMap<>();
+
+    private record RouteKey(String listener, String route, String cluster) {
+    }
+
+    public ProxyMetrics() {
+        requests = counter("sluice_requests", "Requests answered, by listener, route, cluster, backend and status class.",
+                "listener", "route", "cluster", "backend", "code_class");
+        Histogram.Builder h = Histogram.builder()
+                .name("sluice_request_duration_seconds")
+                .unit(Unit.SECONDS)
+                .help("Time from a request's start to the end of its response, by cluster and the backend that answered.")
+                .labelNames("cluster", "backend")
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BUCKETS_SECONDS)
+                .withoutExemplars();
+        duration = h.register(registry);
+        inFlight = gauge("sluice_backend_requests_in_flight", "Attempts sent to the backend and not yet ended.",
+                "cluster", "backend");
+        healthTransitions = counter("sluice_backend_health_transitions",
+                "Changes of a backend's combined health, by the state it entered.", "cluster", "backend", "state");
+        ejections = counter("sluice_backend_ejections", "Outlier ejections of a backend, by the rule that fired.",
+                "cluster", "backend", "reason");
+        retries = counter("sluice_cluster_retries", "Extra attempts sent to another backend after a failure.",
+                "cluster");
+        connections = gauge("sluice_listener_connections", "Open downstream connections.", "listener");
+        accepted = counter("sluice_listener_connections_accepted", "Downstream connections accepted.", "listener");
+        receivedBytes = counter("sluice_listener_received_bytes", "Bytes read from clients.", "listener");
+        sentBytes = counter("sluice_listener_sent_bytes", "Bytes written to clients.", "listener");
+    }
+
+    private Counter counter(String name, String help, String... labels) {
+        Counter.Builder b = Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars();
+        return b.register(registry);
+    }
+
+    private Gauge gauge(String name, String help, String... labels) {
+        Gauge.Builder b = Gauge.builder().name(name).help(help).labelNames(labels).withoutExemplars();
+        return b.register(registry);
+    }
+
+    /** The registry, to add more collectors (JVM metrics, say) to the same scrape. */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** The handle of one listener; the same object for the same name. */
+    public ListenerMetrics listener(String name) {
+        Objects.requireNonNull(name, "listener");
+        return listeners.computeIfAbsent(name, n -> new ListenerMetrics(this, n));
+    }
+
+    /** The handle of one cluster; the same object for the same name. */
+    public ClusterMetrics cluster(String name) {
+        Objects.requireNonNull(name, "cluster");
+        return clusters.computeIfAbsent(name, n -> new ClusterMetrics(this, n));
+    }
+
+    /** The handle of one backend of a cluster; the same object until {@link #removeBackend}. */
+    public BackendMetrics backend(String cluster, String backendId) {
+        return cluster(cluster).backend(backendId);
+    }
+
+    /** The handle of one route; the same object for the same listener, route and cluster. */
+    public RouteMetrics route(String listener, String route, String cluster) {
+        RouteKey key = new RouteKey(Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(route, "route"),
+                Objects.requireNonNull(cluster, "cluster"));
+        return routes.computeIfAbsent(key, k -> new RouteMetrics(this, k.listener(), k.route(), cluster(k.cluster())));
+    }
+
+    /**
+     * Forgets a backend that left its cluster: drops its series from every metric, so a scrape no
+     * longer shows it, and its handle. Handles obtained before keep working but are no longer
+     * exported.
+     */
+    public void removeBackend(String cluster, String backendId) {
+        ClusterMetrics c = clusters.get(cluster);
+        if (c == null) {
+            return;
+        }
+        BackendMetrics gone = c.forget(backendId);
+        if (gone == null) {
+            return;
+        }
+        for (RouteMetrics r : routes.values()) {
+            r.forget(gone);
+        }
+        requests.removeIf(l -> l.get(2).equals(cluster) && l.get(3).equals(backendId));
+        duration.remove(cluster, backendId);
+        inFlight.remove(cluster, backendId);
+        healthTransitions.removeIf(l -> l.get(0).equals(cluster) && l.get(1).equals(backendId));
+        ejections.removeIf(l -> l.get(0).equals(cluster) && l.get(1).equals(backendId));
+    }
+
+    /** Writes the current values in the Prometheus text format (version 0.0.4). */
+    public void writeTo(OutputStream out) throws IOException {
+        writer.write(out, registry.scrape());
+    }
+
+    /** The current values in the Prometheus text format, UTF-8: the body of {@code GET /metrics}. */
+    public byte[] scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a ByteArrayOutputStream does not fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** {@link #scrape()} as a string. */
+    public String scrapeText() {
+        return new String(scrape(), StandardCharsets.UTF_8);
+    }
+
+    /** Index into {@link #CODE_CLASSES}: {@code 1xx}..{@code 5xx}, or {@code other} outside 100-599. */
+    static int codeClassIndex(int status) {
+        return status >= 100 && status <= 599 ? status / 100 - 1 : 5;
+    }
+
+    static final List<String> CODE_CLASSES = List.of("1xx", "2xx", "3xx", "4xx", "5xx", "other");
+}

@@ -1,0 +1,280 @@
+package io.sluice.proxy.metrics;
+
+import io.sluice.algorithms.HealthState;
+import io.sluice.algorithms.health.EjectionReason;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+class ProxyMetricsTest {
+    private static final long MS = 1_000_000L;
+
+    private final ProxyMetrics metrics = new ProxyMetrics();
+
+    /** Every sample line of the exposition, keyed by {@code name{labels}} exactly as printed. */
+    private static Map<String, Double> samples(String text) {
+        Map<String, Double> out = new HashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        }
+        return out;
+    }
+
+    /** {@code name{k="v",...}} with labels sorted by name, as the client prints them; pairs are "k=v". */
+    private static String series(String name, String... pairs) {
+        String[] sorted = pairs.clone();
+        Arrays.sort(sorted);
+        StringBuilder b = new StringBuilder(name).append('{');
+        for (int i = 0; i < sorted.length; i++) {
+            int eq = sorted[i].indexOf('=');
+            b.append(i == 0 ? "" : ",").append(sorted[i], 0, eq).append("=\"").append(sorted[i].substring(eq + 1))
+                    .append('"');
+        }
+        return b.append('}').toString();
+    }
+
+    private Map<String, Double> scrape() {
+        return samples(metrics.scrapeText());
+    }
+
+    @Test
+    void requestsAreCountedByListenerRouteClusterBackendAndStatusClass() {
+        RouteMetrics route = metrics.route("web", "telemetry", "tel");
+        BackendMetrics t1 = metrics.backend("tel", "t1");
+        for (int status : new int[]{200, 204, 299, 301, 404, 503, 500, 101}) {
+            route.requestCompleted(t1, status, MS);
+        }
+        for (int status : new int[]{0, 99, 600}) {
+            route.requestCompleted(t1, status, MS);
+        }
+        route.requestCompleted(null, 503, MS);
+        Map<String, Double> s = scrape();
+        String[] base = {"listener=web", "route=telemetry", "cluster=tel", "backend=t1"};
+        assertThat(s.get(series("sluice_requests_total", with(base, "code_class=2xx")))).isEqualTo(3.0);
+        assertThat(s.get(series("sluice_requests_total", with(base, "code_class=1xx")))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_requests_total", with(base, "code_class=3xx")))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_requests_total", with(base, "code_class=4xx")))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_requests_total", with(base, "code_class=5xx")))).isEqualTo(2.0);
+        assertThat(s.get(series("sluice_requests_total", with(base, "code_class=other")))).isEqualTo(3.0);
+        assertThat(s.get(series("sluice_requests_total", "listener=web", "route=telemetry", "cluster=tel",
+                "backend=none", "code_class=5xx"))).isEqualTo(1.0);
+    }
+
+    private static String[] with(String[] base, String extra) {
+        String[] out = Arrays.copyOf(base, base.length + 1);
+        out[base.length] = extra;
+        return out;
+    }
+
+    @Test
+    void latencyHistogramBucketsAreCumulativeFrom1msTo30s() {
+        RouteMetrics route = metrics.route("web", "r", "c");
+        BackendMetrics b = metrics.backend("c", "b");
+        route.requestCompleted(b, 200, MS / 2);
+        route.requestCompleted(b, 200, 3 * MS);
+        route.requestCompleted(b, 200, 20 * MS);
+        route.requestCompleted(b, 200, 45_000 * MS);
+        route.requestCompleted(b, 200, -5);
+        Map<String, Double> s = scrape();
+        String h = "sluice_request_duration_seconds_bucket";
+        assertThat(s.get(series(h, "cluster=c", "backend=b", "le=0.001"))).as("0.5 ms and the clamped -5 ns")
+                .isEqualTo(2.0);
+        assertThat(s.get(series(h, "cluster=c", "backend=b", "le=0.0025"))).isEqualTo(2.0);
+        assertThat(s.get(series(h, "cluster=c", "backend=b", "le=0.005"))).isEqualTo(3.0);
+        assertThat(s.get(series(h, "cluster=c", "backend=b", "le=0.025"))).isEqualTo(4.0);
+        assertThat(s.get(series(h, "cluster=c", "backend=b", "le=30.0"))).isEqualTo(4.0);
+        assertThat(s.get(series(h, "cluster=c", "backend=b", "le=+Inf"))).isEqualTo(5.0);
+        assertThat(s.get(series("sluice_request_duration_seconds_count", "cluster=c", "backend=b"))).isEqualTo(5.0);
+        assertThat(s.get(series("sluice_request_duration_seconds_sum", "cluster=c", "backend=b")))
+                .isCloseTo(45.0235, org.assertj.core.data.Offset.offset(1e-9));
+        long buckets = s.keySet().stream().filter(k -> k.startsWith(h + "{")).count();
+        assertThat(buckets).isEqualTo(ProxyMetrics.LATENCY_BUCKETS_SECONDS.length + 1);
+    }
+
+    @Test
+    void gaugesAndCountersOfListenersClustersAndBackends() {
+        ListenerMetrics web = metrics.listener("web");
+        web.connectionOpened();
+        web.connectionOpened();
+        web.connectionClosed();
+        web.bytesReceived(100);
+        web.bytesReceived(0);
+        web.bytesReceived(-7);
+        web.bytesSent(2_500);
+        BackendMetrics b = metrics.backend("c", "b");
+        b.attemptStarted();
+        b.attemptStarted();
+        b.attemptEnded();
+        b.healthTransition(HealthState.UNHEALTHY);
+        b.healthTransition(HealthState.HEALTHY);
+        b.healthTransition(HealthState.UNHEALTHY);
+        b.ejected(EjectionReason.LATENCY);
+        metrics.cluster("c").retry();
+        Map<String, Double> s = scrape();
+        assertThat(s.get(series("sluice_listener_connections", "listener=web"))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_listener_connections_accepted_total", "listener=web"))).isEqualTo(2.0);
+        assertThat(s.get(series("sluice_listener_received_bytes_total", "listener=web"))).isEqualTo(100.0);
+        assertThat(s.get(series("sluice_listener_sent_bytes_total", "listener=web"))).isEqualTo(2_500.0);
+        assertThat(s.get(series("sluice_backend_requests_in_flight", "cluster=c", "backend=b"))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_backend_health_transitions_total", "cluster=c", "backend=b",
+                "state=unhealthy"))).isEqualTo(2.0);
+        assertThat(s.get(series("sluice_backend_health_transitions_total", "cluster=c", "backend=b",
+                "state=healthy"))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_backend_ejections_total", "cluster=c", "backend=b", "reason=latency")))
+                .isEqualTo(1.0);
+        assertThat(s.get(series("sluice_backend_ejections_total", "cluster=c", "backend=b",
+                "reason=consecutive_5xx"))).isEqualTo(0.0);
+        assertThat(s.get(series("sluice_cluster_retries_total", "cluster=c"))).isEqualTo(1.0);
+    }
+
+    @Test
+    void handlesAreCachedAndRegistriesAreNotShared() {
+        assertThat(metrics.listener("web")).isSameAs(metrics.listener("web"));
+        assertThat(metrics.backend("c", "b")).isSameAs(metrics.cluster("c").backend("b"));
+        assertThat(metrics.route("web", "r", "c")).isSameAs(metrics.route("web", "r", "c"));
+        assertThat(metrics.route("web", "r", "c")).isNotSameAs(metrics.route("web", "r", "d"));
+        metrics.listener("web").connectionOpened();
+        ProxyMetrics other = new ProxyMetrics();
+        assertThat(samples(other.scrapeText())).doesNotContainKey(series("sluice_listener_connections", "listener=web"));
+    }
+
+    @Test
+    void anUnusedRegistryHasNoSamples() {
+        String text = new ProxyMetrics().scrapeText();
+        assertThat(samples(text)).isEmpty();
+    }
+
+    @Test
+    void removingABackendDropsItsSeriesAndANewHandleStartsAtZero() {
+        RouteMetrics route = metrics.route("web", "r", "c");
+        BackendMetrics gone = metrics.backend("c", "gone");
+        BackendMetrics stays = metrics.backend("c", "stays");
+        route.requestCompleted(gone, 200, MS);
+        route.requestCompleted(stays, 200, MS);
+        gone.attemptStarted();
+        gone.ejected(EjectionReason.CONSECUTIVE_5XX);
+        metrics.removeBackend("c", "gone");
+        metrics.removeBackend("c", "never-there");
+        metrics.removeBackend("no-such-cluster", "gone");
+        String text = metrics.scrapeText();
+        assertThat(text).doesNotContain("backend=\"gone\"");
+        assertThat(text).contains("backend=\"stays\"");
+
+        BackendMetrics again = metrics.backend("c", "gone");
+        assertThat(again).isNotSameAs(gone);
+        route.requestCompleted(again, 500, MS);
+        Map<String, Double> s = scrape();
+        assertThat(s.get(series("sluice_requests_total", "listener=web", "route=r", "cluster=c", "backend=gone",
+                "code_class=2xx"))).isEqualTo(0.0);
+        assertThat(s.get(series("sluice_requests_total", "listener=web", "route=r", "cluster=c", "backend=gone",
+                "code_class=5xx"))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_backend_requests_in_flight", "cluster=c", "backend=gone"))).isEqualTo(0.0);
+    }
+
+    @Test
+    void concurrentRecordingLosesNothing() throws Exception {
+        RouteMetrics route = metrics.route("web", "r", "c");
+        List<BackendMetrics> backends = List.of(metrics.backend("c", "a"), metrics.backend("c", "b"));
+        ListenerMetrics web = metrics.listener("web");
+        int threads = 4;
+        int perThread = 20_000;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        BackendMetrics b = backends.get(i & 1);
+                        web.connectionOpened();
+                        b.attemptStarted();
+                        route.requestCompleted(b, 200 + (i % 2) * 300, MS);
+                        b.attemptEnded();
+                        web.bytesReceived(10);
+                        web.connectionClosed();
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<String, Double> s = scrape();
+        // Even i go to a with 200, odd i to b with 500: half of all requests each.
+        double half = threads * perThread / 2.0;
+        assertThat(s.get(series("sluice_requests_total", "listener=web", "route=r", "cluster=c", "backend=a",
+                "code_class=2xx"))).isEqualTo(half);
+        assertThat(s.get(series("sluice_requests_total", "listener=web", "route=r", "cluster=c", "backend=b",
+                "code_class=5xx"))).isEqualTo(half);
+        assertThat(s.get(series("sluice_request_duration_seconds_count", "cluster=c", "backend=a"))).isEqualTo(half);
+        assertThat(s.get(series("sluice_backend_requests_in_flight", "cluster=c", "backend=a"))).isEqualTo(0.0);
+        assertThat(s.get(series("sluice_listener_connections", "listener=web"))).isEqualTo(0.0);
+        assertThat(s.get(series("sluice_listener_connections_accepted_total", "listener=web")))
+                .isEqualTo((double) threads * perThread);
+        assertThat(s.get(series("sluice_listener_received_bytes_total", "listener=web")))
+                .isEqualTo(10.0 * threads * perThread);
+    }
+
+    @Test
+    void theExpositionPassesPromtoolCheckMetrics() throws Exception {
+        File promtool = findOnPath("promtool");
+        assumeThat(promtool).as("promtool is not installed (Debian package 'prometheus'); skipping the exposition lint")
+                .isNotNull();
+        RouteMetrics route = metrics.route("web", "r", "c");
+        route.requestCompleted(metrics.backend("c", "b1"), 200, 3 * MS);
+        route.requestCompleted(null, 503, MS);
+        metrics.listener("web").connectionOpened();
+        metrics.listener("web").bytesSent(10);
+        metrics.backend("c", "b1").healthTransition(HealthState.EJECTED);
+        metrics.backend("c", "b1").ejected(EjectionReason.CONSECUTIVE_5XX);
+        metrics.cluster("c").retry();
+
+        Process p = new ProcessBuilder(promtool.getPath(), "check", "metrics").redirectErrorStream(true).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(metrics.scrape());
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).as("promtool's findings").isEmpty();
+        assertThat(p.exitValue()).isZero();
+    }
+
+    private static File findOnPath(String name) throws IOException {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            File f = new File(dir, name);
+            if (f.isFile() && f.canExecute()) {
+                return f;
+            }
+        }
+        return null;
+    }
+}
