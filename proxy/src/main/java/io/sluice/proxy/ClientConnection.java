@@ -2,10 +2,12 @@ package io.sluice.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -74,6 +76,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter implements ResponseSink {
     private static final String PROTO = "http";
+    static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final ListenerState listener;
     private final RequestDecoder decoder;
@@ -83,6 +86,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private UpstreamPool pool;
     private String clientIp = "unknown";
     private boolean closing;
+    /** Our side is shut; what the client still sends is read and dropped until it closes or time runs out. */
+    private boolean lingering;
     private Exchange ex;
 
     ClientConnection(ListenerState listener, RequestDecoder decoder, ProxyResponseEncoder encoder) {
@@ -125,6 +130,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (lingering) {
+            ctx.read();
+            return;
+        }
         Exchange e = ex;
         if (e != null && e.dispatchPending) {
             e.dispatchPending = false;
@@ -562,8 +571,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             end(e);
         } else {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            closing = true;
-            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            ctx.write(r, ctx.voidPromise());
+            closeAfterFlush();
         }
     }
 
@@ -611,9 +620,40 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             decoder.resume();
             readClientIfReady();
         } else {
-            closing = true;
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            closeAfterFlush();
         }
+    }
+
+    /**
+     * Closes once everything written is flushed, the way HTTP servers must (RFC 9112 9.6): first
+     * only our sending side (FIN), then reading and discarding what the client still sends, for
+     * at most {@link #LINGER_NANOS}. Closing at once with unread bytes in the socket would make the
+     * kernel send a reset, which can destroy the response (a 413 or 431) before the client reads it.
+     */
+    private void closeAfterFlush() {
+        if (lingering) {
+            return;
+        }
+        closing = true;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+            Channel ch = f.channel();
+            if (!f.isSuccess() || !ch.isActive() || !(ch instanceof DuplexChannel duplex)) {
+                ch.close();
+                return;
+            }
+            lingering = true;
+            decoder.discard();
+            duplex.shutdownOutput().addListener(x -> {
+                if (!x.isSuccess()) {
+                    ch.close();
+                    return;
+                }
+                ch.eventLoop().schedule(() -> {
+                    ch.close();
+                }, LINGER_NANOS, TimeUnit.NANOSECONDS);
+                ch.read();
+            });
+        });
     }
 
     private void notifyAttempt(Exchange e, Attempt a, Outcome outcome, long latency) {

@@ -190,6 +190,12 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Drops everything buffered and all further input, emitting nothing: the connection is closing. */
+    public void discard() {
+        state = State.FAILED;
+        releaseBuffer();
+    }
+
     /** Emits a violation with the given status and stops decoding for good. */
     void fail(HttpResponseStatus requestStatus, String reason) {
         if (state == State.FAILED) {
