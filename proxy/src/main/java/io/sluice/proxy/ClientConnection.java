@@ -341,13 +341,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         conn.send(new DefaultHttpRequest(HttpVersion.HTTP_1_1, e.head.method(), e.head.target(), e.upstreamHeaders),
                 e.head.method().equals(HttpMethod.HEAD));
         HttpContent c;
+        boolean lastSent = false;
         while ((c = e.pendingBody.poll()) != null) {
             if (c.content().isReadable()) {
                 e.bodyStreamed = true;
             }
+            lastSent |= c instanceof LastHttpContent;
             conn.channel().write(c, conn.channel().voidPromise());
         }
         if (e.requestComplete) {
+            if (!lastSent) {
+                // A retry of a request whose (empty) end went to the failed attempt: end it here too,
+                // or the encoder would still be inside this message when the connection is reused.
+                conn.channel().write(LastHttpContent.EMPTY_LAST_CONTENT, conn.channel().voidPromise());
+            }
             armResponseTimer(e);
         }
         conn.channel().flush();
