@@ -53,6 +53,8 @@ final class TestBackend implements AutoCloseable {
     final AtomicLong bytesReceived = new AtomicLong();
     final ConcurrentLinkedQueue<Received> requests = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    /** When set, request bodies are read 64 KiB at a time with a 1 ms pause between reads. */
+    volatile boolean slowBodyReads;
 
     private TestBackend(String id, Handler handler) throws IOException {
         this.id = id;
@@ -169,7 +171,7 @@ final class TestBackend implements AutoCloseable {
         }
     }
 
-    private static Received readRequest(InputStream in, int cid) throws IOException {
+    private Received readRequest(InputStream in, int cid) throws IOException {
         String line = readLine(in);
         if (line == null) {
             return null;
@@ -211,10 +213,18 @@ final class TestBackend implements AutoCloseable {
         return new Received(parts[0], parts[1], parts[2], headers, n, crc.getValue(), text, cid);
     }
 
-    private static long copy(InputStream in, long count, byte[] buf, CRC32 crc, ByteArrayOutputStream small)
+    private long copy(InputStream in, long count, byte[] buf, CRC32 crc, ByteArrayOutputStream small)
             throws IOException {
         long left = count;
         while (left > 0) {
+            if (slowBodyReads) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
             int r = in.read(buf, 0, (int) Math.min(buf.length, left));
             if (r < 0) {
                 throw new IOException("body ended early");
