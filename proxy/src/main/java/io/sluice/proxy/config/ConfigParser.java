@@ -106,50 +106,75 @@ public final class ConfigParser {
             return null;
         }
         keys(o, "", "admin", "workers", "accessLog", "listeners", "clusters");
-        Admin admin = admin(o.get("admin"), "admin");
-        int workers = integer(o.get("workers"), "workers", 0, 0, 1024);
-        AccessLog accessLog = accessLog(o.get("accessLog"), "accessLog");
+        List<String> clusterNames = clusterNames(o.get("clusters"));
+        Admin admin = new Admin(new HostPort("127.0.0.1", 9901));
+        int workers = 0;
+        AccessLog accessLog = new AccessLog("-");
         List<Cluster> clusters = new ArrayList<>();
-        JsonNode cs = o.get("clusters");
-        if (required(cs, "clusters") && array(cs, "clusters")) {
-            if (cs.isEmpty()) {
-                errors.add("clusters: at least one cluster is required");
-            }
-            Set<String> names = new HashSet<>();
-            for (int i = 0; i < cs.size(); i++) {
-                Cluster c = cluster(cs.get(i), "clusters[" + i + "]");
-                if (c != null && !names.add(c.name())) {
-                    errors.add("clusters[" + i + "].name: '" + c.name() + "' is already the name of another cluster");
-                }
-                if (c != null) {
-                    clusters.add(c);
-                }
-            }
-        }
         List<Listener> listeners = new ArrayList<>();
-        JsonNode ls = o.get("listeners");
-        if (required(ls, "listeners") && array(ls, "listeners")) {
-            if (ls.isEmpty()) {
-                errors.add("listeners: at least one listener is required");
-            }
-            Set<String> names = new HashSet<>();
-            Set<String> binds = new HashSet<>();
-            for (int i = 0; i < ls.size(); i++) {
-                String path = "listeners[" + i + "]";
-                Listener l = listener(ls.get(i), path, clusterNames(cs));
-                if (l == null) {
-                    continue;
+        // Sections in document order, so errors come out in file order.
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            switch (it.next()) {
+                case "admin" -> admin = admin(o.get("admin"), "admin");
+                case "workers" -> workers = integer(o.get("workers"), "workers", 0, 0, 1024);
+                case "accessLog" -> accessLog = accessLog(o.get("accessLog"), "accessLog");
+                case "clusters" -> clusters = clusters(o.get("clusters"));
+                case "listeners" -> listeners = listeners(o.get("listeners"), clusterNames);
+                default -> {
+                    // reported by keys()
                 }
-                if (!names.add(l.name())) {
-                    errors.add(path + ".name: '" + l.name() + "' is already the name of another listener");
-                }
-                if (l.bind().port() != 0 && !binds.add(l.bind().toString())) {
-                    errors.add(path + ".bind: " + l.bind() + " is already bound by another listener");
-                }
-                listeners.add(l);
             }
         }
+        required(o.get("listeners"), "listeners");
+        required(o.get("clusters"), "clusters");
         return new ProxyConfig(admin, workers, accessLog, listeners, clusters);
+    }
+
+    private List<Cluster> clusters(JsonNode cs) {
+        List<Cluster> clusters = new ArrayList<>();
+        if (cs == null || cs.isNull() || !array(cs, "clusters")) {
+            return clusters;
+        }
+        if (cs.isEmpty()) {
+            errors.add("clusters: at least one cluster is required");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < cs.size(); i++) {
+            Cluster c = cluster(cs.get(i), "clusters[" + i + "]");
+            if (c != null && !names.add(c.name())) {
+                errors.add("clusters[" + i + "].name: '" + c.name() + "' is already the name of another cluster");
+            } else if (c != null) {
+                clusters.add(c);
+            }
+        }
+        return clusters;
+    }
+
+    private List<Listener> listeners(JsonNode ls, List<String> clusterNames) {
+        List<Listener> listeners = new ArrayList<>();
+        if (ls == null || ls.isNull() || !array(ls, "listeners")) {
+            return listeners;
+        }
+        if (ls.isEmpty()) {
+            errors.add("listeners: at least one listener is required");
+        }
+        Set<String> names = new HashSet<>();
+        Set<String> binds = new HashSet<>();
+        for (int i = 0; i < ls.size(); i++) {
+            String path = "listeners[" + i + "]";
+            Listener l = listener(ls.get(i), path, clusterNames);
+            if (l == null) {
+                continue;
+            }
+            if (!names.add(l.name())) {
+                errors.add(path + ".name: '" + l.name() + "' is already the name of another listener");
+            }
+            if (l.bind().port() != 0 && !binds.add(l.bind().toString())) {
+                errors.add(path + ".bind: " + l.bind() + " is already bound by another listener");
+            }
+            listeners.add(l);
+        }
+        return listeners;
     }
 
     /**
@@ -357,9 +382,10 @@ public final class ConfigParser {
             Set<String> ids = new HashSet<>();
             for (int i = 0; i < bs.size(); i++) {
                 BackendEntry b = backend(bs.get(i), path + ".backends[" + i + "]");
-                if (b != null && !ids.add(b.id())) {
-                    errors.add(path + ".backends[" + i + "].id: '" + b.id() + "' is already the id of another backend"
-                            + " of this cluster");
+                JsonNode id = bs.get(i).get("id");
+                if (id != null && id.isTextual() && !ids.add(id.textValue())) {
+                    errors.add(path + ".backends[" + i + "].id: '" + id.textValue() + "' is already the id of another"
+                            + " backend of this cluster");
                 } else if (b != null) {
                     backends.add(b);
                 }
