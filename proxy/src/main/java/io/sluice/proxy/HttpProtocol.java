@@ -1,0 +1,38 @@
+package io.sluice.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.sluice.proxy.config.ProxyConfig;
+import io.sluice.proxy.http.RequestDecoder;
+
+/**
+ * The HTTP/1.1 listener pipeline: strict {@link RequestDecoder}, Netty's response encoder, then
+ * the {@link ClientConnection} that proxies. A connection over the listener's
+ * {@code maxConnections} is accepted and closed at once, without a response (cheaper than an
+ * answer and it tells the client's balancer to go elsewhere).
+ */
+final class HttpProtocol extends ChannelInitializer<Channel> {
+    private final ListenerState listener;
+
+    HttpProtocol(ListenerState listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        if (!listener.admit()) {
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> listener.connections.decrementAndGet());
+        ProxyConfig.Listener config = listener.config;
+        ProxyConfig.Limits limits = config.limits();
+        RequestDecoder decoder = new RequestDecoder(limits.maxRequestLine(), limits.maxHeaderBytes(),
+                limits.maxHeaders(), limits.maxBodyBytes(), config.timeouts().requestHeadersNanos(),
+                config.timeouts().idleNanos());
+        ProxyResponseEncoder encoder = new ProxyResponseEncoder();
+        ch.pipeline().addLast("decoder", decoder)
+                .addLast("encoder", encoder)
+                .addLast("proxy", new ClientConnection(listener, decoder, encoder));
+    }
+}

@@ -1,0 +1,73 @@
+package io.sluice.proxy;
+
+/**
+ * Sees every request the proxy handles and every attempt it makes on a backend: the hook that
+ * metrics, the access log, passive outlier detection and health tracking attach to
+ * ({@link Proxy#addObserver}).
+ *
+ * <p>Calls come from the event loop that owns the client connection, in order for one request:
+ * {@link #onRequestStart}, then one {@link #onAttemptEnd} per backend attempt, then exactly one
+ * {@link #onRequestEnd}. Implementations must be fast, thread-safe across event loops and must not
+ * block; an exception thrown here is swallowed so it cannot break the data path.
+ */
+public interface RequestObserver {
+    /** A request head was accepted and routed ({@code cluster} is null when no route matched). */
+    default void onRequestStart(RequestStart start) {
+    }
+
+    /** One attempt on one backend ended, however it ended. */
+    default void onAttemptEnd(Attempt attempt) {
+    }
+
+    /** A request ended: answered, failed, or abandoned by the client. */
+    default void onRequestEnd(RequestEnd end) {
+    }
+
+    /** How an attempt on a backend ended. */
+    enum Outcome {
+        /** A complete response arrived ({@link Attempt#status()} says which). */
+        RESPONSE,
+        /** The connection could not be made (refused, unreachable, connect timeout). */
+        CONNECT_FAILURE,
+        /** The backend closed or reset the connection before the response ended. */
+        RESET,
+        /** No response head within the cluster's response timeout. */
+        TIMEOUT,
+        /** The backend broke HTTP framing or syntax. */
+        BAD_RESPONSE,
+        /** The client went away or sent a bad body, so the proxy dropped the attempt. */
+        CANCELLED
+    }
+
+    /**
+     * @param listener  the listener name
+     * @param requestId the {@code x-request-id} the proxy forwards
+     * @param cluster   the routed cluster, or null when no route matched
+     */
+    record RequestStart(String listener, String requestId, String clientAddress, String method, String host,
+                        String target, String cluster, long startNanos) {
+    }
+
+    /**
+     * @param status       the backend's status code when {@code outcome} is RESPONSE, else 0
+     * @param latencyNanos time to the response head, or to the failure when there was none
+     * @param retry        true when this attempt was a retry
+     */
+    record Attempt(String requestId, String cluster, String backendId, String backendAddress, Outcome outcome,
+                   int status, long latencyNanos, boolean retry) {
+    }
+
+    /**
+     * @param status        the status sent to the client; 0 when none could be sent (client gone, or the
+     *                      backend failed after the response had started)
+     * @param backendId     the backend that answered last, or null
+     * @param durationNanos from the request head to the end of the response
+     * @param requestBytes  request body bytes received from the client
+     * @param responseBytes response body bytes sent to the client
+     * @param attempts      backend attempts made, including connect failures
+     */
+    record RequestEnd(String listener, String requestId, String clientAddress, String method, String host,
+                      String target, String cluster, String backendId, int status, long startNanos,
+                      long durationNanos, long requestBytes, long responseBytes, int attempts) {
+    }
+}

@@ -1,0 +1,92 @@
+package io.sluice.proxy;
+
+import io.sluice.proxy.config.ProxyConfig;
+import io.sluice.proxy.http.RequestHead;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The routes of one listener, compiled: the first route whose every condition matches the
+ * request names its cluster. Immutable; part of a {@link RoutingSnapshot}.
+ */
+final class Router {
+    private record Rule(String exactHost, String hostSuffix, String pathPrefix, List<String> methods,
+                        Map<String, String> headers, Cluster cluster) {
+    }
+
+    private final List<Rule> rules;
+
+    Router(List<ProxyConfig.Route> routes, Map<String, Cluster> clusters) {
+        List<Rule> out = new ArrayList<>();
+        for (ProxyConfig.Route r : routes) {
+            ProxyConfig.Match m = r.match();
+            String exact = null;
+            String suffix = null;
+            if (m.host() != null) {
+                if (m.host().startsWith("*.")) {
+                    suffix = m.host().substring(1);
+                } else {
+                    exact = m.host();
+                }
+            }
+            Cluster c = clusters.get(r.cluster());
+            if (c == null) {
+                throw new IllegalArgumentException("route to unknown cluster '" + r.cluster() + "'");
+            }
+            out.add(new Rule(exact, suffix, m.pathPrefix(), m.methods(), m.headers(), c));
+        }
+        this.rules = List.copyOf(out);
+    }
+
+    /** The cluster of the first matching route, or null. */
+    Cluster route(RequestHead head) {
+        String host = hostWithoutPort(head.host());
+        String path = head.path();
+        for (Rule r : rules) {
+            if (r.exactHost != null && !r.exactHost.equals(host)) {
+                continue;
+            }
+            // "*.example.com" matches "a.example.com" and "a.b.example.com", never "example.com".
+            if (r.hostSuffix != null && (host == null || !host.endsWith(r.hostSuffix)
+                    || host.length() == r.hostSuffix.length())) {
+                continue;
+            }
+            if (!path.startsWith(r.pathPrefix)) {
+                continue;
+            }
+            if (!r.methods.isEmpty() && !r.methods.contains(head.method().name())) {
+                continue;
+            }
+            if (!headersMatch(r.headers, head)) {
+                continue;
+            }
+            return r.cluster;
+        }
+        return null;
+    }
+
+    private static boolean headersMatch(Map<String, String> wanted, RequestHead head) {
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            if (!head.headers().getAll(e.getKey()).contains(e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Lower-case host without port; IPv6 literals keep their brackets. */
+    static String hostWithoutPort(String host) {
+        if (host == null) {
+            return null;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int close = h.indexOf(']');
+            return close < 0 ? h : h.substring(0, close + 1);
+        }
+        int colon = h.indexOf(':');
+        return colon < 0 ? h : h.substring(0, colon);
+    }
+}

@@ -1,0 +1,61 @@
+package io.sluice.proxy;
+
+import io.sluice.algorithms.Environment;
+import io.sluice.algorithms.StrategyRegistry;
+import io.sluice.proxy.config.ProxyConfig;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything the data path reads per request, frozen: the configuration, each listener's routes
+ * and every cluster. The proxy holds the current snapshot in one atomic reference; a request reads
+ * it once when its head arrives and uses that snapshot to its end. A reload builds a new snapshot
+ * (clusters whose config did not change are carried over as the same objects) and swaps it in;
+ * requests under way finish on the old one.
+ */
+public final class RoutingSnapshot {
+    private final ProxyConfig config;
+    private final Map<String, Cluster> clusters;
+    private final Map<String, Router> routers;
+
+    private RoutingSnapshot(ProxyConfig config, Map<String, Cluster> clusters, Map<String, Router> routers) {
+        this.config = config;
+        this.clusters = clusters;
+        this.routers = routers;
+    }
+
+    /**
+     * Builds the snapshot of {@code config}, carrying clusters over from {@code previous} (may be null).
+     */
+    public static RoutingSnapshot build(ProxyConfig config, RoutingSnapshot previous, StrategyRegistry registry,
+                                        Environment env) {
+        Map<String, Cluster> clusters = new LinkedHashMap<>();
+        for (ProxyConfig.Cluster c : config.clusters()) {
+            Cluster old = previous == null ? null : previous.clusters.get(c.name());
+            clusters.put(c.name(), Cluster.build(c, old, registry, env));
+        }
+        Map<String, Router> routers = new LinkedHashMap<>();
+        for (ProxyConfig.Listener l : config.listeners()) {
+            routers.put(l.name(), new Router(l.routes(), clusters));
+        }
+        return new RoutingSnapshot(config, Map.copyOf(clusters), Map.copyOf(routers));
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    /** The cluster named {@code name}, or null. */
+    public Cluster cluster(String name) {
+        return clusters.get(name);
+    }
+
+    public Collection<Cluster> clusters() {
+        return clusters.values();
+    }
+
+    Router router(String listener) {
+        return routers.get(listener);
+    }
+}

@@ -1,0 +1,146 @@
+package io.sluice.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.sluice.proxy.http.HttpViolation;
+import io.sluice.proxy.http.ResponseDecoder;
+import io.sluice.proxy.http.ResponseHead;
+import java.net.InetSocketAddress;
+
+/**
+ * One keep-alive connection to a backend, owned by one event loop: it serves one request at a
+ * time for a {@link ResponseSink} (the client connection that borrowed it), then goes back to its
+ * {@link UpstreamPool}. While pooled it keeps reading, so a backend closing it (or sending bytes
+ * nobody asked for, which closes it) is noticed at once; it closes itself after the pool's idle
+ * timeout.
+ */
+final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+    private final UpstreamPool pool;
+    private final InetSocketAddress address;
+    private final ResponseDecoder decoder;
+    private Channel channel;
+    private ResponseSink sink;
+    private boolean pooled;
+
+    UpstreamConnection(UpstreamPool pool, InetSocketAddress address, ResponseDecoder decoder) {
+        this.pool = pool;
+        this.address = address;
+        this.decoder = decoder;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    InetSocketAddress address() {
+        return address;
+    }
+
+    /** Lends this connection to {@code s}. */
+    void bind(ResponseSink s) {
+        sink = s;
+        pooled = false;
+    }
+
+    /** Writes a request head (not flushed) and readies the decoder for its response. */
+    void send(HttpRequest head, boolean headMethod) {
+        decoder.expect(headMethod);
+        channel.write(head, channel.voidPromise());
+        channel.read();
+    }
+
+    /** Gives the connection back to the pool; the response was read to its end. */
+    void release() {
+        sink = null;
+        if (!channel.isActive()) {
+            return;
+        }
+        pooled = true;
+        pool.offer(this);
+        channel.read();
+    }
+
+    /** Closes the connection: it will never be reused. */
+    void close() {
+        sink = null;
+        pooled = false;
+        pool.remove(this);
+        channel.close();
+    }
+
+    boolean pooled() {
+        return pooled;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ResponseSink s = sink;
+        if (s == null) {
+            ReferenceCountUtil.release(msg);
+            close();
+            return;
+        }
+        if (msg instanceof ResponseHead head) {
+            s.onResponseHead(this, head);
+        } else if (msg instanceof HttpContent content) {
+            s.onResponseContent(this, content);
+        } else if (msg instanceof HttpViolation v) {
+            sink = null;
+            s.onUpstreamFailure(this, v);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ResponseSink s = sink;
+        if (s != null) {
+            s.onResponseReadComplete(this);
+        } else if (pooled) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ResponseSink s = sink;
+        if (s != null && ctx.channel().isWritable()) {
+            s.onUpstreamWritable(this);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        pool.remove(this);
+        pooled = false;
+        ResponseSink s = sink;
+        sink = null;
+        if (s != null) {
+            s.onUpstreamFailure(this, null);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && pooled) {
+            close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A reset or write failure: closing fires channelInactive, which tells the sink.
+        ctx.close();
+    }
+}

@@ -1,0 +1,527 @@
+package io.sluice.proxy.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A strict, streaming HTTP/1.1 message decoder: the part requests and responses share. It emits a
+ * head (built by the subclass), then the body as {@link io.netty.handler.codec.http.HttpContent}
+ * slices as they arrive (never aggregated), ending with a {@link LastHttpContent}; or a single
+ * {@link HttpViolation}, after which it discards everything.
+ *
+ * <p>Why not Netty's {@code HttpObjectDecoder}: a proxy must refuse what a backend might read
+ * differently (request smuggling), and that decoder repairs or tolerates several such inputs (it
+ * drops Content-Length beside Transfer-Encoding, skips bytes up to the LF after chunk data,
+ * accepts bare LF). This one refuses, byte by byte:
+ * <ul>
+ *   <li>a line ending in bare LF, a CR anywhere but before LF (bare CR);</li>
+ *   <li>a header line starting with SP/HTAB (obs-fold), without a colon, with whitespace or any
+ *       non-token byte in its name, or with NUL/CTL/DEL in its value;</li>
+ *   <li>a chunk size that is not 1 to 15 hex digits (optionally followed by {@code ;extensions}),
+ *       chunk data not followed by exactly CRLF;</li>
+ *   <li>a start line, header block, header count or body over the limits, as soon as the limit
+ *       is passed (not when the line finally ends).</li>
+ * </ul>
+ *
+ * <p>After each message it <em>pauses</em>: further bytes stay buffered, undecoded, until
+ * {@link #resume()}. The proxy serves one request at a time per connection, so pipelined requests
+ * wait here, and since the proxy only reads when it is ready, at most one read's worth waits.
+ *
+ * <p>Not thread-safe: one instance per channel, used on its event loop.
+ */
+abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
+    private enum State {
+        START_LINE, HEADERS, BODY_FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, BODY_UNTIL_CLOSE, PAUSED, FAILED
+    }
+
+    /** Headers are validated here, byte by byte, so Netty's own validation would only repeat it. */
+    static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory()
+            .withValidation(false);
+    private static final int MAX_CHUNK_LINE = 1024;
+    private static final int MAX_EMPTY_LINES = 8;
+
+    private final int maxStartLine;
+    private final int maxHeaderBytes;
+    private final int maxHeaders;
+    private final long maxBodyBytes;
+
+    ChannelHandlerContext ctx;
+    private ByteBuf buf;
+    private State state = State.START_LINE;
+    private boolean processing;
+    private boolean emitted;
+
+    private HttpHeaders headers;
+    private HttpHeaders trailers;
+    private int headerBytes;
+    private int headerCount;
+    private int emptyLines;
+    private long remaining;
+    private long bodyBytes;
+
+    Http1Decoder(int maxStartLine, int maxHeaderBytes, int maxHeaders, long maxBodyBytes) {
+        this.maxStartLine = maxStartLine;
+        this.maxHeaderBytes = maxHeaderBytes;
+        this.maxHeaders = maxHeaders;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    // ---- what subclasses supply ----
+
+    /** Parses the start line (request line or status line), without its CRLF. */
+    abstract void startLine(String line) throws HttpViolation.Failure;
+
+    /**
+     * The header block is complete: build and {@link #emit} the head, then call {@link #beginBody}
+     * (or {@link #skipInterim()} for a 1xx response).
+     */
+    abstract void headersDone(HttpHeaders headers) throws HttpViolation.Failure;
+
+    /** The status for a violation of the given kind; a response decoder answers 502 to all. */
+    abstract HttpResponseStatus status(HttpResponseStatus requestStatus);
+
+    /** Bytes arrived while paused between messages. */
+    void bytesWhilePaused() {
+    }
+
+    /** The first byte of a message arrived. */
+    void messageStarted() {
+    }
+
+    // ---- the machinery ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (state == State.FAILED) {
+            in.release();
+            return;
+        }
+        boolean wasEmpty = buf == null || !buf.isReadable();
+        buf = buf == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), buf, in);
+        if (state == State.PAUSED) {
+            bytesWhilePaused();
+            return;
+        }
+        if (wasEmpty && state == State.START_LINE && headers == null && buf.isReadable()) {
+            messageStarted();
+        }
+        process();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        emitted = false;
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (state == State.BODY_UNTIL_CLOSE) {
+            state = State.PAUSED;
+            emit(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        releaseBuffer();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseBuffer();
+    }
+
+    /** True between messages (after a complete message, before {@link #resume()}). */
+    public boolean paused() {
+        return state == State.PAUSED;
+    }
+
+    /** True once a violation was emitted; nothing more will be. */
+    public boolean failed() {
+        return state == State.FAILED;
+    }
+
+    /** True while no byte of the next message has arrived. */
+    boolean idle() {
+        return state == State.START_LINE && headers == null && (buf == null || !buf.isReadable());
+    }
+
+    /**
+     * Starts decoding the next message, from bytes already buffered if any; what that decodes is
+     * emitted now, followed by a read-complete event.
+     */
+    public void resume() {
+        if (state != State.PAUSED) {
+            return;
+        }
+        state = State.START_LINE;
+        headers = null;
+        trailers = null;
+        headerBytes = 0;
+        headerCount = 0;
+        emptyLines = 0;
+        bodyBytes = 0;
+        if (buf != null && buf.isReadable()) {
+            messageStarted();
+            process();
+            if (emitted && !processing) {
+                emitted = false;
+                ctx.fireChannelReadComplete();
+            }
+        }
+    }
+
+    /** Drops everything buffered and all further input, emitting nothing: the connection is closing. */
+    public void discard() {
+        state = State.FAILED;
+        releaseBuffer();
+    }
+
+    /** Emits a violation with the given status and stops decoding for good. */
+    void fail(HttpResponseStatus requestStatus, String reason) {
+        if (state == State.FAILED) {
+            return;
+        }
+        state = State.FAILED;
+        releaseBuffer();
+        emit(new HttpViolation(status(requestStatus), reason));
+    }
+
+    void emit(Object msg) {
+        emitted = true;
+        ctx.fireChannelRead(msg);
+    }
+
+    /** Called from {@link #headersDone}: how the body that follows is framed. */
+    void beginBody(BodyKind kind, long contentLength) {
+        switch (kind) {
+            case NONE -> {
+                state = State.PAUSED;
+                emit(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+            case FIXED -> {
+                remaining = contentLength;
+                state = State.BODY_FIXED;
+            }
+            case CHUNKED -> state = State.CHUNK_SIZE;
+            case UNTIL_CLOSE -> state = State.BODY_UNTIL_CLOSE;
+            default -> throw new IllegalStateException(kind.toString());
+        }
+    }
+
+    /** Starts paused: a response decoder has nothing to decode before a request was sent. */
+    void startPaused() {
+        state = State.PAUSED;
+    }
+
+    /** Called from {@link #headersDone} for an interim (1xx) response: the real head follows. */
+    void skipInterim() {
+        state = State.START_LINE;
+        headers = null;
+        headerBytes = 0;
+        headerCount = 0;
+    }
+
+    private void process() {
+        if (processing) {
+            return;
+        }
+        processing = true;
+        try {
+            while (buf != null && buf.isReadable() && step()) {
+                // each step consumes input or changes state
+            }
+        } catch (HttpViolation.Failure f) {
+            fail(f.status, f.getMessage());
+        } finally {
+            processing = false;
+            compact();
+        }
+    }
+
+    private boolean step() throws HttpViolation.Failure {
+        switch (state) {
+            case START_LINE: {
+                String line = readLine(maxStartLine, HttpResponseStatus.REQUEST_URI_TOO_LONG, "start line");
+                if (line == null) {
+                    return false;
+                }
+                if (line.isEmpty()) {
+                    // RFC 9112 2.2: ignore empty lines before the request line, but not forever.
+                    if (++emptyLines > MAX_EMPTY_LINES) {
+                        throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "too many empty lines");
+                    }
+                    return true;
+                }
+                headers = HEADERS.newHeaders();
+                startLine(line);
+                if (state == State.START_LINE) {
+                    state = State.HEADERS;
+                }
+                return true;
+            }
+            case HEADERS: {
+                String line = readLine(maxHeaderBytes - headerBytes - 2, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        "header block");
+                if (line == null) {
+                    return false;
+                }
+                if (line.isEmpty()) {
+                    HttpHeaders done = headers;
+                    headersDone(done);
+                    return true;
+                }
+                headerBytes += line.length() + 2;
+                if (++headerCount > maxHeaders) {
+                    throw new HttpViolation.Failure(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                            "more than " + maxHeaders + " header fields");
+                }
+                field(line, headers);
+                return true;
+            }
+            case BODY_FIXED: {
+                int n = (int) Math.min(buf.readableBytes(), remaining);
+                if (n == 0) {
+                    return false;
+                }
+                ByteBuf slice = buf.readRetainedSlice(n);
+                remaining -= n;
+                bodyBytes += n;
+                if (remaining == 0) {
+                    state = State.PAUSED;
+                    emit(new DefaultLastHttpContent(slice, TRAILERS));
+                } else {
+                    emit(new DefaultHttpContent(slice));
+                }
+                return true;
+            }
+            case CHUNK_SIZE: {
+                String line = readLine(MAX_CHUNK_LINE, HttpResponseStatus.BAD_REQUEST, "chunk size line");
+                if (line == null) {
+                    return false;
+                }
+                long size = chunkSize(line);
+                if (size == 0) {
+                    state = State.TRAILERS;
+                    headerBytes = 0;
+                    headerCount = 0;
+                    return true;
+                }
+                if (bodyBytes + size > maxBodyBytes) {
+                    throw new HttpViolation.Failure(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                            "body over " + maxBodyBytes + " bytes");
+                }
+                remaining = size;
+                state = State.CHUNK_DATA;
+                return true;
+            }
+            case CHUNK_DATA: {
+                int n = (int) Math.min(buf.readableBytes(), remaining);
+                if (n == 0) {
+                    return false;
+                }
+                remaining -= n;
+                bodyBytes += n;
+                if (remaining == 0) {
+                    state = State.CHUNK_END;
+                }
+                emit(new DefaultHttpContent(buf.readRetainedSlice(n)));
+                return true;
+            }
+            case CHUNK_END: {
+                int r = buf.readerIndex();
+                if (buf.getByte(r) != '\r' || buf.readableBytes() >= 2 && buf.getByte(r + 1) != '\n') {
+                    throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "chunk data not followed by CRLF");
+                }
+                if (buf.readableBytes() < 2) {
+                    return false;
+                }
+                buf.skipBytes(2);
+                state = State.CHUNK_SIZE;
+                return true;
+            }
+            case TRAILERS: {
+                String line = readLine(maxHeaderBytes - headerBytes - 2, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        "trailer block");
+                if (line == null) {
+                    return false;
+                }
+                if (line.isEmpty()) {
+                    state = State.PAUSED;
+                    emit(trailers == null ? LastHttpContent.EMPTY_LAST_CONTENT
+                            : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
+                    return true;
+                }
+                headerBytes += line.length() + 2;
+                if (++headerCount > maxHeaders) {
+                    throw new HttpViolation.Failure(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                            "more than " + maxHeaders + " trailer fields");
+                }
+                if (trailers == null) {
+                    trailers = TRAILERS.newHeaders();
+                }
+                field(line, trailers);
+                return true;
+            }
+            case BODY_UNTIL_CLOSE: {
+                int n = buf.readableBytes();
+                bodyBytes += n;
+                emit(new DefaultHttpContent(buf.readRetainedSlice(n)));
+                return true;
+            }
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * The next line without its CRLF, or null when it has not fully arrived. A line whose content
+     * would pass {@code maxContent} bytes fails as soon as that many bytes are buffered without a
+     * line end, so a peer cannot make the proxy wait for (or buffer) an endless line.
+     */
+    private String readLine(int maxContent, HttpResponseStatus tooLong, String what) throws HttpViolation.Failure {
+        int r = buf.readerIndex();
+        int window = Math.max(0, maxContent) + 2;
+        int n = Math.min(buf.readableBytes(), window);
+        int lf = buf.indexOf(r, r + n, (byte) '\n');
+        if (lf < 0) {
+            if (buf.readableBytes() >= window) {
+                throw new HttpViolation.Failure(tooLong, what + " over " + Math.max(0, maxContent) + " bytes");
+            }
+            int cr = buf.indexOf(r, r + n, (byte) '\r');
+            if (cr >= 0 && cr < r + n - 1) {
+                throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "bare CR in " + what);
+            }
+            return null;
+        }
+        if (lf == r || buf.getByte(lf - 1) != '\r') {
+            throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "line in " + what + " ends in bare LF");
+        }
+        int len = lf - 1 - r;
+        if (len > 0 && buf.indexOf(r, r + len, (byte) '\r') >= 0) {
+            throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "bare CR in " + what);
+        }
+        String line = buf.toString(r, len, StandardCharsets.ISO_8859_1);
+        buf.skipBytes(len + 2);
+        return line;
+    }
+
+    /** One {@code name: value} line of a header or trailer block, validated and added. */
+    private static void field(String line, HttpHeaders into) throws HttpViolation.Failure {
+        char first = line.charAt(0);
+        if (first == ' ' || first == '\t') {
+            throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "obs-fold (header line starts with"
+                    + " whitespace)");
+        }
+        int colon = line.indexOf(':');
+        if (colon < 0) {
+            throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "header line without colon");
+        }
+        if (colon == 0) {
+            throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "empty header name");
+        }
+        for (int i = 0; i < colon; i++) {
+            if (!HttpSyntax.isTchar(line.charAt(i))) {
+                throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "invalid character 0x"
+                        + Integer.toHexString(line.charAt(i)) + " in header name");
+            }
+        }
+        int start = colon + 1;
+        int end = line.length();
+        while (start < end && isOws(line.charAt(start))) {
+            start++;
+        }
+        while (end > start && isOws(line.charAt(end - 1))) {
+            end--;
+        }
+        for (int i = start; i < end; i++) {
+            if (!HttpSyntax.isFieldChar(line.charAt(i))) {
+                throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "invalid character 0x"
+                        + Integer.toHexString(line.charAt(i)) + " in the value of " + line.substring(0, colon));
+            }
+        }
+        into.add(line.substring(0, colon), line.substring(start, end));
+    }
+
+    /**
+     * {@code chunk-size [ chunk-ext ]}: 1 to 15 hex digits (no sign, no 0x, no whitespace before),
+     * then nothing or {@code BWS ";"} and extension bytes, which are checked and dropped.
+     */
+    private static long chunkSize(String line) throws HttpViolation.Failure {
+        int i = 0;
+        long size = 0;
+        while (i < line.length() && Character.digit(line.charAt(i), 16) >= 0 && line.charAt(i) < 128) {
+            size = size * 16 + Character.digit(line.charAt(i), 16);
+            i++;
+            if (i > 15) {
+                throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "chunk size too large");
+            }
+        }
+        if (i == 0) {
+            throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "invalid chunk size");
+        }
+        int j = i;
+        while (j < line.length() && isOws(line.charAt(j))) {
+            j++;
+        }
+        if (j < line.length()) {
+            if (line.charAt(j) != ';') {
+                throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "invalid chunk size");
+            }
+            for (int k = j + 1; k < line.length(); k++) {
+                if (!HttpSyntax.isFieldChar(line.charAt(k))) {
+                    throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "invalid chunk extension");
+                }
+            }
+        } else if (j != i) {
+            throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "whitespace after chunk size");
+        }
+        return size;
+    }
+
+    private static boolean isOws(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    long maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    private void compact() {
+        if (buf == null) {
+            return;
+        }
+        if (!buf.isReadable()) {
+            buf.release();
+            buf = null;
+        } else if (buf.refCnt() == 1) {
+            buf.discardSomeReadBytes();
+        }
+    }
+
+    private void releaseBuffer() {
+        if (buf != null) {
+            buf.release();
+            buf = null;
+        }
+    }
+}
