@@ -16,13 +16,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Hostile requests as raw bytes on a real socket: each must get its status, the connection must
  * close, and nothing may reach the backend (no connection, no byte).
  */
-@ExtendWith(NettyLeakCheck.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputTest {
     private ProxyFixture f;

@@ -19,10 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Failover, retries and the error statuses, against backends that refuse, stall, break HTTP or die. */
-@ExtendWith(NettyLeakCheck.class)
 class ProxyFailureTest {
     /** A backend entry whose port nobody listens on: connecting is refused. */
     private static TestBackend refusing(String id) throws IOException {

@@ -16,10 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Balancing, routing, affinity, header rewriting and keep-alive, through real sockets. */
-@ExtendWith(NettyLeakCheck.class)
 class ProxyRoutingTest {
     private static List<TestBackend> backends(String... ids) throws Exception {
         List<TestBackend> out = new ArrayList<>();

