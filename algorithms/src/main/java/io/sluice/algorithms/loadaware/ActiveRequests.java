@@ -78,7 +78,7 @@ final class ActiveRequests implements LoadMetric {
         }
         double[] scale = new double[loads.length];
         for (int i = 0; i < scale.length; i++) {
-            scale[i] = bias == 1 ? 1 / array[i].weight() : Math.pow(array[i].weight(), -1 / bias);
+            scale[i] = bias == 1 ? 1 / array[i].weight() : finitePositive(Math.pow(array[i].weight(), -1 / bias));
         }
         return new ScaledInFlight(loads, scale);
     }
@@ -86,6 +86,17 @@ final class ActiveRequests implements LoadMetric {
     @Override
     public String toString() {
         return "active requests (bias " + bias + ")";
+    }
+
+    /**
+     * {@code w^(-1/b)} clamped into [{@link Double#MIN_VALUE}, {@link Double#MAX_VALUE}]. A small
+     * bias makes the exponent large: a fractional weight (slow start) overflows to infinity and a
+     * large one underflows to 0. Infinity would make an idle endpoint's cost {@code 0 * inf = NaN},
+     * which loses every comparison, and 0 would hide an endpoint's load altogether; clamped, an
+     * idle endpoint still costs 0 and a loaded one costs more than 0.
+     */
+    static double finitePositive(double scale) {
+        return Math.min(Double.MAX_VALUE, Math.max(Double.MIN_VALUE, scale));
     }
 
     /** Requests in flight; negative counts (a protocol slip) read as 0. */
