@@ -60,7 +60,7 @@ public final class JumpHashProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new HashingStrategy(NAME, NAME, env,
+        return Placement.strategy(NAME, NAME, env,
                 (byId, endpoints, e) -> JumpHashPicker.over(byId, endpoints, e.random()));
     }
 }

@@ -53,6 +53,6 @@ public final class RendezvousProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new HashingStrategy(NAME, NAME, env, (byId, endpoints, e) -> new RendezvousPicker(byId, e.random()));
+        return Placement.strategy(NAME, NAME, env, (byId, endpoints, e) -> new RendezvousPicker(byId, e.random()));
     }
 }

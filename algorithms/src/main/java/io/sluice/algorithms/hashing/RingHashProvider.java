@@ -74,7 +74,7 @@ public final class RingHashProvider implements StrategyProvider {
             throw new IllegalArgumentException("strategy '" + NAME + "': " + MIN_RING_SIZE + " (" + min
                     + ") must not exceed " + MAX_RING_SIZE + " (" + max + ")");
         }
-        return new HashingStrategy(NAME, NAME + "{" + MIN_RING_SIZE + "=" + min + ", " + MAX_RING_SIZE + "=" + max + "}",
+        return Placement.strategy(NAME, NAME + "{" + MIN_RING_SIZE + "=" + min + ", " + MAX_RING_SIZE + "=" + max + "}",
                 env, (byId, endpoints, e) -> new RingHashPicker(byId, HashRing.build(byId, min, max), e.random()));
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.algorithms.loadaware;
 
 import io.sluice.algorithms.BackendLoad;
 import io.sluice.algorithms.Endpoint;
+import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.List;
 
@@ -50,7 +51,8 @@ import java.util.List;
  * {@code w^(-1/b)} is computed once per snapshot.
  *
  * <p>When all weights are equal the cost is the plain in-flight count and the bias is unused,
- * as in Envoy. A negative in-flight count (a caller that ended a request twice) counts as 0.
+ * as in Envoy. A negative in-flight count (a caller that ended a request twice) counts as 0
+ * ({@link Endpoints#inFlight}).
  */
 final class ActiveRequests implements LoadMetric {
     private final double bias;
@@ -70,7 +72,7 @@ final class ActiveRequests implements LoadMetric {
             loads[i] = endpoints.get(i).load();
         }
         Endpoint[] array = endpoints.toArray(new Endpoint[0]);
-        if (PowerOfChoices.equalWeights(array)) {
+        if (Endpoints.equalWeights(array)) {
             return new InFlight(loads);
         }
         if (bias == 0) {
@@ -99,11 +101,6 @@ final class ActiveRequests implements LoadMetric {
         return Math.min(Double.MAX_VALUE, Math.max(Double.MIN_VALUE, scale));
     }
 
-    /** Requests in flight; negative counts (a protocol slip) read as 0. */
-    static double inFlight(BackendLoad load) {
-        return Math.max(0, load.inFlight());
-    }
-
     private static final class InFlight implements Gauge {
         private final BackendLoad[] loads;
 
@@ -113,7 +110,7 @@ final class ActiveRequests implements LoadMetric {
 
         @Override
         public double cost(int i, long nowNanos) {
-            return inFlight(loads[i]);
+            return Endpoints.inFlight(loads[i]);
         }
 
         @Override
@@ -138,7 +135,7 @@ final class ActiveRequests implements LoadMetric {
 
         @Override
         public double cost(int i, long nowNanos) {
-            return inFlight(loads[i]) * scale[i];
+            return Endpoints.inFlight(loads[i]) * scale[i];
         }
 
         @Override

@@ -52,7 +52,7 @@ public final class P2cLeastRequestProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new LoadAwareStrategy(NAME, PowerOfChoices.weightedWithReplacement(params.getInt("choices")),
-                new ActiveRequests(params.getDouble("active-request-bias")), env);
+        return PowerOfChoices.weightedWithReplacement(params.getInt("choices"))
+                .strategy(NAME, new ActiveRequests(params.getDouble("active-request-bias")), env);
     }
 }

@@ -42,6 +42,6 @@ public final class P2cPeakEwmaProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new LoadAwareStrategy(NAME, PowerOfChoices.twoDistinct(), PeakEwmaLoad.INSTANCE, env);
+        return PowerOfChoices.twoDistinct().strategy(NAME, PeakEwmaLoad.INSTANCE, env);
     }
 }

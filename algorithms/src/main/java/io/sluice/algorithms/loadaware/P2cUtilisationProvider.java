@@ -47,7 +47,6 @@ public final class P2cUtilisationProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new LoadAwareStrategy(NAME, PowerOfChoices.twoDistinct(),
-                new ReportedUtilisation(params.getNanos("stale-after")), env);
+        return PowerOfChoices.twoDistinct().strategy(NAME, new ReportedUtilisation(params.getNanos("stale-after")), env);
     }
 }

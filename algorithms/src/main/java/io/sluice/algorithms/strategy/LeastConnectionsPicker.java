@@ -6,6 +6,7 @@ import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Hashing;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.internal.Indices;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -65,7 +66,7 @@ final class LeastConnectionsPicker implements Picker {
     public Endpoint pick(RequestContext ctx) {
         int n = endpoints.length;
         long seed = random.nextLong();
-        int i = below(seed, n);
+        int i = Indices.multiplyShift(seed >>> 32, n);
         int best = i;
         double bestScore = Double.POSITIVE_INFINITY;
         int ties = 0;
@@ -78,20 +79,14 @@ final class LeastConnectionsPicker implements Picker {
             } else if (score == bestScore) {
                 ties++;
                 seed += GAMMA;
-                if (below(Hashing.mix64(seed), ties) == 0) {
+                // The top 32 bits of a mixed word, mapped onto [0, ties) by multiply-shift: the
+                // bias, at most ties/2^32, is far below anything a tie-break could show.
+                if (Indices.multiplyShift(Hashing.mix64(seed) >>> 32, ties) == 0) {
                     best = i;
                 }
             }
         }
         return endpoints[best];
-    }
-
-    /**
-     * A number in [0, bound) from the top 32 bits of {@code bits} by multiply-shift (Lemire); the
-     * bias, at most bound/2^32, is far below anything a tie-break could show.
-     */
-    private static int below(long bits, int bound) {
-        return (int) (((bits >>> 32) * bound) >>> 32);
     }
 
     @Override
