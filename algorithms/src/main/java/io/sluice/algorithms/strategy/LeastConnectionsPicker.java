@@ -6,6 +6,7 @@ import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Hashing;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.internal.Endpoints;
 import io.sluice.algorithms.internal.Indices;
 
 import java.util.List;
@@ -32,6 +33,10 @@ import java.util.random.RandomGenerator;
  * per-tie coins come from a SplitMix64-style sequence seeded by one draw of the environment's
  * random source per pick, so a seeded environment reproduces picks and a pick costs one draw
  * however many ties there are.
+ *
+ * <p>A negative in-flight count (a caller that ended a request twice) counts as 0, as in every
+ * strategy ({@link Endpoints#inFlight}): read raw, it would make that backend a bargain that wins
+ * every scan until its count climbs back.
  *
  * <p>Concurrency: in-flight counts are read one by one while other threads change them, so the
  * result is the least loaded backend of a scan, not of an instant; the random start keeps
@@ -71,7 +76,7 @@ final class LeastConnectionsPicker implements Picker {
         double bestScore = Double.POSITIVE_INFINITY;
         int ties = 0;
         for (int k = 0; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
-            double score = (loads[i].inFlight() + 1.0) / weights[i];
+            double score = (Endpoints.inFlight(loads[i]) + 1.0) / weights[i];
             if (score < bestScore) {
                 bestScore = score;
                 best = i;

@@ -178,6 +178,26 @@ class JoinIdleQueueTest {
         assertThat(counts).containsOnlyKeys("b", "c", "d");
     }
 
+    /**
+     * The p2c fallback reads a negative in-flight count (a request ended twice) as idle, as every
+     * strategy does. b is idle and queued, so it takes the first pick; a at -1 is not "idle" (not
+     * 0) and never queued. With the queue empty every pick falls back to comparing a and b, which
+     * tie at 0 in flight: the first draw wins, 1/2 each, 2,000 +- 158 of 4,000 (5 sigma). Read
+     * raw, -1 beats 0 and a would take all 4,000.
+     */
+    @Test
+    void p2cFallbackReadsANegativeInFlightCountAsIdle() {
+        LoadBalancer lb = balancer(jiq("p2c"), "a", "b");
+        lb.endpoint("a").load().onRequestEnd(clock.getAsLong(), 1_000_000L, true);
+        lb.refresh();
+        assertThat(lb.pick(RequestContext.NONE).id()).isEqualTo("b");
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 4000; i++) {
+            counts.merge(lb.pick(RequestContext.NONE).id(), 1, Integer::sum);
+        }
+        assertThat(counts.getOrDefault("a", 0)).isBetween(1842, 2158);
+    }
+
     @Test
     void randomFallbackIsUniform() {
         // No backend idle: Binomial(4000, 1/4) per backend, mean 1000, sd 27.4; +-5 sd = [863, 1137].
