@@ -49,8 +49,8 @@ public final class JumpHashProvider implements StrategyProvider {
     @Override
     public String description() {
         return "Jump consistent hash (Lamping & Veach 2014) over backends sorted by id; weights NOT supported;"
-                + " minimal movement only when ids join or leave at the end of the sorted list (unhealthy members"
-                + " stay as rehashed holes); keyless requests go to a random backend.";
+                + " moves few keys only when ids join or leave at the end of the sort; keyless requests go to a"
+                + " random backend.";
     }
 
     @Override

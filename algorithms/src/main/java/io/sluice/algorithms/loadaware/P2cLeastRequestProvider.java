@@ -41,8 +41,8 @@ public final class P2cLeastRequestProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "power of d choices on requests in flight, with Envoy's active-request bias for unequal weights"
-                + " (Envoy LEAST_REQUEST)";
+        return "Power of d choices on requests in flight, with Envoy's active-request bias for unequal"
+                + " weights (Envoy LEAST_REQUEST).";
     }
 
     @Override

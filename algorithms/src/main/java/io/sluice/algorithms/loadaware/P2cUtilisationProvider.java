@@ -36,8 +36,8 @@ public final class P2cUtilisationProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "power of two distinct choices on server-reported utilisation, falling back to in-flight"
-                + " requests when a report is stale (Netflix edge)";
+        return "Power of two distinct choices on server-reported utilisation, falling back to in-flight"
+                + " requests when a report is stale (Netflix edge).";
     }
 
     @Override

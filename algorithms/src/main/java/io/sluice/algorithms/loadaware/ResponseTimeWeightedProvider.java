@@ -41,8 +41,8 @@ public final class ResponseTimeWeightedProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "full scan for the lowest EWMA latency x (in flight + 1) / weight, random tie-break"
-                + " (like NGINX Plus least_time)";
+        return "Full scan for the lowest EWMA latency x (in-flight + 1) / weight, random tie-break (like"
+                + " NGINX Plus least_time).";
     }
 
     @Override
