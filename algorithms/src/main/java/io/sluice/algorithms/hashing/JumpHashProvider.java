@@ -49,8 +49,7 @@ public final class JumpHashProvider implements StrategyProvider {
     @Override
     public String description() {
         return "Jump consistent hash (Lamping & Veach 2014) over backends sorted by id; weights NOT supported;"
-                + " moves few keys only when ids join or leave at the end of the sort; keyless requests go to a"
-                + " random backend.";
+                + " minimal movement only at the end of the id order; keyless requests go to a random backend.";
     }
 
     @Override
