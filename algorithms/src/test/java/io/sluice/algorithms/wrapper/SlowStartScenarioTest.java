@@ -6,6 +6,7 @@ import io.sluice.algorithms.LoadBalancer;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.algorithms.StrategySpec;
+import io.sluice.algorithms.VirtualClock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
