@@ -41,26 +41,41 @@ public final class PeakEwma {
 
     /** Records one latency sample observed at {@code nowNanos}. Negative samples count as zero. */
     public synchronized void observe(long nowNanos, long rttNanos) {
-        double rtt = Math.max(0, rttNanos);
-        long dt = Math.max(0, nowNanos - stampNanos);
-        double current = cost;
-        if (rtt > current) {
-            cost = rtt;
-        } else {
-            double w = Math.exp(-dt / tauNanos);
-            cost = current * w + rtt * (1 - w);
-        }
+        cost = next(cost, rttNanos, nowNanos - stampNanos, tauNanos);
         stampNanos = Math.max(stampNanos, nowNanos);
     }
 
     /** The cost as of {@code nowNanos}, decayed for the time since the last sample; 0 before any sample. */
     public double costNanos(long nowNanos) {
-        double c = cost;
-        if (c == 0) {
-            return 0;
+        return decayed(cost, nowNanos - stampNanos, tauNanos);
+    }
+
+    /**
+     * The rule of the class comment as a pure function, for callers that keep the average in
+     * immutable state of their own (outlier detection advances a record by compare-and-set): the
+     * cost after a sample {@code rttNanos} taken {@code dtNanos} after the previous one. A negative
+     * sample counts as zero, a negative interval (a clock reading older than the last) as zero.
+     *
+     * @param tauNanos the decay time constant, &gt; 0
+     */
+    public static double next(double cost, double rttNanos, long dtNanos, double tauNanos) {
+        double rtt = Math.max(0, rttNanos);
+        if (rtt > cost) {
+            return rtt;
         }
-        long dt = nowNanos - stampNanos;
-        return dt <= 0 ? c : c * decay(dt / tauNanos);
+        double w = dtNanos > 0 ? Math.exp(-dtNanos / tauNanos) : 1.0;
+        return cost * w + rtt * (1 - w);
+    }
+
+    /**
+     * {@code cost} decayed towards zero over {@code dtNanos} with time constant {@code tauNanos},
+     * as a read does: {@code cost * e^(-dt/tau)}, unchanged for {@code dt <= 0}.
+     */
+    public static double decayed(double cost, long dtNanos, double tauNanos) {
+        if (cost == 0 || dtNanos <= 0) {
+            return cost;
+        }
+        return cost * decay(dtNanos / tauNanos);
     }
 
     /**

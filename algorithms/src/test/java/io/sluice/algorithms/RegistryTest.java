@@ -3,6 +3,7 @@ package io.sluice.algorithms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,24 @@ class RegistryTest {
     void everyBuiltInIsRegistered() {
         assertThat(registry.strategyNames()).containsAll(BUILT_IN_STRATEGIES);
         assertThat(registry.wrapperNames()).containsAll(BUILT_IN_WRAPPERS);
+    }
+
+    /**
+     * {@code ./sluice strategies} prints one description a line for every built-in strategy and
+     * wrapper: one style for all, a capital first letter and a full stop, on one line of a
+     * terminal-friendly length.
+     */
+    @Test
+    void builtInDescriptionsShareOneStyle() {
+        Map<String, String> descriptions = new LinkedHashMap<>();
+        registry.strategies().stream().filter(p -> BUILT_IN_STRATEGIES.contains(p.name()))
+                .forEach(p -> descriptions.put(p.name(), p.description()));
+        registry.wrappers().forEach(w -> descriptions.put(w.name(), w.description()));
+        assertThat(descriptions).hasSize(BUILT_IN_STRATEGIES.size() + BUILT_IN_WRAPPERS.size());
+        descriptions.forEach((name, d) -> {
+            assertThat(Character.isUpperCase(d.charAt(0))).as("%s starts with a capital: %s", name, d).isTrue();
+            assertThat(d).as(name).endsWith(".").doesNotContain("\n").hasSizeLessThanOrEqualTo(200);
+        });
     }
 
     @Test

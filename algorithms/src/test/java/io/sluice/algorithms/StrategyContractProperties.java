@@ -78,6 +78,45 @@ class StrategyContractProperties {
         }
     }
 
+    /**
+     * Backends removed from the membership are never picked, whatever the strategy remembers of
+     * them (a probe pool, an idle queue, a ring): the picks after the removal come only from the
+     * members left, and none at all once every backend is gone. Each backend is used before the
+     * removal, so stateful strategies have something stale to forget.
+     */
+    @Property(tries = 200)
+    void neverPicksARemovedBackend(@ForAll("strategies") String name, @ForAll @IntRange(min = 1, max = 30) int size,
+                                   @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Environment env = environment(seed);
+        LoadBalancer lb = LoadBalancer.create(REGISTRY.create(name, env), env);
+        lb.setBackends(backends(size, random));
+        for (int i = 0; i < 3 * size; i++) {
+            Endpoint e = lb.pick(context(random));
+            e.load().onRequestStart();
+            e.load().onRequestEnd(env.nanoTime(), 1_000_000L * (1 + random.nextInt(20)), true);
+        }
+        Set<String> left = new HashSet<>();
+        for (int i = 0; i < size; i++) {
+            if (random.nextInt(3) == 0) {
+                assertThat(lb.removeBackend("b" + i)).isTrue();
+            } else {
+                left.add("b" + i);
+            }
+        }
+        for (int i = 0; i < 200; i++) {
+            Endpoint picked = lb.pick(context(random));
+            if (left.isEmpty()) {
+                assertThat(picked).as("%s with every backend removed", name).isNull();
+            } else {
+                assertThat(picked).as(name).isNotNull();
+                assertThat(left).as("%s after removals", name).contains(picked.id());
+                picked.load().onRequestStart();
+                picked.load().onRequestEnd(env.nanoTime(), 1_000_000L, true);
+            }
+        }
+    }
+
     @Property(tries = 50)
     void emptySetGivesNone(@ForAll("strategies") String name, @ForAll long seed) {
         Environment env = environment(seed);

@@ -1,9 +1,8 @@
 package io.sluice.algorithms.affinity;
 
-import io.sluice.algorithms.Hashing;
+import io.sluice.algorithms.internal.KeyStripes;
 
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -30,22 +29,9 @@ final class StripedLruTable implements AffinityTable {
         }
     }
 
-    /**
-     * One part of the table: an access-ordered map (a lookup moves the key to the tail, so the head is
-     * the least recently used) and its share of the capacity. Its monitor guards the map.
-     */
-    private static final class Stripe {
-        final LinkedHashMap<String, Entry> map = new LinkedHashMap<>(16, 0.75f, true);
-        final int capacity;
-
-        Stripe(int capacity) {
-            this.capacity = capacity;
-        }
-    }
-
     private final AffinityConfig config;
     private final long ttl;
-    private final Stripe[] stripes;
+    private final KeyStripes<Entry> stripes;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder moves = new LongAdder();
@@ -55,21 +41,7 @@ final class StripedLruTable implements AffinityTable {
     StripedLruTable(AffinityConfig config) {
         this.config = config;
         this.ttl = config.idleTtlNanos();
-        int n = config.stripes();
-        this.stripes = new Stripe[n];
-        // Shares add up to max-entries exactly: the first (max % n) stripes take one more.
-        int share = config.maxEntries() / n;
-        int extra = config.maxEntries() % n;
-        for (int i = 0; i < n; i++) {
-            stripes[i] = new Stripe(share + (i < extra ? 1 : 0));
-        }
-    }
-
-    private Stripe stripeOf(String key) {
-        // String.hashCode is specified, so the stripe of a key is the same in every JVM; mixing
-        // spreads keys that differ only in their last characters.
-        long h = Hashing.mix64(key.hashCode());
-        return stripes[(int) Long.remainderUnsigned(h, stripes.length)];
+        this.stripes = new KeyStripes<>(config.maxEntries(), config.stripes());
     }
 
     private boolean expired(Entry e, long nowNanos) {
@@ -79,11 +51,11 @@ final class StripedLruTable implements AffinityTable {
     @Override
     public String route(String key, long nowNanos, Predicate<String> available, Function<String, String> choose) {
         Objects.requireNonNull(key, "key");
-        Stripe st = stripeOf(key);
+        KeyStripes.Stripe<Entry> st = stripes.of(key);
         synchronized (st) {
-            Entry e = st.map.get(key);
+            Entry e = st.map().get(key);
             if (e != null && expired(e, nowNanos)) {
-                st.map.remove(key);
+                st.map().remove(key);
                 expirations.increment();
                 e = null;
             }
@@ -113,18 +85,16 @@ final class StripedLruTable implements AffinityTable {
                 return null;
             }
             makeRoom(st, nowNanos);
-            st.map.put(key, new Entry(chosen, nowNanos));
+            st.map().put(key, new Entry(chosen, nowNanos));
             return chosen;
         }
     }
 
     /** Before an insert: drop expired keys from the head, then, if still full, the least recently used. */
-    private void makeRoom(Stripe st, long nowNanos) {
+    private void makeRoom(KeyStripes.Stripe<Entry> st, long nowNanos) {
         dropExpiredHead(st, nowNanos);
-        if (st.map.size() >= st.capacity) {
-            Iterator<Entry> it = st.map.values().iterator();
-            it.next();
-            it.remove();
+        if (st.full()) {
+            st.evictEldest();
             evictions.increment();
         }
     }
@@ -135,9 +105,9 @@ final class StripedLruTable implements AffinityTable {
      * by a thread with a slightly older clock reading can sit behind a live one; it is then dropped
      * by a later pass or at its own lookup.
      */
-    private int dropExpiredHead(Stripe st, long nowNanos) {
+    private int dropExpiredHead(KeyStripes.Stripe<Entry> st, long nowNanos) {
         int dropped = 0;
-        Iterator<Entry> it = st.map.values().iterator();
+        Iterator<Entry> it = st.map().values().iterator();
         while (it.hasNext()) {
             if (!expired(it.next(), nowNanos)) {
                 break;
@@ -152,16 +122,16 @@ final class StripedLruTable implements AffinityTable {
     @Override
     public boolean remove(String key) {
         Objects.requireNonNull(key, "key");
-        Stripe st = stripeOf(key);
+        KeyStripes.Stripe<Entry> st = stripes.of(key);
         synchronized (st) {
-            return st.map.remove(key) != null;
+            return st.map().remove(key) != null;
         }
     }
 
     @Override
     public int purgeExpired(long nowNanos) {
         int dropped = 0;
-        for (Stripe st : stripes) {
+        for (KeyStripes.Stripe<Entry> st : stripes.all()) {
             synchronized (st) {
                 dropped += dropExpiredHead(st, nowNanos);
             }
@@ -171,13 +141,7 @@ final class StripedLruTable implements AffinityTable {
 
     @Override
     public int size() {
-        int n = 0;
-        for (Stripe st : stripes) {
-            synchronized (st) {
-                n += st.map.size();
-            }
-        }
-        return n;
+        return stripes.size();
     }
 
     @Override

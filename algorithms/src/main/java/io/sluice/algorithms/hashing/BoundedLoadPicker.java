@@ -3,6 +3,7 @@ package io.sluice.algorithms.hashing;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.random.RandomGenerator;
 
@@ -46,7 +47,7 @@ final class BoundedLoadPicker implements Picker {
     @Override
     public Endpoint pick(RequestContext ctx) {
         if (!Placement.hasKey(ctx)) {
-            return Placement.anyOf(byId, random);
+            return Endpoints.anyOf(byId, random);
         }
         long total = 0;
         for (Endpoint e : byId) {

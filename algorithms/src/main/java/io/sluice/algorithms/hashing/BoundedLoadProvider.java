@@ -73,7 +73,7 @@ public final class BoundedLoadProvider implements StrategyProvider {
             throw new IllegalArgumentException("strategy '" + NAME + "': parameter '" + BALANCE_FACTOR
                     + "' must be in (0, 10], got " + eps);
         }
-        return new HashingStrategy(NAME, NAME + "{" + BALANCE_FACTOR + "=" + eps + "}", env,
+        return Placement.strategy(NAME, NAME + "{" + BALANCE_FACTOR + "=" + eps + "}", env,
                 (byId, endpoints, e) -> new BoundedLoadPicker(byId,
                         HashRing.build(byId, RingHashProvider.DEFAULT_MIN_RING_SIZE,
                                 RingHashProvider.DEFAULT_MAX_RING_SIZE),

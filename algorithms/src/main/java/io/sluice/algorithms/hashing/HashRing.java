@@ -2,6 +2,7 @@ package io.sluice.algorithms.hashing;
 
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Hashing;
+import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.Arrays;
 
@@ -95,7 +96,7 @@ final class HashRing {
      * multiplies p by at most {@code maxPoints / total < 1}; it stops once every count is 1.
      */
     static int[] pointCounts(Endpoint[] byId, long heaviestPoints, long maxPoints) {
-        double wMax = Placement.maxWeight(byId);
+        double wMax = Endpoints.maxWeight(byId);
         double p = heaviestPoints;
         int[] counts = new int[byId.length];
         while (true) {

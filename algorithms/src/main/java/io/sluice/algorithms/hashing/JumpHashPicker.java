@@ -5,6 +5,7 @@ import io.sluice.algorithms.EndpointSet;
 import io.sluice.algorithms.Hashing;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.HashMap;
 import java.util.List;
@@ -77,7 +78,7 @@ final class JumpHashPicker implements Picker {
     @Override
     public Endpoint pick(RequestContext ctx) {
         if (!Placement.hasKey(ctx)) {
-            return Placement.anyOf(available, random);
+            return Endpoints.anyOf(available, random);
         }
         long key = ctx.keyHash();
         Endpoint e = buckets[bucket(key, buckets.length)];

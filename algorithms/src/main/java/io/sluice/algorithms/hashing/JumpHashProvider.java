@@ -49,8 +49,7 @@ public final class JumpHashProvider implements StrategyProvider {
     @Override
     public String description() {
         return "Jump consistent hash (Lamping & Veach 2014) over backends sorted by id; weights NOT supported;"
-                + " minimal movement only when ids join or leave at the end of the sorted list (unhealthy members"
-                + " stay as rehashed holes); keyless requests go to a random backend.";
+                + " minimal movement only at the end of the id order; keyless requests go to a random backend.";
     }
 
     @Override
@@ -60,7 +59,7 @@ public final class JumpHashProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new HashingStrategy(NAME, NAME, env,
+        return Placement.strategy(NAME, NAME, env,
                 (byId, endpoints, e) -> JumpHashPicker.over(byId, endpoints, e.random()));
     }
 }

@@ -3,6 +3,8 @@ package io.sluice.algorithms.hashing;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.internal.Endpoints;
+import io.sluice.algorithms.internal.Indices;
 
 import java.util.random.RandomGenerator;
 
@@ -27,9 +29,9 @@ final class MaglevPicker implements Picker {
     @Override
     public Endpoint pick(RequestContext ctx) {
         if (!Placement.hasKey(ctx)) {
-            return Placement.anyOf(byId, random);
+            return Endpoints.anyOf(byId, random);
         }
-        return table[Placement.unsignedMod(ctx.keyHash(), size)];
+        return table[Indices.unsignedMod(ctx.keyHash(), size)];
     }
 
     /** The lookup table (tests). */

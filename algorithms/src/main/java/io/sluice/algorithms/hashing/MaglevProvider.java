@@ -69,7 +69,7 @@ public final class MaglevProvider implements StrategyProvider {
                     + " and " + MaglevTable.nextPrime(size));
         }
         int configured = (int) size;
-        return new HashingStrategy(NAME, NAME + "{" + TABLE_SIZE + "=" + configured + "}", env,
+        return Placement.strategy(NAME, NAME + "{" + TABLE_SIZE + "=" + configured + "}", env,
                 (byId, endpoints, e) -> new MaglevPicker(byId,
                         MaglevTable.populate(byId, MaglevTable.size(configured, byId.length)), e.random()));
     }

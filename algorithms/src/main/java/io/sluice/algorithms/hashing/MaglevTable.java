@@ -2,6 +2,8 @@ package io.sluice.algorithms.hashing;
 
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Hashing;
+import io.sluice.algorithms.internal.Endpoints;
+import io.sluice.algorithms.internal.Indices;
 
 /**
  * Builds Maglev lookup tables (Eisenbud et al., "Maglev: A Fast and Reliable Software Network Load
@@ -85,8 +87,8 @@ final class MaglevTable {
         int[] skip = new int[n];
         for (int i = 0; i < n; i++) {
             String id = byId[i].id();
-            offset[i] = Placement.unsignedMod(Hashing.hash64(id, OFFSET_SALT), m);
-            skip[i] = Placement.unsignedMod(Hashing.hash64(id, SKIP_SALT), m - 1) + 1;
+            offset[i] = Indices.unsignedMod(Hashing.hash64(id, OFFSET_SALT), m);
+            skip[i] = Indices.unsignedMod(Hashing.hash64(id, SKIP_SALT), m - 1) + 1;
         }
         return fill(byId, offset, skip, m);
     }
@@ -103,8 +105,8 @@ final class MaglevTable {
     static Endpoint[] fill(Endpoint[] byId, int[] offset, int[] skip, int m) {
         int n = byId.length;
         int[] next = offset.clone();
-        boolean weighted = !Placement.equalWeights(byId);
-        double wMax = Placement.maxWeight(byId);
+        boolean weighted = !Endpoints.equalWeights(byId);
+        double wMax = Endpoints.maxWeight(byId);
         long[] turns = new long[n];
         Endpoint[] table = new Endpoint[m];
         int filled = 0;

@@ -4,6 +4,7 @@ import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Hashing;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.random.RandomGenerator;
 
@@ -36,7 +37,7 @@ final class RendezvousPicker implements Picker {
         for (int i = 0; i < byId.length; i++) {
             idHash[i] = Hashing.hash64(byId[i].id());
         }
-        if (Placement.equalWeights(byId)) {
+        if (Endpoints.equalWeights(byId)) {
             this.inverseWeight = null;
         } else {
             this.inverseWeight = new double[byId.length];
@@ -49,7 +50,7 @@ final class RendezvousPicker implements Picker {
     @Override
     public Endpoint pick(RequestContext ctx) {
         if (!Placement.hasKey(ctx)) {
-            return Placement.anyOf(byId, random);
+            return Endpoints.anyOf(byId, random);
         }
         long salt = Placement.mixedSalt(ctx.keyHash());
         return byId[inverseWeight == null ? highestHash(salt) : lowestWeightedScore(salt)];

@@ -42,8 +42,8 @@ public final class RendezvousProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "Rendezvous / highest-random-weight hashing (Thaler & Ravishankar 1998), weighted by the logarithmic"
-                + " method (Schindelhauer & Schomaker 2005); O(N) per pick; keyless requests go to a random backend.";
+        return "Rendezvous (highest-random-weight) hashing (Thaler & Ravishankar 1998), weighted by the"
+                + " logarithmic method; O(N) per pick; keyless requests go to a random backend.";
     }
 
     @Override
@@ -53,6 +53,6 @@ public final class RendezvousProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new HashingStrategy(NAME, NAME, env, (byId, endpoints, e) -> new RendezvousPicker(byId, e.random()));
+        return Placement.strategy(NAME, NAME, env, (byId, endpoints, e) -> new RendezvousPicker(byId, e.random()));
     }
 }

@@ -52,8 +52,8 @@ public final class RingHashProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "Consistent hashing on a ring of virtual nodes by backend id (Karger 1997, ketama, Envoy ring hash);"
-                + " virtual nodes proportional to weight; keyless requests go to a random backend.";
+        return "Consistent hashing on a ring of virtual nodes by backend id, as many as weight (Karger 1997,"
+                + " ketama, Envoy ring hash); keyless requests go to a random backend.";
     }
 
     @Override
@@ -74,7 +74,7 @@ public final class RingHashProvider implements StrategyProvider {
             throw new IllegalArgumentException("strategy '" + NAME + "': " + MIN_RING_SIZE + " (" + min
                     + ") must not exceed " + MAX_RING_SIZE + " (" + max + ")");
         }
-        return new HashingStrategy(NAME, NAME + "{" + MIN_RING_SIZE + "=" + min + ", " + MAX_RING_SIZE + "=" + max + "}",
+        return Placement.strategy(NAME, NAME + "{" + MIN_RING_SIZE + "=" + min + ", " + MAX_RING_SIZE + "=" + max + "}",
                 env, (byId, endpoints, e) -> new RingHashPicker(byId, HashRing.build(byId, min, max), e.random()));
     }
 }

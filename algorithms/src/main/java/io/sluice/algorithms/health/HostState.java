@@ -1,5 +1,7 @@
 package io.sluice.algorithms.health;
 
+import io.sluice.algorithms.PeakEwma;
+
 /**
  * Everything outlier detection keeps about one backend, as one immutable value. Every change is a
  * side-effect-free function from one value to the next, so {@link EnvoyOutlierDetector} can apply
@@ -42,7 +44,7 @@ record HostState(int consecutive5xx, int consecutiveGateway, long windowRequests
     /**
      * After one request: the counters of {@link RequestOutcome}'s table (a tripped counter restarts
      * from 0, as Envoy resets it after its ejection attempt), one more request in this interval,
-     * and the peak-EWMA latency updated by {@link io.sluice.algorithms.PeakEwma}'s rule.
+     * and the peak-EWMA latency updated by {@link PeakEwma}'s rule ({@link PeakEwma#next}).
      */
     HostState afterOutcome(RequestOutcome outcome, long latencyNanos, long nowNanos, OutlierConfig c,
                            EjectionReason tripped) {
@@ -53,15 +55,8 @@ record HostState(int consecutive5xx, int consecutiveGateway, long windowRequests
             c5 = 0;
             cg = 0;
         }
-        double rtt = Math.max(0, latencyNanos);
         long dt = nowNanos - ewmaStamp;
-        double cost;
-        if (rtt > ewmaCost) {
-            cost = rtt;
-        } else {
-            double w = dt > 0 ? Math.exp(-dt / (double) c.ewmaDecayNanos()) : 1.0;
-            cost = ewmaCost * w + rtt * (1 - w);
-        }
+        double cost = PeakEwma.next(ewmaCost, latencyNanos, dt, c.ewmaDecayNanos());
         long stamp = dt > 0 ? nowNanos : ewmaStamp;
         return new HostState(c5, cg, windowRequests + 1, cost, stamp, ejected, reason, ejectedAt, ejectionNanos,
                 multiplier, timesEjected, everRestored, restoredAt, removed);
@@ -69,8 +64,7 @@ record HostState(int consecutive5xx, int consecutiveGateway, long windowRequests
 
     /** The peak-EWMA cost decayed to {@code nowNanos}, without writing. */
     double costAt(long nowNanos, OutlierConfig c) {
-        long dt = nowNanos - ewmaStamp;
-        return dt <= 0 || ewmaCost == 0 ? ewmaCost : ewmaCost * Math.exp(-dt / (double) c.ewmaDecayNanos());
+        return PeakEwma.decayed(ewmaCost, nowNanos - ewmaStamp, c.ewmaDecayNanos());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.sluice.algorithms.loadaware;
 
 import io.sluice.algorithms.BackendLoad;
 import io.sluice.algorithms.Endpoint;
+import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.List;
 
@@ -50,7 +51,8 @@ import java.util.List;
  * {@code w^(-1/b)} is computed once per snapshot.
  *
  * <p>When all weights are equal the cost is the plain in-flight count and the bias is unused,
- * as in Envoy. A negative in-flight count (a caller that ended a request twice) counts as 0.
+ * as in Envoy. A negative in-flight count (a caller that ended a request twice) counts as 0
+ * ({@link Endpoints#inFlight}).
  */
 final class ActiveRequests implements LoadMetric {
     private final double bias;
@@ -70,7 +72,7 @@ final class ActiveRequests implements LoadMetric {
             loads[i] = endpoints.get(i).load();
         }
         Endpoint[] array = endpoints.toArray(new Endpoint[0]);
-        if (PowerOfChoices.equalWeights(array)) {
+        if (Endpoints.equalWeights(array)) {
             return new InFlight(loads);
         }
         if (bias == 0) {
@@ -78,7 +80,7 @@ final class ActiveRequests implements LoadMetric {
         }
         double[] scale = new double[loads.length];
         for (int i = 0; i < scale.length; i++) {
-            scale[i] = bias == 1 ? 1 / array[i].weight() : Math.pow(array[i].weight(), -1 / bias);
+            scale[i] = bias == 1 ? 1 / array[i].weight() : finitePositive(Math.pow(array[i].weight(), -1 / bias));
         }
         return new ScaledInFlight(loads, scale);
     }
@@ -88,9 +90,15 @@ final class ActiveRequests implements LoadMetric {
         return "active requests (bias " + bias + ")";
     }
 
-    /** Requests in flight; negative counts (a protocol slip) read as 0. */
-    static double inFlight(BackendLoad load) {
-        return Math.max(0, load.inFlight());
+    /**
+     * {@code w^(-1/b)} clamped into [{@link Double#MIN_VALUE}, {@link Double#MAX_VALUE}]. A small
+     * bias makes the exponent large: a fractional weight (slow start) overflows to infinity and a
+     * large one underflows to 0. Infinity would make an idle endpoint's cost {@code 0 * inf = NaN},
+     * which loses every comparison, and 0 would hide an endpoint's load altogether; clamped, an
+     * idle endpoint still costs 0 and a loaded one costs more than 0.
+     */
+    static double finitePositive(double scale) {
+        return Math.min(Double.MAX_VALUE, Math.max(Double.MIN_VALUE, scale));
     }
 
     private static final class InFlight implements Gauge {
@@ -102,7 +110,7 @@ final class ActiveRequests implements LoadMetric {
 
         @Override
         public double cost(int i, long nowNanos) {
-            return inFlight(loads[i]);
+            return Endpoints.inFlight(loads[i]);
         }
 
         @Override
@@ -127,7 +135,7 @@ final class ActiveRequests implements LoadMetric {
 
         @Override
         public double cost(int i, long nowNanos) {
-            return inFlight(loads[i]) * scale[i];
+            return Endpoints.inFlight(loads[i]) * scale[i];
         }
 
         @Override

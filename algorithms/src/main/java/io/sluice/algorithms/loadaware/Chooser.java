@@ -3,6 +3,8 @@ package io.sluice.algorithms.loadaware;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Picker;
+import io.sluice.algorithms.Strategy;
+import io.sluice.algorithms.internal.SnapshotStrategy;
 
 import java.util.List;
 
@@ -18,4 +20,14 @@ interface Chooser {
      * once per pick, and only when the gauge's {@link LoadMetric.Gauge#time()} requires it.
      */
     Picker picker(List<Endpoint> endpoints, LoadMetric.Gauge gauge, Environment env);
+
+    /**
+     * The load-aware strategy {@code name}: this rule comparing endpoints by {@code metric}. It
+     * balances over {@link io.sluice.algorithms.EndpointSet#available()}; nothing available picks
+     * null and a single endpoint is always picked (no clock read, no random draw).
+     */
+    default Strategy strategy(String name, LoadMetric metric, Environment env) {
+        return new SnapshotStrategy(name, name + "{" + this + " on " + metric + "}", env,
+                (available, endpoints, e) -> picker(available, metric.gauge(available), e));
+    }
 }

@@ -41,8 +41,8 @@ public final class P2cLeastRequestProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "power of d choices on requests in flight, with Envoy's active-request bias for unequal weights"
-                + " (Envoy LEAST_REQUEST)";
+        return "Power of d choices on requests in flight, with Envoy's active-request bias for unequal"
+                + " weights (Envoy LEAST_REQUEST).";
     }
 
     @Override
@@ -52,7 +52,7 @@ public final class P2cLeastRequestProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new LoadAwareStrategy(NAME, PowerOfChoices.weightedWithReplacement(params.getInt("choices")),
-                new ActiveRequests(params.getDouble("active-request-bias")), env);
+        return PowerOfChoices.weightedWithReplacement(params.getInt("choices"))
+                .strategy(NAME, new ActiveRequests(params.getDouble("active-request-bias")), env);
     }
 }

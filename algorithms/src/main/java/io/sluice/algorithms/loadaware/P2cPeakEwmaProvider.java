@@ -31,8 +31,8 @@ public final class P2cPeakEwmaProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "power of two distinct choices on peak-EWMA latency x (in flight + 1) / weight"
-                + " (Finagle/Linkerd P2CPeakEwma)";
+        return "Power of two distinct choices on peak-EWMA latency x (in-flight + 1) / weight"
+                + " (Finagle/Linkerd P2CPeakEwma).";
     }
 
     @Override
@@ -42,6 +42,6 @@ public final class P2cPeakEwmaProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new LoadAwareStrategy(NAME, PowerOfChoices.twoDistinct(), PeakEwmaLoad.INSTANCE, env);
+        return PowerOfChoices.twoDistinct().strategy(NAME, PeakEwmaLoad.INSTANCE, env);
     }
 }

@@ -36,8 +36,8 @@ public final class P2cUtilisationProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "power of two distinct choices on server-reported utilisation, falling back to in-flight"
-                + " requests when a report is stale (Netflix edge)";
+        return "Power of two distinct choices on server-reported utilisation, falling back to in-flight"
+                + " requests when a report is stale (Netflix edge).";
     }
 
     @Override
@@ -47,7 +47,6 @@ public final class P2cUtilisationProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new LoadAwareStrategy(NAME, PowerOfChoices.twoDistinct(),
-                new ReportedUtilisation(params.getNanos("stale-after")), env);
+        return PowerOfChoices.twoDistinct().strategy(NAME, new ReportedUtilisation(params.getNanos("stale-after")), env);
     }
 }

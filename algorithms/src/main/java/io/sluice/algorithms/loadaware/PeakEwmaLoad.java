@@ -3,6 +3,7 @@ package io.sluice.algorithms.loadaware;
 import io.sluice.algorithms.BackendLoad;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.PeakEwma;
+import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.List;
 
@@ -10,7 +11,8 @@ import java.util.List;
  * Finagle's and Linkerd's peak-EWMA load signal: the expected wait for one more request, i.e. the
  * peak-sensitive latency average ({@link PeakEwma}) times the requests that would then be in
  * flight, divided by the weight. Composed with {@link PowerOfChoices#twoDistinct()} it is
- * {@code p2c-peak-ewma} (Finagle's {@code P2CPeakEwma}).
+ * {@code p2c-peak-ewma} (Finagle's {@code P2CPeakEwma}); with {@link FullScan} it is
+ * {@code response-time-weighted} (NGINX Plus's {@code least_time}).
  *
  * <pre>
  *   cost = ewma(now) * (inFlight + 1) / weight          when the backend has a latency sample
@@ -84,7 +86,7 @@ final class PeakEwmaLoad implements LoadMetric {
         @Override
         public double cost(int i, long nowNanos) {
             double latency = latencies[i].costNanos(nowNanos);
-            double inFlight = ActiveRequests.inFlight(loads[i]);
+            double inFlight = Endpoints.inFlight(loads[i]);
             if (latency == 0) {
                 return inFlight == 0 ? 0 : (PENALTY + inFlight) * inverseWeight[i];
             }

@@ -4,6 +4,9 @@ import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.internal.AliasTable;
+import io.sluice.algorithms.internal.Endpoints;
+import io.sluice.algorithms.internal.Indices;
 
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -28,7 +31,7 @@ import java.util.random.RandomGenerator;
  *       {@code LEAST_REQUEST}); with three endpoints and d = 2 the busiest one is chosen only
  *       when both draws land on it, 1/9 of the time.</li>
  *   <li>{@link #weightedWithReplacement(int)}: the same, but each draw is proportional to the
- *       endpoint's weight ({@link AliasTable}) when the weights are not all equal.</li>
+ *       endpoint's weight (Vose's {@link AliasTable}) when the weights are not all equal.</li>
  *   <li>{@link #twoDistinct()}: two different endpoints, uniformly (Finagle's P2C): the first
  *       uniform over n, the second uniform over the other n - 1.</li>
  * </ul>
@@ -80,7 +83,7 @@ final class PowerOfChoices implements Chooser {
         if (distinct) {
             return new TwoDistinctPicker(array, gauge, env);
         }
-        AliasTable alias = weighted && !equalWeights(array) ? new AliasTable(weights(array)) : null;
+        AliasTable alias = weighted && !Endpoints.equalWeights(array) ? new AliasTable(Endpoints.weights(array)) : null;
         return new SampledPicker(array, choices, alias, gauge, env);
     }
 
@@ -88,31 +91,6 @@ final class PowerOfChoices implements Chooser {
     public String toString() {
         return distinct ? "two distinct choices"
                 : choices + " choices with replacement" + (weighted ? ", weighted" : "");
-    }
-
-    static boolean equalWeights(Endpoint[] endpoints) {
-        for (Endpoint e : endpoints) {
-            if (e.weight() != endpoints[0].weight()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static double[] weights(Endpoint[] endpoints) {
-        double[] w = new double[endpoints.length];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = endpoints[i].weight();
-        }
-        return w;
-    }
-
-    /**
-     * Maps 32 uniform bits onto [0, n) by multiply-shift (Lemire, "Fast Random Integer Generation
-     * in an Interval", 2019, without the rejection step): off from uniform by at most n / 2^32.
-     */
-    static int index(long bits32, int n) {
-        return (int) ((bits32 * n) >>> 32);
     }
 
     /**
@@ -164,9 +142,9 @@ final class PowerOfChoices implements Chooser {
             Endpoint[] es = endpoints;
             int n = es.length;
             long bits = random.nextLong();
-            int first = index(bits >>> 32, n);
+            int first = Indices.multiplyShift(bits >>> 32, n);
             // Uniform over the n - 1 others: skip over the first.
-            int second = index(bits & LOW_32, n - 1);
+            int second = Indices.multiplyShift(bits & LOW_32, n - 1);
             if (second >= first) {
                 second++;
             }
@@ -220,10 +198,10 @@ final class PowerOfChoices implements Chooser {
                     candidate = alias.sample(random.nextLong());
                 } else if ((k & 1) == 0) {
                     bits = random.nextLong();
-                    candidate = index(bits >>> 32, n);
+                    candidate = Indices.multiplyShift(bits >>> 32, n);
                 } else {
                     // Odd draws use the low half of the bits the previous draw took its high half from.
-                    candidate = index(bits & LOW_32, n);
+                    candidate = Indices.multiplyShift(bits & LOW_32, n);
                 }
                 if (k == 0) {
                     best = candidate;

@@ -2,6 +2,7 @@ package io.sluice.algorithms.loadaware;
 
 import io.sluice.algorithms.BackendLoad;
 import io.sluice.algorithms.Endpoint;
+import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.List;
 
@@ -110,7 +111,7 @@ final class ReportedUtilisation implements LoadMetric {
 
         @Override
         public double cost(int i, long nowNanos) {
-            return (ActiveRequests.inFlight(loads[i]) + 1) * inverseWeight[i];
+            return (Endpoints.inFlight(loads[i]) + 1) * inverseWeight[i];
         }
 
         @Override

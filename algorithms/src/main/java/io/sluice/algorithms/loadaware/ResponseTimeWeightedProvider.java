@@ -11,8 +11,19 @@ import java.util.List;
 /**
  * {@code response-time-weighted}: like NGINX Plus's {@code least_time}. Scans every backend and
  * sends the request to the lowest {@code ewmaLatency * (inFlight + 1) / weight}, ties broken
- * uniformly at random; an unmeasured backend costs 0, so it is tried at once. O(n) per pick: for
- * clusters of tens of backends. No parameters; the EWMA decay time is set on
+ * uniformly at random. O(n) per pick: for clusters of tens of backends.
+ *
+ * <p>The load signal is {@code p2c-peak-ewma}'s ({@code PeakEwmaLoad}), the only latency average a
+ * {@link io.sluice.algorithms.BackendLoad} keeps, so a slow response raises the cost at once and
+ * fast ones lower it gradually; the two strategies differ only in the selection rule (every
+ * backend here, two random ones there). Worked example: A (weight 1) averages 10 ms with 3 in
+ * flight, B (weight 2) 30 ms with 1: A costs 40 ms, B 30 ms: B wins despite being slower, because
+ * it has room. An idle unmeasured backend costs 0, so it is tried at once; as soon as it has a
+ * request out it takes Finagle's penalty. Without the penalty a full scan would hand a new backend
+ * <em>every</em> request until its first answer returned: a burst of the arrival rate times its
+ * first response time, on an unknown backend.
+ *
+ * <p>No parameters; the EWMA decay time is set on
  * {@link io.sluice.algorithms.LoadBalancer#create(Strategy, Environment, long)}.
  */
 public final class ResponseTimeWeightedProvider implements StrategyProvider {
@@ -30,8 +41,8 @@ public final class ResponseTimeWeightedProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "full scan for the lowest EWMA latency x (in flight + 1) / weight, random tie-break"
-                + " (like NGINX Plus least_time)";
+        return "Full scan for the lowest EWMA latency x (in-flight + 1) / weight, random tie-break (like"
+                + " NGINX Plus least_time).";
     }
 
     @Override
@@ -41,6 +52,6 @@ public final class ResponseTimeWeightedProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new LoadAwareStrategy(NAME, FullScan.INSTANCE, ResponseTime.INSTANCE, env);
+        return FullScan.INSTANCE.strategy(NAME, PeakEwmaLoad.INSTANCE, env);
     }
 }

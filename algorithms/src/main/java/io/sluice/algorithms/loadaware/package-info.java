@@ -11,14 +11,15 @@
  *   <tr><td>{@code p2c-peak-ewma}</td><td>two distinct uniform samples</td>
  *       <td>{@code PeakEwmaLoad}</td><td>Finagle / Linkerd {@code P2CPeakEwma}</td></tr>
  *   <tr><td>{@code response-time-weighted}</td><td>full scan, random tie-break</td>
- *       <td>{@code ResponseTime}</td><td>NGINX Plus {@code least_time}</td></tr>
+ *       <td>{@code PeakEwmaLoad}</td><td>NGINX Plus {@code least_time}</td></tr>
  *   <tr><td>{@code p2c-utilisation}</td><td>two distinct uniform samples</td>
  *       <td>{@code ReportedUtilisation}, falling back to in-flight</td>
  *       <td>Netflix Zuul, "Rethinking Netflix's Edge Load Balancing" (2018)</td></tr>
  * </table>
  *
  * <p>Only the providers are public; everything else is package-private and reached through
- * {@link io.sluice.algorithms.StrategyRegistry} by name.
+ * {@link io.sluice.algorithms.StrategyRegistry} by name. A rule and a signal make a strategy
+ * through {@code Chooser.strategy}, on the shared {@code io.sluice.algorithms.internal.SnapshotStrategy}.
  *
  * <p>Thread safety: every picker here is an immutable snapshot whose pick only <em>reads</em> the
  * live {@link io.sluice.algorithms.BackendLoad}s (an in-flight counter, a peak EWMA, a utilisation

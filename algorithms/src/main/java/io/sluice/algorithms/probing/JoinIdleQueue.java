@@ -7,6 +7,7 @@ import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.Strategy;
+import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -142,7 +143,9 @@ final class JoinIdleQueue implements Strategy {
             if (b >= a) {
                 b++; // distinct second choice, uniform over the other n - 1
             }
-            return available[b].load().inFlight() < available[a].load().inFlight() ? available[b] : available[a];
+            // A negative count (a request ended twice) reads as idle, as in every strategy.
+            return Endpoints.inFlight(available[b].load()) < Endpoints.inFlight(available[a].load())
+                    ? available[b] : available[a];
         }
     }
 }

@@ -31,7 +31,8 @@ public final class JoinIdleQueueStrategyProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "Join-Idle-Queue (Lu et al., Performance 2011): the backend idle the longest, else a random one";
+        return "Join-Idle-Queue (Lu et al., Performance 2011): the backend idle the longest, else a random"
+                + " one.";
     }
 
     @Override

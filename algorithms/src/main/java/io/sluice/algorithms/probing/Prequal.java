@@ -8,6 +8,7 @@ import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.Prober;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.Strategy;
+import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -94,7 +95,7 @@ final class Prequal implements Strategy {
             RandomGenerator random = env.random();
             sendProbes(random);
             Endpoint chosen = pool.select(byLoad, env.nanoTime());
-            return chosen != null ? chosen : available[random.nextInt(available.length)];
+            return chosen != null ? chosen : Endpoints.anyOf(available, random);
         }
 
         private void sendProbes(RandomGenerator random) {

@@ -44,8 +44,8 @@ public final class PrequalStrategyProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "Prequal (Wydrowski et al., NSDI 2024): asynchronous reusable probes of requests in flight and"
-                + " latency; the fastest backend that is not hot";
+        return "Prequal (Wydrowski et al., NSDI 2024): asynchronous reusable probes of requests in flight"
+                + " and latency; the fastest backend that is not hot.";
     }
 
     @Override

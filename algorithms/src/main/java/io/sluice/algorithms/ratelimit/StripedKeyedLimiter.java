@@ -1,9 +1,8 @@
 package io.sluice.algorithms.ratelimit;
 
-import io.sluice.algorithms.Hashing;
+import io.sluice.algorithms.internal.KeyStripes;
 
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -13,17 +12,8 @@ final class StripedKeyedLimiter implements KeyedRateLimiter {
     /** How many of the least recently used limiters are tried for being at rest before evicting. */
     private static final int REST_SCAN = 8;
 
-    private static final class Stripe {
-        final LinkedHashMap<String, RateLimiter> map = new LinkedHashMap<>(16, 0.75f, true);
-        final int capacity;
-
-        Stripe(int capacity) {
-            this.capacity = capacity;
-        }
-    }
-
     private final RateLimit limit;
-    private final Stripe[] stripes;
+    private final KeyStripes<RateLimiter> stripes;
     private final LongAdder granted = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder purged = new LongAdder();
@@ -36,13 +26,7 @@ final class StripedKeyedLimiter implements KeyedRateLimiter {
     /** With an explicit stripe count (at most {@code maxKeys} are used); tests use 1 for exact LRU. */
     StripedKeyedLimiter(RateLimit limit, int maxKeys, int stripeCount) {
         this.limit = limit;
-        int n = Math.min(stripeCount, maxKeys);
-        this.stripes = new Stripe[n];
-        int share = maxKeys / n;
-        int extra = maxKeys % n;
-        for (int i = 0; i < n; i++) {
-            stripes[i] = new Stripe(share + (i < extra ? 1 : 0));
-        }
+        this.stripes = new KeyStripes<>(maxKeys, stripeCount);
     }
 
     @Override
@@ -55,15 +39,15 @@ final class StripedKeyedLimiter implements KeyedRateLimiter {
     }
 
     private RateLimiter limiterOf(String key, long nowNanos) {
-        Stripe st = stripes[(int) Long.remainderUnsigned(Hashing.mix64(key.hashCode()), stripes.length)];
+        KeyStripes.Stripe<RateLimiter> st = stripes.of(key);
         synchronized (st) {
-            RateLimiter l = st.map.get(key);
+            RateLimiter l = st.map().get(key);
             if (l == null) {
-                if (st.map.size() >= st.capacity) {
+                if (st.full()) {
                     makeRoom(st, nowNanos);
                 }
                 l = limit.newLimiter(nowNanos);
-                st.map.put(key, l);
+                st.map().put(key, l);
             }
             return l;
         }
@@ -74,10 +58,10 @@ final class StripedKeyedLimiter implements KeyedRateLimiter {
      * recently used. A thread still holding an evicted limiter finishes its acquisition on it, which
      * is harmless: the limiter is simply no longer reachable by key.
      */
-    private void makeRoom(Stripe st, long nowNanos) {
+    private void makeRoom(KeyStripes.Stripe<RateLimiter> st, long nowNanos) {
         int scanned = 0;
         int dropped = 0;
-        Iterator<RateLimiter> it = st.map.values().iterator();
+        Iterator<RateLimiter> it = st.map().values().iterator();
         while (it.hasNext() && scanned < REST_SCAN) {
             scanned++;
             if (it.next().atRest(nowNanos)) {
@@ -87,9 +71,7 @@ final class StripedKeyedLimiter implements KeyedRateLimiter {
         }
         purged.add(dropped);
         if (dropped == 0) {
-            Iterator<RateLimiter> head = st.map.values().iterator();
-            head.next();
-            head.remove();
+            st.evictEldest();
             evicted.increment();
         }
     }
@@ -97,9 +79,9 @@ final class StripedKeyedLimiter implements KeyedRateLimiter {
     @Override
     public int purgeAtRest(long nowNanos) {
         int dropped = 0;
-        for (Stripe st : stripes) {
+        for (KeyStripes.Stripe<RateLimiter> st : stripes.all()) {
             synchronized (st) {
-                Iterator<RateLimiter> it = st.map.values().iterator();
+                Iterator<RateLimiter> it = st.map().values().iterator();
                 while (it.hasNext()) {
                     if (it.next().atRest(nowNanos)) {
                         it.remove();
@@ -114,13 +96,7 @@ final class StripedKeyedLimiter implements KeyedRateLimiter {
 
     @Override
     public int size() {
-        int n = 0;
-        for (Stripe st : stripes) {
-            synchronized (st) {
-                n += st.map.size();
-            }
-        }
-        return n;
+        return stripes.size();
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Hashing;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.internal.Endpoints;
+import io.sluice.algorithms.internal.Indices;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -31,6 +33,10 @@ import java.util.random.RandomGenerator;
  * per-tie coins come from a SplitMix64-style sequence seeded by one draw of the environment's
  * random source per pick, so a seeded environment reproduces picks and a pick costs one draw
  * however many ties there are.
+ *
+ * <p>A negative in-flight count (a caller that ended a request twice) counts as 0, as in every
+ * strategy ({@link Endpoints#inFlight}): read raw, it would make that backend a bargain that wins
+ * every scan until its count climbs back.
  *
  * <p>Concurrency: in-flight counts are read one by one while other threads change them, so the
  * result is the least loaded backend of a scan, not of an instant; the random start keeps
@@ -65,12 +71,12 @@ final class LeastConnectionsPicker implements Picker {
     public Endpoint pick(RequestContext ctx) {
         int n = endpoints.length;
         long seed = random.nextLong();
-        int i = below(seed, n);
+        int i = Indices.multiplyShift(seed >>> 32, n);
         int best = i;
         double bestScore = Double.POSITIVE_INFINITY;
         int ties = 0;
         for (int k = 0; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
-            double score = (loads[i].inFlight() + 1.0) / weights[i];
+            double score = (Endpoints.inFlight(loads[i]) + 1.0) / weights[i];
             if (score < bestScore) {
                 bestScore = score;
                 best = i;
@@ -78,20 +84,14 @@ final class LeastConnectionsPicker implements Picker {
             } else if (score == bestScore) {
                 ties++;
                 seed += GAMMA;
-                if (below(Hashing.mix64(seed), ties) == 0) {
+                // The top 32 bits of a mixed word, mapped onto [0, ties) by multiply-shift: the
+                // bias, at most ties/2^32, is far below anything a tie-break could show.
+                if (Indices.multiplyShift(Hashing.mix64(seed) >>> 32, ties) == 0) {
                     best = i;
                 }
             }
         }
         return endpoints[best];
-    }
-
-    /**
-     * A number in [0, bound) from the top 32 bits of {@code bits} by multiply-shift (Lemire); the
-     * bias, at most bound/2^32, is far below anything a tie-break could show.
-     */
-    private static int below(long bits, int bound) {
-        return (int) (((bits >>> 32) * bound) >>> 32);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.sluice.algorithms.ParameterSpec;
 import io.sluice.algorithms.Parameters;
 import io.sluice.algorithms.Strategy;
 import io.sluice.algorithms.StrategyProvider;
+import io.sluice.algorithms.internal.SnapshotStrategy;
 
 import java.util.List;
 
@@ -51,6 +52,6 @@ public final class LeastConnectionsProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new SnapshotStrategy(NAME, env, LeastConnectionsPicker::over);
+        return new SnapshotStrategy(NAME, NAME, env, (available, endpoints, e) -> LeastConnectionsPicker.over(available, e));
     }
 }

@@ -4,6 +4,7 @@ import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -31,7 +32,7 @@ final class RandomPicker implements Picker {
 
     @Override
     public Endpoint pick(RequestContext ctx) {
-        return endpoints[random.nextInt(endpoints.length)];
+        return Endpoints.anyOf(endpoints, random);
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.internal.AliasTable;
+import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -21,13 +23,13 @@ final class WeightedRandomPicker implements Picker {
 
     WeightedRandomPicker(List<Endpoint> endpoints, RandomGenerator random) {
         this.endpoints = endpoints.toArray(new Endpoint[0]);
-        this.table = new AliasTable(Weights.of(endpoints));
+        this.table = new AliasTable(Endpoints.weights(endpoints));
         this.random = random;
     }
 
     /** Uniform {@link RandomPicker} when every weight is the same (no table, one draw), else an alias table. */
     static Picker over(List<Endpoint> available, Environment env) {
-        if (Weights.allEqual(available)) {
+        if (Endpoints.equalWeights(available)) {
             return RandomPicker.over(available, env);
         }
         return new WeightedRandomPicker(available, env.random());

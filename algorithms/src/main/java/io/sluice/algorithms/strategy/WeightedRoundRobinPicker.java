@@ -4,6 +4,7 @@ import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.List;
 
@@ -42,13 +43,13 @@ final class WeightedRoundRobinPicker implements Picker {
      * shares, without the smoothness.
      */
     static Picker over(List<Endpoint> available, Environment env) {
-        if (Weights.allEqual(available)) {
+        if (Endpoints.equalWeights(available)) {
             return RoundRobinPicker.over(available, env);
         }
         if (available.size() > SmoothWeightedSchedule.MAX_WEIGHTS) {
             return new WeightedRandomPicker(available, env.random());
         }
-        int[] weights = SmoothWeightedSchedule.quantise(Weights.of(available));
+        int[] weights = SmoothWeightedSchedule.quantise(Endpoints.weights(available));
         if (allEqual(weights)) {
             // Weights that differ by less than the quantisation resolution.
             return RoundRobinPicker.over(available, env);

@@ -27,7 +27,8 @@ public final class PanicThresholdWrapperProvider implements WrapperProvider {
 
     @Override
     public String description() {
-        return "Envoy panic threshold: with too few healthy backends, use all but the draining ones";
+        return "Envoy panic threshold: with too few healthy backends, balance over all but the draining"
+                + " ones.";
     }
 
     @Override

@@ -49,6 +49,11 @@ import java.util.Map;
  * "never" and a pick costs one volatile read more than the inner picker's. When nothing ramps at
  * build time the inner picker is returned unwrapped.
  *
+ * <p>The picker and its deadline are one immutable pair, claimed and published by CAS: a rebuild
+ * publishes only if no later rebuild has claimed the pair since it began. Otherwise a rebuild slower
+ * than a step (a big Maglev table, a 1 ms window) could publish its older weights after a later
+ * rebuild had ended the ramp, and with the deadline already "never" they would stay for good.
+ *
  * <p>Thread safety: {@link #newPicker} may be called from any thread; the returned picker is
  * lock-free and safe from many threads. The rebuild runs the inner strategy's
  * {@link Strategy#newPicker} on a picking thread; if that throws, the previous picker stays.
@@ -156,46 +161,51 @@ final class SlowStart implements Strategy {
 
     /** Rebuilds its inner picker as weights ramp; see the class comment. */
     private final class RampingPicker implements Picker {
-        private static final VarHandle DEADLINE;
+        private static final VarHandle STATE;
 
         static {
             try {
-                DEADLINE = MethodHandles.lookup().findVarHandle(RampingPicker.class, "deadline", long.class);
+                STATE = MethodHandles.lookup().findVarHandle(RampingPicker.class, "state", Published.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
         }
 
+        /** The inner picker in use and when to rebuild it next ({@link #NEVER} once nothing ramps). */
+        private record Published(Picker picker, long deadline) {
+        }
+
         private final EndpointSet base;
-        private volatile Picker current;
-        @SuppressWarnings("unused") // CAS through DEADLINE
-        private volatile long deadline;
+        @SuppressWarnings("unused") // CAS through STATE
+        private volatile Published state;
 
         RampingPicker(EndpointSet base, Picker first, long deadline) {
             this.base = base;
-            this.current = first;
-            this.deadline = deadline;
+            this.state = new Published(first, deadline);
         }
 
         @Override
         public Endpoint pick(RequestContext ctx) {
-            long due = deadline;
-            if (due != NEVER) {
+            Published s = state;
+            if (s.deadline() != NEVER) {
                 long now = env.nanoTime();
-                if (now - due >= 0 && DEADLINE.compareAndSet(this, due, now + rebuildStepNanos)) {
-                    rebuild(now);
+                if (now - s.deadline() >= 0) {
+                    Published claimed = new Published(s.picker(), now + rebuildStepNanos);
+                    if (STATE.compareAndSet(this, s, claimed)) {
+                        rebuild(claimed, now);
+                    }
+                    s = state;
                 }
             }
-            return current.pick(ctx);
+            return s.picker().pick(ctx);
         }
 
-        private void rebuild(long now) {
+        /** Publishes the picker for {@code now} unless a later rebuild claimed the state meanwhile. */
+        private void rebuild(Published claimed, long now) {
             try {
                 EndpointSet scaled = scale(base, now);
-                current = inner.newPicker(scaled == null ? base : scaled);
-                if (scaled == null) {
-                    deadline = NEVER;
-                }
+                Picker next = inner.newPicker(scaled == null ? base : scaled);
+                STATE.compareAndSet(this, claimed, new Published(next, scaled == null ? NEVER : claimed.deadline()));
             } catch (RuntimeException e) {
                 // The inner strategy failed to build; a pick must not throw, so keep the last picker.
             }
@@ -203,7 +213,7 @@ final class SlowStart implements Strategy {
 
         @Override
         public String toString() {
-            return "SlowStartPicker{" + current + "}";
+            return "SlowStartPicker{" + state.picker() + "}";
         }
     }
 }

@@ -33,7 +33,8 @@ public final class SlowStartWrapperProvider implements WrapperProvider {
 
     @Override
     public String description() {
-        return "Envoy slow start: newly healthy backends ramp their weight up over a window";
+        return "Envoy slow start: newly healthy backends ramp their weight up over a window along the"
+                + " aggression curve.";
     }
 
     @Override

@@ -30,7 +30,7 @@ public final class ZonePreferenceWrapperProvider implements WrapperProvider {
 
     @Override
     public String description() {
-        return "Prefer the local zone's backends while enough of them are healthy; otherwise use every zone";
+        return "Prefer the local zone's backends while enough of them are healthy; otherwise use every zone.";
     }
 
     @Override

@@ -15,6 +15,7 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.constraints.StringLength;
+import net.jqwik.api.constraints.UniqueElements;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,12 +47,13 @@ class HashingProperties {
 
     @Provide
     Arbitrary<String> minimallyDisruptive() {
-        return Arbitraries.of(RingHashProvider.NAME, MaglevProvider.NAME, RendezvousProvider.NAME, JumpHashProvider.NAME);
+        return Arbitraries.of(RingHashProvider.NAME, MaglevProvider.NAME, RendezvousProvider.NAME, JumpHashProvider.NAME,
+                BoundedLoadProvider.NAME);
     }
 
     @Provide
     Arbitrary<String> exactOnRemoval() {
-        return Arbitraries.of(RingHashProvider.NAME, RendezvousProvider.NAME, MaglevProvider.NAME);
+        return Arbitraries.of(RingHashProvider.NAME, RendezvousProvider.NAME, MaglevProvider.NAME, BoundedLoadProvider.NAME);
     }
 
     /**
@@ -60,8 +62,10 @@ class HashingProperties {
      * <ul>
      *   <li>rendezvous, jump hash: each key moves, to the new backend, with probability exactly p,
      *       so the count is Binomial(K, p): sigma_b^2 = p (1 - p) / K (as a fraction of K);</li>
-     *   <li>ring hash: the new backend's share of the circle is Beta(P, N P) with P = 1024 points a
-     *       backend, variance p (1 - p) / ((N + 1) P + 1), added to sigma_b^2;</li>
+     *   <li>ring hash, and bounded-load with nothing in flight (every capacity is then
+     *       ceil((1 + eps) w_i / W) = 1 &gt; 0, so each key stays on its ring owner): the new
+     *       backend's share of the circle is Beta(P, N P) with P = 1024 points a backend, variance
+     *       p (1 - p) / ((N + 1) P + 1), added to sigma_b^2;</li>
      *   <li>maglev: the new backend holds floor or ceil of M p slots (share p within 1/M), and on
      *       top keys move between old backends, up to {@link #MAGLEV_EXTRA_MOVEMENT}.</li>
      * </ul>
@@ -94,7 +98,7 @@ class HashingProperties {
         }
         double p = 1.0 / (n + 1);
         double variance = p * (1 - p) / KEYS;
-        if (name.equals(RingHashProvider.NAME)) {
+        if (name.equals(RingHashProvider.NAME) || name.equals(BoundedLoadProvider.NAME)) {
             variance += p * (1 - p) / ((n + 1) * 1024.0 + 1);
         }
         double tolerance = 5 * Math.sqrt(variance);
@@ -109,7 +113,8 @@ class HashingProperties {
 
     /**
      * Removing one backend moves only the keys that were on it: exactly for ring hash (the other
-     * backends' points do not depend on it) and rendezvous (the other scores do not change); for
+     * backends' points do not depend on it), bounded-load with nothing in flight (its ring) and
+     * rendezvous (the other scores do not change); for
      * maglev all but at most {@link #MAGLEV_EXTRA_MOVEMENT} of the keys.
      */
     @Property(tries = 60, seed = "1998")
@@ -137,6 +142,31 @@ class HashingProperties {
         } else {
             assertThat(movedOthers).isZero();
         }
+    }
+
+    /**
+     * Maglev with equal weights, M = 65537, N = 100, over random id sets: backends take turns and
+     * each turn fills exactly one slot, so every backend ends with floor(M/N) = 655 or
+     * ceil(M/N) = 656 slots (the paper, section 3.4), whatever the ids. Exact, no statistics.
+     */
+    @Property(tries = 25, seed = "2016")
+    void maglevSlotCountsDifferByAtMostOne(
+            @ForAll @Size(100) @UniqueElements List<@AlphaChars @StringLength(min = 1, max = 12) String> ids) {
+        Environment env = Clusters.env(ids.size());
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (String id : ids) {
+            endpoints.add(Clusters.endpoint(id, 1, env));
+        }
+        Endpoint[] table = MaglevTable.populate(Placement.sortedById(endpoints), 65_537);
+        Map<Endpoint, Integer> counts = new HashMap<>();
+        for (Endpoint e : table) {
+            counts.merge(e, 1, Integer::sum);
+        }
+        assertThat(counts).hasSize(100);
+        int min = counts.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
+        int max = counts.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        assertThat(max - min).isLessThanOrEqualTo(1);
+        assertThat(min).isEqualTo(655);
     }
 
     @Provide

@@ -49,15 +49,6 @@ class ChooserTest {
         assertThat(PowerOfChoices.later(Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
     }
 
-    /** Multiply-shift covers [0, n) and its ends. */
-    @Test
-    void indexMapsBitsOntoTheRange() {
-        assertThat(PowerOfChoices.index(0L, 7)).isZero();
-        assertThat(PowerOfChoices.index(0xFFFF_FFFFL, 7)).isEqualTo(6);
-        assertThat(PowerOfChoices.index(0x8000_0000L, 2)).isEqualTo(1);
-        assertThat(PowerOfChoices.index(0x7FFF_FFFFL, 2)).isZero();
-    }
-
     @Test
     void fullScanRefusesAGaugeWithAFallback() {
         Fleet fleet = Fleet.ofEqual(1, 2);

@@ -141,6 +141,24 @@ class P2cLeastRequestTest {
         assertThat((double) counts[0]).isCloseTo(picks / 4.0, within(fiveSigma(picks, 0.25)));
     }
 
+    /**
+     * A small bias with a fractional weight (slow start's 10 %) must not turn an idle backend's
+     * cost into NaN: weight^(-1/bias) = 0.1^-1000 overflows to infinity, and 0 in flight times
+     * infinity is NaN, which never wins a comparison. By the rule an idle backend costs 0 and wins
+     * every pair it is drawn into. Draws are proportional to weight, 0.1 : 1, so b0 is in a pair
+     * with probability 1 - (10/11)^2 = 21/121 = 17.4 %; a NaN would leave it only the pairs it is
+     * drawn first in, 1/11 = 9.1 %. Over 50,000 picks: 8,678 +- 5 sqrt(N p (1 - p)) = 8,678 +- 424.
+     */
+    @Test
+    void tinyBiasWithFractionalWeightsNeverMakesACostNaN() {
+        Fleet fleet = Fleet.ofEqual(37, 2).inFlight(1, 5);
+        EndpointSet set = EndpointSet.of(List.of(fleet.endpoints.get(0).withWeight(0.1), fleet.endpoints.get(1)));
+        int picks = 50_000;
+        long[] counts = fleet.counts(fleet.picker(NAME, Map.of("active-request-bias", 0.001), set), picks);
+        double p = 21 / 121.0;
+        assertThat((double) counts[0]).isCloseTo(picks * p, within(fiveSigma(picks, p)));
+    }
+
     /** Equal weights use Envoy's unweighted rule whatever the bias: the busier of two never wins a mixed pair. */
     @Test
     void equalWeightsIgnoreTheBias() {

@@ -9,6 +9,7 @@ import io.sluice.algorithms.LoadBalancer;
 import io.sluice.algorithms.Parameters;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.Strategy;
+import io.sluice.algorithms.VirtualClock;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -176,6 +177,26 @@ class JoinIdleQueueTest {
             counts.merge(lb.pick(RequestContext.NONE).id(), 1, Integer::sum);
         }
         assertThat(counts).containsOnlyKeys("b", "c", "d");
+    }
+
+    /**
+     * The p2c fallback reads a negative in-flight count (a request ended twice) as idle, as every
+     * strategy does. b is idle and queued, so it takes the first pick; a at -1 is not "idle" (not
+     * 0) and never queued. With the queue empty every pick falls back to comparing a and b, which
+     * tie at 0 in flight: the first draw wins, 1/2 each, 2,000 +- 158 of 4,000 (5 sigma). Read
+     * raw, -1 beats 0 and a would take all 4,000.
+     */
+    @Test
+    void p2cFallbackReadsANegativeInFlightCountAsIdle() {
+        LoadBalancer lb = balancer(jiq("p2c"), "a", "b");
+        lb.endpoint("a").load().onRequestEnd(clock.getAsLong(), 1_000_000L, true);
+        lb.refresh();
+        assertThat(lb.pick(RequestContext.NONE).id()).isEqualTo("b");
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 4000; i++) {
+            counts.merge(lb.pick(RequestContext.NONE).id(), 1, Integer::sum);
+        }
+        assertThat(counts.getOrDefault("a", 0)).isBetween(1842, 2158);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.sluice.algorithms.Parameters;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.Prober;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.VirtualClock;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

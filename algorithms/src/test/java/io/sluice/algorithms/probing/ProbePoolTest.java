@@ -4,6 +4,7 @@ import io.sluice.algorithms.Backend;
 import io.sluice.algorithms.BackendLoad;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Environment;
+import io.sluice.algorithms.VirtualClock;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.Strategy;
 import io.sluice.algorithms.StrategyRegistry;
+import io.sluice.algorithms.VirtualClock;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;

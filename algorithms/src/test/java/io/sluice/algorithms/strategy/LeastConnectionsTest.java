@@ -146,12 +146,21 @@ class LeastConnectionsTest {
         assertThat(Fleet.ids(Fleet.picker(NAME, env, list), 5)).containsOnly("b");
     }
 
+    /**
+     * A caller that ends a request it never started (a protocol violation) drives a count negative;
+     * it must read as idle, as in p2c-least-request and bounded-load, not as a bargain that wins
+     * every scan. a at -3 and b at 0 then tie at score 1, and the fair tie-break gives each 1/2:
+     * over 4,000 picks 2,000 +- 5 sqrt(4000 / 4) = 2,000 +- 158 (read raw, a would take all 4,000).
+     */
     @Test
-    void aNegativeInFlightCountDoesNotBreakThePick() {
+    void aNegativeInFlightCountReadsAsIdle() {
         Environment env = Fleet.seeded(1);
         List<Endpoint> list = Fleet.endpoints(env, "a", "b");
-        // A caller that ends a request it never started (a protocol violation) drives the count negative.
-        list.get(0).load().onRequestEnd(0, 0, true);
-        assertThat(Fleet.ids(Fleet.picker(NAME, env, list), 5)).containsOnly("a");
+        for (int i = 0; i < 3; i++) {
+            list.get(0).load().onRequestEnd(0, 0, true);
+        }
+        assertThat(list.get(0).load().inFlight()).isEqualTo(-3);
+        List<String> picks = Fleet.ids(Fleet.picker(NAME, env, list), 4000);
+        assertThat(picks.stream().filter("a"::equals).count()).isBetween(1842L, 2158L);
     }
 }

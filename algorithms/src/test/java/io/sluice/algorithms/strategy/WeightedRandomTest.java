@@ -11,44 +11,9 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WeightedRandomTest {
     private static final String NAME = "weighted-random";
-
-    @Test
-    void aliasTableOfTheWorkedExample() {
-        AliasTable table = new AliasTable(new double[] {1, 2, 3, 2});
-        // As derived in AliasTable's comment.
-        assertThat(table.probability(0)).isEqualTo(0.5);
-        assertThat(table.alias(0)).isEqualTo(3);
-        assertThat(table.probability(1)).isEqualTo(1.0);
-        assertThat(table.probability(2)).isEqualTo(1.0);
-        assertThat(table.probability(3)).isEqualTo(0.5);
-        assertThat(table.alias(3)).isEqualTo(2);
-        assertThat(table.share(2)).isEqualTo(3.0 / 8);
-    }
-
-    @Test
-    void aliasTableGivesExactlyTheWeightShares() {
-        double[] weights = {0.1, 7, 3.5, 1, 1, 12.25, 0.003};
-        double total = 0;
-        for (double w : weights) {
-            total += w;
-        }
-        AliasTable table = new AliasTable(weights);
-        for (int i = 0; i < weights.length; i++) {
-            assertThat(table.share(i)).isCloseTo(weights[i] / total, org.assertj.core.data.Offset.offset(1e-12));
-        }
-    }
-
-    @Test
-    void aliasTableRefusesBadWeights() {
-        assertThatThrownBy(() -> new AliasTable(new double[0])).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new AliasTable(new double[] {1, 0})).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new AliasTable(new double[] {1, Double.POSITIVE_INFINITY}))
-                .isInstanceOf(IllegalArgumentException.class);
-    }
 
     @Test
     void sharesFollowWeights() {

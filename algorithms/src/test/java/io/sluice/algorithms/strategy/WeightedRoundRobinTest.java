@@ -8,6 +8,7 @@ import io.sluice.algorithms.HealthState;
 import io.sluice.algorithms.LoadBalancer;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.internal.Endpoints;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class WeightedRoundRobinTest {
     void goldenNginxSequenceFromSlotZero() {
         Environment env = Fleet.seeded(42);
         List<Endpoint> list = fiveOneOne(env);
-        Picker picker = new WeightedRoundRobinPicker(list, SmoothWeightedSchedule.of(Weights.of(list)), 0);
+        Picker picker = new WeightedRoundRobinPicker(list, SmoothWeightedSchedule.of(Endpoints.weights(list)), 0);
         List<String> expected = new ArrayList<>(NGINX_5_1_1);
         expected.addAll(NGINX_5_1_1);
         assertThat(Fleet.ids(picker, 14)).isEqualTo(expected);
@@ -124,7 +125,7 @@ class WeightedRoundRobinTest {
         // its exact share of the period, period * w / 100 004.
         assertThat(counts).containsExactly(65_530, 1, 2);
         for (int i = 0; i < 3; i++) {
-            double exact = period * Weights.of(list)[i] / 100_004.0;
+            double exact = period * Endpoints.weights(list)[i] / 100_004.0;
             assertThat(Math.abs(counts[i] - exact)).isLessThan(1.0);
         }
     }
@@ -157,7 +158,7 @@ class WeightedRoundRobinTest {
         Environment env = Fleet.seeded(3);
         List<Endpoint> list = fiveOneOne(env);
         // Integer.MAX_VALUE % 7 = 1, so the slots are 6, 0, 1, then the wrap restarts at 0.
-        Picker picker = new WeightedRoundRobinPicker(list, SmoothWeightedSchedule.of(Weights.of(list)),
+        Picker picker = new WeightedRoundRobinPicker(list, SmoothWeightedSchedule.of(Endpoints.weights(list)),
                 Integer.MAX_VALUE - 2);
         assertThat(Fleet.ids(picker, 6)).containsExactly("a", "a", "a", "a", "a", "b");
     }

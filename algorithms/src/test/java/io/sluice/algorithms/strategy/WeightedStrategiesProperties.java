@@ -4,6 +4,7 @@ import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.internal.AliasTable;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;

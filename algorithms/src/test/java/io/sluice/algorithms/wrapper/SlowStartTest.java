@@ -11,12 +11,15 @@ import io.sluice.algorithms.Parameters;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.Strategy;
+import io.sluice.algorithms.VirtualClock;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -244,6 +247,61 @@ class SlowStartTest {
         // At most one rebuild per step can win its CAS: 40 clock steps, 20 of them inside the window.
         assertThat(recording.builds() - before).isBetween(1, 21);
         assertThat(recording.weightOf("b")).isEqualTo(1.0);
+    }
+
+    /**
+     * A rebuild that is slower than a rebuild step must not publish over a later one. Thread T
+     * starts the rebuild due at W/2 (b ramping at 0.5) and is held inside the inner strategy; the
+     * main thread then picks at 2W, rebuilds with b at full weight and ends the ramp. When T is
+     * let go its older picker must be dropped: otherwise it would be published after the ramp
+     * ended and, with no deadline left, serve b at half weight forever.
+     */
+    @Test
+    void aSlowRebuildDoesNotPublishOverALaterOne() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger builds = new AtomicInteger();
+        Strategy slowSecondBuild = new Strategy() {
+            @Override
+            public String name() {
+                return "slow-second-build";
+            }
+
+            @Override
+            public Picker newPicker(EndpointSet endpoints) {
+                if (builds.incrementAndGet() == 2) {
+                    entered.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                Endpoint b = endpoints.available().stream().filter(e -> e.id().equals("b")).findFirst().orElseThrow();
+                return ctx -> b;
+            }
+        };
+        SlowStartWrapperProvider provider = new SlowStartWrapperProvider();
+        Strategy wrapped = provider.wrap(slowSecondBuild, Parameters.defaults("slow-start", provider.parameters()), env);
+        Endpoint a = Endpoint.of(Backend.of("a", "a:80"), new BackendLoad(S, 0), HealthState.HEALTHY, -10 * W);
+        Endpoint b = Endpoint.of(Backend.of("b", "b:80"), new BackendLoad(S, 0), HealthState.HEALTHY, 0);
+        Picker picker = wrapped.newPicker(EndpointSet.of(List.of(a, b)));
+        assertThat(picker.pick(RequestContext.NONE).weight()).isEqualTo(0.1);
+
+        clock.advanceNanos(W / 2);
+        Thread slow = new Thread(() -> picker.pick(RequestContext.NONE));
+        slow.start();
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        clock.advanceNanos(2 * W);
+        assertThat(picker.pick(RequestContext.NONE).weight()).as("the ramp is over").isEqualTo(1.0);
+        release.countDown();
+        slow.join(10_000);
+
+        clock.advanceNanos(W);
+        for (int i = 0; i < 10; i++) {
+            assertThat(picker.pick(RequestContext.NONE).weight()).as("pick %d after the slow rebuild", i).isEqualTo(1.0);
+        }
+        assertThat(builds.get()).isEqualTo(3);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.sluice.algorithms.strategy;
+package io.sluice.algorithms.internal;
 
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Picker;
@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * The picker of a set with exactly one available endpoint, whatever the strategy: there is nothing
- * to balance, so no cursor, no random draw and no scan.
+ * to balance, so no cursor, no random draw, no clock read and no scan, with or without a key.
  */
 final class SoleEndpointPicker implements Picker {
     private final Endpoint only;

@@ -1,4 +1,4 @@
-package io.sluice.algorithms.strategy;
+package io.sluice.algorithms.internal;
 
 import java.util.random.RandomGenerator;
 
@@ -30,14 +30,24 @@ import java.util.random.RandomGenerator;
  * left over by rounding (an index stuck just under or over 1) are set to probability 1 instead of
  * being paired with nothing.
  *
- * <p>Immutable once built; {@link #sample} is as thread safe as the random source passed to it.
+ * <p>Two ways to draw, over the same table: {@link #sample(RandomGenerator)} takes a uniform column
+ * and a uniform coin from the random source (two draws, exact), and {@link #sample(long)} takes
+ * both from one 64-bit draw (the high 32 bits choose the column by multiply-shift, the low 32 the
+ * side), which the power-of-d-choices picker uses to spend one draw per candidate.
+ *
+ * <p>Immutable once built, so safe from any thread; a draw is as thread safe as its random source.
  */
-final class AliasTable {
+public final class AliasTable {
     private final double[] probability;
     private final int[] alias;
 
-    /** @param weights finite and &gt; 0, at least one */
-    AliasTable(double[] weights) {
+    private static final long LOW_32 = 0xFFFF_FFFFL;
+
+    /**
+     * @param weights finite and &gt; 0, at least one
+     * @throws IllegalArgumentException when there is none, or one is not finite and &gt; 0
+     */
+    public AliasTable(double[] weights) {
         int n = weights.length;
         if (n == 0) {
             throw new IllegalArgumentException("an alias table needs at least one weight");
@@ -90,27 +100,39 @@ final class AliasTable {
     }
 
     /** An index drawn with probability {@code w_i / W}: one uniform column and one uniform coin. */
-    int sample(RandomGenerator random) {
+    public int sample(RandomGenerator random) {
         int column = random.nextInt(probability.length);
         return random.nextDouble() < probability[column] ? column : alias[column];
     }
 
+    /**
+     * An index drawn with probability {@code w_i / W} (up to {@code n / 2^32} per column, see
+     * {@link Indices#multiplyShift}) from 64 uniform bits: the high 32 choose the column, the low
+     * 32 the side.
+     */
+    public int sample(long bits) {
+        int column = Indices.multiplyShift(bits >>> 32, probability.length);
+        double side = (bits & LOW_32) * 0x1p-32;
+        return side < probability[column] ? column : alias[column];
+    }
+
     /** Column {@code i}'s probability of answering {@code i} itself. */
-    double probability(int column) {
+    public double threshold(int column) {
         return probability[column];
     }
 
     /** The index column {@code i} answers otherwise. */
-    int alias(int column) {
+    public int alias(int column) {
         return alias[column];
     }
 
-    int size() {
+    /** Number of weights (and columns). */
+    public int size() {
         return probability.length;
     }
 
-    /** The exact probability the table gives index {@code i}, for tests: O(n). */
-    double share(int i) {
+    /** The exact probability the table gives index {@code i} (tests, diagnostics): O(n). */
+    public double share(int i) {
         int n = probability.length;
         double mass = probability[i];
         for (int j = 0; j < n; j++) {

@@ -1,0 +1,81 @@
+package io.sluice.algorithms.internal;
+
+import io.sluice.algorithms.BackendLoad;
+import io.sluice.algorithms.Endpoint;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * What pickers of every package read off their endpoints in the same way: whether the effective
+ * weights are all equal (the unweighted fast paths), the weights themselves, the heaviest, the
+ * in-flight count, and the uniformly random choice that keyless or probe-less picks fall back to.
+ */
+public final class Endpoints {
+    private Endpoints() {
+    }
+
+    /**
+     * True when every endpoint has exactly the same effective weight, so weighted strategies reduce
+     * to their unweighted fast path (round robin, uniform random, plain counts). True for none or one.
+     */
+    public static boolean equalWeights(List<Endpoint> endpoints) {
+        for (int i = 1, n = endpoints.size(); i < n; i++) {
+            if (endpoints.get(i).weight() != endpoints.get(0).weight()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #equalWeights(List)} of an array. */
+    public static boolean equalWeights(Endpoint[] endpoints) {
+        for (int i = 1; i < endpoints.length; i++) {
+            if (endpoints[i].weight() != endpoints[0].weight()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The effective weights, in order. */
+    public static double[] weights(List<Endpoint> endpoints) {
+        double[] weights = new double[endpoints.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = endpoints.get(i).weight();
+        }
+        return weights;
+    }
+
+    /** {@link #weights(List)} of an array. */
+    public static double[] weights(Endpoint[] endpoints) {
+        double[] weights = new double[endpoints.length];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = endpoints[i].weight();
+        }
+        return weights;
+    }
+
+    /** The largest effective weight; 0 for an empty array. */
+    public static double maxWeight(Endpoint[] endpoints) {
+        double max = 0;
+        for (Endpoint e : endpoints) {
+            max = Math.max(max, e.weight());
+        }
+        return max;
+    }
+
+    /**
+     * Requests in flight, never below 0. The count goes negative only when a caller ends a request
+     * it never started (or ends one twice); read raw, such a backend would look like a bargain and
+     * draw a burst of requests, so every strategy reads it as idle instead.
+     */
+    public static int inFlight(BackendLoad load) {
+        return Math.max(0, load.inFlight());
+    }
+
+    /** A uniformly random element of a non-empty array, one draw of {@code random}. */
+    public static Endpoint anyOf(Endpoint[] endpoints, RandomGenerator random) {
+        return endpoints[random.nextInt(endpoints.length)];
+    }
+}
