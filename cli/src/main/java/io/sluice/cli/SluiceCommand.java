@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 StrategiesCommand.class,
                 BenchCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class SluiceCommand implements Runnable {

@@ -50,7 +50,14 @@ enum InputKind {
 
         @Override
         Input read(JsonField root) {
-            return new Input.Jmh(root.source(), JmhResults.parse(root.node(), root.source()));
+            try {
+                return new Input.Jmh(root.source(), JmhResults.parse(root.node(), root.source()));
+            } catch (ReportInputException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                // JmhResults names the file and the entry index already.
+                throw new ReportInputException(e.getMessage(), e);
+            }
         }
     };
 

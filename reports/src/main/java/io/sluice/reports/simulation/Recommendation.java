@@ -166,7 +166,9 @@ public final class Recommendation {
         for (int i : left) {
             double v = metric.applyAsDouble(runs.get(i));
             if (v > lowest * (1 + TIE)) {
-                reasons[i] = name + " " + millis(v) + " ms, more than 2 % above the lowest (" + millis(lowest) + " ms)";
+                // One more digit than the tables show, so a value just past the 2 % limit reads as past it.
+                reasons[i] = name + " " + precise(v) + " ms, more than 2 % above the lowest (" + precise(lowest)
+                        + " ms)";
             } else {
                 kept.add(i);
             }
@@ -214,6 +216,12 @@ public final class Recommendation {
             return String.format(Locale.ROOT, "%.2f", ms);
         }
         return String.format(Locale.ROOT, "%.3f", ms);
+    }
+
+    /** Milliseconds to four significant digits or so: 102.5, 21.59, 0.9123. */
+    static String precise(double ms) {
+        String pattern = ms >= 100 ? "%.1f" : ms >= 10 ? "%.2f" : "%.3f";
+        return String.format(Locale.ROOT, pattern, ms);
     }
 
     private static String decimal(double d) {
