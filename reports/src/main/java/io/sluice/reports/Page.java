@@ -104,8 +104,11 @@ final class Page {
             h2{break-before:page}
             section:first-of-type h2{break-before:auto}
             .panel{break-inside:avoid}
-            .small-multiples{grid-template-columns:1fr 1fr}
+            .small-multiples{grid-template-columns:minmax(0,1fr)}
             .table-wrap{max-height:none;overflow:visible;border:none}
+            table{font-size:7.5pt}
+            th,td{padding:1px 3px}
+            td:first-child,th,td code{white-space:normal}
             thead th{position:static}
             th[aria-sort]::after{content:none}
             .recommendation{break-inside:avoid}

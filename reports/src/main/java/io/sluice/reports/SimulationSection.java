@@ -39,15 +39,13 @@ final class SimulationSection {
     static final double IDLE = 0.001;
 
     private final SimulationResults results;
-    private final String id;
     private final Map<Run, String> labels = new IdentityHashMap<>();
     private final Map<String, Integer> colours = new LinkedHashMap<>();
     private final List<Run> focus;
     private final Double focusValue;
 
-    private SimulationSection(SimulationResults results, String id) {
+    private SimulationSection(SimulationResults results) {
         this.results = results;
-        this.id = id;
         Map<String, Integer> seen = new LinkedHashMap<>();
         for (Run r : results.runs()) {
             String label = r.strategy();
@@ -70,7 +68,7 @@ final class SimulationSection {
     }
 
     static Page.Section render(SimulationResults results, String id) {
-        SimulationSection s = new SimulationSection(results, id);
+        SimulationSection s = new SimulationSection(results);
         return new Page.Section(id, "Scenario " + results.scenario().name(), s.html());
     }
 
@@ -622,9 +620,5 @@ final class SimulationSection {
 
     private static double orNaN(Double d) {
         return d == null ? Double.NaN : d;
-    }
-
-    String id() {
-        return id;
     }
 }

@@ -66,10 +66,6 @@ final class Table {
         return this;
     }
 
-    int rowCount() {
-        return rows.size();
-    }
-
     String html() {
         StringBuilder html = new StringBuilder("<div class=\"table-wrap\"><table class=\"sortable\" data-table=\"")
                 .append(Html.esc(kind)).append("\"><thead><tr>");
