@@ -2,6 +2,10 @@ package io.sluice.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -220,5 +224,91 @@ class ReportGeneratorTest {
         Document doc = report("normal.json", "normal.json");
         assertThat(doc.select("section").eachAttr("id")).containsExactly("scenario-campus-steady",
                 "scenario-campus-steady-2");
+    }
+
+    /** normal.json with {@code edit} applied, written to the temp folder. */
+    private Path edited(java.util.function.Consumer<ObjectNode> edit) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode doc = (ObjectNode) json.readTree(Fixtures.path("normal.json").toFile());
+        edit.accept(doc);
+        Path file = out.resolve("edited.json");
+        Files.writeString(file, json.writeValueAsString(doc));
+        return file;
+    }
+
+    /** Makes run {@code i} one that completed nothing: every latency null, no percentiles, no histogram. */
+    private static void completedNothing(ObjectNode doc, int i) {
+        ObjectNode run = (ObjectNode) doc.get("runs").get(i);
+        ObjectNode summary = (ObjectNode) run.get("summary");
+        summary.put("completed", 0);
+        summary.put("throughputPerSecond", 0.0);
+        summary.put("errors", 30000);
+        summary.put("errorRate", 1.0);
+        ObjectNode latency = (ObjectNode) summary.get("latencyMs");
+        for (String f : List.of("mean", "p50", "p90", "p99", "p999", "max")) {
+            latency.putNull(f);
+        }
+        ObjectNode histogram = (ObjectNode) run.get("latencyHistogram");
+        histogram.putNull("data");
+        histogram.putArray("percentiles");
+        ObjectNode series = (ObjectNode) run.get("timeSeries");
+        for (String f : List.of("meanLatencyMs", "p99LatencyMs")) {
+            ArrayNode values = (ArrayNode) series.get(f);
+            for (int k = 0; k < values.size(); k++) {
+                values.setNull(k);
+            }
+        }
+        for (var backend : run.get("backends")) {
+            ((ObjectNode) backend).putNull("meanLatencyMs");
+        }
+    }
+
+    @Test
+    void aRunThatCompletedNothingIsShownWithoutNumbersAndIsNotRecommended() throws IOException {
+        Document doc = Jsoup.parse(ReportGenerator.render(List.of(edited(d -> completedNothing(d, 3)))));
+        assertThat(doc.selectFirst(".recommendation").attr("data-recommended")).isEqualTo("prequal");
+        Element p2c = rows(doc, "verdicts").get(3);
+        assertThat(p2c.text()).contains("completed nothing, so it has no p99");
+        assertThat(rows(doc, "latency-percentiles").get(3).child(3).text()).isEqualTo(Html.NONE);
+        // Its percentile curve and latency lines are empty but still there, so the legend matches.
+        assertThat(series(charts(doc, "latency-percentiles").first())).isEqualTo(5);
+        assertThat(rows(doc, "p99-over-time").get(3).child(4).text()).isEqualTo("60");
+    }
+
+    @Test
+    void whenNoRunCompletedAnythingThereIsNoRecommendation() throws IOException {
+        Document doc = Jsoup.parse(ReportGenerator.render(List.of(edited(d -> {
+            for (int i = 0; i < 5; i++) {
+                completedNothing(d, i);
+            }
+        }))));
+        Element rec = doc.selectFirst(".recommendation");
+        assertThat(rec.attr("data-recommended")).isEmpty();
+        assertThat(rec.selectFirst(".headline").text()).isEqualTo("No recommendation: no run completed a request.");
+        assertThat(charts(doc, "latency-percentiles").first().text()).contains("no data");
+    }
+
+    @Test
+    void manyBackendsAreSummarisedAsLowestMeanAndBusiest() throws IOException {
+        int count = SimulationSection.MAX_BACKEND_LINES + 3;
+        Document doc = Jsoup.parse(ReportGenerator.render(List.of(edited(d -> {
+            ((ObjectNode) d.get("scenario").get("backends")).put("count", count);
+            for (var run : d.get("runs")) {
+                ArrayNode backends = (ArrayNode) run.get("backends");
+                ObjectNode byBackend = (ObjectNode) run.get("timeSeries").get("backendUtilisation");
+                for (int k = 5; k < count; k++) {
+                    ObjectNode copy = backends.get(k % 5).deepCopy();
+                    copy.put("id", "b" + k);
+                    backends.add(copy);
+                    byBackend.set("b" + k, byBackend.get("b" + (k % 5)).deepCopy());
+                }
+            }
+        }))));
+        Elements overTime = charts(doc, "utilisation-over-time");
+        assertThat(overTime).hasSize(5);
+        assertThat(overTime.first().select("g.series").eachAttr("data-label")).containsExactly("lowest backend",
+                "mean of backends", "busiest backend");
+        assertThat(rows(doc, "backends-round-robin")).hasSize(count);
+        assertThat(charts(doc, "backend-utilisation").first().select("rect")).hasSize(5 * count);
     }
 }
