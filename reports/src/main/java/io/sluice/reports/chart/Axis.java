@@ -253,7 +253,8 @@ public final class Axis {
             if (!Double.isFinite(percentile) || percentile < 0 || percentile >= 100) {
                 return Double.NaN;
             }
-            return -Math.log10(1 - percentile / 100);
+            // 0.0 - x rather than -x: percentile 0 is +0.0, not -0.0, which sorts below 0.
+            return 0.0 - Math.log10(1 - percentile / 100);
         }
 
         @Override
