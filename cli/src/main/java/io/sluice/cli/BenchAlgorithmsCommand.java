@@ -1,8 +1,8 @@
 package io.sluice.cli;
 
 import io.sluice.algorithms.StrategyRegistry;
-import io.sluice.cli.bench.JmhResult;
-import io.sluice.cli.bench.JmhResults;
+import io.sluice.reports.jmh.JmhResult;
+import io.sluice.reports.jmh.JmhResults;
 import io.sluice.cli.bench.PickCostTable;
 import java.io.IOException;
 import java.io.PrintWriter;

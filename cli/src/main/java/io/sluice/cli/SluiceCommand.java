@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 StrategiesCommand.class,
                 BenchCommand.class,
                 ProxyCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class SluiceCommand implements Runnable {

@@ -1,5 +1,6 @@
 package io.sluice.cli.bench;
 
+import io.sluice.reports.jmh.JmhResult;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;

@@ -1,12 +1,15 @@
 package io.sluice.cli.bench;
 
-import static io.sluice.cli.bench.JmhResultsTest.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.sluice.cli.bench.PickCostTable.Cell;
 import io.sluice.cli.bench.PickCostTable.Row;
+import io.sluice.reports.jmh.JmhResult;
+import io.sluice.reports.jmh.JmhResults;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,14 @@ class PickCostTableTest {
     private static final List<String> ORDER = List.of("round-robin", "weighted-random", "random", "maglev");
 
     private PickCostTable table;
+
+    private static Path fixture(String name) {
+        try {
+            return Path.of(PickCostTableTest.class.getResource(name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @BeforeEach
     void readFixtures() {

@@ -1,4 +1,4 @@
-package io.sluice.cli.bench;
+package io.sluice.reports.jmh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.sluice.cli.bench;
+package io.sluice.reports.jmh;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,6 +70,17 @@ public final class JmhResults {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(source + ": not JSON: " + e.getOriginalMessage(), e);
         }
+        return parse(root, source);
+    }
+
+    /**
+     * Every result in an already parsed JMH document (how a report reads a file once and then
+     * decides what kind of results it holds).
+     *
+     * @param source where the tree came from, for error messages
+     * @throws IllegalArgumentException when it is not JMH JSON, naming the source and what is wrong
+     */
+    public static List<JmhResult> parse(JsonNode root, String source) {
         if (root == null || !root.isArray()) {
             throw new IllegalArgumentException(source + ": not a JMH result file (expected a JSON array of"
                     + " benchmark results)");

@@ -1,4 +1,4 @@
-package io.sluice.cli.bench;
+package io.sluice.reports.jmh;
 
 import java.util.Arrays;
 import java.util.List;
