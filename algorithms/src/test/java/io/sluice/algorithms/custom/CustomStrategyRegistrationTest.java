@@ -1,4 +1,4 @@
-package io.sluice.algorithms.wrapper;
+package io.sluice.algorithms.custom;
 
 import io.sluice.algorithms.Backend;
 import io.sluice.algorithms.Endpoint;
