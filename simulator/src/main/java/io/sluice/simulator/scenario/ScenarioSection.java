@@ -28,11 +28,12 @@ final class ScenarioSection {
      * @throws ScenarioException when {@code node} is missing or not a mapping
      */
     static ScenarioSection of(JsonNode node, String path, String what) {
+        String where = path.isEmpty() ? "" : path + ": ";
         if (node == null || node.isMissingNode() || node.isNull()) {
-            throw new ScenarioException(path + ": missing; expected " + what);
+            throw new ScenarioException(where + "missing; expected " + what);
         }
         if (!node.isObject()) {
-            throw new ScenarioException(path + ": expected " + what + " (a mapping of key: value), got " + show(node));
+            throw new ScenarioException(where + "expected " + what + " (a mapping of key: value), got " + show(node));
         }
         return new ScenarioSection(node, path);
     }
