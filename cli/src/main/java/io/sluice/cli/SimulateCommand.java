@@ -85,7 +85,8 @@ final class SimulateCommand implements Runnable {
         try {
             results = runner.run(s.runs());
         } catch (WorkloadException e) {
-            throw new CliException(e.getMessage(), e);
+            throw new CliException(e.getMessage().replace("(set skip-bad-lines: true to skip",
+                    "(pass --skip-bad-lines, or set skip-bad-lines: true in the trace, to skip"), e);
         }
         stdout.print(ComparisonTable.render(s, results));
         stdout.flush();

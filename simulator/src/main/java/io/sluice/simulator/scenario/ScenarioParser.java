@@ -61,15 +61,22 @@ final class ScenarioParser {
         String description = s.text("description", "", "one paragraph of text").trim();
         long seed = s.integer("seed", 1L, Long.MIN_VALUE, Long.MAX_VALUE);
         long duration = s.duration("duration", null, 1_000_000L, MAX_DURATION);
-        long interval = s.duration("interval", Math.min(1_000_000_000L, duration), 1_000_000L, duration);
-        if (duration / interval > 100_000) {
-            throw s.error("interval", "'" + Durations.format(interval) + "' makes more than 100000 intervals in "
-                    + Durations.format(duration) + "; use at least " + Durations.format(duration / 100_000));
-        }
         long warmUp = s.duration("warm-up", 0L, 0, MAX_DURATION);
         if (warmUp >= duration) {
             throw s.error("warm-up", "'" + Durations.format(warmUp) + "' is not shorter than the duration "
                     + Durations.format(duration) + "; the warm-up must leave some of the run to measure");
+        }
+        // The default interval is the smaller of 1 s and the duration, cut down to divide the
+        // warm-up (warm-up 1500ms: 500ms) so the time series starts exactly at the end of the warm-up.
+        long defaultInterval = gcd(Math.min(1_000_000_000L, duration), warmUp);
+        long interval = s.duration("interval", defaultInterval, 1_000_000L, duration);
+        if (!s.has("interval") && (interval < 1_000_000L || duration / interval > 100_000)) {
+            throw s.error("warm-up", "'" + Durations.format(warmUp) + "' is divided by no interval from 1ms to 1s"
+                    + " that keeps the run within 100000 intervals; round the warm-up or set an interval");
+        }
+        if (duration / interval > 100_000) {
+            throw s.error("interval", "'" + Durations.format(interval) + "' makes more than 100000 intervals in "
+                    + Durations.format(duration) + "; use at least " + Durations.format(duration / 100_000));
         }
         if (warmUp % interval != 0) {
             throw s.error("warm-up", "'" + Durations.format(warmUp) + "' is not a whole number of intervals ("
@@ -89,6 +96,15 @@ final class ScenarioParser {
         Sweep sweep = sweep(s, scenario);
         return sweep == null ? scenario : new Scenario(name, description, source, yaml, seed, duration, warmUp,
                 interval, drain, groups, summary, lb, events, workload, strategies, sweep, registry);
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     // ---- Backends.

@@ -81,8 +81,15 @@ class ScenarioErrorsTest {
                         + " number; a whole number from -9223372036854775808 to 9223372036854775807"),
                 Arguments.of(with(DURATION + "warm-up: 2s\n", BACKENDS, WORKLOAD), "t.yaml: warm-up: '2s' is not"
                         + " shorter than the duration 2s; the warm-up must leave some of the run to measure"),
-                Arguments.of(with(DURATION + "warm-up: 1500ms\n", BACKENDS, WORKLOAD), "t.yaml: warm-up: '1500ms' is"
-                        + " not a whole number of intervals (1s); the time series starts at the end of the warm-up"),
+                Arguments.of(with(DURATION + "warm-up: 1500ms\ninterval: 1s\n", BACKENDS, WORKLOAD), "t.yaml: warm-up:"
+                        + " '1500ms' is not a whole number of intervals (1s); the time series starts at the end of the"
+                        + " warm-up"),
+                Arguments.of(with("duration: 200s\nwarm-up: 1001ms\n", BACKENDS, WORKLOAD), "t.yaml: warm-up:"
+                        + " '1001ms' is divided by no interval from 1ms to 1s that keeps the run within 100000"
+                        + " intervals; round the warm-up or set an interval"),
+                Arguments.of(with(DURATION + "warm-up: 1500us\n", BACKENDS, WORKLOAD), "t.yaml: warm-up: '1500us' is"
+                        + " divided by no interval from 1ms to 1s that keeps the run within 100000 intervals; round"
+                        + " the warm-up or set an interval"),
                 Arguments.of(with(DURATION + "interval: 3s\n", BACKENDS, WORKLOAD), "t.yaml: interval: '3s' is out"
                         + " of range; a duration from 1ms to 2s with a unit (ns, us, ms, s, m, h), like 250ms or 10s"),
                 Arguments.of(with("duration: 200s\ninterval: 1ms\n", BACKENDS, WORKLOAD), "t.yaml: interval: '1ms'"

@@ -165,6 +165,9 @@ class ScenarioParseTest {
             assertThat(st.spec().wrappers()).isEmpty();
         });
         assertThat(s.sweep()).isNull();
+        // The default interval divides the warm-up, so the time series starts right after it.
+        assertThat(parse(DURATION + "warm-up: 1500ms\n" + BACKENDS + WORKLOAD).intervalNanos()).isEqualTo(500 * MS);
+        assertThat(parse(DURATION + "warm-up: 1s\n" + BACKENDS + WORKLOAD).intervalNanos()).isEqualTo(S);
         // A short run gets an interval of its whole length.
         assertThat(parse("duration: 300ms\n" + BACKENDS + WORKLOAD).intervalNanos()).isEqualTo(300 * MS);
     }
