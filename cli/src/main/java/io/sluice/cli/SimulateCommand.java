@@ -79,7 +79,7 @@ final class SimulateCommand implements Runnable {
         if (strategies != null) {
             s = s.withStrategies(strategies);
         }
-        Progress progress = System.console() != null ? Progress.terminal(System.err) : Progress.NONE;
+        Progress progress = onTerminal() ? Progress.terminal(System.err) : Progress.NONE;
         Runner runner = new Runner(threads != null ? threads : Runner.defaultThreads(), progress);
         List<RunResult> results;
         try {
@@ -106,6 +106,22 @@ final class SimulateCommand implements Runnable {
             stdout.flush();
         } catch (IOException e) {
             throw new CliException("cannot write " + dir.resolve(ResultsJson.FILE_NAME) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether a person is watching: a console exists (Java 17: stdin and stdout are terminals) and,
+     * on Java 22 and later where a console may exist without one, it says it is a terminal.
+     */
+    static boolean onTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) console.getClass().getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return true;
         }
     }
 
