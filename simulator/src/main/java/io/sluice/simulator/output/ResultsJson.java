@@ -2,6 +2,7 @@ package io.sluice.simulator.output;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -36,8 +37,8 @@ import org.HdrHistogram.HistogramIterationValue;
  *
  * <p>Deterministic: the same scenario and results give the same bytes. Keys are written in the
  * schema's order, maps (strategy parameters, per-backend series) in sorted or scenario order, lines
- * end in {@code \n} on every platform, numbers print as {@link Double#toString} does, and no wall-clock
- * time or host name is written. NaN and infinities are written as {@code null}.
+ * end in {@code \n} on every platform, numbers print in their shortest round-tripping form with the
+ * same digits on every JDK, and no wall-clock time or host name is written. NaN and infinities are written as {@code null}.
  *
  * <p>How the engine's measurements map onto the schema's fields:
  * <ul>
@@ -96,7 +97,10 @@ public final class ResultsJson {
                 .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"))
                 .withArrayIndenter(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
-        try (JsonGenerator g = new JsonFactory().createGenerator(buffer)) {
+        // Jackson's own shortest-digits double writer (Schubfach) prints the same digits on every JDK,
+        // where Double.toString changed in JDK 19.
+        JsonFactory factory = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
+        try (JsonGenerator g = factory.createGenerator(buffer)) {
             g.setPrettyPrinter(pretty);
             g.writeStartObject();
             g.writeStringField("schema", SCHEMA);
