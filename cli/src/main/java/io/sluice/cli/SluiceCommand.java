@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 + " to deploy before you deploy it.",
         subcommands = {
                 StrategiesCommand.class,
+                SimulateCommand.class,
                 BenchCommand.class,
                 ProxyCommand.class,
                 ReportCommand.class,

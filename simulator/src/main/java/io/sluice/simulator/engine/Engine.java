@@ -152,6 +152,7 @@ final class Engine {
     private final double[] busyAtSample;
     private final long[] backendRequests;
     private final long[] backendCompleted;
+    private final long[] backendLatencySum;
 
     // ---- Attempt slots.
     private int slotCapacity = 1024;
@@ -263,6 +264,7 @@ final class Engine {
         busyAtSample = new double[n];
         backendRequests = new long[n];
         backendCompleted = new long[n];
+        backendLatencySum = new long[n];
         List<Backend> members = new ArrayList<>(n);
         int b = 0;
         for (BackendGroup g : config.backends()) {
@@ -675,6 +677,7 @@ final class Engine {
         if (outcome == SUCCESS) {
             if (sMeasured[s]) {
                 backendCompleted[b]++;
+                backendLatencySum[b] += now - sSent[s];
             }
             recordSuccess(s);
         } else {
@@ -1125,7 +1128,10 @@ final class Engine {
         List<BackendResult> backends = new ArrayList<>(n);
         for (int b = 0; b < n; b++) {
             double u = (busyAtWindowEnd[b] - busyAtWindowStart[b]) / ((double) servers[b] * window);
-            backends.add(new BackendResult(ids[b], backendRequests[b], backendCompleted[b], Math.min(1.0, u)));
+            double meanLatency = backendCompleted[b] == 0 ? Double.NaN
+                    : (double) backendLatencySum[b] / backendCompleted[b];
+            backends.add(new BackendResult(ids[b], backendRequests[b], backendCompleted[b], Math.min(1.0, u),
+                    meanLatency));
         }
         long ended = succeeded + errors + timeouts + rejected + unavailable;
         Outcomes outcomes = new Outcomes(measured, succeeded, errors, timeouts, rejected, unavailable,

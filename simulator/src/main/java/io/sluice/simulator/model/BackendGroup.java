@@ -29,6 +29,7 @@ public final class BackendGroup {
     private final int queueCapacity;
     private final int weight;
     private final String zone;
+    private final int firstIndex;
 
     private BackendGroup(Builder b) {
         this.name = b.name;
@@ -40,6 +41,7 @@ public final class BackendGroup {
         this.queueCapacity = b.queueCapacity;
         this.weight = b.weight;
         this.zone = b.zone;
+        this.firstIndex = b.firstIndex;
     }
 
     /**
@@ -95,9 +97,17 @@ public final class BackendGroup {
         return zone;
     }
 
-    /** The id of the {@code i}-th backend of the group. */
+    /**
+     * The id of the {@code i}-th backend of the group: {@code name-(firstIndex + i)}. With the
+     * default first index 0 that is {@code name-i}.
+     */
     public String backendId(int i) {
-        return name + "-" + i;
+        return name + "-" + (firstIndex + i);
+    }
+
+    /** Number of the group's first backend id; see {@link Builder#firstIndex(int)}. */
+    public int firstIndex() {
+        return firstIndex;
     }
 
     @Override
@@ -117,6 +127,7 @@ public final class BackendGroup {
         private int queueCapacity = UNBOUNDED;
         private int weight = 1;
         private String zone = "default";
+        private int firstIndex;
 
         private Builder(String name, int count) {
             if (name == null || name.isBlank() || !name.matches("[A-Za-z0-9_.]+")) {
@@ -181,6 +192,22 @@ public final class BackendGroup {
                 throw new IllegalArgumentException("backend group '" + name + "': zone must be a non-empty string");
             }
             this.zone = z;
+            return this;
+        }
+
+        /**
+         * Numbers the backend ids from {@code index} instead of 0, so that consecutive groups of one
+         * name continue one another: groups {@code app} x2 and {@code app} x1 from index 2 are
+         * {@code app-0, app-1, app-2}, a fleet whose backends differ only in speed.
+         *
+         * @param index &gt;= 0, with {@code index + count - 1} within int
+         */
+        public Builder firstIndex(int index) {
+            if (index < 0 || (long) index + count - 1 > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("backend group '" + name + "': first index must be in [0, "
+                        + (Integer.MAX_VALUE - count + 1) + "], got " + index);
+            }
+            this.firstIndex = index;
             return this;
         }
 

@@ -45,4 +45,17 @@ public final class Workloads {
     static WorkloadSpec parse(JsonNode node, String yamlPath, TraceLocator locator) {
         return new WorkloadParser(locator).parse(YamlSection.of(node, yamlPath));
     }
+
+    /**
+     * {@code spec} played {@code factor} times faster (its mean rate times {@code factor}, every
+     * duration of the source divided by it); load sweeps scale a scenario's workload with this.
+     *
+     * @param factor finite and &gt; 0; 1 returns {@code spec} itself
+     */
+    public static WorkloadSpec timeScaled(WorkloadSpec spec, double factor) {
+        if (!(factor > 0) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("time scale factor must be a finite number > 0, got " + factor);
+        }
+        return factor == 1 ? spec : new TimeScaledWorkload(spec, factor);
+    }
 }
