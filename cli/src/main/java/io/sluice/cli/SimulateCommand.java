@@ -79,6 +79,22 @@ final class SimulateCommand implements Runnable {
         if (strategies != null) {
             s = s.withStrategies(strategies);
         }
+        List<RunResult> results = runAll(s, threads, stdout, stderr);
+        Path dir = out != null ? out : defaultOutDir(s);
+        try {
+            Path file = ResultsJson.write(dir, s, results);
+            stdout.println("results written to " + file);
+            stdout.flush();
+        } catch (IOException e) {
+            throw new CliException("cannot write " + dir.resolve(ResultsJson.FILE_NAME) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs every run of the scenario on {@code threads} threads (null: all cores), prints the
+     * comparison table and any skipped-line count, and returns the results in scenario order.
+     */
+    static List<RunResult> runAll(Scenario s, Integer threads, PrintWriter stdout, PrintWriter stderr) {
         Progress progress = onTerminal() ? Progress.terminal(System.err) : Progress.NONE;
         Runner runner = new Runner(threads != null ? threads : Runner.defaultThreads(), progress);
         List<RunResult> results;
@@ -99,14 +115,7 @@ final class SimulateCommand implements Runnable {
                     + " (skip-bad-lines)");
             stderr.flush();
         }
-        Path dir = out != null ? out : defaultOutDir(s);
-        try {
-            Path file = ResultsJson.write(dir, s, results);
-            stdout.println("results written to " + file);
-            stdout.flush();
-        } catch (IOException e) {
-            throw new CliException("cannot write " + dir.resolve(ResultsJson.FILE_NAME) + ": " + e.getMessage(), e);
-        }
+        return results;
     }
 
     /**

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 StrategiesCommand.class,
                 SimulateCommand.class,
+                DemoCommand.class,
                 BenchCommand.class,
                 ProxyCommand.class,
                 ReportCommand.class,
