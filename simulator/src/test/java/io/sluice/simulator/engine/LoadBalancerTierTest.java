@@ -10,12 +10,12 @@ import static org.assertj.core.api.Assertions.offset;
 
 import io.sluice.algorithms.Hashing;
 import io.sluice.algorithms.StrategySpec;
+import io.sluice.algorithms.health.HealthCheckConfig;
 import io.sluice.simulator.metrics.IntervalSample;
 import io.sluice.simulator.metrics.SimulationResult;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.Distribution;
 import io.sluice.simulator.model.HealthCheckModel;
-import io.sluice.simulator.model.HealthCheckPolicy;
 import io.sluice.simulator.model.LoadBalancerModel;
 import io.sluice.simulator.model.ScriptedEvent;
 import io.sluice.simulator.standin.FixedArrivals;
@@ -23,15 +23,17 @@ import io.sluice.simulator.standin.PoissonWorkload;
 import org.junit.jupiter.api.Test;
 
 /**
- * The load-balancer tier: connect failures, timeouts, retries and their budget, health-check
- * scheduling (with the PLACEHOLDER consecutive-failure policy until the real rise/fall state
- * machine is merged: TODO(health-merge)), affinity accounting, stale utilisation reports,
- * probes in virtual time, several instances.
+ * The load-balancer tier: connect failures, timeouts, retries and their budget, health checks
+ * in a fleet (their rise/fall timing is {@link HealthCheckingTest}'s), affinity accounting, stale
+ * utilisation reports, probes in virtual time, several instances.
  */
 class LoadBalancerTierTest {
-    /** Checks every 100 ms, 50 ms timeout, down after 2 failures (placeholder policy). */
-    static final HealthCheckModel CHECKS = new HealthCheckModel(100 * MS, 50 * MS, 0,
-            HealthCheckPolicy.placeholderConsecutiveFailures(2));
+    /**
+     * Rise 2, fall 2, every 100 ms (inter = fastinter = downinter), 50 ms timeout, HAProxy's
+     * initial state (up, but one failed check brings it down until the first pass fills the counter).
+     */
+    static final HealthCheckModel CHECKS = new HealthCheckModel(
+            HealthCheckConfig.builder().rise(2).fall(2).inter(100 * MS).build(), 50 * MS, 0);
 
     @Test
     void requestsToACrashedBackendFailAfterTheConnectTimeoutUntilDetected() {
@@ -114,10 +116,12 @@ class LoadBalancerTierTest {
 
     @Test
     void healthChecksTakeACrashedBackendOutAndPutItBack() {
-        // 4 backends, random routing, 1000/s; s-0 crashes at 1 s and recovers at 3 s. Checks every
-        // 100 ms time out after 50 ms; down after 2 failures: detection within 2 intervals + 1
-        // timeout = 250 ms, so errors stop by 1.25 s: at most ~250/s x 0.25 s = 63 (expect ~40).
-        // After recovery the first passing check (within 100 ms) brings it back.
+        // 4 backends, random routing, 1000/s; s-0 crashes at 1 s and recovers at 3 s. A check goes
+        // out 100 ms after the previous result and times out after 50 ms; fall 2: the first check
+        // sent after the crash (within 100 ms) times out 50 ms later, the next 150 ms after that,
+        // so s-0 is down 200 to 300 ms after the crash: 250/s x 0.2..0.3 s = 50..75 errors.
+        // Down, it is checked every 150 ms; rise 2: the first pass after the recovery (within
+        // 150 ms) and another 100 ms later bring it back by 3.25 s.
         SimulationResult r = run(SimulationConfig.builder()
                 .backends(BackendGroup.builder("s", 4).serviceTime(Distribution.exponential(MS)).build())
                 .strategy(StrategySpec.of(QueueingValidationTest.RANDOM))
@@ -146,8 +150,7 @@ class LoadBalancerTierTest {
     void aSlowBackendFailsItsChecksByTimeout() {
         // Checks cost 1 ms of work; slowed down 100x a check takes 100 ms > the 50 ms timeout, so s-0
         // goes down during its slowdown (2 s .. 8 s) and round robin sends it (almost) nothing.
-        HealthCheckModel costly = new HealthCheckModel(100 * MS, 50 * MS, MS,
-                HealthCheckPolicy.placeholderConsecutiveFailures(2));
+        HealthCheckModel costly = new HealthCheckModel(CHECKS.checks(), 50 * MS, MS);
         SimulationResult r = run(config(FixedArrivals.every(0, MS, 10_000), constant("s", 2, 100_000).build())
                 .loadBalancer(LoadBalancerModel.builder().healthCheck(costly).build())
                 .event(ScriptedEvent.slowdown("s-0", 100, 2 * SECOND, 8 * SECOND))
@@ -163,7 +166,8 @@ class LoadBalancerTierTest {
         SimulationResult r = run(config(FixedArrivals.every(0, 10 * MS, 100), constant("s", 1, MS).build())
                 .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(5 * MS).healthCheck(CHECKS).build())
                 .event(ScriptedEvent.crash("s-0", 0)));
-        // Detection takes at most 250 ms (about 25 requests fail as errors); the rest find no backend.
+        // HAProxy's initial state: the first check (within 100 ms) times out 50 ms later and one
+        // failure is enough, so at most 15 requests fail as errors; the rest find no backend.
         assertThat(r.outcomes().unavailable()).isGreaterThan(60);
         assertThat(r.outcomes().errors() + r.outcomes().unavailable()).isEqualTo(100);
         assertThat(r.outcomes().unavailableRate()).isGreaterThan(0.6);
@@ -200,7 +204,7 @@ class LoadBalancerTierTest {
 
     @Test
     void sessionsMovedByFailureAreTheDevicesOfTheFailedBackend() {
-        // keyHash mod 4; s-0 crashes at 1 s and is marked down within 250 ms; then keyHash mod 3 over
+        // keyHash mod 4; s-0 crashes at 1 s and is marked down within 300 ms; then keyHash mod 3 over
         // the other three. The devices whose previous backend was s-0 when they moved are exactly those
         // with keyHash mod 4 == 0 (every device sends several requests a second).
         int devices = 100;
