@@ -55,7 +55,7 @@ class DeterminismTest {
 
     @Test
     void sameSeedSameResult() {
-        for (String strategy : new String[] {QueueingValidationTest.POWER_OF_D, "test-probing", "test-mod-hash"}) {
+        for (String strategy : new String[] {QueueingValidationTest.POWER_OF_D, "prequal", "rendezvous"}) {
             SimulationResult a = Simulation.of(everything(strategy, 99)).run();
             SimulationResult b = Simulation.of(everything(strategy, 99)).run();
             // The run did exercise the features.
@@ -85,7 +85,7 @@ class DeterminismTest {
 
     @Test
     void runningOneSimulationTwiceStartsAfresh() {
-        Simulation s = Simulation.of(everything("test-probing", 5));
+        Simulation s = Simulation.of(everything("prequal", 5));
         assertThat(s.run()).isEqualTo(s.run());
     }
 }

@@ -8,7 +8,14 @@ import static io.sluice.simulator.engine.BackendModelTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
+import io.sluice.algorithms.Backend;
+import io.sluice.algorithms.Endpoint;
+import io.sluice.algorithms.EndpointSet;
+import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Hashing;
+import io.sluice.algorithms.Picker;
+import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.algorithms.StrategySpec;
 import io.sluice.algorithms.health.HealthCheckConfig;
 import io.sluice.simulator.metrics.IntervalSample;
@@ -20,6 +27,8 @@ import io.sluice.simulator.model.LoadBalancerModel;
 import io.sluice.simulator.model.ScriptedEvent;
 import io.sluice.simulator.standin.FixedArrivals;
 import io.sluice.simulator.standin.PoissonWorkload;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,18 +104,22 @@ class LoadBalancerTierTest {
 
     @Test
     void timedOutAttemptsAreRetriedWhenAsked() {
-        // Round robin over [slow (100 ms), fast (1 ms)]: the first attempt goes to slow, times out at
-        // 5 ms, the retry takes the next position, fast: 5 + 1 = 6 ms. The retry advanced the cursor,
-        // so the next request starts on slow again: all four take 6 ms.
+        // Round robin over [slow (100 ms), fast (1 ms)], a request every 200 ms. A first attempt on
+        // slow times out at 5 ms and the retry takes the next position, fast: 5 + 1 = 6 ms; the
+        // retry advanced the cursor, so the next request starts on slow again. A first attempt on
+        // fast takes 1 ms and leaves the cursor on slow. So whatever the random start, at most the
+        // first request lands on fast and every other one is retried: 3 or 4 retries, and the mean
+        // is (6 retries + 1 (4 - retries)) / 4 ms.
         SimulationResult r = run(config(FixedArrivals.every(0, 200 * MS, 4),
                 constant("slow", 1, 100 * MS).build(), constant("fast", 1, MS).build())
                 .loadBalancer(LoadBalancerModel.builder().requestTimeoutNanos(5 * MS).retries(1.0, 2)
                         .retryOnTimeout(true).build()));
         assertThat(r.outcomes().succeeded()).isEqualTo(4);
         assertThat(r.outcomes().timeouts()).isZero();
-        assertThat(r.outcomes().retries()).isEqualTo(4);
-        assertThat(r.latency().meanNanos()).isEqualTo(6e6);
-        // Without retries on timeout the same requests time out.
+        long retried = r.outcomes().retries();
+        assertThat(retried).isBetween(3L, 4L);
+        assertThat(r.latency().meanNanos()).isEqualTo((6.0 * retried + (4 - retried)) / 4 * MS);
+        // Without retries on timeout the requests alternate, and the two sent to slow time out.
         SimulationResult noRetry = run(config(FixedArrivals.every(0, 200 * MS, 4),
                 constant("slow", 1, 100 * MS).build(), constant("fast", 1, MS).build())
                 .loadBalancer(LoadBalancerModel.builder().requestTimeoutNanos(5 * MS).retries(1.0, 2).build()));
@@ -177,7 +190,7 @@ class LoadBalancerTierTest {
     void aHashingStrategyKeepsEveryDeviceOnItsBackend() {
         SimulationResult r = run(SimulationConfig.builder()
                 .backends(BackendGroup.builder("s", 4).serviceTime(Distribution.exponential(MS)).build())
-                .strategy(StrategySpec.of("test-mod-hash"))
+                .strategy(StrategySpec.of("rendezvous"))
                 .workload(PoissonWorkload.withDevices(1000, 100))
                 .durationNanos(2 * SECOND)
                 .warmUpNanos(SECOND / 2));
@@ -204,19 +217,24 @@ class LoadBalancerTierTest {
 
     @Test
     void sessionsMovedByFailureAreTheDevicesOfTheFailedBackend() {
-        // keyHash mod 4; s-0 crashes at 1 s and is marked down within 300 ms; then keyHash mod 3 over
-        // the other three. The devices whose previous backend was s-0 when they moved are exactly those
-        // with keyHash mod 4 == 0 (every device sends several requests a second).
+        // Rendezvous hashing over s-0..s-3; s-0 crashes at 1 s and is marked down within 300 ms.
+        // Rendezvous moves only the keys of the backend that left, so the devices that moved are
+        // exactly those rendezvous placed on s-0 (every device sends several requests a second),
+        // and every one of them moved because of the failure. The expected set comes from the
+        // same strategy, asked directly.
         int devices = 100;
+        Picker placement = StrategyRegistry.standard().create(StrategySpec.of("rendezvous"),
+                Environment.virtual(() -> 0L, 0L)).newPicker(fourHealthyBackends());
         long expected = 0;
         for (int i = 0; i < devices; i++) {
-            if (Long.remainderUnsigned(Hashing.hash64("dev-" + i), 4) == 0) {
+            String id = "dev-" + i;
+            if (placement.pick(RequestContext.ofHash(id, Hashing.hash64(id))).id().equals("s-0")) {
                 expected++;
             }
         }
         SimulationResult r = run(SimulationConfig.builder()
                 .backends(BackendGroup.builder("s", 4).serviceTime(Distribution.exponential(MS)).build())
-                .strategy(StrategySpec.of("test-mod-hash"))
+                .strategy(StrategySpec.of("rendezvous"))
                 .workload(PoissonWorkload.withDevices(1000, devices))
                 .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(20 * MS).healthCheck(CHECKS).build())
                 .event(ScriptedEvent.crash("s-0", SECOND))
@@ -224,26 +242,40 @@ class LoadBalancerTierTest {
                 .warmUpNanos(SECOND / 2));
         assertThat(expected).isBetween(10L, 40L);
         assertThat(r.affinity().devicesMovedByFailure()).isEqualTo(expected);
-        assertThat(r.affinity().devicesMoved()).isGreaterThan(expected);
+        assertThat(r.affinity().devicesMoved()).isEqualTo(expected);
         assertThat(r.affinity().hitRate()).isLessThan(1.0);
+    }
+
+    private static EndpointSet fourHealthyBackends() {
+        Environment env = Environment.virtual(() -> 0L, 0L);
+        List<Endpoint> list = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            list.add(Endpoint.healthy(Backend.of("s-" + i, "s-" + i + ":80"), env));
+        }
+        return EndpointSet.of(list);
     }
 
     @Test
     void staleUtilisationReportsMakeAUtilisationStrategyHerd() {
-        // 10 backends at 50% load, routing to the lowest reported utilisation. Reported every 1 ms the
-        // view is fresh enough to spread the load; reported every 500 ms every request goes to the
-        // same backend for half a second (a herd), which overloads it 5x.
+        // p2c-utilisation over 10 backends at 50% load: two distinct candidates, the lower reported
+        // utilisation wins (reports count as fresh for 5 s). Reported every 1 ms the view follows
+        // the load. Reported every 500 ms the ranking is frozen for half a second: the backend
+        // reported least busy wins every pick it is drawn for, 2/10 of them, so it runs at
+        // rho = 0.2 x 5000/s x 1 ms = 1.0, the next at 0.89, 0.78... until the next report reshuffles
+        // the herd. The run-long request shares stay even (the herd moves), but latency grows with
+        // staleness: measured 1.5 ms fresh, 3.9 ms at 100 ms, 5.0 ms at 500 ms.
         SimulationResult fresh = run(herdConfig(MS));
-        SimulationResult stale = run(herdConfig(500 * MS));
-        assertThat(stale.fairness().maxOverMeanRequests()).isGreaterThan(fresh.fairness().maxOverMeanRequests());
-        assertThat(stale.latency().meanNanos()).isGreaterThan(3 * fresh.latency().meanNanos());
-        assertThat(fresh.fairness().jainIndex()).isGreaterThan(stale.fairness().jainIndex());
+        SimulationResult stale = run(herdConfig(100 * MS));
+        SimulationResult staler = run(herdConfig(500 * MS));
+        assertThat(stale.latency().meanNanos()).isGreaterThan(2 * fresh.latency().meanNanos());
+        assertThat(staler.latency().meanNanos()).isGreaterThan(stale.latency().meanNanos());
+        assertThat(staler.latency().p99Nanos()).isGreaterThan(3 * fresh.latency().p99Nanos());
     }
 
     private static SimulationConfig.Builder herdConfig(long reportEvery) {
         return SimulationConfig.builder()
                 .backends(BackendGroup.builder("s", 10).serviceTime(Distribution.exponential(MS)).build())
-                .strategy(StrategySpec.of("test-least-utilisation"))
+                .strategy(StrategySpec.of("p2c-utilisation"))
                 .workload(PoissonWorkload.of(5000))
                 .loadBalancer(LoadBalancerModel.builder().utilisationReportIntervalNanos(reportEvery).build())
                 .durationNanos(5 * SECOND)
