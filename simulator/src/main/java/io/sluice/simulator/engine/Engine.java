@@ -123,7 +123,7 @@ final class Engine {
     private final OutlierDetector[] detectors;
     /** One state machine per (instance, backend): each instance checks every backend itself. */
     private final ActiveHealthCheck[][] checks;
-    private final Map<String, Integer> backendIndex = new HashMap<>();
+    private final BackendIndex backendIndex;
     private final SplittableRandom spreadRandom;
     private final SplittableRandom networkRandom;
     private final SplittableRandom healthRandom;
@@ -283,7 +283,6 @@ final class Engine {
         for (BackendGroup g : config.backends()) {
             for (int i = 0; i < g.count(); i++, b++) {
                 ids[b] = g.backendId(i);
-                backendIndex.put(ids[b], b);
                 servers[b] = g.concurrency();
                 // Held at most concurrency + queue capacity, without overflowing int.
                 queueLimit[b] = (int) Math.min(Integer.MAX_VALUE, (long) g.concurrency() + g.queueCapacity());
@@ -320,6 +319,7 @@ final class Engine {
                 checked[k][i] = HealthState.HEALTHY;
             }
         }
+        backendIndex = new BackendIndex(ids, loads);
         OutlierConfig outliers = lbModel.outlierDetection();
         detectors = outliers == null ? null : new OutlierDetector[nLb];
         if (outliers != null) {
@@ -354,7 +354,7 @@ final class Engine {
         script = sorted.toArray(new ScriptedEvent[0]);
         scriptBackend = new int[script.length];
         for (int i = 0; i < script.length; i++) {
-            scriptBackend[i] = backendIndex.get(script[i].backendId());
+            scriptBackend[i] = backendIndex.of(script[i].backendId());
         }
 
         stream = config.workload().open(RandomStreams.seed(seed, "workload"), duration);
@@ -529,7 +529,7 @@ final class Engine {
         if (e == null) {
             recordEnd(UNAVAILABLE, isMeasured);
         } else {
-            int b = backendIndex.get(e.id());
+            int b = backendIndex.of(e);
             if (device >= 0) {
                 noteLanding(device, b, lb, isMeasured);
             }
@@ -746,7 +746,7 @@ final class Engine {
             // insists (a hash ring) gets its way on the third.
             for (int tries = 0; tries < 3; tries++) {
                 e = lbs[lb].pick(ctx);
-                if (e == null || backendIndex.get(e.id()) != failedOn) {
+                if (e == null || backendIndex.of(e) != failedOn) {
                     break;
                 }
             }
@@ -762,7 +762,7 @@ final class Engine {
                 if (sMeasured[s]) {
                     retries++;
                 }
-                send(r, backendIndex.get(e.id()));
+                send(r, backendIndex.of(e));
                 return;
             }
         }
@@ -818,7 +818,8 @@ final class Engine {
             return;
         }
         double remaining = tagHeap[b][0] - progress[b];
-        long dt = remaining <= 0 ? 0 : (long) Math.ceil(remaining / r);
+        // At speed 1 (the common case) skip the division: x / 1.0 == x exactly, so the result is the same.
+        long dt = remaining <= 0 ? 0 : (long) Math.ceil(r == 1.0 ? remaining : remaining / r);
         queue.push(now + dt, payload(EV_DONE, doneGen[b], b));
     }
 
@@ -1064,7 +1065,7 @@ final class Engine {
             if (e.kind() == OutlierEvent.Kind.SUPPRESSED) {
                 continue;
             }
-            int b = backendIndex.get(e.backendId());
+            int b = backendIndex.of(e.backendId());
             ejected[k][b] = e.kind() == OutlierEvent.Kind.EJECTED;
             updateView(k, b);
         }
@@ -1084,8 +1085,8 @@ final class Engine {
     private final class VirtualProber implements Prober {
         @Override
         public void probe(Endpoint endpoint, ProbeSink sink, Environment env) {
-            Integer b = backendIndex.get(endpoint.id());
-            if (b == null) {
+            int b = backendIndex.of(endpoint);
+            if (b < 0) {
                 return;
             }
             int p;
