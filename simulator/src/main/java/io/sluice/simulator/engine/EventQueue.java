@@ -147,7 +147,7 @@ final class EventQueue {
      * <p>Finding the earliest of four children is where this heap spends its time, and which child
      * wins is a coin toss: a compare-and-branch per child mispredicts about every other time, at
      * some 15 cycles each. With four children present (every level but the last) the winner is
-     * found with masks instead; on the simulator benchmark that made the whole engine about 8%
+     * found with masks instead; on the simulator benchmark that made the whole engine about 6%
      * faster. The result is the same child: (time, sequence) is a total order, so the earliest is
      * unique, and equal times go to the sequence comparison as before.
      */
