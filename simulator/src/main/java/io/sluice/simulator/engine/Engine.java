@@ -8,6 +8,12 @@ import io.sluice.algorithms.HealthState;
 import io.sluice.algorithms.LoadBalancer;
 import io.sluice.algorithms.Prober;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.health.ActiveHealthCheck;
+import io.sluice.algorithms.health.CheckResult;
+import io.sluice.algorithms.health.OutlierConfig;
+import io.sluice.algorithms.health.OutlierDetector;
+import io.sluice.algorithms.health.OutlierEvent;
+import io.sluice.algorithms.health.RequestOutcome;
 import io.sluice.simulator.metrics.Affinity;
 import io.sluice.simulator.metrics.BackendResult;
 import io.sluice.simulator.metrics.IntervalSample;
@@ -18,7 +24,6 @@ import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.Discipline;
 import io.sluice.simulator.model.Distribution;
 import io.sluice.simulator.model.HealthCheckModel;
-import io.sluice.simulator.model.HealthCheckPolicy;
 import io.sluice.simulator.model.LoadBalancerModel;
 import io.sluice.simulator.model.ScriptedEvent;
 import io.sluice.simulator.workload.Arrival;
@@ -78,8 +83,10 @@ final class Engine {
     private static final int EV_WINDOW_START = 14;
     private static final int EV_WINDOW_END = 15;
     private static final int EV_REFRESH = 16;
+    private static final int EV_OUTLIER_SWEEP = 17;
 
     private static final int GEN_MASK = 0xFFFFFF;
+    private static final CheckResult[] CHECK_RESULTS = CheckResult.values();
 
     // Attempt outcomes.
     private static final byte SUCCESS = 0;
@@ -106,9 +113,17 @@ final class Engine {
     private final int nLb;
     private final LoadBalancer[] lbs;
     private final BackendLoad[][] loads;
+    /** Each instance's view of each backend: what its picker sees, from the two below. */
     private final HealthState[][] health;
-    private final HealthCheckPolicy.Tracker[][] trackers;
-    private final Map<String, Integer> backendIndex = new HashMap<>();
+    /** The active checks' verdict per (instance, backend). */
+    private final HealthState[][] checked;
+    /** Ejected by the instance's outlier detector. */
+    private final boolean[][] ejected;
+    /** One passive outlier detector per instance, or null. */
+    private final OutlierDetector[] detectors;
+    /** One state machine per (instance, backend): each instance checks every backend itself. */
+    private final ActiveHealthCheck[][] checks;
+    private final BackendIndex backendIndex;
     private final SplittableRandom spreadRandom;
     private final SplittableRandom networkRandom;
     private final SplittableRandom healthRandom;
@@ -270,7 +285,6 @@ final class Engine {
         for (BackendGroup g : config.backends()) {
             for (int i = 0; i < g.count(); i++, b++) {
                 ids[b] = g.backendId(i);
-                backendIndex.put(ids[b], b);
                 servers[b] = g.concurrency();
                 // Held at most concurrency + queue capacity, without overflowing int.
                 queueLimit[b] = (int) Math.min(Integer.MAX_VALUE, (long) g.concurrency() + g.queueCapacity());
@@ -294,6 +308,8 @@ final class Engine {
         lbs = new LoadBalancer[nLb];
         loads = new BackendLoad[nLb][n];
         health = new HealthState[nLb][n];
+        checked = new HealthState[nLb][n];
+        ejected = new boolean[nLb][n];
         for (int k = 0; k < nLb; k++) {
             Environment env = Environment.virtual(this::now, RandomStreams.seed(seed, "lb-" + k))
                     .withProber(new VirtualProber());
@@ -302,14 +318,26 @@ final class Engine {
             for (int i = 0; i < n; i++) {
                 loads[k][i] = lbs[k].endpoint(ids[i]).load();
                 health[k][i] = HealthState.HEALTHY;
+                checked[k][i] = HealthState.HEALTHY;
+            }
+        }
+        backendIndex = new BackendIndex(ids, loads);
+        OutlierConfig outliers = lbModel.outlierDetection();
+        detectors = outliers == null ? null : new OutlierDetector[nLb];
+        if (outliers != null) {
+            List<String> order = Arrays.asList(ids);
+            for (int k = 0; k < nLb; k++) {
+                detectors[k] = OutlierDetector.create(outliers, order, 0);
             }
         }
         HealthCheckModel hc = lbModel.healthCheck();
-        trackers = hc == null ? null : new HealthCheckPolicy.Tracker[nLb][n];
+        checks = hc == null ? null : new ActiveHealthCheck[nLb][n];
         if (hc != null) {
             for (int k = 0; k < nLb; k++) {
                 for (int i = 0; i < n; i++) {
-                    trackers[k][i] = hc.policy().newTracker(0);
+                    checks[k][i] = ActiveHealthCheck.create(hc.checks(), 0);
+                    // An initial state of DOWN or FULLY_DOWN: the backend must pass checks first.
+                    setChecked(k, i, checks[k][i].healthState());
                 }
             }
         }
@@ -328,7 +356,7 @@ final class Engine {
         script = sorted.toArray(new ScriptedEvent[0]);
         scriptBackend = new int[script.length];
         for (int i = 0; i < script.length; i++) {
-            scriptBackend[i] = backendIndex.get(script[i].backendId());
+            scriptBackend[i] = backendIndex.of(script[i].backendId());
         }
 
         stream = config.workload().open(RandomStreams.seed(seed, "workload"), duration);
@@ -405,11 +433,17 @@ final class Engine {
         if (report > 0 && report < duration) {
             queue.push(report, payload(EV_UTIL_REPORT, 0, 0));
         }
+        if (detectors != null) {
+            long sweep = lbModel.outlierDetection().intervalNanos();
+            if (sweep < duration) {
+                queue.push(sweep, payload(EV_OUTLIER_SWEEP, 0, 0));
+            }
+        }
         HealthCheckModel hc = lbModel.healthCheck();
         if (hc != null) {
             for (int k = 0; k < nLb; k++) {
                 for (int i = 0; i < n; i++) {
-                    long first = (long) (healthRandom.nextDouble() * hc.intervalNanos());
+                    long first = (long) (healthRandom.nextDouble() * checks[k][i].nextIntervalNanos());
                     if (first < duration) {
                         queue.push(first, payload(EV_HEALTH_SEND, 0, k * n + i));
                     }
@@ -448,10 +482,11 @@ final class Engine {
             case EV_SAMPLE -> onSample();
             case EV_UTIL_REPORT -> onUtilisationReport();
             case EV_HEALTH_SEND -> onHealthSend(index);
-            case EV_HEALTH_RESULT -> onHealthResult(index, gen == 1);
+            case EV_HEALTH_RESULT -> onHealthResult(index, CHECK_RESULTS[gen]);
             case EV_PROBE_AT_BACKEND -> onProbeAtBackend(index);
             case EV_PROBE_REPLY -> onProbeReply(index);
             case EV_REFRESH -> onRefresh();
+            case EV_OUTLIER_SWEEP -> onOutlierSweep();
             case EV_WINDOW_START -> snapshotBusy(busyAtWindowStart);
             case EV_WINDOW_END -> {
                 snapshotBusy(busyAtWindowEnd);
@@ -496,7 +531,7 @@ final class Engine {
         if (e == null) {
             recordEnd(UNAVAILABLE, isMeasured);
         } else {
-            int b = backendIndex.get(e.id());
+            int b = backendIndex.of(e);
             if (device >= 0) {
                 noteLanding(device, b, lb, isMeasured);
             }
@@ -674,6 +709,9 @@ final class Engine {
         int b = sBackend[s];
         byte outcome = sOutcome[s];
         loads[sLb[s]][b].onRequestEnd(now, now - sSent[s], outcome == SUCCESS);
+        if (detectors != null) {
+            recordOutcome(sLb[s], b, outcome, now - sSent[s]);
+        }
         if (outcome == SUCCESS) {
             if (sMeasured[s]) {
                 backendCompleted[b]++;
@@ -689,6 +727,9 @@ final class Engine {
     private void onTimeout(int s) {
         sState[s] = ABANDONED;
         loads[sLb[s]][sBackend[s]].onRequestEnd(now, now - sSent[s], false);
+        if (detectors != null) {
+            recordOutcome(sLb[s], sBackend[s], TIMEOUT, now - sSent[s]);
+        }
         if (lbModel.retryOnTimeout()) {
             retryOrEnd(s, TIMEOUT);
         } else {
@@ -708,7 +749,7 @@ final class Engine {
             // insists (a hash ring) gets its way on the third.
             for (int tries = 0; tries < 3; tries++) {
                 e = lbs[lb].pick(ctx);
-                if (e == null || backendIndex.get(e.id()) != failedOn) {
+                if (e == null || backendIndex.of(e) != failedOn) {
                     break;
                 }
             }
@@ -724,7 +765,7 @@ final class Engine {
                 if (sMeasured[s]) {
                     retries++;
                 }
-                send(r, backendIndex.get(e.id()));
+                send(r, backendIndex.of(e));
                 return;
             }
         }
@@ -780,7 +821,8 @@ final class Engine {
             return;
         }
         double remaining = tagHeap[b][0] - progress[b];
-        long dt = remaining <= 0 ? 0 : (long) Math.ceil(remaining / r);
+        // At speed 1 (the common case) skip the division: x / 1.0 == x exactly, so the result is the same.
+        long dt = remaining <= 0 ? 0 : (long) Math.ceil(r == 1.0 ? remaining : remaining / r);
         queue.push(now + dt, payload(EV_DONE, doneGen[b], b));
     }
 
@@ -959,13 +1001,14 @@ final class Engine {
         }
     }
 
+    /** Instance {@code index / n} checks backend {@code index % n}; the result arrives later. */
     private void onHealthSend(int index) {
         HealthCheckModel hc = lbModel.healthCheck();
         int b = index % n;
-        boolean passed;
+        CheckResult result;
         long took;
         if (crashed[b]) {
-            passed = false;
+            result = CheckResult.TIMEOUT;
             took = hc.timeoutNanos();
         } else {
             long rtt = Math.round(networkDelay.sample(healthRandom)) + Math.round(networkDelay.sample(healthRandom));
@@ -973,22 +1016,71 @@ final class Engine {
             long work = (long) Math.ceil(hc.checkWorkNanos() / r);
             long stall = stallDepth[b] > 0 ? stallUntil[b] - now : 0;
             long answer = rtt + work + stall;
-            passed = answer <= hc.timeoutNanos();
-            took = passed ? answer : hc.timeoutNanos();
+            result = answer <= hc.timeoutNanos() ? CheckResult.PASS : CheckResult.TIMEOUT;
+            took = result == CheckResult.PASS ? answer : hc.timeoutNanos();
         }
-        queue.push(now + took, payload(EV_HEALTH_RESULT, passed ? 1 : 0, index));
-        if (now + hc.intervalNanos() < duration) {
-            queue.push(now + hc.intervalNanos(), payload(EV_HEALTH_SEND, 0, index));
+        queue.push(now + took, payload(EV_HEALTH_RESULT, result.ordinal(), index));
+    }
+
+    /** Feeds one check result to its state machine and sends the next check after the interval it names. */
+    private void onHealthResult(int index, CheckResult result) {
+        int k = index / n;
+        int b = index % n;
+        ActiveHealthCheck.Status status = checks[k][b].onResult(result, now);
+        setChecked(k, b, status.healthState());
+        long next = now + status.nextIntervalNanos();
+        if (next < duration) {
+            queue.push(next, payload(EV_HEALTH_SEND, 0, index));
         }
     }
 
-    private void onHealthResult(int index, boolean passed) {
-        int k = index / n;
-        int b = index % n;
-        HealthState state = trackers[k][b].onCheck(passed, now);
+    private void setChecked(int k, int b, HealthState state) {
+        checked[k][b] = state;
+        updateView(k, b);
+    }
+
+    /**
+     * Instance {@code k}'s view of backend {@code b}: down by its checks, else ejected by its
+     * outlier detector, else healthy. A change rebuilds that instance's picker.
+     */
+    private void updateView(int k, int b) {
+        HealthState state = checked[k][b] != HealthState.HEALTHY ? checked[k][b]
+                : ejected[k][b] ? HealthState.EJECTED : HealthState.HEALTHY;
         if (state != health[k][b]) {
             health[k][b] = state;
             lbs[k].setHealth(ids[b], state);
+        }
+    }
+
+    /** Tells instance {@code k}'s outlier detector how an attempt on backend {@code b} ended. */
+    private void recordOutcome(int k, int b, byte outcome, long latencyNanos) {
+        RequestOutcome o = switch (outcome) {
+            case SUCCESS -> RequestOutcome.SUCCESS;
+            case REJECTED -> RequestOutcome.GATEWAY_ERROR;
+            default -> RequestOutcome.LOCAL_ORIGIN_FAILURE;
+        };
+        applyOutlierEvents(k, detectors[k].record(ids[b], o, latencyNanos, now));
+    }
+
+    private void applyOutlierEvents(int k, List<OutlierEvent> events) {
+        for (int i = 0; i < events.size(); i++) {
+            OutlierEvent e = events.get(i);
+            if (e.kind() == OutlierEvent.Kind.SUPPRESSED) {
+                continue;
+            }
+            int b = backendIndex.of(e.backendId());
+            ejected[k][b] = e.kind() == OutlierEvent.Kind.EJECTED;
+            updateView(k, b);
+        }
+    }
+
+    private void onOutlierSweep() {
+        for (int k = 0; k < nLb; k++) {
+            applyOutlierEvents(k, detectors[k].evaluate(now));
+        }
+        long period = lbModel.outlierDetection().intervalNanos();
+        if (now + period < duration) {
+            queue.push(now + period, payload(EV_OUTLIER_SWEEP, 0, 0));
         }
     }
 
@@ -996,8 +1088,8 @@ final class Engine {
     private final class VirtualProber implements Prober {
         @Override
         public void probe(Endpoint endpoint, ProbeSink sink, Environment env) {
-            Integer b = backendIndex.get(endpoint.id());
-            if (b == null) {
+            int b = backendIndex.of(endpoint);
+            if (b < 0) {
                 return;
             }
             int p;

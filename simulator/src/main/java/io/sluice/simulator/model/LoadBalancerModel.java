@@ -1,12 +1,14 @@
 package io.sluice.simulator.model;
 
 import io.sluice.algorithms.LoadBalancer;
+import io.sluice.algorithms.health.OutlierConfig;
 import java.util.Objects;
 
 /**
  * The simulated load-balancer tier: how many instances (each with its own picker, its own in-flight
  * counts and its own health view), the network between them and the backends, timeouts, retries,
- * how stale the server-reported utilisation is, and health checking. Immutable; build with
+ * how stale the server-reported utilisation is, active health checking and passive outlier
+ * detection. Immutable; build with
  * {@link #builder()}.
  *
  * <p>Requests are spread over the instances uniformly at random (a DNS or ECMP spread in front).
@@ -22,6 +24,7 @@ public final class LoadBalancerModel {
     private final long utilisationReportIntervalNanos;
     private final long ewmaDecayNanos;
     private final HealthCheckModel healthCheck;
+    private final OutlierConfig outlierDetection;
     private final long pickerRefreshIntervalNanos;
 
     private LoadBalancerModel(Builder b) {
@@ -35,10 +38,14 @@ public final class LoadBalancerModel {
         this.utilisationReportIntervalNanos = b.utilisationReportIntervalNanos;
         this.ewmaDecayNanos = b.ewmaDecayNanos;
         this.healthCheck = b.healthCheck;
+        this.outlierDetection = b.outlierDetection;
         this.pickerRefreshIntervalNanos = b.pickerRefreshIntervalNanos;
     }
 
-    /** One instance, no network delay, no timeout, no retries, no utilisation reports, no health checks. */
+    /**
+     * One instance, no network delay, no timeout, no retries, no utilisation reports, no health
+     * checks, no outlier detection.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -106,6 +113,20 @@ public final class LoadBalancerModel {
     }
 
     /**
+     * Passive outlier detection on each instance (Envoy's algorithm, {@code OutlierDetector}), or
+     * null for none. Each instance runs its own detector on the answers it sees: a success is
+     * {@code SUCCESS}, a rejection (queue full, a 503) {@code GATEWAY_ERROR}, a reset, a connect
+     * timeout or a request timeout {@code LOCAL_ORIGIN_FAILURE}, each with the attempt's latency.
+     * The detector's sweep runs every {@link io.sluice.algorithms.health.OutlierConfig#intervalNanos()}
+     * of virtual time, and ejections end at the first sweep after their time is up, as in Envoy.
+     * An ejected backend is {@code EJECTED} in that instance's view unless its active checks
+     * already hold it {@code UNHEALTHY}.
+     */
+    public OutlierConfig outlierDetection() {
+        return outlierDetection;
+    }
+
+    /**
      * Every this often each instance rebuilds its picker ({@code LoadBalancer.refresh()}), as the
      * proxy does on a timer, so wrappers whose output changes with time (slow start) move in
      * virtual time. Default 1 s; 0 = only on membership and health changes.
@@ -121,7 +142,8 @@ public final class LoadBalancerModel {
                 + (retryBudgetRatio > 0 ? ", retry budget " + retryBudgetRatio + " x" + maxAttempts : "")
                 + (utilisationReportIntervalNanos > 0 ? ", util report every " + utilisationReportIntervalNanos
                 + "ns" : "")
-                + (healthCheck != null ? ", " + healthCheck : "");
+                + (healthCheck != null ? ", " + healthCheck : "")
+                + (outlierDetection != null ? ", outlier detection " + outlierDetection : "");
     }
 
     /** Builds a {@link LoadBalancerModel}. */
@@ -136,6 +158,7 @@ public final class LoadBalancerModel {
         private long utilisationReportIntervalNanos;
         private long ewmaDecayNanos = LoadBalancer.DEFAULT_EWMA_DECAY_NANOS;
         private HealthCheckModel healthCheck;
+        private OutlierConfig outlierDetection;
         private long pickerRefreshIntervalNanos = 1_000_000_000L;
 
         private Builder() {
@@ -213,6 +236,12 @@ public final class LoadBalancerModel {
         /** @param model health checking, or null for none */
         public Builder healthCheck(HealthCheckModel model) {
             this.healthCheck = model;
+            return this;
+        }
+
+        /** @param config passive outlier detection on every instance, or null for none */
+        public Builder outlierDetection(OutlierConfig config) {
+            this.outlierDetection = config;
             return this;
         }
 

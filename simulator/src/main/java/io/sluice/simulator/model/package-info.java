@@ -3,8 +3,8 @@
  * service-time {@link io.sluice.simulator.model.Distribution}, speed, FIFO or processor sharing,
  * queue capacity), scripted events (crash, recover, slowdown, stall), the load-balancer tier
  * (instances, network delay, timeouts, retry budget, utilisation staleness, picker refresh) and
- * health checking, whose verdicts come from a {@link io.sluice.simulator.model.HealthCheckPolicy}
- * (TODO(health-merge): the algorithms module's rise/fall state machine plugs in there).
+ * active health checking with the algorithms module's rise/fall state machine
+ * ({@link io.sluice.simulator.model.HealthCheckModel}).
  *
  * <p>Invalid values are refused by the factories and builders with a message that names the value
  * and the allowed range.

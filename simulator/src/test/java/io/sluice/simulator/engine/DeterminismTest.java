@@ -5,6 +5,7 @@ import static io.sluice.simulator.engine.BackendModelTest.SECOND;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.algorithms.StrategySpec;
+import io.sluice.algorithms.health.OutlierConfig;
 import io.sluice.simulator.metrics.SimulationResult;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.Discipline;
@@ -17,9 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Same configuration and seed give identical results, every number and the histogram bytes; a
  * different seed gives a different run. The configuration switches on every source of randomness
- * and every feature (several instances, network jitter, timeouts, retries, health checks, probes,
- * utilisation reports, scripted events, devices, both disciplines), so a stray unseeded random
- * source or iteration over an unordered collection anywhere would show.
+ * and every feature (several instances, network jitter, timeouts, retries, health checks, outlier
+ * detection, probes, utilisation reports, scripted events, devices, both disciplines), so a stray
+ * unseeded random source or iteration over an unordered collection anywhere would show.
  */
 class DeterminismTest {
     static SimulationConfig everything(String strategy, long seed) {
@@ -38,6 +39,8 @@ class DeterminismTest {
                         .retryOnTimeout(true)
                         .utilisationReportIntervalNanos(100 * MS)
                         .healthCheck(LoadBalancerTierTest.CHECKS)
+                        .outlierDetection(OutlierConfig.builder().consecutive5xx(3).maxEjectionPercent(30)
+                                .interval(200 * MS).baseEjectionTime(500 * MS).latencyMinimumRequests(10).build())
                         .build())
                 .event(ScriptedEvent.crash("fifo-1", SECOND))
                 .event(ScriptedEvent.recover("fifo-1", 2 * SECOND))
@@ -52,7 +55,7 @@ class DeterminismTest {
 
     @Test
     void sameSeedSameResult() {
-        for (String strategy : new String[] {QueueingValidationTest.POWER_OF_D, "test-probing", "test-mod-hash"}) {
+        for (String strategy : new String[] {QueueingValidationTest.POWER_OF_D, "prequal", "rendezvous"}) {
             SimulationResult a = Simulation.of(everything(strategy, 99)).run();
             SimulationResult b = Simulation.of(everything(strategy, 99)).run();
             // The run did exercise the features.
@@ -82,7 +85,7 @@ class DeterminismTest {
 
     @Test
     void runningOneSimulationTwiceStartsAfresh() {
-        Simulation s = Simulation.of(everything("test-probing", 5));
+        Simulation s = Simulation.of(everything("prequal", 5));
         assertThat(s.run()).isEqualTo(s.run());
     }
 }

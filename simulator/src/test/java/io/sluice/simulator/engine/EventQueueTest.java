@@ -108,6 +108,31 @@ class EventQueueTest {
     }
 
     /**
+     * Times spread over the whole long range, extremes included: the branch-free choice of the
+     * earliest child must neither overflow nor disagree with the reference.
+     */
+    @Property(tries = 200)
+    void matchesAReferenceQueueOverTheWholeLongRange(@ForAll @Size(max = 300) List<Long> times) {
+        EventQueue q = new EventQueue(1);
+        PriorityQueue<long[]> ref = new PriorityQueue<>(
+                Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+        long seq = 0;
+        for (long t : times) {
+            q.push(t, seq);
+            ref.add(new long[] {t, seq++});
+        }
+        q.push(Long.MIN_VALUE, seq);
+        ref.add(new long[] {Long.MIN_VALUE, seq++});
+        q.push(Long.MAX_VALUE, seq);
+        ref.add(new long[] {Long.MAX_VALUE, seq});
+        while (!ref.isEmpty()) {
+            assertThat(q.peekTime()).isEqualTo(ref.peek()[0]);
+            assertThat(q.pop()).isEqualTo(ref.poll()[1]);
+        }
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    /**
      * The engine's pattern: take the root, push zero or more events (the first reuses the dead
      * root), settle. Same order as a reference queue.
      */

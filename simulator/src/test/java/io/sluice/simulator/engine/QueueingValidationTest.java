@@ -8,6 +8,7 @@ import io.sluice.simulator.metrics.SimulationResult;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.Discipline;
 import io.sluice.simulator.model.Distribution;
+import io.sluice.simulator.model.LoadBalancerModel;
 import io.sluice.simulator.standin.PoissonWorkload;
 import java.util.List;
 import java.util.Map;
@@ -32,17 +33,16 @@ import org.junit.jupiter.api.Test;
  * {@code sqrt(422 / 4e6) = 1%}. In total the suite simulates about 15 million requests: about
  * 30 seconds of test time on this shared 2-core machine under a load average of 15.
  *
- * <p>STAND-INS: random, round-robin and power-of-d run the TEST-ONLY providers {@code test-random},
- * {@code test-round-robin} and {@code test-power-of-d} (see {@code io.sluice.simulator.standin}),
- * because the real strategies are not merged on this branch. TODO(lead): switch {@link #RANDOM},
- * {@link #ROUND_ROBIN} and {@link #POWER_OF_D} to {@code random}, {@code round-robin} and
- * {@code p2c-least-request} after the merge. The single-backend cases use {@link #RANDOM} too
- * (with one backend every strategy picks it).
+ * <p>Strategies: the registered {@code random}, {@code round-robin} and {@code p2c-least-request}
+ * (the very classes the proxy runs). The single-backend cases use {@code random} (with one backend
+ * every strategy picks it). Pickers are rebuilt only on health changes here (none happen), not on
+ * the default 1 s refresh timer: a rebuilt round robin restarts its cycle at a random position,
+ * which would break the exact every-N-th-arrival pattern the E_N/M/1 model assumes once a second.
  */
 class QueueingValidationTest {
-    static final String RANDOM = "test-random";
-    static final String ROUND_ROBIN = "test-round-robin";
-    static final String POWER_OF_D = "test-power-of-d";
+    static final String RANDOM = "random";
+    static final String ROUND_ROBIN = "round-robin";
+    static final String POWER_OF_D = "p2c-least-request";
 
     private static final double MS = 1e6;
     private static final long SECOND = 1_000_000_000L;
@@ -110,7 +110,12 @@ class QueueingValidationTest {
         // Supermarket model (Mitzenmacher 2001; Vvedenskaya, Dobrushin, Karpelevich 1996): as N grows,
         // mean sojourn in units of the mean service time = sum over i >= 1 of l^((d^i - d)/(d - 1)),
         // l the load per server. d = 2, l = 0.9: 1 + 0.9^2 + 0.9^6 + 0.9^14 + 0.9^30 + ... = 2.6137.
-        // N = 1000 stands in for the limit; the finite-N correction is O(1/N).
+        // Mitzenmacher's customer picks d servers "independently and uniformly at random", that is
+        // with replacement, as p2c-least-request (Envoy's LEAST_REQUEST) does: the fraction of
+        // arrivals that join a queue of length >= i is then exactly s_i^d, the model's premise.
+        // Vvedenskaya et al. draw d distinct servers, for which it is s_i^d (1 + O(1/N)); both give
+        // the same limit. Either way N = 1000 stands in for the limit with an O(1/N) correction:
+        // a repeated draw has probability 1/N = 0.1%, far inside the 2% tolerance.
         int servers = 1000;
         int d = 2;
         double l = 0.9;
@@ -122,7 +127,7 @@ class QueueingValidationTest {
         double exact = sum * MS;
         assertThat(sum).isCloseTo(2.6137, org.assertj.core.data.Offset.offset(1e-3));
         SimulationResult r = run(group(servers, 1, Distribution.exponential(MS), Discipline.FIFO),
-                StrategySpec.of(POWER_OF_D, Map.of("d", d)), servers * l * 1000, SECOND / 2, SECOND / 2 + 2 * SECOND);
+                StrategySpec.of(POWER_OF_D, Map.of("choices", d)), servers * l * 1000, SECOND / 2, SECOND / 2 + 2 * SECOND);
         check("power of 2 over 1000, l=0.9", exact, r);
     }
 
@@ -181,6 +186,7 @@ class QueueingValidationTest {
                 .warmUpNanos(warmUp)
                 .durationNanos(duration)
                 .intervalNanos(window / BATCHES)
+                .loadBalancer(LoadBalancerModel.builder().pickerRefreshIntervalNanos(0).build())
                 .seed(20240601)
                 .build();
         return Simulation.of(config).run();

@@ -32,7 +32,7 @@ class SimulationConfigTest {
         assertThat(c.backendCount()).isEqualTo(2);
         assertThat(c.intervalNanos()).isEqualTo(SECOND);
         assertThat(c.warmUpNanos()).isZero();
-        assertThat(c.describe()).contains("test-random").contains("test-poisson");
+        assertThat(c.describe()).contains("random").contains("test-poisson");
         assertThat(c.toBuilder().seed(9).build().seed()).isEqualTo(9);
     }
 
@@ -57,13 +57,13 @@ class SimulationConfigTest {
         assertThatThrownBy(() -> valid().strategy(StrategySpec.of("no-such")).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown strategy 'no-such'")
-                .hasMessageContaining("test-round-robin");
+                .hasMessageContaining("round-robin").hasMessageContaining("p2c-least-request");
     }
 
     @Test
     void badStrategyParametersFailAtBuild() {
         assertThatThrownBy(() -> valid().strategy(StrategySpec.of(QueueingValidationTest.POWER_OF_D,
-                Map.of("d", 99))).build()).hasMessageContaining("'d'");
+                Map.of("choices", 99))).build()).hasMessageContaining("'choices'");
     }
 
     @Test

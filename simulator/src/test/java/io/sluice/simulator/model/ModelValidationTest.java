@@ -3,7 +3,8 @@ package io.sluice.simulator.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.algorithms.HealthState;
+import io.sluice.algorithms.health.HealthCheckConfig;
+import io.sluice.algorithms.health.OutlierConfig;
 import org.junit.jupiter.api.Test;
 
 class ModelValidationTest {
@@ -43,20 +44,25 @@ class ModelValidationTest {
         assertThatThrownBy(() -> LoadBalancerModel.builder().retries(1.5, 2)).hasMessageContaining("ratio");
         assertThatThrownBy(() -> LoadBalancerModel.builder().retries(0.1, 0)).hasMessageContaining("attempts");
         assertThatThrownBy(() -> LoadBalancerModel.builder().requestTimeoutNanos(-1)).hasMessageContaining("timeout");
-        assertThatThrownBy(() -> new HealthCheckModel(0, 1, 0, HealthCheckPolicy.placeholderConsecutiveFailures(1)))
-                .hasMessageContaining("interval");
     }
 
     @Test
-    void placeholderPolicyGoesDownAfterFallFailuresAndUpOnAPass() {
-        // PLACEHOLDER (TODO(health-merge)): tests only the wiring contract, not rise/fall semantics.
-        HealthCheckPolicy.Tracker t = HealthCheckPolicy.placeholderConsecutiveFailures(2).newTracker(0);
-        assertThat(t.onCheck(false, 1)).isEqualTo(HealthState.HEALTHY);
-        assertThat(t.onCheck(true, 2)).isEqualTo(HealthState.HEALTHY);
-        assertThat(t.onCheck(false, 3)).isEqualTo(HealthState.HEALTHY);
-        assertThat(t.onCheck(false, 4)).isEqualTo(HealthState.UNHEALTHY);
-        assertThat(t.onCheck(false, 5)).isEqualTo(HealthState.UNHEALTHY);
-        assertThat(t.onCheck(true, 6)).isEqualTo(HealthState.HEALTHY);
-        assertThatThrownBy(() -> HealthCheckPolicy.placeholderConsecutiveFailures(0)).hasMessageContaining("fall");
+    void healthCheckModelRefusesBadValuesAndDefaultsTheTimeoutToInter() {
+        HealthCheckConfig checks = HealthCheckConfig.builder().inter(2_000_000_000L).build();
+        assertThatThrownBy(() -> new HealthCheckModel(checks, 0, 0)).hasMessageContaining("timeout must be > 0");
+        assertThatThrownBy(() -> new HealthCheckModel(checks, 1, -1)).hasMessageContaining("work must be >= 0");
+        assertThatThrownBy(() -> new HealthCheckModel(null, 1, 0)).isInstanceOf(NullPointerException.class);
+        HealthCheckModel m = HealthCheckModel.of(checks);
+        assertThat(m.timeoutNanos()).isEqualTo(2_000_000_000L);
+        assertThat(m.intervalNanos()).isEqualTo(2_000_000_000L);
+        assertThat(m.checkWorkNanos()).isZero();
+        assertThat(m.checks()).isSameAs(checks);
+    }
+
+    @Test
+    void outlierDetectionIsOffUnlessAsked() {
+        assertThat(LoadBalancerModel.single().outlierDetection()).isNull();
+        OutlierConfig c = OutlierConfig.defaults();
+        assertThat(LoadBalancerModel.builder().outlierDetection(c).build().outlierDetection()).isSameAs(c);
     }
 }
