@@ -9,6 +9,7 @@ import io.sluice.algorithms.StrategySpec;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.Discipline;
 import io.sluice.simulator.model.Distribution;
+import io.sluice.algorithms.health.HealthCheckConfig;
 import io.sluice.simulator.model.HealthCheckModel;
 import io.sluice.simulator.model.LoadBalancerModel;
 import io.sluice.simulator.model.ScriptedEvent;
@@ -353,7 +354,8 @@ final class ScenarioParser {
         int rise = h.integer("rise", 2, 1, 1000);
         int fall = h.integer("fall", 3, 1, 1000);
         long work = h.duration("work", 0L, 0, 24 * HOUR);
-        return new HealthCheckModel(interval, timeout, work, RiseFallPolicy.of(rise, fall, interval));
+        HealthCheckConfig checks = HealthCheckConfig.builder().rise(rise).fall(fall).inter(interval).build();
+        return new HealthCheckModel(checks, timeout, work);
     }
 
     // ---- Strategies.

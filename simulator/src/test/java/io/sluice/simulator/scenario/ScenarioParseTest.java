@@ -16,7 +16,6 @@ import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.Discipline;
 import io.sluice.simulator.model.HealthCheckModel;
-import io.sluice.simulator.model.HealthCheckPolicy;
 import io.sluice.simulator.model.LoadBalancerModel;
 import io.sluice.simulator.model.ScriptedEvent;
 import java.io.IOException;
@@ -186,21 +185,18 @@ class ScenarioParseTest {
     }
 
     @Test
-    void healthVerdictsFollowRiseAndFall() {
-        // rise 2, fall 3, starting fully up: down after 3 failures in a row, up after 2 passes in a row.
-        HealthCheckPolicy policy = RiseFallPolicy.of(2, 3, S);
-        HealthCheckPolicy.Tracker t = policy.newTracker(0);
-        assertThat(t.onCheck(false, 1)).isEqualTo(HealthState.HEALTHY);
-        assertThat(t.onCheck(false, 2)).isEqualTo(HealthState.HEALTHY);
-        assertThat(t.onCheck(false, 3)).isEqualTo(HealthState.UNHEALTHY);
-        assertThat(t.onCheck(true, 4)).isEqualTo(HealthState.UNHEALTHY);
-        assertThat(t.onCheck(true, 5)).isEqualTo(HealthState.HEALTHY);
-        // One pass restores the whole fall budget.
-        assertThat(t.onCheck(false, 6)).isEqualTo(HealthState.HEALTHY);
-        assertThat(t.onCheck(true, 7)).isEqualTo(HealthState.HEALTHY);
-        assertThat(t.onCheck(false, 8)).isEqualTo(HealthState.HEALTHY);
-        assertThat(t.onCheck(false, 9)).isEqualTo(HealthState.HEALTHY);
-        assertThat(t.onCheck(false, 10)).isEqualTo(HealthState.UNHEALTHY);
+    void healthCheckSectionConfiguresTheRiseFallStateMachine() {
+        // The verdicts themselves are the algorithms module's HAProxy state machine (tested there and
+        // end to end in HealthCheckingTest); the scenario only has to hand it the right settings.
+        Scenario s = parse(DURATION + BACKENDS + WORKLOAD + """
+                load-balancer:
+                  health-check: {interval: 500ms, timeout: 200ms, rise: 4, fall: 5}
+                """);
+        HealthCheckModel hc = s.loadBalancer().healthCheck();
+        assertThat(hc.checks().rise()).isEqualTo(4);
+        assertThat(hc.checks().fall()).isEqualTo(5);
+        assertThat(hc.checks().interNanos()).isEqualTo(500_000_000L);
+        assertThat(hc.timeoutNanos()).isEqualTo(200_000_000L);
     }
 
     @Test
