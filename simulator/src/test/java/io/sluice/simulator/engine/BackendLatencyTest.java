@@ -25,8 +25,10 @@ class BackendLatencyTest {
                 .backends(BackendGroup.builder("fast", 1).serviceTime(Distribution.constant(2 * MS)).build())
                 .backends(BackendGroup.builder("slow", 1).serviceTime(Distribution.constant(2 * MS)).speed(0.5)
                         .build())
-                .loadBalancer(LoadBalancerModel.builder().networkDelay(Distribution.constant(MS)).build())
-                .strategy(StrategySpec.of("test-round-robin"))
+                // No periodic picker rebuild: a rebuilt round robin restarts at a random position.
+                .loadBalancer(LoadBalancerModel.builder().networkDelay(Distribution.constant(MS))
+                        .pickerRefreshIntervalNanos(0).build())
+                .strategy(StrategySpec.of("round-robin"))
                 .workload(FixedArrivals.every(0, 10 * MS, 100))
                 .durationNanos(1_000 * MS)
                 .seed(1)
@@ -51,7 +53,7 @@ class BackendLatencyTest {
         assertThat(b.firstIndex()).isEqualTo(2);
         // The ids stay distinct, so a simulation accepts the pair as one fleet.
         SimulationConfig config = SimulationConfig.builder().backends(a).backends(b)
-                .strategy(StrategySpec.of("test-round-robin")).workload(FixedArrivals.at(0))
+                .strategy(StrategySpec.of("round-robin")).workload(FixedArrivals.at(0))
                 .durationNanos(MS).build();
         assertThat(config.backendCount()).isEqualTo(3);
         assertThatThrownBy(() -> BackendGroup.builder("app", 1).firstIndex(-1))
