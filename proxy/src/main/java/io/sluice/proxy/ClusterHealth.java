@@ -5,6 +5,7 @@ import io.sluice.algorithms.HealthState;
 import io.sluice.algorithms.LoadBalancer;
 import io.sluice.algorithms.health.ActiveHealthCheck;
 import io.sluice.algorithms.health.HealthCheckConfig;
+import io.sluice.algorithms.health.InitialState;
 import io.sluice.algorithms.health.OutlierConfig;
 import io.sluice.algorithms.health.OutlierDetector;
 import io.sluice.algorithms.health.OutlierEvent;
@@ -33,8 +34,8 @@ import java.util.concurrent.CompletableFuture;
  * backend stays drained and backends that stay keep their opinions. The checker is kept (with its
  * rise/fall counters) while the {@code healthCheck} settings are unchanged and only told the new
  * membership; when they change it is replaced, and every backend's active opinion is reset to up,
- * which is where the new checker starts (HAProxy's {@code init-state up}: one failed check brings
- * it down). The outlier monitor likewise, with ejections lifted. Reports from a replaced checker
+ * which is where the new checker starts ({@code init-state fully-up}: {@code fall} failed checks
+ * bring it down). The outlier monitor likewise, with ejections lifted. Reports from a replaced checker
  * or monitor that arrive late are ignored.
  *
  * <p>When the cluster's strategy changes, the reload brings a new load balancer, whose backends
@@ -185,8 +186,13 @@ public final class ClusterHealth {
         ProxyConfig.HealthCheck hc = c.config;
         CheckSpec spec = hc.type() == HealthCheckType.TCP ? CheckSpec.tcp() : CheckSpec.http(hc.path());
         spec = spec.withTimeout(hc.timeoutNanos()).withExpectStatus(hc.expectStatusMin(), hc.expectStatusMax());
+        // FULLY_UP rather than HAProxy's default UP: a backend (new, or every backend when the proxy
+        // starts) leaves only after `fall` failed checks, like one that has been up for long. With UP a
+        // single failed first check removes it, and the first check of a cold JVM can miss a short
+        // timeout on class loading alone. A new backend that is really dead still gets no client
+        // errors: connect failures are retried on another backend, and outlier detection ejects it.
         HealthCheckConfig rule = HealthCheckConfig.builder().rise(hc.rise()).fall(hc.fall()).inter(hc.intervalNanos())
-                .build();
+                .initialState(InitialState.FULLY_UP).build();
         return ActiveHealthChecker.create(spec, rule, services.group(), services.checkChannels(), services.env(),
                 (id, state, reason) -> {
                     if (checks == c) {

@@ -2,6 +2,7 @@ package io.sluice.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -524,6 +525,25 @@ public final class Proxy implements AutoCloseable {
             if (c != null) {
                 c.close().syncUninterruptibly();
             }
+        }
+        // Close every connection explicitly: shutting the event loops down does not reliably close the
+        // channels registered with them (seen with epoll: a client kept its open socket after the loops
+        // had terminated), and an upstream attempt ends when its client connection does.
+        List<ChannelFuture> closing = new ArrayList<>();
+        for (ListenerState l : all) {
+            for (Channel ch : l.channels) {
+                closing.add(ch.close());
+            }
+        }
+        for (UpstreamPool p : pools.values()) {
+            try {
+                p.loop().submit(() -> p.closeIdleExcept(Set.of())).await(STOP_WAIT_NANOS, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (ChannelFuture f : closing) {
+            f.awaitUninterruptibly(STOP_WAIT_NANOS, TimeUnit.NANOSECONDS);
         }
         RoutingSnapshot s = snapshot.get();
         if (s != null) {

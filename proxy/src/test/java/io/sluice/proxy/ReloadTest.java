@@ -227,6 +227,43 @@ class ReloadTest {
         }
     }
 
+    @Test
+    void checksStopWhenAReloadTurnsThemOffAndWhenTheProxyStops() throws Exception {
+        AtomicInteger checks = new AtomicInteger();
+        TestBackend a = TestBackend.start("a", (b, req, out) -> {
+            if (req.target().equals("/health")) {
+                checks.incrementAndGet();
+            }
+            return TestBackend.hello(b, req, out);
+        });
+        List<TestBackend> bs = List.of(a);
+        String checked = DaemonFixture.config("round-robin", bs, "",
+                "    healthCheck: { type: http, path: /health, interval: 20ms, timeout: 20ms }\n");
+        DaemonFixture f = DaemonFixture.start(checked, bs);
+        try {
+            assertThat(DaemonFixture.await(10, () -> checks.get() >= 3)).isTrue();
+            f.rewrite(DaemonFixture.config("round-robin", bs, "", ""));
+            assertThat(f.admin("POST", "/reload", null).statusCode()).isEqualTo(200);
+            assertThat(f.backend("a").get("check").isNull()).isTrue();
+            // A check already under way may still land; after that, none. 25 intervals of quiet prove it.
+            Thread.sleep(100);
+            int after = checks.get();
+            Thread.sleep(500);
+            assertThat(checks.get()).as("no checks once turned off").isEqualTo(after);
+
+            f.rewrite(checked);
+            assertThat(f.admin("POST", "/reload", null).statusCode()).isEqualTo(200);
+            int resumed = checks.get();
+            assertThat(DaemonFixture.await(10, () -> checks.get() >= resumed + 3)).as("checks again").isTrue();
+        } finally {
+            f.close();
+        }
+        Thread.sleep(100);
+        int atStop = checks.get();
+        Thread.sleep(500);
+        assertThat(checks.get()).as("no checks after the proxy stopped").isEqualTo(atStop);
+    }
+
     /** True when nothing accepts on {@code port} (waits a little for a socket being closed). */
     static boolean refused(int port) throws InterruptedException {
         return DaemonFixture.await(10, () -> {

@@ -17,6 +17,8 @@ import io.sluice.proxy.ReloadResult;
 import io.sluice.proxy.config.ProxyConfig;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +62,8 @@ public final class AdminServer implements AutoCloseable {
     private final ExecutorService worker;
     private final AdminApi api;
     private volatile Channel server;
+    /** Open admin connections, closed explicitly at {@link #close()} (the event loop's shutdown may not). */
+    private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
 
     private AdminServer(Proxy proxy, Supplier<ReloadResult> reload) {
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sluice-admin-io", true),
@@ -93,6 +97,8 @@ public final class AdminServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        connections.add(ch);
+                        ch.closeFuture().addListener(f -> connections.remove(ch));
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec(4096, 16 * 1024, 8192))
@@ -132,6 +138,9 @@ public final class AdminServer implements AutoCloseable {
         Channel s = server;
         if (s != null) {
             s.close().syncUninterruptibly();
+        }
+        for (Channel ch : connections) {
+            ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
         worker.shutdown();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
