@@ -22,8 +22,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
         description = {"Run the HTTP load-balancing proxy from a YAML config, or check a config.",
-                "Signals: SIGHUP reloads the config file (refused if invalid: the running config stays);",
-                "SIGTERM drains (stop accepting, finish requests within drainTimeout) and exits 0.",
+                "SIGHUP re-reads the config (a bad one is refused; the running one stays).",
+                "SIGTERM stops accepting, lets requests finish within drainTimeout, exits 0.",
                 "Exit codes: 0 ok, 1 invalid config or a listener could not bind."})
 final class ProxyCommand implements Callable<Integer> {
     @CommandLine.Spec

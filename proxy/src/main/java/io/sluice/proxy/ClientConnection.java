@@ -38,6 +38,7 @@ import io.sluice.proxy.http.ResponseHead;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -218,18 +219,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             upstream = Forwarding.upstreamRequest(head, clientIp, PROTO, requestId);
             cluster.requestStarted();
         }
-        Exchange e = new Exchange(head, route == null ? null : route.name(), cluster, requestId, System.nanoTime(),
-                upstream, affinity, cookieBackend, affinityKey);
+        Exchange e = new Exchange(head, route, cluster, requestId, System.nanoTime(), upstream, affinity,
+                cookieBackend, affinityKey);
         if (listener.draining) {
             e.clientKeepAlive = false;
         }
         e.dispatchPending = true;
         ex = e;
         encoder.headRequest(head.method().equals(HttpMethod.HEAD));
+        List<RequestObserver> observers = listener.proxy.observers();
+        if (observers.isEmpty()) {
+            return;
+        }
         RequestObserver.RequestStart start = new RequestObserver.RequestStart(listener.name, requestId, clientAddress,
-                head.method().name(), head.host(), head.target(), e.route, cluster == null ? null : cluster.name(),
-                e.startNanos);
-        for (RequestObserver o : listener.proxy.observers()) {
+                head.method().name(), head.host(), head.target(), route == null ? null : route.name(),
+                cluster == null ? null : cluster.name(), e.startNanos);
+        for (RequestObserver o : observers) {
             try {
                 o.onRequestStart(start);
             } catch (RuntimeException ignored) {
@@ -648,18 +653,29 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         if (e.cluster != null) {
             e.cluster.requestEnded();
         }
-        long now = System.nanoTime();
+        long duration = System.nanoTime() - e.startNanos;
         int status = closing && !e.responseStarted ? 0 : e.status;
-        String outcome = e.outcome != null ? e.outcome : status == 0 ? "client_closed" : "ok";
-        RequestObserver.RequestEnd record = new RequestObserver.RequestEnd(listener.name, e.requestId, clientAddress,
-                e.head.method().name(), e.head.host(), e.head.target(), e.route,
-                e.cluster == null ? null : e.cluster.name(), e.lastBackend, e.lastBackendAddress, status, outcome,
-                e.startNanos, now - e.startNanos, e.requestBytes, e.responseBytes, e.attempts);
-        for (RequestObserver o : listener.proxy.observers()) {
-            try {
-                o.onRequestEnd(record);
-            } catch (RuntimeException ignored) {
-                // an observer must not break the data path
+        Telemetry telemetry = listener.proxy.telemetry();
+        telemetry.requestEnded(listener, e.route, e.cluster, e.lastBackend, status, duration, e.requestBytes,
+                e.responseBytes);
+        List<RequestObserver> observers = listener.proxy.observers();
+        boolean logging = telemetry.logging();
+        if (logging || !observers.isEmpty()) {
+            String outcome = e.outcome != null ? e.outcome : status == 0 ? "client_closed" : "ok";
+            RequestObserver.RequestEnd record = new RequestObserver.RequestEnd(listener.name, e.requestId,
+                    clientAddress, e.head.method().name(), e.head.host(), e.head.target(),
+                    e.route == null ? null : e.route.name(), e.cluster == null ? null : e.cluster.name(),
+                    e.lastBackend, e.lastBackendAddress, status, outcome, e.startNanos, duration, e.requestBytes,
+                    e.responseBytes, e.attempts);
+            if (logging) {
+                telemetry.log(record);
+            }
+            for (RequestObserver o : observers) {
+                try {
+                    o.onRequestEnd(record);
+                } catch (RuntimeException ignored) {
+                    // an observer must not break the data path
+                }
             }
         }
         if (!ctx.channel().isActive()) {
@@ -733,10 +749,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     }
 
     private void notifyAttempt(Exchange e, Attempt a, Outcome outcome, long latency) {
+        int status = outcome == Outcome.RESPONSE ? a.status : 0;
+        long nanos = Math.max(0, latency);
+        listener.proxy.telemetry().attemptEnded(e.cluster, a.endpoint.id(), outcome, status, nanos, a.retry);
+        List<RequestObserver> observers = listener.proxy.observers();
+        if (observers.isEmpty()) {
+            return;
+        }
         RequestObserver.Attempt record = new RequestObserver.Attempt(e.requestId, e.cluster.name(), a.endpoint.id(),
-                a.endpoint.backend().address(), outcome, outcome == Outcome.RESPONSE ? a.status : 0,
-                Math.max(0, latency), a.retry);
-        for (RequestObserver o : listener.proxy.observers()) {
+                a.endpoint.backend().address(), outcome, status, nanos, a.retry);
+        for (RequestObserver o : observers) {
             try {
                 o.onAttemptEnd(record);
             } catch (RuntimeException ignored) {

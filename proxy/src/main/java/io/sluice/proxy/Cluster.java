@@ -12,6 +12,8 @@ import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.algorithms.affinity.AffinityTable;
 import io.sluice.proxy.config.ProxyConfig;
 import io.sluice.proxy.config.ProxyConfig.PersistenceMode;
+import io.sluice.proxy.metrics.BackendMetrics;
+import io.sluice.proxy.metrics.ClusterMetrics;
 import io.sluice.proxy.metrics.ProxyMetrics;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -64,11 +66,14 @@ public final class Cluster {
     private final ClusterHealth health;
     private final SessionAffinity affinity;
     private final boolean hashesKey;
+    /** Each backend's metrics handle, looked up once per build; empty without metrics. */
+    private final Map<String, BackendMetrics> backendMetrics;
+    private final ClusterMetrics clusterMetrics;
 
     private Cluster(ProxyConfig.Cluster config, LoadBalancer loadBalancer, Environment env,
                     Map<String, InetSocketAddress> addresses, Map<String, ProxyConfig.BackendEntry> entries,
                     AtomicInteger activeRequests, AtomicInteger activeRetries, Map<String, Integer> weights,
-                    ClusterHealth health, SessionAffinity affinity, boolean hashesKey) {
+                    ClusterHealth health, SessionAffinity affinity, boolean hashesKey, ProxyMetrics metrics) {
         this.config = config;
         this.loadBalancer = loadBalancer;
         this.env = env;
@@ -80,6 +85,14 @@ public final class Cluster {
         this.health = health;
         this.affinity = affinity;
         this.hashesKey = hashesKey;
+        this.clusterMetrics = metrics == null ? null : metrics.cluster(config.name());
+        Map<String, BackendMetrics> handles = new LinkedHashMap<>();
+        if (metrics != null) {
+            for (String id : entries.keySet()) {
+                handles.put(id, metrics.backend(config.name(), id));
+            }
+        }
+        this.backendMetrics = Map.copyOf(handles);
     }
 
     /**
@@ -153,7 +166,7 @@ public final class Cluster {
             affinity = old != null && old.ttlNanos() == ttl ? old : SessionAffinity.start(ttl, env, services);
         }
         return new Cluster(config, lb, env, Map.copyOf(addresses), Map.copyOf(entries), active, retries, weights,
-                health, affinity, hashes);
+                health, affinity, hashes, services == null ? null : services.metrics());
     }
 
     private static Backend backend(ProxyConfig.BackendEntry b, int weight) {
@@ -223,6 +236,16 @@ public final class Cluster {
     /** The affinity table's counters, or null when this cluster keeps no table. */
     public AffinityTable.AffinityStats affinityStats() {
         return affinity == null ? null : affinity.table().stats();
+    }
+
+    /** The metrics handle of backend {@code id}, or null without metrics or for a non-member. */
+    BackendMetrics metrics(String id) {
+        return backendMetrics.get(id);
+    }
+
+    /** The cluster's metrics handle, or null without metrics. */
+    ClusterMetrics clusterMetrics() {
+        return clusterMetrics;
     }
 
     /** Where backend {@code id} listens, or null if it is not a member. */

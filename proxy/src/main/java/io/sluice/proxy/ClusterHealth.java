@@ -202,17 +202,17 @@ public final class ClusterHealth {
     }
 
     /** Feeds one upstream attempt to outlier detection; called on the event loop that made it. */
-    void onAttempt(RequestObserver.Attempt a) {
+    void onAttempt(String backendId, RequestObserver.Outcome outcome, int status, long latencyNanos) {
         Outliers o = outliers;
         if (o == null) {
             return;
         }
         PassiveOutlierMonitor m = o.monitor;
-        switch (a.outcome()) {
-            case RESPONSE -> m.onResponse(a.backendId(), a.status(), a.latencyNanos());
-            case CONNECT_FAILURE -> m.onFailure(a.backendId(), UpstreamFailure.CONNECT_FAILURE, a.latencyNanos());
-            case RESET, BAD_RESPONSE -> m.onFailure(a.backendId(), UpstreamFailure.RESET, a.latencyNanos());
-            case TIMEOUT -> m.onFailure(a.backendId(), UpstreamFailure.TIMEOUT, a.latencyNanos());
+        switch (outcome) {
+            case RESPONSE -> m.onResponse(backendId, status, latencyNanos);
+            case CONNECT_FAILURE -> m.onFailure(backendId, UpstreamFailure.CONNECT_FAILURE, latencyNanos);
+            case RESET, BAD_RESPONSE -> m.onFailure(backendId, UpstreamFailure.RESET, latencyNanos);
+            case TIMEOUT -> m.onFailure(backendId, UpstreamFailure.TIMEOUT, latencyNanos);
             default -> {
                 // CANCELLED: the client's doing, not the backend's.
             }

@@ -24,7 +24,8 @@ final class Exchange {
     final long startNanos;
     /** The headers every attempt sends upstream, built once. */
     final HttpHeaders upstreamHeaders;
-    final String route;
+    /** The route that matched, or null. */
+    final Router.Route route;
     final RequestContext affinity;
     /** The backend the request's affinity cookie names, or null. */
     final String cookieBackend;
@@ -61,7 +62,7 @@ final class Exchange {
     long responseBytes;
     ScheduledFuture<?> responseTimer;
 
-    Exchange(RequestHead head, String route, Cluster cluster, String requestId, long startNanos,
+    Exchange(RequestHead head, Router.Route route, Cluster cluster, String requestId, long startNanos,
              HttpHeaders upstreamHeaders, RequestContext affinity, String cookieBackend, String affinityKey) {
         this.head = head;
         this.route = route;

@@ -3,6 +3,8 @@ package io.sluice.proxy;
 import io.netty.channel.Channel;
 import io.sluice.proxy.config.ProxyConfig;
 import io.sluice.proxy.metrics.ListenerMetrics;
+import io.sluice.proxy.metrics.ProxyMetrics;
+import io.sluice.proxy.metrics.RouteMetrics;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,11 +30,25 @@ final class ListenerState {
     volatile boolean draining;
     volatile Router finalRouter;
 
-    ListenerState(ProxyConfig.Listener config, Proxy proxy, ListenerMetrics metrics) {
+    private final ProxyMetrics allMetrics;
+    private volatile RouteMetrics noRoute;
+
+    ListenerState(ProxyConfig.Listener config, Proxy proxy, ProxyMetrics metrics) {
         this.name = config.name();
         this.config = config;
         this.proxy = proxy;
-        this.metrics = metrics;
+        this.allMetrics = metrics;
+        this.metrics = metrics.listener(name);
+    }
+
+    /** The counters of requests that matched no route; made on first use, so unused they export nothing. */
+    RouteMetrics noRouteMetrics() {
+        RouteMetrics r = noRoute;
+        if (r == null) {
+            r = allMetrics.route(name, Telemetry.NONE, Telemetry.NONE);
+            noRoute = r;
+        }
+        return r;
     }
 
     /**

@@ -76,6 +76,7 @@ public final class Proxy implements AutoCloseable {
     private final List<ListenerState> retired = new ArrayList<>();
     private final Map<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
     private final List<RequestObserver> observers = new CopyOnWriteArrayList<>();
+    private final Telemetry telemetry;
     private volatile AccessLog accessLog = AccessLog.off();
     private volatile boolean stopping;
     private boolean closed;
@@ -89,7 +90,7 @@ public final class Proxy implements AutoCloseable {
                 transport.ioHandlerFactory());
         this.services = new Cluster.Services(group, new ReflectiveChannelFactory<>(transport.socketChannel()), metrics,
                 env);
-        this.observers.add(new Telemetry(this, metrics));
+        this.telemetry = new Telemetry(this);
         this.metrics.bindLiveState(new Live());
     }
 
@@ -123,7 +124,7 @@ public final class Proxy implements AutoCloseable {
     }
 
     private ListenerState bind(ProxyConfig.Listener l) {
-        ListenerState state = new ListenerState(l, this, metrics.listener(l.name()));
+        ListenerState state = new ListenerState(l, this, metrics);
         open(state);
         return state;
     }
@@ -443,6 +444,10 @@ public final class Proxy implements AutoCloseable {
 
     List<RequestObserver> observers() {
         return observers;
+    }
+
+    Telemetry telemetry() {
+        return telemetry;
     }
 
     UpstreamPool pool(EventLoop loop) {

@@ -1,14 +1,15 @@
 package io.sluice.proxy;
 
 /**
- * Sees every request the proxy handles and every attempt it makes on a backend: the hook that
- * metrics, the access log, passive outlier detection and health tracking attach to
- * ({@link Proxy#addObserver}).
+ * Sees every request the proxy handles and every attempt it makes on a backend: the hook for
+ * whatever else wants to know ({@link Proxy#addObserver}). The proxy's own metrics, access log
+ * and passive outlier detection are fed directly by the data path, before any observer.
  *
  * <p>Calls come from the event loop that owns the client connection, in order for one request:
  * {@link #onRequestStart}, then one {@link #onAttemptEnd} per backend attempt, then exactly one
  * {@link #onRequestEnd}. Implementations must be fast, thread-safe across event loops and must not
- * block; an exception thrown here is swallowed so it cannot break the data path.
+ * block; an exception thrown here is swallowed so it cannot break the data path. With no observer
+ * registered, the records are not even built.
  */
 public interface RequestObserver {
     /** A request head was accepted and routed ({@code cluster} is null when no route matched). */

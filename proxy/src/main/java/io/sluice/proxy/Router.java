@@ -1,6 +1,8 @@
 package io.sluice.proxy;
 
 import io.sluice.proxy.config.ProxyConfig;
+import io.sluice.proxy.metrics.ProxyMetrics;
+import io.sluice.proxy.metrics.RouteMetrics;
 import io.sluice.proxy.http.RequestHead;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,14 +14,18 @@ import java.util.Map;
  * request names its cluster. Immutable; part of a {@link RoutingSnapshot}.
  */
 final class Router {
-    /** A compiled route: its conditions, its name (the metrics and access log label) and its cluster. */
+    /**
+     * A compiled route: its conditions, its name (the metrics and access log label), its cluster,
+     * and its request counters ({@code metrics}, null without metrics), looked up once here.
+     */
     record Route(String name, String exactHost, String hostSuffix, String pathPrefix, List<String> methods,
-                 Map<String, String> headers, Cluster cluster) {
+                 Map<String, String> headers, Cluster cluster, RouteMetrics metrics) {
     }
 
     private final List<Route> rules;
 
-    Router(List<ProxyConfig.Route> routes, Map<String, Cluster> clusters) {
+    /** @param metrics null for no request counters */
+    Router(String listener, List<ProxyConfig.Route> routes, Map<String, Cluster> clusters, ProxyMetrics metrics) {
         List<Route> out = new ArrayList<>();
         for (ProxyConfig.Route r : routes) {
             ProxyConfig.Match m = r.match();
@@ -36,7 +42,8 @@ final class Router {
             if (c == null) {
                 throw new IllegalArgumentException("route to unknown cluster '" + r.cluster() + "'");
             }
-            out.add(new Route(r.name(), exact, suffix, m.pathPrefix(), m.methods(), m.headers(), c));
+            out.add(new Route(r.name(), exact, suffix, m.pathPrefix(), m.methods(), m.headers(), c,
+                    metrics == null ? null : metrics.route(listener, r.name(), c.name())));
         }
         this.rules = List.copyOf(out);
     }

@@ -44,7 +44,8 @@ public final class RoutingSnapshot {
         }
         Map<String, Router> routers = new LinkedHashMap<>();
         for (ProxyConfig.Listener l : config.listeners()) {
-            routers.put(l.name(), new Router(l.routes(), clusters));
+            routers.put(l.name(), new Router(l.name(), l.routes(), clusters,
+                    services == null ? null : services.metrics()));
         }
         // Unmodifiable views of the ordered maps: listings (admin API, metrics) keep the file's order.
         return new RoutingSnapshot(config, Collections.unmodifiableMap(clusters), Map.copyOf(routers));
