@@ -1,24 +1,29 @@
 package io.sluice.cli;
 
 import io.sluice.proxy.Proxy;
+import io.sluice.proxy.ProxyDaemon;
 import io.sluice.proxy.config.ConfigException;
 import io.sluice.proxy.config.ConfigParser;
-import io.sluice.proxy.config.ProxyConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code sluice proxy --config FILE} runs the proxy until interrupted; {@code sluice proxy --check
+ * {@code sluice proxy --config FILE} runs the proxy until it is stopped; {@code sluice proxy --check
  * FILE} only validates the file, printing every problem with its YAML path.
+ *
+ * <p>While running: SIGHUP (or {@code POST /reload} on the admin API) re-reads the file and applies
+ * it without dropping connections, or refuses it and keeps the running config; SIGTERM stops
+ * accepting, lets requests under way finish within {@code drainTimeout}, and exits 0.
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
         description = {"Run the HTTP load-balancing proxy from a YAML config, or check a config.",
+                "SIGHUP re-reads the config (a bad one is refused; the running one stays).",
+                "SIGTERM stops accepting, lets requests finish within drainTimeout, exits 0.",
                 "Exit codes: 0 ok, 1 invalid config or a listener could not bind."})
 final class ProxyCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -38,13 +43,12 @@ final class ProxyCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path file = mode.check != null ? mode.check : mode.config;
-        ProxyConfig config;
         try {
-            config = ConfigParser.load(file);
+            ConfigParser.load(file);
         } catch (ConfigException e) {
             err.println("sluice: " + file + ": " + e.errors().size() + (e.errors().size() == 1 ? " error" : " errors"));
             for (String line : e.errors()) {
@@ -58,30 +62,42 @@ final class ProxyCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        Proxy proxy;
+        ProxyDaemon daemon;
         try {
-            proxy = Proxy.start(config);
+            daemon = ProxyDaemon.start(file, line -> {
+                err.println(line);
+                err.flush();
+            });
+        } catch (ConfigException e) {
+            // The file changed between the check above and the start: report as above.
+            err.println("sluice: " + file + ": " + String.join("; ", e.errors()));
+            err.flush();
+            return 1;
         } catch (RuntimeException e) {
             err.println("sluice: " + e.getMessage());
             err.flush();
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            proxy.close();
-            stopped.countDown();
-        }, "sluice-shutdown"));
+        // SIGTERM and SIGHUP are caught where the JVM allows; the hook covers SIGINT and the rest.
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "sluice-shutdown"));
+        daemon.installSignalHandlers();
+        Proxy proxy = daemon.proxy();
         for (Map.Entry<String, InetSocketAddress> e : proxy.addresses().entrySet()) {
-            InetSocketAddress a = e.getValue();
-            String host = a.getAddress().getHostAddress();
-            if (host.indexOf(':') >= 0) {
-                host = "[" + host + "]";
-            }
-            err.println("listening on http://" + host + ":" + a.getPort() + " (listener " + e.getKey() + ", "
+            err.println("listening on http://" + hostPort(e.getValue()) + " (listener " + e.getKey() + ", "
                     + proxy.transport() + ")");
         }
+        err.println("admin API on http://" + hostPort(daemon.adminAddress()) + " (GET /clusters, /metrics, /health;"
+                + " POST /reload)");
         err.flush();
-        stopped.await();
+        daemon.awaitStopped();
         return 0;
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        if (host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        return host + ":" + a.getPort();
     }
 }

@@ -38,6 +38,7 @@ import io.sluice.proxy.http.ResponseHead;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -85,6 +86,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private ChannelHandlerContext ctx;
     private UpstreamPool pool;
     private String clientIp = "unknown";
+    private String clientAddress = "unknown";
     private boolean closing;
     /** Our side is shut; what the client still sends is read and dropped until it closes or time runs out. */
     private boolean lingering;
@@ -102,8 +104,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         SocketAddress remote = ctx.channel().remoteAddress();
         if (remote instanceof InetSocketAddress isa && isa.getAddress() != null) {
             clientIp = isa.getAddress().getHostAddress();
+            clientAddress = (clientIp.indexOf(':') >= 0 ? "[" + clientIp + "]" : clientIp) + ":" + isa.getPort();
         }
         pool = listener.proxy.pool(ctx.channel().eventLoop());
+        if (listener.draining) {
+            // Accepted just as the listener began to drain, too late to be asked to: nothing is under way.
+            closing = true;
+            ctx.close();
+            return;
+        }
         ctx.read();
         ctx.fireChannelActive();
     }
@@ -162,6 +171,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         closing = true;
         Exchange e = ex;
         if (e != null) {
+            if (e.outcome == null || e.outcome.equals("ok")) {
+                e.outcome = "client_closed";
+            }
             cancelAttempt(e);
             end(e);
         }
@@ -178,36 +190,51 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         if (closing || ex != null) {
             return;
         }
-        RoutingSnapshot snapshot = listener.proxy.snapshot();
-        Router router = snapshot.router(listener.name);
-        Cluster cluster = router == null ? null : router.route(head);
+        Router router = listener.proxy.snapshot().router(listener.name);
+        if (router == null) {
+            // The listener was removed by a reload: its last connections finish on its last routes.
+            router = listener.finalRouter;
+        }
+        Router.Route route = router == null ? null : router.route(head);
+        Cluster cluster = route == null ? null : route.cluster();
         String requestId = Forwarding.requestId(head);
         RequestContext affinity = RequestContext.NONE;
         String cookieBackend = null;
+        String affinityKey = null;
         HttpHeaders upstream = null;
         if (cluster != null) {
             ProxyConfig.SessionPersistence sp = cluster.config().sessionPersistence();
-            switch (sp.mode()) {
-                case COOKIE -> cookieBackend = cookie(head, sp.name());
-                case HEADER -> {
-                    String v = head.headers().get(sp.name());
-                    affinity = v == null ? RequestContext.NONE : RequestContext.ofKey(v);
-                }
-                case SOURCE -> affinity = RequestContext.ofKey(clientIp);
-                default -> {
-                }
+            String key = switch (sp.mode()) {
+                case HEADER -> head.headers().get(sp.name());
+                case SOURCE -> clientIp;
+                default -> null;
+            };
+            if (sp.mode() == PersistenceMode.COOKIE) {
+                cookieBackend = cookie(head, sp.name());
+            } else if (key != null && cluster.usesAffinityTable()) {
+                affinityKey = key;
+            } else if (key != null) {
+                affinity = RequestContext.ofKey(key);
             }
             upstream = Forwarding.upstreamRequest(head, clientIp, PROTO, requestId);
             cluster.requestStarted();
         }
-        Exchange e = new Exchange(head, cluster, requestId, System.nanoTime(), upstream, affinity, cookieBackend);
+        Exchange e = new Exchange(head, route, cluster, requestId, System.nanoTime(), upstream, affinity,
+                cookieBackend, affinityKey);
+        if (listener.draining) {
+            e.clientKeepAlive = false;
+        }
         e.dispatchPending = true;
         ex = e;
         encoder.headRequest(head.method().equals(HttpMethod.HEAD));
-        RequestObserver.RequestStart start = new RequestObserver.RequestStart(listener.name, requestId, clientIp,
-                head.method().name(), head.host(), head.target(), cluster == null ? null : cluster.name(),
-                e.startNanos);
-        for (RequestObserver o : listener.proxy.observers()) {
+        List<RequestObserver> observers = listener.proxy.observers();
+        if (observers.isEmpty()) {
+            return;
+        }
+        RequestObserver.RequestStart start = new RequestObserver.RequestStart(listener.name, requestId, clientAddress,
+                head.method().name(), head.host(), head.target(), route == null ? null : route.name(),
+                cluster == null ? null : cluster.name(), e.startNanos);
+        for (RequestObserver o : observers) {
             try {
                 o.onRequestStart(start);
             } catch (RuntimeException ignored) {
@@ -254,6 +281,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         e.dispatchPending = false;
         e.clientKeepAlive = false;
         cancelAttempt(e);
+        e.outcome = violationOutcome(v.status().code());
         if (e.responseStarted) {
             abortClient(e);
         } else {
@@ -290,11 +318,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     private void dispatch(Exchange e, HttpResponseStatus ifNone) {
         if (e.cluster == null) {
+            e.outcome = "no_route";
             respondLocal(e, HttpResponseStatus.NOT_FOUND, "no route matches this request");
             return;
         }
-        Endpoint endpoint = e.cluster.choose(e.affinity, e.cookieBackend, e.tried, env);
+        if (e.affinityKey != null && e.attempts == 0) {
+            e.sticky = e.cluster.affinityBackend(e.affinityKey);
+        }
+        Endpoint endpoint = e.cluster.choose(e.affinity, e.sticky, e.tried, env);
         if (endpoint == null) {
+            if (e.attempts == 0) {
+                e.outcome = "no_backend";
+            }
             respondLocal(e, ifNone, e.attempts == 0 ? "no backend available" : "no other backend to try");
             return;
         }
@@ -303,6 +338,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         e.attempts++;
         e.attempt = a;
         e.lastBackend = endpoint.id();
+        e.lastBackendAddress = endpoint.backend().address();
         InetSocketAddress address = e.cluster.address(endpoint.id());
         if (address == null) {
             attemptFailed(e, a, Outcome.CONNECT_FAILURE);
@@ -398,6 +434,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
                 e.clientKeepAlive = false;
             }
         }
+        if (listener.draining) {
+            e.clientKeepAlive = false;
+        }
         HttpHeaders h = Forwarding.clientResponse(rh, chunked);
         if (!e.clientKeepAlive) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -428,6 +467,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         if (c instanceof LastHttpContent) {
             long latency = a.end(System.nanoTime(), a.status < 500);
             notifyAttempt(e, a, Outcome.RESPONSE, latency);
+            e.outcome = "ok";
             a.connection = null;
             if (a.reusable && e.requestComplete) {
                 from.release();
@@ -480,6 +520,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
         long latency = a.end(System.nanoTime(), false);
         notifyAttempt(e, a, outcome, latency);
+        e.outcome = switch (outcome) {
+            case CONNECT_FAILURE -> "upstream_connect_failure";
+            case TIMEOUT -> "upstream_timeout";
+            case BAD_RESPONSE -> "upstream_bad_response";
+            default -> "upstream_reset";
+        };
         if (e.retryHeld) {
             e.cluster.retryEnded();
             e.retryHeld = false;
@@ -607,22 +653,35 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         if (e.cluster != null) {
             e.cluster.requestEnded();
         }
-        long now = System.nanoTime();
-        RequestObserver.RequestEnd record = new RequestObserver.RequestEnd(listener.name, e.requestId, clientIp,
-                e.head.method().name(), e.head.host(), e.head.target(), e.cluster == null ? null : e.cluster.name(),
-                e.lastBackend, closing && !e.responseStarted ? 0 : e.status, e.startNanos, now - e.startNanos,
-                e.requestBytes, e.responseBytes, e.attempts);
-        for (RequestObserver o : listener.proxy.observers()) {
-            try {
-                o.onRequestEnd(record);
-            } catch (RuntimeException ignored) {
-                // an observer must not break the data path
+        long duration = System.nanoTime() - e.startNanos;
+        int status = closing && !e.responseStarted ? 0 : e.status;
+        Telemetry telemetry = listener.proxy.telemetry();
+        telemetry.requestEnded(listener, e.route, e.cluster, e.lastBackend, status, duration, e.requestBytes,
+                e.responseBytes);
+        List<RequestObserver> observers = listener.proxy.observers();
+        boolean logging = telemetry.logging();
+        if (logging || !observers.isEmpty()) {
+            String outcome = e.outcome != null ? e.outcome : status == 0 ? "client_closed" : "ok";
+            RequestObserver.RequestEnd record = new RequestObserver.RequestEnd(listener.name, e.requestId,
+                    clientAddress, e.head.method().name(), e.head.host(), e.head.target(),
+                    e.route == null ? null : e.route.name(), e.cluster == null ? null : e.cluster.name(),
+                    e.lastBackend, e.lastBackendAddress, status, outcome, e.startNanos, duration, e.requestBytes,
+                    e.responseBytes, e.attempts);
+            if (logging) {
+                telemetry.log(record);
+            }
+            for (RequestObserver o : observers) {
+                try {
+                    o.onRequestEnd(record);
+                } catch (RuntimeException ignored) {
+                    // an observer must not break the data path
+                }
             }
         }
         if (!ctx.channel().isActive()) {
             return;
         }
-        if (!closing && e.clientKeepAlive && e.requestComplete && decoder.paused()) {
+        if (!closing && e.clientKeepAlive && e.requestComplete && decoder.paused() && !listener.draining) {
             ctx.flush();
             decoder.resume();
             readClientIfReady();
@@ -663,11 +722,43 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         });
     }
 
+    /**
+     * The proxy stops (SIGTERM) or this connection's listener was removed: an idle connection
+     * closes now, one with a request under way after its response (which says
+     * {@code Connection: close} if its head is not sent yet). Runs on the channel's event loop.
+     */
+    void drain() {
+        if (closing || lingering || ctx == null) {
+            return;
+        }
+        Exchange e = ex;
+        if (e == null) {
+            closing = true;
+            ctx.close();
+        } else if (!e.responseStarted) {
+            e.clientKeepAlive = false;
+        }
+    }
+
+    private static String violationOutcome(int status) {
+        return switch (status) {
+            case 408 -> "request_timeout";
+            case 413, 414, 431 -> "too_large";
+            default -> "bad_request";
+        };
+    }
+
     private void notifyAttempt(Exchange e, Attempt a, Outcome outcome, long latency) {
+        int status = outcome == Outcome.RESPONSE ? a.status : 0;
+        long nanos = Math.max(0, latency);
+        listener.proxy.telemetry().attemptEnded(e.cluster, a.endpoint.id(), outcome, status, nanos, a.retry);
+        List<RequestObserver> observers = listener.proxy.observers();
+        if (observers.isEmpty()) {
+            return;
+        }
         RequestObserver.Attempt record = new RequestObserver.Attempt(e.requestId, e.cluster.name(), a.endpoint.id(),
-                a.endpoint.backend().address(), outcome, outcome == Outcome.RESPONSE ? a.status : 0,
-                Math.max(0, latency), a.retry);
-        for (RequestObserver o : listener.proxy.observers()) {
+                a.endpoint.backend().address(), outcome, status, nanos, a.retry);
+        for (RequestObserver o : observers) {
             try {
                 o.onAttemptEnd(record);
             } catch (RuntimeException ignored) {

@@ -24,9 +24,13 @@ final class Exchange {
     final long startNanos;
     /** The headers every attempt sends upstream, built once. */
     final HttpHeaders upstreamHeaders;
+    /** The route that matched, or null. */
+    final Router.Route route;
     final RequestContext affinity;
     /** The backend the request's affinity cookie names, or null. */
     final String cookieBackend;
+    /** The key to look up in the cluster's affinity table (header or source affinity), or null. */
+    final String affinityKey;
     final boolean idempotent;
 
     final Set<String> tried = new HashSet<>();
@@ -49,19 +53,27 @@ final class Exchange {
     /** The status the client got (0 while none). */
     int status;
     String lastBackend;
+    String lastBackendAddress;
+    /** The backend to try first: the cookie's, or the affinity table's once looked up at the first dispatch. */
+    String sticky;
+    /** How the exchange ended, in {@link RequestObserver.RequestEnd#outcome()}'s words; null while undecided. */
+    String outcome;
     long requestBytes;
     long responseBytes;
     ScheduledFuture<?> responseTimer;
 
-    Exchange(RequestHead head, Cluster cluster, String requestId, long startNanos, HttpHeaders upstreamHeaders,
-             RequestContext affinity, String cookieBackend) {
+    Exchange(RequestHead head, Router.Route route, Cluster cluster, String requestId, long startNanos,
+             HttpHeaders upstreamHeaders, RequestContext affinity, String cookieBackend, String affinityKey) {
         this.head = head;
+        this.route = route;
         this.cluster = cluster;
         this.requestId = requestId;
         this.startNanos = startNanos;
         this.upstreamHeaders = upstreamHeaders;
         this.affinity = affinity;
         this.cookieBackend = cookieBackend;
+        this.sticky = cookieBackend;
+        this.affinityKey = affinityKey;
         this.idempotent = switch (head.method().name()) {
             case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
             default -> false;

@@ -24,7 +24,7 @@ final class HttpProtocol extends ChannelInitializer<Channel> {
             ch.close();
             return;
         }
-        ch.closeFuture().addListener(f -> listener.connections.decrementAndGet());
+        listener.opened(ch);
         ProxyConfig.Listener config = listener.config;
         ProxyConfig.Limits limits = config.limits();
         RequestDecoder decoder = new RequestDecoder(limits.maxRequestLine(), limits.maxHeaderBytes(),

@@ -2,31 +2,64 @@ package io.sluice.proxy;
 
 import io.netty.channel.Channel;
 import io.sluice.proxy.config.ProxyConfig;
+import io.sluice.proxy.metrics.ListenerMetrics;
+import io.sluice.proxy.metrics.ProxyMetrics;
+import io.sluice.proxy.metrics.RouteMetrics;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bound listener: its current config (new connections take the newest after a reload), its open
- * connection count (for {@code maxConnections}) and the proxy it belongs to.
+ * connections (counted for {@code maxConnections}, kept to drain them), its metrics and the proxy
+ * it belongs to.
+ *
+ * <p>Draining (a graceful stop, or a reload that removed the listener): the server socket is
+ * closed, so nothing new is accepted; connections finish the exchange under way and close,
+ * idle ones close at once. A removed listener's connections keep routing with its last routes,
+ * {@link #finalRouter}.
  */
 final class ListenerState {
     final String name;
     final Proxy proxy;
+    final ListenerMetrics metrics;
     final AtomicInteger connections = new AtomicInteger();
+    final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     volatile ProxyConfig.Listener config;
     volatile Channel serverChannel;
+    volatile boolean draining;
+    volatile Router finalRouter;
 
-    ListenerState(ProxyConfig.Listener config, Proxy proxy) {
+    private final ProxyMetrics allMetrics;
+    private volatile RouteMetrics noRoute;
+
+    ListenerState(ProxyConfig.Listener config, Proxy proxy, ProxyMetrics metrics) {
         this.name = config.name();
         this.config = config;
         this.proxy = proxy;
+        this.allMetrics = metrics;
+        this.metrics = metrics.listener(name);
+    }
+
+    /** The counters of requests that matched no route; made on first use, so unused they export nothing. */
+    RouteMetrics noRouteMetrics() {
+        RouteMetrics r = noRoute;
+        if (r == null) {
+            r = allMetrics.route(name, Telemetry.NONE, Telemetry.NONE);
+            noRoute = r;
+        }
+        return r;
     }
 
     /**
-     * Counts a new connection in; false (and nothing counted) when the listener is full.
+     * Counts a new connection in; false (and nothing counted) when the listener is full or draining.
      */
     boolean admit() {
         int max = config.maxConnections();
         while (true) {
+            if (draining) {
+                return false;
+            }
             int now = connections.get();
             if (now >= max) {
                 return false;
@@ -34,6 +67,39 @@ final class ListenerState {
             if (connections.compareAndSet(now, now + 1)) {
                 return true;
             }
+        }
+    }
+
+    /** Tracks an admitted connection until it closes. */
+    void opened(Channel ch) {
+        channels.add(ch);
+        metrics.connectionOpened();
+        ch.closeFuture().addListener(f -> {
+            channels.remove(ch);
+            connections.decrementAndGet();
+            metrics.connectionClosed();
+        });
+    }
+
+    /**
+     * Stops accepting and asks every connection to close after its exchange under way. Returns at
+     * once; {@link #connections} falls to zero as they close.
+     */
+    void drain() {
+        draining = true;
+        Channel server = serverChannel;
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        for (Channel ch : channels) {
+            ch.eventLoop().execute(() -> {
+                ClientConnection c = ch.pipeline().get(ClientConnection.class);
+                if (c != null) {
+                    c.drain();
+                } else {
+                    ch.close();
+                }
+            });
         }
     }
 }

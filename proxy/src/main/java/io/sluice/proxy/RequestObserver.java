@@ -1,14 +1,15 @@
 package io.sluice.proxy;
 
 /**
- * Sees every request the proxy handles and every attempt it makes on a backend: the hook that
- * metrics, the access log, passive outlier detection and health tracking attach to
- * ({@link Proxy#addObserver}).
+ * Sees every request the proxy handles and every attempt it makes on a backend: the hook for
+ * whatever else wants to know ({@link Proxy#addObserver}). The proxy's own metrics, access log
+ * and passive outlier detection are fed directly by the data path, before any observer.
  *
  * <p>Calls come from the event loop that owns the client connection, in order for one request:
  * {@link #onRequestStart}, then one {@link #onAttemptEnd} per backend attempt, then exactly one
  * {@link #onRequestEnd}. Implementations must be fast, thread-safe across event loops and must not
- * block; an exception thrown here is swallowed so it cannot break the data path.
+ * block; an exception thrown here is swallowed so it cannot break the data path. With no observer
+ * registered, the records are not even built.
  */
 public interface RequestObserver {
     /** A request head was accepted and routed ({@code cluster} is null when no route matched). */
@@ -40,12 +41,14 @@ public interface RequestObserver {
     }
 
     /**
-     * @param listener  the listener name
-     * @param requestId the {@code x-request-id} the proxy forwards
-     * @param cluster   the routed cluster, or null when no route matched
+     * @param listener      the listener name
+     * @param requestId     the {@code x-request-id} the proxy forwards
+     * @param clientAddress the client's {@code ip:port}
+     * @param route         the name of the route that matched, or null when none did
+     * @param cluster       the routed cluster, or null when no route matched
      */
     record RequestStart(String listener, String requestId, String clientAddress, String method, String host,
-                        String target, String cluster, long startNanos) {
+                        String target, String route, String cluster, long startNanos) {
     }
 
     /**
@@ -58,16 +61,25 @@ public interface RequestObserver {
     }
 
     /**
-     * @param status        the status sent to the client; 0 when none could be sent (client gone, or the
-     *                      backend failed after the response had started)
-     * @param backendId     the backend that answered last, or null
-     * @param durationNanos from the request head to the end of the response
-     * @param requestBytes  request body bytes received from the client
-     * @param responseBytes response body bytes sent to the client
-     * @param attempts      backend attempts made, including connect failures
+     * @param clientAddress  the client's {@code ip:port}
+     * @param route          the name of the route that matched, or null
+     * @param backendId      the backend of the last attempt, or null
+     * @param backendAddress its {@code host:port}, or null
+     * @param status         the status sent to the client; 0 when none could be sent (client gone, or the
+     *                       backend failed after the response had started)
+     * @param outcome        how it ended, in the access log's words: {@code ok}, {@code no_route},
+     *                       {@code no_backend}, {@code upstream_connect_failure}, {@code upstream_reset},
+     *                       {@code upstream_timeout}, {@code upstream_bad_response}, {@code client_closed},
+     *                       or for requests refused by the proxy {@code bad_request},
+     *                       {@code request_timeout}, {@code too_large}
+     * @param durationNanos  from the request head to the end of the response
+     * @param requestBytes   request body bytes received from the client
+     * @param responseBytes  response body bytes sent to the client
+     * @param attempts       backend attempts made, including connect failures
      */
     record RequestEnd(String listener, String requestId, String clientAddress, String method, String host,
-                      String target, String cluster, String backendId, int status, long startNanos,
-                      long durationNanos, long requestBytes, long responseBytes, int attempts) {
+                      String target, String route, String cluster, String backendId, String backendAddress,
+                      int status, String outcome, long startNanos, long durationNanos, long requestBytes,
+                      long responseBytes, int attempts) {
     }
 }

@@ -1,6 +1,8 @@
 package io.sluice.proxy;
 
 import io.sluice.proxy.config.ProxyConfig;
+import io.sluice.proxy.metrics.ProxyMetrics;
+import io.sluice.proxy.metrics.RouteMetrics;
 import io.sluice.proxy.http.RequestHead;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,14 +14,19 @@ import java.util.Map;
  * request names its cluster. Immutable; part of a {@link RoutingSnapshot}.
  */
 final class Router {
-    private record Rule(String exactHost, String hostSuffix, String pathPrefix, List<String> methods,
-                        Map<String, String> headers, Cluster cluster) {
+    /**
+     * A compiled route: its conditions, its name (the metrics and access log label), its cluster,
+     * and its request counters ({@code metrics}, null without metrics), looked up once here.
+     */
+    record Route(String name, String exactHost, String hostSuffix, String pathPrefix, List<String> methods,
+                 Map<String, String> headers, Cluster cluster, RouteMetrics metrics) {
     }
 
-    private final List<Rule> rules;
+    private final List<Route> rules;
 
-    Router(List<ProxyConfig.Route> routes, Map<String, Cluster> clusters) {
-        List<Rule> out = new ArrayList<>();
+    /** @param metrics null for no request counters */
+    Router(String listener, List<ProxyConfig.Route> routes, Map<String, Cluster> clusters, ProxyMetrics metrics) {
+        List<Route> out = new ArrayList<>();
         for (ProxyConfig.Route r : routes) {
             ProxyConfig.Match m = r.match();
             String exact = null;
@@ -35,16 +42,17 @@ final class Router {
             if (c == null) {
                 throw new IllegalArgumentException("route to unknown cluster '" + r.cluster() + "'");
             }
-            out.add(new Rule(exact, suffix, m.pathPrefix(), m.methods(), m.headers(), c));
+            out.add(new Route(r.name(), exact, suffix, m.pathPrefix(), m.methods(), m.headers(), c,
+                    metrics == null ? null : metrics.route(listener, r.name(), c.name())));
         }
         this.rules = List.copyOf(out);
     }
 
-    /** The cluster of the first matching route, or null. */
-    Cluster route(RequestHead head) {
+    /** The first matching route, or null. */
+    Route route(RequestHead head) {
         String host = hostWithoutPort(head.host());
         String path = head.path();
-        for (Rule r : rules) {
+        for (Route r : rules) {
             if (r.exactHost != null && !r.exactHost.equals(host)) {
                 continue;
             }
@@ -62,7 +70,7 @@ final class Router {
             if (!headersMatch(r.headers, head)) {
                 continue;
             }
-            return r.cluster;
+            return r;
         }
         return null;
     }

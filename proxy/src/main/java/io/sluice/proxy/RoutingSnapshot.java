@@ -4,6 +4,7 @@ import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.proxy.config.ProxyConfig;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,16 +31,24 @@ public final class RoutingSnapshot {
      */
     public static RoutingSnapshot build(ProxyConfig config, RoutingSnapshot previous, StrategyRegistry registry,
                                         Environment env) {
+        return build(config, previous, registry, env, null);
+    }
+
+    /** As {@link #build(ProxyConfig, RoutingSnapshot, StrategyRegistry, Environment)}, with clusters' background work. */
+    static RoutingSnapshot build(ProxyConfig config, RoutingSnapshot previous, StrategyRegistry registry,
+                                 Environment env, Cluster.Services services) {
         Map<String, Cluster> clusters = new LinkedHashMap<>();
         for (ProxyConfig.Cluster c : config.clusters()) {
             Cluster old = previous == null ? null : previous.clusters.get(c.name());
-            clusters.put(c.name(), Cluster.build(c, old, registry, env));
+            clusters.put(c.name(), Cluster.build(c, old, registry, env, services));
         }
         Map<String, Router> routers = new LinkedHashMap<>();
         for (ProxyConfig.Listener l : config.listeners()) {
-            routers.put(l.name(), new Router(l.routes(), clusters));
+            routers.put(l.name(), new Router(l.name(), l.routes(), clusters,
+                    services == null ? null : services.metrics()));
         }
-        return new RoutingSnapshot(config, Map.copyOf(clusters), Map.copyOf(routers));
+        // Unmodifiable views of the ordered maps: listings (admin API, metrics) keep the file's order.
+        return new RoutingSnapshot(config, Collections.unmodifiableMap(clusters), Map.copyOf(routers));
     }
 
     public ProxyConfig config() {
@@ -51,6 +60,7 @@ public final class RoutingSnapshot {
         return clusters.get(name);
     }
 
+    /** Every cluster, in file order. */
     public Collection<Cluster> clusters() {
         return clusters.values();
     }

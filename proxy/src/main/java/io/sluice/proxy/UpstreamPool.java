@@ -11,6 +11,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.sluice.proxy.http.ResponseDecoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +100,20 @@ final class UpstreamPool {
         ArrayDeque<UpstreamConnection> q = idle.get(c.address());
         if (q != null) {
             q.remove(c);
+        }
+    }
+
+    /** Closes the idle connections to every address not in {@code keep} (backends a reload removed). */
+    void closeIdleExcept(java.util.Set<InetSocketAddress> keep) {
+        for (java.util.Iterator<Map.Entry<InetSocketAddress, ArrayDeque<UpstreamConnection>>> it =
+                idle.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<InetSocketAddress, ArrayDeque<UpstreamConnection>> e = it.next();
+            if (!keep.contains(e.getKey())) {
+                it.remove();
+                for (UpstreamConnection c : new ArrayList<>(e.getValue())) {
+                    c.close();
+                }
+            }
         }
     }
 

@@ -98,4 +98,89 @@ class ClusterTest {
         assertThat(grown.loadBalancer().endpoint("a").load().inFlight()).isEqualTo(1);
         assertThat(grown.address("b").getPort()).isEqualTo(2);
     }
+
+    private static ProxyConfig.Cluster cluster(String strategy, String extra) throws Exception {
+        return ConfigParser.parse("""
+                listeners: [ { name: web, bind: 127.0.0.1:0, routes: [ { cluster: c } ] } ]
+                clusters:
+                  - name: c
+                    strategy: %s
+                    backends: [ { id: a, address: 127.0.0.1:1 }, { id: b, address: 127.0.0.1:2 } ]
+                %s""".formatted(strategy, extra)).clusters().get(0);
+    }
+
+    @Test
+    void consistentHashesAreRecognisedByBehaviourAndOthersGetATable() throws Exception {
+        StrategyRegistry r = StrategyRegistry.standard();
+        for (String hashing : new String[]{"ring-hash", "maglev", "rendezvous", "jump-hash", "bounded-load",
+                "proxy-test-key-hash"}) {
+            assertThat(Cluster.hashesKey(cluster(hashing, "").strategy(), r)).as(hashing).isTrue();
+        }
+        for (String other : new String[]{"round-robin", "weighted-round-robin", "random", "least-connections",
+                "p2c-peak-ewma", "proxy-test-rotation"}) {
+            assertThat(Cluster.hashesKey(cluster(other, "").strategy(), r)).as(other).isFalse();
+        }
+        String header = "    sessionPersistence: { mode: header, name: x-id }\n";
+        assertThat(build(cluster("round-robin", header), null).usesAffinityTable()).isTrue();
+        assertThat(build(cluster("maglev", header), null).usesAffinityTable()).isFalse();
+        assertThat(build(cluster("round-robin", ""), null).usesAffinityTable()).isFalse();
+    }
+
+    @Test
+    void theAffinityTableRemembersAKeyAndMovesItOffAnUnavailableBackend() throws Exception {
+        Cluster c = build(cluster("round-robin", "    sessionPersistence: { mode: source }\n"), null);
+        String home = c.affinityBackend("10.0.0.1");
+        assertThat(c.affinityBackend("10.0.0.1")).isEqualTo(home);
+        c.health().drain(home);
+        String moved = c.affinityBackend("10.0.0.1");
+        assertThat(moved).isNotEqualTo(home).isNotNull();
+        c.health().undrain(home);
+        assertThat(c.affinityBackend("10.0.0.1")).as("a moved key stays moved").isEqualTo(moved);
+        assertThat(c.affinityStats().moves()).isEqualTo(1);
+        assertThat(c.affinityStats().misses()).isEqualTo(1);
+        c.health().drain("a");
+        c.health().drain("b");
+        assertThat(c.affinityBackend("10.0.0.2")).as("nothing available").isNull();
+    }
+
+    @Test
+    void aWeightOverrideIsValidatedAndLastsWhileTheFileSaysTheSame() throws Exception {
+        Cluster c = build(cluster("weighted-round-robin", ""), null);
+        assertThat(c.setWeight("a", 5)).isTrue();
+        assertThat(c.setWeight("zz", 5)).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.setWeight("a", 0))
+                .hasMessageContaining("[1, 1000000]");
+        assertThat(c.loadBalancer().endpoint("a").backend().weight()).isEqualTo(5);
+        Cluster reloaded = build(cluster("weighted-round-robin", "    retries: { attempts: 1 }\n"), c);
+        assertThat(reloaded).isNotSameAs(c);
+        assertThat(reloaded.weight("a")).as("kept: the file's weight of a did not change").isEqualTo(5);
+        Cluster edited = build(ConfigParser.parse("""
+                listeners: [ { name: web, bind: 127.0.0.1:0, routes: [ { cluster: c } ] } ]
+                clusters:
+                  - name: c
+                    strategy: weighted-round-robin
+                    backends: [ { id: a, address: 127.0.0.1:1, weight: 2 }, { id: b, address: 127.0.0.1:2 } ]
+                """).clusters().get(0), reloaded);
+        assertThat(edited.weight("a")).as("the file's new weight wins").isEqualTo(2);
+        assertThat(edited.loadBalancer().endpoint("a").backend().weight()).isEqualTo(2);
+    }
+
+    @Test
+    void aDrainLastsAcrossReloadsEvenWhenTheStrategyChanges() throws Exception {
+        Cluster c = build(cluster("round-robin", ""), null);
+        assertThat(c.health().drain("a")).isEqualTo(HealthState.DRAINING);
+        Cluster sameStrategy = build(cluster("round-robin", "    retries: { attempts: 1 }\n"), c);
+        assertThat(sameStrategy.health()).isSameAs(c.health());
+        assertThat(sameStrategy.loadBalancer().endpoint("a").health()).isEqualTo(HealthState.DRAINING);
+        Cluster otherStrategy = build(cluster("least-connections", ""), sameStrategy);
+        assertThat(otherStrategy.loadBalancer()).isNotSameAs(c.loadBalancer());
+        assertThat(otherStrategy.loadBalancer().endpoint("a").health())
+                .as("the new load balancer is told the drain").isEqualTo(HealthState.DRAINING);
+        for (int i = 0; i < 10; i++) {
+            assertThat(otherStrategy.choose(RequestContext.NONE, null, Set.of(), Environment.system()).id())
+                    .isEqualTo("b");
+        }
+        assertThat(otherStrategy.health().undrain("a")).isEqualTo(HealthState.HEALTHY);
+        assertThat(otherStrategy.loadBalancer().endpoint("a").health()).isEqualTo(HealthState.HEALTHY);
+    }
 }

@@ -56,7 +56,9 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     static ProxyFixture start(String yaml, List<TestBackend> backends) throws ConfigException {
-        ProxyConfig config = ConfigParser.parse(yaml);
+        // Tests keep standard output quiet: no access log unless the test asks for one.
+        String quiet = yaml.contains("accessLog") ? yaml : "accessLog: { path: \"off\" }\n" + yaml;
+        ProxyConfig config = ConfigParser.parse(quiet);
         return new ProxyFixture(Proxy.start(config), backends);
     }
 

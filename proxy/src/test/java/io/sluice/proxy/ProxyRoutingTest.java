@@ -380,7 +380,7 @@ class ProxyRoutingTest {
                     c.name(), c.strategy(), c.backends().subList(0, 1), c.sessionPersistence(), c.healthCheck(),
                     c.outlierDetection(), c.timeouts(), c.retries());
             f.proxy.reload(new io.sluice.proxy.config.ProxyConfig(cfg.admin(), cfg.workers(), cfg.accessLog(),
-                    cfg.listeners(), List.of(oneBackend)));
+                    cfg.drainTimeoutNanos(), cfg.listeners(), List.of(oneBackend)));
             Cluster after = f.proxy.snapshot().cluster("c");
             assertThat(after).isNotSameAs(before);
             assertThat(after.loadBalancer()).as("same strategy: the load balancer and loads carry over")

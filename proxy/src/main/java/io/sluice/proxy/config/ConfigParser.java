@@ -52,6 +52,13 @@ import java.util.Set;
 public final class ConfigParser {
     /** Listener protocols this build serves. Later: https, h2, grpc, websocket, tcp, udp, mqtt. */
     public static final List<String> PROTOCOLS = List.of("http");
+    /** {@code drainTimeout} when the file has none: 30 s, Kubernetes' default termination grace period. */
+    public static final long DEFAULT_DRAIN_TIMEOUT_NANOS = 30_000_000_000L;
+    /** Bounds of {@code sessionPersistence.ttl}, the affinity table's idle lifetime: 1 ms to 7 days (168 h). */
+    private static final long MS = 1_000_000L;
+    private static final long HOUR = 3_600_000_000_000L;
+    private static final long MIN_TTL_NANOS = MS;
+    private static final long MAX_TTL_NANOS = 7 * 86_400_000_000_000L;
 
     private final StrategyRegistry registry;
     private final List<String> errors = new ArrayList<>();
@@ -105,11 +112,12 @@ public final class ConfigParser {
         if (o == null) {
             return null;
         }
-        keys(o, "", "admin", "workers", "accessLog", "listeners", "clusters");
+        keys(o, "", "admin", "workers", "accessLog", "drainTimeout", "listeners", "clusters");
         List<String> clusterNames = clusterNames(o.get("clusters"));
         Admin admin = new Admin(new HostPort("127.0.0.1", 9901));
         int workers = 0;
         AccessLog accessLog = new AccessLog("-");
+        long drainTimeout = DEFAULT_DRAIN_TIMEOUT_NANOS;
         List<Cluster> clusters = new ArrayList<>();
         List<Listener> listeners = new ArrayList<>();
         // Sections in document order, so errors come out in file order.
@@ -118,6 +126,8 @@ public final class ConfigParser {
                 case "admin" -> admin = admin(o.get("admin"), "admin");
                 case "workers" -> workers = integer(o.get("workers"), "workers", 0, 0, 1024);
                 case "accessLog" -> accessLog = accessLog(o.get("accessLog"), "accessLog");
+                case "drainTimeout" -> drainTimeout = duration(o.get("drainTimeout"), "drainTimeout",
+                        DEFAULT_DRAIN_TIMEOUT_NANOS);
                 case "clusters" -> clusters = clusters(o.get("clusters"));
                 case "listeners" -> listeners = listeners(o.get("listeners"), clusterNames);
                 default -> {
@@ -127,7 +137,7 @@ public final class ConfigParser {
         }
         required(o.get("listeners"), "listeners");
         required(o.get("clusters"), "clusters");
-        return new ProxyConfig(admin, workers, accessLog, listeners, clusters);
+        return new ProxyConfig(admin, workers, accessLog, drainTimeout, listeners, clusters);
     }
 
     private List<Cluster> clusters(JsonNode cs) {
@@ -243,9 +253,13 @@ public final class ConfigParser {
             if (rs.isEmpty()) {
                 errors.add(path + ".routes: at least one route is required");
             }
+            Set<String> routeNames = new HashSet<>();
             for (int i = 0; i < rs.size(); i++) {
-                Route r = route(rs.get(i), path + ".routes[" + i + "]", clusters);
-                if (r != null) {
+                String rp = path + ".routes[" + i + "]";
+                Route r = route(rs.get(i), rp, i, clusters);
+                if (r != null && !routeNames.add(r.name())) {
+                    errors.add(rp + ".name: '" + r.name() + "' is already the name of another route of this listener");
+                } else if (r != null) {
                     routes.add(r);
                 }
             }
@@ -289,12 +303,13 @@ public final class ConfigParser {
                 duration(o.get("idle"), path + ".idle", def.idleNanos()));
     }
 
-    private Route route(JsonNode n, String path, List<String> clusters) {
+    private Route route(JsonNode n, String path, int index, List<String> clusters) {
         ObjectNode o = object(n, path);
         if (o == null) {
             return null;
         }
-        keys(o, path + ".", "match", "cluster");
+        keys(o, path + ".", "name", "match", "cluster");
+        String name = o.has("name") ? name(o.get("name"), path + ".name") : String.valueOf(index);
         Match match = match(o.get("match"), path + ".match");
         String cluster = required(o.get("cluster"), path + ".cluster") ? string(o.get("cluster"), path + ".cluster",
                 null) : null;
@@ -302,7 +317,7 @@ public final class ConfigParser {
             errors.add(path + ".cluster: no cluster is named '" + cluster + "'; clusters: "
                     + (clusters.isEmpty() ? "(none)" : String.join(", ", clusters)));
         }
-        return cluster == null ? null : new Route(match, cluster);
+        return cluster == null || name == null ? null : new Route(name, match, cluster);
     }
 
     private Match match(JsonNode n, String path) {
@@ -512,6 +527,10 @@ public final class ConfigParser {
                     + " !#$%&'*+-.^_`|~)");
         }
         long ttl = duration(o.get("ttl"), path + ".ttl", def.ttlNanos());
+        if (ttl < MIN_TTL_NANOS || ttl > MAX_TTL_NANOS) {
+            errors.add(path + ".ttl: must be a duration in [1ms, 168h], got " + Durations.format(ttl));
+            ttl = def.ttlNanos();
+        }
         return new SessionPersistence(mode == null ? PersistenceMode.NONE : mode, name == null ? def.name() : name,
                 ttl);
     }
@@ -532,8 +551,10 @@ public final class ConfigParser {
         if (p != null && !p.startsWith("/")) {
             errors.add(path + ".path: must start with '/', got '" + p + "'");
         }
-        long interval = duration(o.get("interval"), path + ".interval", def.intervalNanos());
-        long timeout = duration(o.get("timeout"), path + ".timeout", def.timeoutNanos());
+        long interval = bounded(duration(o.get("interval"), path + ".interval", def.intervalNanos()),
+                path + ".interval", MS, 24 * HOUR, def.intervalNanos());
+        long timeout = bounded(duration(o.get("timeout"), path + ".timeout", def.timeoutNanos()),
+                path + ".timeout", MS, HOUR, def.timeoutNanos());
         if (interval > 0 && timeout > interval) {
             errors.add(path + ".timeout: must not be longer than the interval (" + Durations.format(interval) + ")");
         }
@@ -572,9 +593,11 @@ public final class ConfigParser {
         }
         keys(o, path + ".", "consecutiveFailures", "baseEjectionTime", "maxEjectionTime", "maxEjectedPercent",
                 "latencyFactor");
-        int failures = integer(o.get("consecutiveFailures"), path + ".consecutiveFailures", 5, 1, 1_000_000);
-        long base = duration(o.get("baseEjectionTime"), path + ".baseEjectionTime", def.baseEjectionNanos());
-        long max = duration(o.get("maxEjectionTime"), path + ".maxEjectionTime", def.maxEjectionNanos());
+        int failures = integer(o.get("consecutiveFailures"), path + ".consecutiveFailures", 5, 1, 10_000);
+        long base = bounded(duration(o.get("baseEjectionTime"), path + ".baseEjectionTime", def.baseEjectionNanos()),
+                path + ".baseEjectionTime", MS, 24 * HOUR, def.baseEjectionNanos());
+        long max = bounded(duration(o.get("maxEjectionTime"), path + ".maxEjectionTime", def.maxEjectionNanos()),
+                path + ".maxEjectionTime", MS, 24 * HOUR, def.maxEjectionNanos());
         if (max < base) {
             errors.add(path + ".maxEjectionTime: must not be shorter than baseEjectionTime (" + Durations.format(base)
                     + ")");
@@ -742,6 +765,16 @@ public final class ConfigParser {
             errors.add(e.getMessage());
             return def;
         }
+    }
+
+    /** {@code v} when it is in [min, max]; otherwise records an error naming the range and returns {@code def}. */
+    private long bounded(long v, String path, long min, long max, long def) {
+        if (v < min || v > max) {
+            errors.add(path + ": must be a duration in [" + Durations.format(min) + ", " + Durations.format(max)
+                    + "], got " + Durations.format(v));
+            return def;
+        }
+        return v;
     }
 
     private long size(JsonNode n, String path, long def, long min, long max) {

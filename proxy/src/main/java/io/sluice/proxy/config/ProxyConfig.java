@@ -13,17 +13,16 @@ import java.util.Objects;
  * <p>Records compare by value, so a reload can tell which clusters did not change
  * ({@code oldCluster.equals(newCluster)}) and keep their live load signals.
  *
- * <p>Sections marked LATER are parsed and validated now; the behaviour behind them (admin API,
- * access log, active health checks, outlier detection, affinity-table TTL) comes with later work.
- *
- * @param admin     the admin API listener (LATER)
- * @param workers   event-loop threads; 0 means one per core
- * @param accessLog where the access log goes (LATER)
- * @param listeners every listener, in file order
- * @param clusters  every cluster, in file order
+ * @param admin             the admin API listener
+ * @param workers           event-loop threads; 0 means one per core
+ * @param accessLog         where the access log goes
+ * @param drainTimeoutNanos how long a graceful stop (SIGTERM) lets requests under way finish before
+ *                          it closes what is left; 30 s by default
+ * @param listeners         every listener, in file order
+ * @param clusters          every cluster, in file order
  */
-public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, List<Listener> listeners,
-                          List<Cluster> clusters) {
+public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long drainTimeoutNanos,
+                          List<Listener> listeners, List<Cluster> clusters) {
     public ProxyConfig {
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(accessLog, "accessLog");
@@ -91,8 +90,13 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, List<Li
     public record ListenerTimeouts(long requestHeadersNanos, long idleNanos) {
     }
 
-    /** Requests matching {@code match} go to {@code cluster}; the first matching route of a listener wins. */
-    public record Route(Match match, String cluster) {
+    /**
+     * Requests matching {@code match} go to {@code cluster}; the first matching route of a listener wins.
+     *
+     * @param name the {@code route} label of metrics and the access log: the configured name, or the
+     *             route's position in its listener's list ({@code "0"}, {@code "1"}, ...)
+     */
+    public record Route(String name, Match match, String cluster) {
     }
 
     /**
@@ -165,7 +169,8 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, List<Li
 
     /**
      * @param name     the cookie name (mode cookie) or header name (mode header)
-     * @param ttlNanos LATER: idle lifetime of an entry in the affinity table (header/source)
+     * @param ttlNanos idle lifetime of an entry in the affinity table (modes header and source with a
+     *                 strategy that does not hash the key)
      */
     public record SessionPersistence(PersistenceMode mode, String name, long ttlNanos) {
     }
@@ -175,12 +180,12 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, List<Li
         HTTP, TCP, NONE
     }
 
-    /** LATER: active health checks, HAProxy rise/fall. */
+    /** Active health checks, HAProxy rise/fall; type {@code none} runs none. */
     public record HealthCheck(HealthCheckType type, String path, long intervalNanos, long timeoutNanos, int rise,
                               int fall, int expectStatusMin, int expectStatusMax) {
     }
 
-    /** LATER: Envoy-style passive outlier detection. {@code latencyFactor} 0 turns the latency rule off. */
+    /** Envoy-style passive outlier detection. {@code latencyFactor} 0 turns the latency rule off. */
     public record OutlierDetection(int consecutiveFailures, long baseEjectionNanos, long maxEjectionNanos,
                                    int maxEjectedPercent, double latencyFactor) {
     }

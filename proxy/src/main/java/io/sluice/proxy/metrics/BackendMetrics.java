@@ -2,26 +2,39 @@ package io.sluice.proxy.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
-import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.sluice.algorithms.HealthState;
 import io.sluice.algorithms.health.EjectionReason;
 
+import java.util.List;
 import java.util.Locale;
 
-/** One backend's in-flight gauge, latency histogram and health counters; from {@link ProxyMetrics#backend}. Thread-safe. */
+/**
+ * One backend's attempt counters, latency histogram and health counters; from
+ * {@link ProxyMetrics#backend}. Its in-flight gauge is read from the live state, not kept here.
+ * Thread-safe.
+ */
 public final class BackendMetrics {
+    /** The {@code outcome} label values of {@code sluice_backend_attempts_total}. */
+    public static final List<String> ATTEMPT_OUTCOMES = List.of("response", "connect_failure", "reset", "timeout",
+            "bad_response", "cancelled");
+
     private final String cluster;
     private final String id;
-    private final GaugeDataPoint inFlight;
+    private final ProxyMetrics metrics;
     private final DistributionDataPoint duration;
+    private final CounterDataPoint[] attemptsByOutcome;
     private final CounterDataPoint[] transitionsByState;
     private final CounterDataPoint[] ejectionsByReason;
 
     BackendMetrics(ProxyMetrics m, String cluster, String id) {
         this.cluster = cluster;
         this.id = id;
-        this.inFlight = m.inFlight.labelValues(cluster, id);
+        this.metrics = m;
         this.duration = m.duration.labelValues(cluster, id);
+        this.attemptsByOutcome = new CounterDataPoint[ATTEMPT_OUTCOMES.size()];
+        for (int i = 0; i < attemptsByOutcome.length; i++) {
+            attemptsByOutcome[i] = m.attempts.labelValues(cluster, id, ATTEMPT_OUTCOMES.get(i));
+        }
         HealthState[] states = HealthState.values();
         this.transitionsByState = new CounterDataPoint[states.length];
         for (HealthState s : states) {
@@ -44,14 +57,18 @@ public final class BackendMetrics {
         return id;
     }
 
-    /** An attempt was sent to this backend: pair with {@link #attemptEnded()}, however it ends. */
-    public void attemptStarted() {
-        inFlight.inc();
-    }
-
-    /** An attempt to this backend ended. */
-    public void attemptEnded() {
-        inFlight.dec();
+    /**
+     * An upstream attempt on this backend ended.
+     *
+     * @param outcome one of {@link #ATTEMPT_OUTCOMES} (another value gets its own series)
+     */
+    public void attemptEnded(String outcome) {
+        int i = ATTEMPT_OUTCOMES.indexOf(outcome);
+        if (i >= 0) {
+            attemptsByOutcome[i].inc();
+        } else {
+            metrics.attempts.labelValues(cluster, id, outcome).inc();
+        }
     }
 
     /** The backend's combined health changed to {@code state}. */

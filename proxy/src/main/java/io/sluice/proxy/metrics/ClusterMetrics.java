@@ -40,6 +40,11 @@ public final class ClusterMetrics {
         return backend(ProxyMetrics.NO_BACKEND);
     }
 
+    /** Ids of the backends with a handle now. */
+    java.util.Set<String> backendIds() {
+        return java.util.Set.copyOf(backends.keySet());
+    }
+
     BackendMetrics forget(String backendId) {
         return backends.remove(backendId);
     }

@@ -1,11 +1,14 @@
 package io.sluice.proxy.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import io.sluice.algorithms.HealthState;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   sluice_requests_total{listener,route,cluster,backend,code_class}   counter    requests answered, by status class
  *                                                                                  1xx..5xx ("other": no status was sent)
  *   sluice_request_duration_seconds{cluster,backend}                  histogram  request start to response end, 1 ms..30 s
- *   sluice_backend_requests_in_flight{cluster,backend}                gauge      attempts sent and not yet ended
+ *   sluice_backend_attempts_total{cluster,backend,outcome}            counter    upstream attempts, by how they ended
+ *   sluice_backend_requests_in_flight{cluster,backend}                gauge*     attempts sent and not yet ended
+ *   sluice_backend_latency_ewma_seconds{cluster,backend}              gauge*     peak-EWMA latency the picker sees
+ *   sluice_backend_weight{cluster,backend}                            gauge*     effective weight (admin override included)
+ *   sluice_backend_state{cluster,backend,state}                       gauge*     1 for the backend's current health state
  *   sluice_backend_health_transitions_total{cluster,backend,state}    counter    combined health changes, by new state
  *   sluice_backend_ejections_total{cluster,backend,reason}            counter    outlier ejections, by rule
  *   sluice_cluster_retries_total{cluster}                             counter    extra attempts on another backend
@@ -35,7 +42,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *   sluice_listener_connections_accepted_total{listener}              counter    downstream connections accepted
  *   sluice_listener_received_bytes_total{listener}                    counter    bytes read from clients
  *   sluice_listener_sent_bytes_total{listener}                        counter    bytes written to clients
+ *   sluice_affinity_lookups_total{cluster,result}                     counter*   affinity table lookups: hit, miss, move
+ *   sluice_affinity_evictions_total{cluster}                          counter*   live keys evicted to make room
+ *   sluice_affinity_expirations_total{cluster}                        counter*   keys dropped after their idle TTL
+ *   sluice_affinity_entries{cluster}                                  gauge*     keys held
+ *   sluice_access_log_lines_total{result}                             counter*   access log lines written, dropped, failed
  * </pre>
+ * Metrics marked * are read at scrape time from the {@link LiveState} given to
+ * {@link #bindLiveState}: the in-flight count is the backend's own
+ * {@link io.sluice.algorithms.BackendLoad#inFlight()}, not a second count kept by the data path.
  * A request that reached no backend (none available, no route) is counted with
  * {@code backend="none"}.
  *
@@ -69,7 +84,7 @@ public final class ProxyMetrics {
 
     final Counter requests;
     final Histogram duration;
-    final Gauge inFlight;
+    final Counter attempts;
     final Counter healthTransitions;
     final Counter ejections;
     final Counter retries;
@@ -81,6 +96,7 @@ public final class ProxyMetrics {
     private final Map<String, ListenerMetrics> listeners = new ConcurrentHashMap<>();
     private final Map<String, ClusterMetrics> clusters = new ConcurrentHashMap<>();
     private final Map<RouteKey, RouteMetrics> routes = new ConcurrentHashMap<>();
+    private volatile LiveState live;
 
     private record RouteKey(String listener, String route, String cluster) {
     }
@@ -97,8 +113,9 @@ public final class ProxyMetrics {
                 .classicUpperBounds(LATENCY_BUCKETS_SECONDS)
                 .withoutExemplars();
         duration = h.register(registry);
-        inFlight = gauge("sluice_backend_requests_in_flight", "Attempts sent to the backend and not yet ended.",
-                "cluster", "backend");
+        attempts = counter("sluice_backend_attempts", "Upstream attempts, by how they ended.", "cluster", "backend",
+                "outcome");
+        registerLiveMetrics();
         healthTransitions = counter("sluice_backend_health_transitions",
                 "Changes of a backend's combined health, by the state it entered.", "cluster", "backend", "state");
         ejections = counter("sluice_backend_ejections", "Outlier ejections of a backend, by the rule that fired.",
@@ -119,6 +136,107 @@ public final class ProxyMetrics {
     private Gauge gauge(String name, String help, String... labels) {
         Gauge.Builder b = Gauge.builder().name(name).help(help).labelNames(labels).withoutExemplars();
         return b.register(registry);
+    }
+
+    private void registerLiveMetrics() {
+        GaugeWithCallback.builder().name("sluice_backend_requests_in_flight")
+                .help("Attempts sent to the backend and not yet ended.").labelNames("cluster", "backend")
+                .callback(cb -> {
+                    for (LiveState.BackendSample b : backendSamples()) {
+                        cb.call(b.inFlight(), b.cluster(), b.backend());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("sluice_backend_latency_ewma_seconds").unit(Unit.SECONDS)
+                .help("Peak-EWMA latency of the backend as the picker sees it.").labelNames("cluster", "backend")
+                .callback(cb -> {
+                    for (LiveState.BackendSample b : backendSamples()) {
+                        cb.call(b.ewmaSeconds(), b.cluster(), b.backend());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("sluice_backend_weight")
+                .help("Effective weight of the backend, an admin override included.").labelNames("cluster", "backend")
+                .callback(cb -> {
+                    for (LiveState.BackendSample b : backendSamples()) {
+                        cb.call(b.weight(), b.cluster(), b.backend());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("sluice_backend_state")
+                .help("1 for the backend's current combined health state, 0 for the others.")
+                .labelNames("cluster", "backend", "state")
+                .callback(cb -> {
+                    for (LiveState.BackendSample b : backendSamples()) {
+                        for (HealthState s : HealthState.values()) {
+                            cb.call(b.health() == s ? 1 : 0, b.cluster(), b.backend(), BackendMetrics.label(s));
+                        }
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("sluice_affinity_lookups")
+                .help("Affinity table lookups: hit (remembered backend), miss (new key), move (backend unavailable).")
+                .labelNames("cluster", "result")
+                .callback(cb -> {
+                    LiveState s = live;
+                    if (s != null) {
+                        for (LiveState.AffinitySample a : s.affinityTables()) {
+                            cb.call(a.stats().hits(), a.cluster(), "hit");
+                            cb.call(a.stats().misses(), a.cluster(), "miss");
+                            cb.call(a.stats().moves(), a.cluster(), "move");
+                        }
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("sluice_affinity_evictions")
+                .help("Live affinity keys evicted to make room.").labelNames("cluster")
+                .callback(cb -> {
+                    LiveState s = live;
+                    if (s != null) {
+                        for (LiveState.AffinitySample a : s.affinityTables()) {
+                            cb.call(a.stats().evictions(), a.cluster());
+                        }
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("sluice_affinity_expirations")
+                .help("Affinity keys dropped after their idle TTL.").labelNames("cluster")
+                .callback(cb -> {
+                    LiveState s = live;
+                    if (s != null) {
+                        for (LiveState.AffinitySample a : s.affinityTables()) {
+                            cb.call(a.stats().expirations(), a.cluster());
+                        }
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("sluice_affinity_entries")
+                .help("Keys held by the affinity table.").labelNames("cluster")
+                .callback(cb -> {
+                    LiveState s = live;
+                    if (s != null) {
+                        for (LiveState.AffinitySample a : s.affinityTables()) {
+                            cb.call(a.stats().size(), a.cluster());
+                        }
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("sluice_access_log_lines")
+                .help("Access log lines: written, dropped (queue full) or failed (I/O error).").labelNames("result")
+                .callback(cb -> {
+                    LiveState s = live;
+                    LiveState.AccessLogSample a = s == null ? null : s.accessLog();
+                    if (a != null) {
+                        cb.call(a.written(), "written");
+                        cb.call(a.dropped(), "dropped");
+                        cb.call(a.failed(), "failed");
+                    }
+                }).register(registry);
+    }
+
+    private List<LiveState.BackendSample> backendSamples() {
+        LiveState s = live;
+        return s == null ? List.of() : s.backends();
+    }
+
+    /**
+     * Where the callback metrics (marked * above) read from; until this is called they export
+     * nothing. Replaces any earlier state.
+     */
+    public void bindLiveState(LiveState state) {
+        this.live = Objects.requireNonNull(state, "state");
     }
 
     /** The registry, to add more collectors (JVM metrics, say) to the same scrape. */
@@ -169,9 +287,27 @@ public final class ProxyMetrics {
         }
         requests.removeIf(l -> l.get(2).equals(cluster) && l.get(3).equals(backendId));
         duration.remove(cluster, backendId);
-        inFlight.remove(cluster, backendId);
+        attempts.removeIf(l -> l.get(0).equals(cluster) && l.get(1).equals(backendId));
         healthTransitions.removeIf(l -> l.get(0).equals(cluster) && l.get(1).equals(backendId));
         ejections.removeIf(l -> l.get(0).equals(cluster) && l.get(1).equals(backendId));
+    }
+
+    /**
+     * Forgets a cluster that left the configuration: every backend of it ({@link #removeBackend}),
+     * its routes' series and its retry counter.
+     */
+    public void removeCluster(String cluster) {
+        ClusterMetrics c = clusters.get(cluster);
+        if (c == null) {
+            return;
+        }
+        for (String id : c.backendIds()) {
+            removeBackend(cluster, id);
+        }
+        routes.keySet().removeIf(k -> k.cluster().equals(cluster));
+        requests.removeIf(l -> l.get(2).equals(cluster));
+        retries.remove(cluster);
+        clusters.remove(cluster);
     }
 
     /** Writes the current values in the Prometheus text format (version 0.0.4). */

@@ -258,4 +258,41 @@ class ConfigParserTest {
         assertThatThrownBy(() -> ConfigParser.load(java.nio.file.Path.of("does-not-exist.yaml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("does-not-exist.yaml: cannot read");
     }
+
+    @Test
+    void drainTimeoutDefaultsTo30sAndIsADuration() throws Exception {
+        assertThat(ConfigParser.parse(MINIMAL).drainTimeoutNanos()).isEqualTo(30_000_000_000L);
+        assertThat(ConfigParser.parse("drainTimeout: 2s\n" + MINIMAL).drainTimeoutNanos()).isEqualTo(2_000_000_000L);
+        assertThat(errors("drainTimeout: 5\n" + MINIMAL))
+                .containsExactly("drainTimeout: must be a duration with a unit like 250ms or 10s, got 5");
+    }
+
+    @Test
+    void routesAreNamedByTheirPositionUnlessNamed() throws Exception {
+        String two = MINIMAL.replace("routes: [ { cluster: c } ]",
+                "routes: [ { match: { pathPrefix: /a }, cluster: c }, { name: rest, cluster: c } ]");
+        List<ProxyConfig.Route> routes = ConfigParser.parse(two).listeners().get(0).routes();
+        assertThat(routes).extracting(ProxyConfig.Route::name).containsExactly("0", "rest");
+        assertThat(errors(MINIMAL.replace("routes: [ { cluster: c } ]",
+                "routes: [ { name: x, cluster: c }, { name: x, cluster: c } ]")))
+                .containsExactly("listeners[0].routes[1].name: 'x' is already the name of another route of this listener");
+        assertThat(errors(MINIMAL.replace("routes: [ { cluster: c } ]", "routes: [ { name: 'a b', cluster: c } ]")))
+                .singleElement().asString().startsWith("listeners[0].routes[0].name: must be 1 to 128 letters");
+    }
+
+    @Test
+    void settingsTheHealthAndAffinityComponentsWouldRefuseAreConfigErrors() {
+        String cluster = "    backends: [ { id: a, address: 127.0.0.1:9001 } ]\n";
+        String yaml = MINIMAL.replace(cluster.trim(), cluster.trim() + "\n"
+                + "    healthCheck: { interval: 500us, timeout: 2h }\n"
+                + "    outlierDetection: { consecutiveFailures: 20000, baseEjectionTime: 25h, maxEjectionTime: 26h }\n"
+                + "    sessionPersistence: { mode: header, name: x-id, ttl: 200h }");
+        assertThat(errors(yaml)).containsExactly(
+                "clusters[0].sessionPersistence.ttl: must be a duration in [1ms, 168h], got 200h",
+                "clusters[0].healthCheck.interval: must be a duration in [1ms, 24h], got 500us",
+                "clusters[0].healthCheck.timeout: must be a duration in [1ms, 1h], got 2h",
+                "clusters[0].outlierDetection.consecutiveFailures: must be an integer in 1..10000, got 20000",
+                "clusters[0].outlierDetection.baseEjectionTime: must be a duration in [1ms, 24h], got 25h",
+                "clusters[0].outlierDetection.maxEjectionTime: must be a duration in [1ms, 24h], got 26h");
+    }
 }

@@ -1,6 +1,7 @@
 package io.sluice.proxy.metrics;
 
 import io.sluice.algorithms.HealthState;
+import io.sluice.algorithms.affinity.AffinityTable;
 import io.sluice.algorithms.health.EjectionReason;
 import org.junit.jupiter.api.Test;
 
@@ -122,9 +123,10 @@ class ProxyMetricsTest {
         web.bytesReceived(-7);
         web.bytesSent(2_500);
         BackendMetrics b = metrics.backend("c", "b");
-        b.attemptStarted();
-        b.attemptStarted();
-        b.attemptEnded();
+        b.attemptEnded("response");
+        b.attemptEnded("response");
+        b.attemptEnded("connect_failure");
+        b.attemptEnded("something_new");
         b.healthTransition(HealthState.UNHEALTHY);
         b.healthTransition(HealthState.HEALTHY);
         b.healthTransition(HealthState.UNHEALTHY);
@@ -135,7 +137,14 @@ class ProxyMetricsTest {
         assertThat(s.get(series("sluice_listener_connections_accepted_total", "listener=web"))).isEqualTo(2.0);
         assertThat(s.get(series("sluice_listener_received_bytes_total", "listener=web"))).isEqualTo(100.0);
         assertThat(s.get(series("sluice_listener_sent_bytes_total", "listener=web"))).isEqualTo(2_500.0);
-        assertThat(s.get(series("sluice_backend_requests_in_flight", "cluster=c", "backend=b"))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_backend_attempts_total", "cluster=c", "backend=b", "outcome=response")))
+                .isEqualTo(2.0);
+        assertThat(s.get(series("sluice_backend_attempts_total", "cluster=c", "backend=b",
+                "outcome=connect_failure"))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_backend_attempts_total", "cluster=c", "backend=b", "outcome=timeout")))
+                .isEqualTo(0.0);
+        assertThat(s.get(series("sluice_backend_attempts_total", "cluster=c", "backend=b",
+                "outcome=something_new"))).isEqualTo(1.0);
         assertThat(s.get(series("sluice_backend_health_transitions_total", "cluster=c", "backend=b",
                 "state=unhealthy"))).isEqualTo(2.0);
         assertThat(s.get(series("sluice_backend_health_transitions_total", "cluster=c", "backend=b",
@@ -171,7 +180,7 @@ class ProxyMetricsTest {
         BackendMetrics stays = metrics.backend("c", "stays");
         route.requestCompleted(gone, 200, MS);
         route.requestCompleted(stays, 200, MS);
-        gone.attemptStarted();
+        gone.attemptEnded("reset");
         gone.ejected(EjectionReason.CONSECUTIVE_5XX);
         metrics.removeBackend("c", "gone");
         metrics.removeBackend("c", "never-there");
@@ -188,7 +197,8 @@ class ProxyMetricsTest {
                 "code_class=2xx"))).isEqualTo(0.0);
         assertThat(s.get(series("sluice_requests_total", "listener=web", "route=r", "cluster=c", "backend=gone",
                 "code_class=5xx"))).isEqualTo(1.0);
-        assertThat(s.get(series("sluice_backend_requests_in_flight", "cluster=c", "backend=gone"))).isEqualTo(0.0);
+        assertThat(s.get(series("sluice_backend_attempts_total", "cluster=c", "backend=gone", "outcome=reset")))
+                .isEqualTo(0.0);
     }
 
     @Test
@@ -208,9 +218,8 @@ class ProxyMetricsTest {
                     for (int i = 0; i < perThread; i++) {
                         BackendMetrics b = backends.get(i & 1);
                         web.connectionOpened();
-                        b.attemptStarted();
                         route.requestCompleted(b, 200 + (i % 2) * 300, MS);
-                        b.attemptEnded();
+                        b.attemptEnded("response");
                         web.bytesReceived(10);
                         web.connectionClosed();
                     }
@@ -232,12 +241,73 @@ class ProxyMetricsTest {
         assertThat(s.get(series("sluice_requests_total", "listener=web", "route=r", "cluster=c", "backend=b",
                 "code_class=5xx"))).isEqualTo(half);
         assertThat(s.get(series("sluice_request_duration_seconds_count", "cluster=c", "backend=a"))).isEqualTo(half);
-        assertThat(s.get(series("sluice_backend_requests_in_flight", "cluster=c", "backend=a"))).isEqualTo(0.0);
+        assertThat(s.get(series("sluice_backend_attempts_total", "cluster=c", "backend=a", "outcome=response")))
+                .isEqualTo(half);
         assertThat(s.get(series("sluice_listener_connections", "listener=web"))).isEqualTo(0.0);
         assertThat(s.get(series("sluice_listener_connections_accepted_total", "listener=web")))
                 .isEqualTo((double) threads * perThread);
         assertThat(s.get(series("sluice_listener_received_bytes_total", "listener=web")))
                 .isEqualTo(10.0 * threads * perThread);
+    }
+
+    /** A fixed live state: two backends of cluster c, one affinity table, an access log. */
+    private static LiveState fixedLiveState() {
+        return new LiveState() {
+            @Override
+            public List<BackendSample> backends() {
+                return List.of(new BackendSample("c", "b1", 3, 0.012, HealthState.HEALTHY, 2),
+                        new BackendSample("c", "b2", 0, 0, HealthState.DRAINING, 1));
+            }
+
+            @Override
+            public List<AffinitySample> affinityTables() {
+                return List.of(new AffinitySample("c", new AffinityTable.AffinityStats(10, 4, 2, 1, 3, 5)));
+            }
+
+            @Override
+            public AccessLogSample accessLog() {
+                return new AccessLogSample(7, 1, 0);
+            }
+        };
+    }
+
+    @Test
+    void callbackMetricsReadTheLiveStateAtScrapeTime() {
+        assertThat(scrape()).doesNotContainKey(series("sluice_backend_requests_in_flight", "cluster=c", "backend=b1"));
+        metrics.bindLiveState(fixedLiveState());
+        Map<String, Double> s = scrape();
+        assertThat(s.get(series("sluice_backend_requests_in_flight", "cluster=c", "backend=b1"))).isEqualTo(3.0);
+        assertThat(s.get(series("sluice_backend_requests_in_flight", "cluster=c", "backend=b2"))).isEqualTo(0.0);
+        assertThat(s.get(series("sluice_backend_latency_ewma_seconds", "cluster=c", "backend=b1"))).isEqualTo(0.012);
+        assertThat(s.get(series("sluice_backend_weight", "cluster=c", "backend=b1"))).isEqualTo(2.0);
+        assertThat(s.get(series("sluice_backend_state", "cluster=c", "backend=b2", "state=draining"))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_backend_state", "cluster=c", "backend=b2", "state=healthy"))).isEqualTo(0.0);
+        assertThat(s.get(series("sluice_affinity_lookups_total", "cluster=c", "result=hit"))).isEqualTo(10.0);
+        assertThat(s.get(series("sluice_affinity_lookups_total", "cluster=c", "result=miss"))).isEqualTo(4.0);
+        assertThat(s.get(series("sluice_affinity_lookups_total", "cluster=c", "result=move"))).isEqualTo(2.0);
+        assertThat(s.get(series("sluice_affinity_evictions_total", "cluster=c"))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_affinity_expirations_total", "cluster=c"))).isEqualTo(3.0);
+        assertThat(s.get(series("sluice_affinity_entries", "cluster=c"))).isEqualTo(5.0);
+        assertThat(s.get(series("sluice_access_log_lines_total", "result=written"))).isEqualTo(7.0);
+        assertThat(s.get(series("sluice_access_log_lines_total", "result=dropped"))).isEqualTo(1.0);
+    }
+
+    @Test
+    void removingAClusterDropsEveryOneOfItsSeries() {
+        metrics.route("web", "r", "gone").requestCompleted(metrics.backend("gone", "b"), 200, MS);
+        metrics.route("web", "r", "stays").requestCompleted(metrics.backend("stays", "b"), 200, MS);
+        metrics.cluster("gone").retry();
+        metrics.removeCluster("gone");
+        metrics.removeCluster("never-there");
+        String text = metrics.scrapeText();
+        assertThat(text).doesNotContain("cluster=\"gone\"");
+        assertThat(text).contains("cluster=\"stays\"");
+        metrics.route("web", "r", "gone").requestCompleted(metrics.backend("gone", "b"), 500, MS);
+        Map<String, Double> s = scrape();
+        assertThat(s.get(series("sluice_requests_total", "listener=web", "route=r", "cluster=gone", "backend=b",
+                "code_class=2xx"))).as("a new handle starts at zero").isEqualTo(0.0);
+        assertThat(s.get(series("sluice_requests_total", "listener=web", "route=r", "cluster=gone", "backend=b",
+                "code_class=5xx"))).isEqualTo(1.0);
     }
 
     @Test
@@ -253,6 +323,8 @@ class ProxyMetricsTest {
         metrics.backend("c", "b1").healthTransition(HealthState.EJECTED);
         metrics.backend("c", "b1").ejected(EjectionReason.CONSECUTIVE_5XX);
         metrics.cluster("c").retry();
+        metrics.backend("c", "b1").attemptEnded("response");
+        metrics.bindLiveState(fixedLiveState());
 
         Process p = new ProcessBuilder(promtool.getPath(), "check", "metrics").redirectErrorStream(true).start();
         try (OutputStream in = p.getOutputStream()) {

@@ -1,0 +1,209 @@
+package io.sluice.proxy;
+
+import io.sluice.algorithms.Durations;
+import io.sluice.algorithms.Environment;
+import io.sluice.algorithms.StrategyRegistry;
+import io.sluice.proxy.admin.AdminServer;
+import io.sluice.proxy.config.ConfigException;
+import io.sluice.proxy.config.ConfigParser;
+import io.sluice.proxy.config.ProxyConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The proxy as a long-running process bound to its config file: the {@link Proxy}, its
+ * {@link AdminServer}, reloads from the file ({@code POST /reload}, SIGHUP) and the graceful stop
+ * (SIGTERM, the JVM's shutdown hook). {@code sluice proxy --config FILE} is this class plus the
+ * signal handlers.
+ *
+ * <h2>Reload</h2>
+ * {@link #reload()} re-reads the file and validates all of it; a file with errors, or a valid
+ * one the running proxy cannot take ({@code workers} changed, a new listener or admin address
+ * that cannot bind), is refused and the configuration in force keeps running untouched. A change
+ * of {@code admin.listen} binds the new admin address first and then stops accepting on the old.
+ * Reloads are serialised.
+ *
+ * <h2>Stop</h2>
+ * {@link #stop()} drains the proxy ({@link Proxy#shutdown(long)}) within the config's
+ * {@code drainTimeout}, then closes the admin API (which answers {@code /health} with 503
+ * "draining" meanwhile). It runs once; later and concurrent calls wait for the first.
+ *
+ * <p>Thread-safe. Messages for the operator (reloads, the stop) go to the {@code log} given.
+ */
+public final class ProxyDaemon implements AutoCloseable {
+    private final Path file;
+    private final Consumer<String> log;
+    private final Proxy proxy;
+    private final AdminServer admin;
+    private final Object reloadLock = new Object();
+    private final Object stopLock = new Object();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private boolean stopStarted;
+    private volatile boolean drained;
+
+    private ProxyDaemon(Path file, Consumer<String> log, Proxy proxy, ProxyConfig config) {
+        this.file = file;
+        this.log = log;
+        this.proxy = proxy;
+        try {
+            this.admin = AdminServer.start(config.admin().listen(), proxy, this::reload);
+        } catch (RuntimeException e) {
+            proxy.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Reads {@code file}, starts the proxy and binds the admin API.
+     *
+     * @param log where operator messages go (a line each), e.g. standard error
+     * @throws ConfigException       with every error of the file
+     * @throws IllegalStateException when a listener or the admin API cannot bind
+     */
+    public static ProxyDaemon start(Path file, Consumer<String> log) throws ConfigException {
+        return start(file, log, StrategyRegistry.standard(), Environment.system());
+    }
+
+    /** As {@link #start(Path, Consumer)}, with the strategy registry and environment given. */
+    public static ProxyDaemon start(Path file, Consumer<String> log, StrategyRegistry registry, Environment env)
+            throws ConfigException {
+        Objects.requireNonNull(log, "log");
+        ProxyConfig config = ConfigParser.load(Objects.requireNonNull(file, "file"));
+        Proxy proxy = Proxy.start(config, registry, env);
+        return new ProxyDaemon(file, log, proxy, config);
+    }
+
+    /** The running proxy. */
+    public Proxy proxy() {
+        return proxy;
+    }
+
+    /** Where the admin API listens. */
+    public InetSocketAddress adminAddress() {
+        return admin.address();
+    }
+
+    /** The config file reloads read. */
+    public Path configFile() {
+        return file;
+    }
+
+    /**
+     * Re-reads the config file and applies it, or refuses it and changes nothing (see the class
+     * comment). What {@code POST /reload} and SIGHUP run.
+     */
+    public ReloadResult reload() {
+        synchronized (reloadLock) {
+            ProxyConfig next;
+            try {
+                next = ConfigParser.load(file);
+            } catch (ConfigException e) {
+                return ReloadResult.invalid(e.errors());
+            }
+            ProxyConfig current = proxy.config();
+            boolean moveAdmin = !next.admin().listen().equals(current.admin().listen());
+            if (moveAdmin) {
+                try {
+                    admin.rebind(next.admin().listen());
+                } catch (RuntimeException e) {
+                    return ReloadResult.refused(e.getMessage());
+                }
+            }
+            try {
+                return ReloadResult.applied(proxy.reload(next));
+            } catch (RuntimeException e) {
+                if (moveAdmin) {
+                    try {
+                        admin.rebind(current.admin().listen());
+                    } catch (RuntimeException again) {
+                        return ReloadResult.refused(e.getMessage() + "; and the admin API could not go back to "
+                                + current.admin().listen() + ": " + again.getMessage());
+                    }
+                }
+                return ReloadResult.refused(e.getMessage());
+            }
+        }
+    }
+
+    /** SIGHUP: reloads and logs what happened. */
+    public void onHangup() {
+        log.accept("sluice: SIGHUP: " + reload().describe());
+    }
+
+    /**
+     * SIGTERM: starts the graceful stop on its own thread and returns at once (a signal handler
+     * must not block); {@link #awaitStopped()} returns when it is done.
+     */
+    public void onTerminate() {
+        Thread t = new Thread(this::stop, "sluice-stop");
+        t.start();
+    }
+
+    /**
+     * The graceful stop (see the class comment); returns when it is done.
+     *
+     * @return true when every connection finished within the drain deadline
+     */
+    public boolean stop() {
+        synchronized (stopLock) {
+            if (stopStarted) {
+                awaitStopped();
+                return drained;
+            }
+            stopStarted = true;
+        }
+        long drainNanos = proxy.config().drainTimeoutNanos();
+        log.accept("sluice: stopping: no new connections; requests under way have " + Durations.format(drainNanos)
+                + " to finish");
+        try {
+            drained = proxy.shutdown(drainNanos);
+            log.accept(drained ? "sluice: stopped; every connection finished"
+                    : "sluice: stopped; connections still open at the drain deadline were closed");
+        } finally {
+            admin.close();
+            stopped.countDown();
+        }
+        return drained;
+    }
+
+    /** Waits until {@link #stop()} has finished. */
+    public void awaitStopped() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                stopped.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits at most {@code timeout} for {@link #stop()} to finish; true when it has. */
+    public boolean awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
+        return stopped.await(timeout, unit);
+    }
+
+    /**
+     * Routes SIGHUP to {@link #onHangup()} and SIGTERM to {@link #onTerminate()} where the platform
+     * allows it (see {@link Signals}); says on the log what it could not install.
+     */
+    public void installSignalHandlers() {
+        for (String missing : Signals.install(this::onHangup, this::onTerminate)) {
+            log.accept("sluice: " + missing);
+        }
+    }
+
+    /** {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,408 @@
+package io.sluice.proxy.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.algorithms.BackendLoad;
+import io.sluice.algorithms.Durations;
+import io.sluice.algorithms.Endpoint;
+import io.sluice.algorithms.HealthState;
+import io.sluice.algorithms.affinity.AffinityTable;
+import io.sluice.algorithms.health.OutlierDetector;
+import io.sluice.proxy.Cluster;
+import io.sluice.proxy.ClusterHealth;
+import io.sluice.proxy.Proxy;
+import io.sluice.proxy.ReloadResult;
+import io.sluice.proxy.config.ProxyConfig;
+import io.sluice.proxy.health.ActiveHealthChecker;
+import io.sluice.proxy.health.BackendHealth;
+import io.sluice.proxy.metrics.ProxyMetrics;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The admin API's routes and answers, apart from the network so they can be read in one place:
+ * {@link #handle} takes a method, a decoded path and a body and returns the status, the content
+ * type and the bytes. See {@link AdminServer} for the list of endpoints.
+ *
+ * <p>Called on the admin worker thread only.
+ */
+final class AdminApi {
+    static final String JSON = "application/json; charset=utf-8";
+
+    private final Proxy proxy;
+    private final Supplier<ReloadResult> reload;
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    AdminApi(Proxy proxy, Supplier<ReloadResult> reload) {
+        this.proxy = proxy;
+        this.reload = reload;
+    }
+
+    /**
+     * One answer.
+     *
+     * @param allow the {@code Allow} header of a 405, else null
+     */
+    record Response(int status, String contentType, byte[] body, String allow) {
+        static Response error(int status, String message) {
+            String body = "{\n  \"error\" : " + quote(message) + "\n}\n";
+            return new Response(status, JSON, body.getBytes(StandardCharsets.UTF_8), null);
+        }
+
+        private static String quote(String s) {
+            try {
+                return new ObjectMapper().writeValueAsString(s);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    Response handle(String method, String path, byte[] body) {
+        try {
+            return route(method, path, body);
+        } catch (RuntimeException e) {
+            return Response.error(500, "the admin API failed: " + e);
+        }
+    }
+
+    private Response route(String method, String path, byte[] body) {
+        String[] p = segments(path);
+        if (p.length == 1 && p[0].equals("health")) {
+            return get(method) ? health() : notAllowed("GET");
+        }
+        if (p.length == 1 && p[0].equals("metrics")) {
+            return get(method) ? metrics() : notAllowed("GET");
+        }
+        if (p.length == 1 && p[0].equals("reload")) {
+            return method.equals("POST") ? reload() : notAllowed("POST");
+        }
+        if (p.length >= 1 && p[0].equals("clusters")) {
+            if (p.length == 1) {
+                return get(method) ? clusters() : notAllowed("GET");
+            }
+            Cluster c = proxy.snapshot().cluster(p[1]);
+            if (p.length == 2) {
+                if (!get(method)) {
+                    return notAllowed("GET");
+                }
+                return c == null ? noCluster(p[1]) : ok(cluster(c));
+            }
+            if (p.length == 5 && p[2].equals("backends")
+                    && (p[4].equals("weight") || p[4].equals("drain") || p[4].equals("undrain"))) {
+                if (!method.equals("POST")) {
+                    return notAllowed("POST");
+                }
+                if (c == null) {
+                    return noCluster(p[1]);
+                }
+                if (c.entry(p[3]) == null) {
+                    return Response.error(404, "cluster '" + c.name() + "' has no backend '" + p[3] + "'; backends: "
+                            + String.join(", ", c.config().backends().stream().map(ProxyConfig.BackendEntry::id)
+                            .toList()));
+                }
+                return switch (p[4]) {
+                    case "weight" -> weight(c, p[3], body);
+                    case "drain" -> drain(c, p[3], true);
+                    default -> drain(c, p[3], false);
+                };
+            }
+        }
+        return Response.error(404, "no such admin endpoint: " + path + "; endpoints: GET /health, GET /metrics,"
+                + " GET /clusters, GET /clusters/{cluster}, POST /clusters/{cluster}/backends/{id}/weight,"
+                + " POST /clusters/{cluster}/backends/{id}/drain, POST /clusters/{cluster}/backends/{id}/undrain,"
+                + " POST /reload");
+    }
+
+    private static String[] segments(String path) {
+        String t = path;
+        while (t.startsWith("/")) {
+            t = t.substring(1);
+        }
+        while (t.endsWith("/")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        return t.isEmpty() ? new String[0] : t.split("/", -1);
+    }
+
+    private static boolean get(String method) {
+        return method.equals("GET") || method.equals("HEAD");
+    }
+
+    private static Response notAllowed(String allowed) {
+        Response e = Response.error(405, "method not allowed here; use " + allowed);
+        return new Response(405, e.contentType(), e.body(), allowed);
+    }
+
+    private Response noCluster(String name) {
+        return Response.error(404, "no cluster named '" + name + "'; clusters: " + String.join(", ",
+                proxy.snapshot().clusters().stream().map(Cluster::name).toList()));
+    }
+
+    private Response ok(JsonNode node) {
+        return status(200, node);
+    }
+
+    private Response status(int status, JsonNode node) {
+        try {
+            return new Response(status, JSON, json.writeValueAsBytes(node), null);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- endpoints ----
+
+    private Response health() {
+        ObjectNode o = json.createObjectNode();
+        boolean stopping = proxy.stopping();
+        o.put("status", stopping ? "draining" : "serving");
+        o.put("uptimeSeconds", Math.round(proxy.uptimeNanos() / 1e7) / 100.0);
+        o.put("transport", proxy.transport());
+        o.put("connections", proxy.connections());
+        ObjectNode ls = o.putObject("listeners");
+        for (Map.Entry<String, InetSocketAddress> e : proxy.addresses().entrySet()) {
+            ls.put(e.getKey(), hostPort(e.getValue()));
+        }
+        return status(stopping ? 503 : 200, o);
+    }
+
+    private Response metrics() {
+        return new Response(200, ProxyMetrics.CONTENT_TYPE, proxy.metrics().scrape(), null);
+    }
+
+    private Response reload() {
+        ReloadResult r = reload.get();
+        ObjectNode o = json.createObjectNode();
+        o.put("result", r.kind().name().toLowerCase(Locale.ROOT));
+        if (r.applied()) {
+            Proxy.ReloadSummary s = r.summary();
+            ObjectNode sum = o.putObject("summary");
+            names(sum.putObject("clusters"), "added", s.clustersAdded(), "removed", s.clustersRemoved(), "changed",
+                    s.clustersChanged(), "unchanged", s.clustersUnchanged());
+            names(sum.putObject("listeners"), "added", s.listenersAdded(), "removed", s.listenersRemoved(),
+                    "replaced", s.listenersReplaced(), "unchanged", s.listenersUnchanged());
+            sum.put("accessLogReopened", s.accessLogReopened());
+            return ok(o);
+        }
+        ArrayNode errors = o.putArray("errors");
+        r.errors().forEach(errors::add);
+        o.put("message", r.kind() == ReloadResult.Kind.INVALID
+                ? "the config file has errors; the running config is unchanged"
+                : "the config cannot be applied without a restart; the running config is unchanged");
+        return status(422, o);
+    }
+
+    private static void names(ObjectNode o, Object... pairs) {
+        for (int i = 0; i < pairs.length; i += 2) {
+            ArrayNode a = o.putArray((String) pairs[i]);
+            for (Object n : (List<?>) pairs[i + 1]) {
+                a.add((String) n);
+            }
+        }
+    }
+
+    private Response clusters() {
+        ObjectNode o = json.createObjectNode();
+        ArrayNode list = o.putArray("clusters");
+        for (Cluster c : proxy.snapshot().clusters()) {
+            ObjectNode n = list.addObject();
+            n.put("name", c.name());
+            n.put("strategy", c.config().strategy().name());
+            List<Endpoint> all = c.loadBalancer().endpoints().all();
+            n.put("backends", all.size());
+            n.put("available", c.loadBalancer().endpoints().available().size());
+            n.put("activeRequests", c.activeRequests());
+            n.put("healthCheck", lower(c.config().healthCheck().type()));
+            n.put("sessionPersistence", lower(c.config().sessionPersistence().mode()));
+        }
+        return ok(o);
+    }
+
+    private ObjectNode cluster(Cluster c) {
+        ProxyConfig.Cluster cfg = c.config();
+        ObjectNode o = json.createObjectNode();
+        o.put("name", c.name());
+        ObjectNode st = o.putObject("strategy");
+        st.put("name", cfg.strategy().name());
+        st.set("params", json.valueToTree(cfg.strategy().params()));
+        ArrayNode wrappers = st.putArray("wrappers");
+        for (ProxyConfig.Wrapper w : cfg.strategy().wrappers()) {
+            wrappers.addObject().put("name", w.name()).set("params", json.valueToTree(w.params()));
+        }
+        o.put("activeRequests", c.activeRequests());
+        o.put("activeRetries", c.activeRetries());
+        ObjectNode sp = o.putObject("sessionPersistence");
+        sp.put("mode", lower(cfg.sessionPersistence().mode()));
+        if (cfg.sessionPersistence().mode() != ProxyConfig.PersistenceMode.NONE) {
+            sp.put("name", cfg.sessionPersistence().name());
+        }
+        AffinityTable.AffinityStats table = c.affinityStats();
+        if (table != null) {
+            sp.put("ttl", Durations.format(cfg.sessionPersistence().ttlNanos()));
+            ObjectNode t = sp.putObject("table");
+            t.put("entries", table.size());
+            t.put("hits", table.hits());
+            t.put("misses", table.misses());
+            t.put("moves", table.moves());
+            t.put("evictions", table.evictions());
+            t.put("expirations", table.expirations());
+        }
+        ProxyConfig.HealthCheck hc = cfg.healthCheck();
+        ObjectNode h = o.putObject("healthCheck");
+        h.put("type", lower(hc.type()));
+        if (hc.type() != ProxyConfig.HealthCheckType.NONE) {
+            if (hc.type() == ProxyConfig.HealthCheckType.HTTP) {
+                h.put("path", hc.path());
+                h.put("expectStatus", hc.expectStatusMin() + "-" + hc.expectStatusMax());
+            }
+            h.put("interval", Durations.format(hc.intervalNanos()));
+            h.put("timeout", Durations.format(hc.timeoutNanos()));
+            h.put("rise", hc.rise());
+            h.put("fall", hc.fall());
+        }
+        ProxyConfig.OutlierDetection od = cfg.outlierDetection();
+        ObjectNode out = o.putObject("outlierDetection");
+        out.put("consecutiveFailures", od.consecutiveFailures());
+        out.put("baseEjectionTime", Durations.format(od.baseEjectionNanos()));
+        out.put("maxEjectionTime", Durations.format(od.maxEjectionNanos()));
+        out.put("maxEjectedPercent", od.maxEjectedPercent());
+        out.put("latencyFactor", od.latencyFactor());
+        ArrayNode backends = o.putArray("backends");
+        for (ProxyConfig.BackendEntry b : cfg.backends()) {
+            backends.add(backend(c, b));
+        }
+        return o;
+    }
+
+    private ObjectNode backend(Cluster c, ProxyConfig.BackendEntry b) {
+        ObjectNode o = json.createObjectNode();
+        o.put("id", b.id());
+        o.put("address", b.address().toString());
+        o.put("zone", b.zone());
+        o.put("weight", c.weight(b.id()));
+        o.put("configuredWeight", b.weight());
+        ClusterHealth health = c.health();
+        HealthState state = health.state(b.id());
+        Endpoint e = c.loadBalancer().endpoint(b.id());
+        o.put("health", lower(state != null ? state : e != null ? e.health() : HealthState.HEALTHY));
+        o.put("available", e != null && e.health().available());
+        Optional<BackendHealth> opinions = health.opinions(b.id());
+        if (opinions.isPresent()) {
+            ObjectNode op = o.putObject("opinions");
+            op.put("activeUp", opinions.get().activeUp());
+            op.put("ejected", opinions.get().ejected());
+            op.put("draining", opinions.get().draining());
+        }
+        ProxyConfig.HealthCheck hc = health.checkConfig();
+        Optional<ActiveHealthChecker.BackendCheckStatus> check = health.check(b.id());
+        if (check.isPresent() && hc != null) {
+            ActiveHealthChecker.BackendCheckStatus s = check.get();
+            ObjectNode ch = o.putObject("check");
+            ch.put("status", s.status().up() ? "UP" : "DOWN");
+            ch.put("counter", ClusterHealth.counterText(s.status(), hc.rise(), hc.fall()));
+            ch.put("code", ClusterHealth.checkCode(s, hc.type() == ProxyConfig.HealthCheckType.TCP));
+            ch.put("lastResult", s.lastResult());
+            ch.put("passed", s.passed());
+            ch.put("failed", s.failed());
+            ch.put("timedOut", s.timedOut());
+            ch.put("transitions", s.status().transitions());
+        } else {
+            o.putNull("check");
+        }
+        Optional<OutlierDetector.BackendStatus> outlier = health.outlier(b.id());
+        if (outlier.isPresent()) {
+            OutlierDetector.BackendStatus s = outlier.get();
+            ObjectNode od = o.putObject("outlier");
+            od.put("ejected", s.ejected());
+            od.put("reason", s.reason() == null ? null : lower(s.reason()));
+            od.put("timesEjected", s.timesEjected());
+            od.put("consecutiveFailures", s.consecutiveFailures());
+        }
+        if (e != null) {
+            BackendLoad load = e.load();
+            o.put("inFlight", load.inFlight());
+            o.put("ewmaMs", Math.round(load.latency().costNanos(System.nanoTime()) / 1e3) / 1e3);
+            o.put("completed", load.completed());
+            o.put("failed", load.failed());
+        }
+        return o;
+    }
+
+    private Response weight(Cluster c, String id, byte[] body) {
+        JsonNode n;
+        try {
+            n = json.readTree(body);
+        } catch (java.io.IOException e) {
+            return Response.error(400, "the body is not JSON: " + firstLine(e.getMessage())
+                    + "; send {\"weight\": N} with N in [1, 1000000]");
+        }
+        if (n == null || !n.isObject()) {
+            return Response.error(400, "the body must be a JSON object {\"weight\": N} with N in [1, 1000000]");
+        }
+        for (java.util.Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("weight")) {
+                return Response.error(400, "unknown field '" + k + "'; send {\"weight\": N} with N in [1, 1000000]");
+            }
+        }
+        JsonNode w = n.get("weight");
+        if (w == null || !w.isIntegralNumber() || w.longValue() < 1 || w.longValue() > 1_000_000) {
+            return Response.error(400, "weight must be an integer in [1, 1000000], got "
+                    + (w == null ? "nothing" : w.toString()));
+        }
+        if (!proxy.setWeight(c.name(), id, w.intValue())) {
+            return Response.error(404, "cluster '" + c.name() + "' has no backend '" + id + "' any more");
+        }
+        Cluster now = proxy.snapshot().cluster(c.name());
+        ObjectNode o = json.createObjectNode();
+        o.put("cluster", c.name());
+        o.put("backend", id);
+        o.put("weight", now == null ? w.intValue() : now.weight(id));
+        ProxyConfig.BackendEntry entry = now == null ? null : now.entry(id);
+        if (entry != null) {
+            o.put("configuredWeight", entry.weight());
+        }
+        return ok(o);
+    }
+
+    private Response drain(Cluster c, String id, boolean drain) {
+        HealthState state = drain ? c.health().drain(id) : c.health().undrain(id);
+        if (state == null) {
+            return Response.error(404, "cluster '" + c.name() + "' has no backend '" + id + "' any more");
+        }
+        ObjectNode o = json.createObjectNode();
+        o.put("cluster", c.name());
+        o.put("backend", id);
+        o.put("health", lower(state));
+        Endpoint e = c.loadBalancer().endpoint(id);
+        o.put("inFlight", e == null ? 0 : e.load().inFlight());
+        return ok(o);
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

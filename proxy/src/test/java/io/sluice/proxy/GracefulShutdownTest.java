@@ -1,0 +1,99 @@
+package io.sluice.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGTERM's code path ({@link ProxyDaemon#onTerminate()}): stop accepting, close idle keep-alive
+ * connections, let the request under way finish, then stop; and the drain deadline.
+ */
+class GracefulShutdownTest {
+    private static TestBackend slowBackend(CountDownLatch arrived, CountDownLatch release) throws Exception {
+        return TestBackend.start("a", (b, req, out) -> {
+            if (req.target().equals("/slow")) {
+                arrived.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return TestBackend.hello(b, req, out);
+        });
+    }
+
+    @Test
+    void sigtermFinishesTheSlowRequestUnderWayThenStops() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<TestBackend> bs = List.of(slowBackend(arrived, release));
+        try (DaemonFixture f = DaemonFixture.start(DaemonFixture.config("round-robin", bs, "drainTimeout: 30s\n", ""),
+                bs); RawConnection idle = new RawConnection(f.port())) {
+            assertThat(idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+            CompletableFuture<HttpResponse<String>> slow = f.client.sendAsync(HttpRequest.newBuilder(f.uri("/slow"))
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+
+            f.daemon.onTerminate();
+            assertThat(DaemonFixture.await(10, () -> f.daemon.proxy().stopping())).isTrue();
+            assertThat(ReloadTest.refused(f.port())).as("no new connection is accepted").isTrue();
+            assertThat(idle.closedByPeer()).as("an idle keep-alive connection is closed").isTrue();
+            HttpResponse<String> health = f.admin("GET", "/health", null);
+            assertThat(health.statusCode()).as("the admin API says draining meanwhile").isEqualTo(503);
+            JsonNode h = DaemonFixture.JSON.readTree(health.body());
+            assertThat(h.get("status").asText()).isEqualTo("draining");
+            assertThat(h.get("connections").asInt()).isEqualTo(1);
+            assertThat(f.daemon.awaitStopped(200, TimeUnit.MILLISECONDS)).as("waits for the request").isFalse();
+            HttpResponse<String> refusedReload = f.admin("POST", "/reload", null);
+            assertThat(refusedReload.statusCode()).isEqualTo(422);
+            assertThat(refusedReload.body()).contains("stopping");
+
+            release.countDown();
+            HttpResponse<String> r = slow.get(30, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("a");
+            assertThat(f.daemon.awaitStopped(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(f.daemon.stop()).as("every connection finished before the deadline").isTrue();
+            assertThat(f.log).anyMatch(l -> l.contains("every connection finished"));
+        }
+    }
+
+    @Test
+    void theDrainDeadlineCutsWhatIsStillRunning() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<TestBackend> bs = List.of(slowBackend(arrived, release));
+        try (DaemonFixture f = DaemonFixture.start(DaemonFixture.config("round-robin", bs, "drainTimeout: 300ms\n",
+                ""), bs)) {
+            CompletableFuture<HttpResponse<String>> slow = f.client.sendAsync(HttpRequest.newBuilder(f.uri("/slow"))
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(f.daemon.stop()).as("a connection was still open at the deadline").isFalse();
+            assertThatThrownBy(() -> slow.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+            assertThat(f.log).anyMatch(l -> l.contains("closed"));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void theProxysOwnShutdownWithoutTheDaemonDrainsToo() throws Exception {
+        try (ProxyFixture f = ProxyFixture.start("proxy-test-rotation", List.of(TestBackend.start("a")), "", "")) {
+            assertThat(f.get("/").statusCode()).isEqualTo(200);
+            assertThat(f.proxy.shutdown(5_000_000_000L)).isTrue();
+            assertThat(f.proxy.stopping()).isTrue();
+            assertThat(f.proxy.connections()).isZero();
+        }
+    }
+}
