@@ -249,13 +249,13 @@ class SlowStartTest {
         // What the published picker does, not what the last build recorded: a rebuild that lost its
         // CAS to a later one may well have been recorded last. At full weight the inner smooth
         // round robin alternates a and b exactly; at the ramp's 0.1 b would get 1 pick in 11.
-        int b = 0;
+        int picksOfB = 0;
         for (int i = 0; i < 1000; i++) {
             if (picker.pick(RequestContext.NONE).id().equals("b")) {
-                b++;
+                picksOfB++;
             }
         }
-        assertThat(b).isBetween(499, 501);
+        assertThat(picksOfB).isBetween(499, 501);
     }
 
     /**
