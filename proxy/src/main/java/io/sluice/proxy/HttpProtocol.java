@@ -2,6 +2,7 @@ package io.sluice.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.sluice.proxy.config.ProxyConfig;
 import io.sluice.proxy.http.RequestDecoder;
 
@@ -25,6 +26,9 @@ final class HttpProtocol extends ChannelInitializer<Channel> {
             return;
         }
         listener.opened(ch);
+        // The client's FIN must not cut a response under way: ClientConnection keeps reading while
+        // it waits for the backend (see its class comment), so it decides what an end of input means.
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ProxyConfig.Listener config = listener.config;
         ProxyConfig.Limits limits = config.limits();
         RequestDecoder decoder = new RequestDecoder(limits.maxRequestLine(), limits.maxHeaderBytes(),

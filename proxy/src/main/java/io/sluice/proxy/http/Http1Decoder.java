@@ -160,6 +160,11 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
         return state == State.FAILED;
     }
 
+    /** True when bytes not yet decoded are buffered (a pipelined request read while paused, say). */
+    public boolean hasBufferedInput() {
+        return buf != null && buf.isReadable();
+    }
+
     /** True while no byte of the next message has arrived. */
     boolean idle() {
         return state == State.START_LINE && headers == null && (buf == null || !buf.isReadable());
