@@ -364,6 +364,25 @@ public final class Proxy implements AutoCloseable {
         }
     }
 
+    /**
+     * The entry point for server-reported load (see {@link LoadReports}): the report goes to the
+     * backend's live load in the current snapshot, stamped with this proxy's clock.
+     */
+    public LoadReports loadReports() {
+        return (cluster, backendId, utilisation) -> {
+            if (Double.isNaN(utilisation)) {
+                throw new IllegalArgumentException("utilisation must be a number in [0, 1], got NaN");
+            }
+            Cluster c = snapshot.get().cluster(cluster);
+            io.sluice.algorithms.Endpoint e = c == null ? null : c.loadBalancer().endpoint(backendId);
+            if (e == null) {
+                return false;
+            }
+            e.load().reportUtilisation(utilisation, env.nanoTime());
+            return true;
+        };
+    }
+
     /** Where each listener is bound, by listener name, with the real port when the config said 0. */
     public Map<String, InetSocketAddress> addresses() {
         Map<String, InetSocketAddress> out = new LinkedHashMap<>();

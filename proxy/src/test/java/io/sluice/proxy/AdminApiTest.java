@@ -104,6 +104,35 @@ class AdminApiTest {
         }
     }
 
+    /**
+     * Server-reported load (what the Node Manager will send over Kafka) steers p2c-utilisation:
+     * with a reported 0.95 against 0.05, b loses every two-choices comparison it is part of, and
+     * two distinct choices out of two backends always include a, so a gets every request.
+     */
+    @Test
+    void reportedUtilisationSteersTheUtilisationStrategy() throws Exception {
+        List<TestBackend> bs = backends("a", "b");
+        try (DaemonFixture f = DaemonFixture.start(DaemonFixture.config("p2c-utilisation", bs, "", ""), bs)) {
+            HttpResponse<String> r = f.admin("POST", "/clusters/c/backends/b/load", "{\"utilisation\": 0.95}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(f.admin("POST", "/clusters/c/backends/a/load", "{\"utilisation\": 0.05}").statusCode())
+                    .isEqualTo(200);
+            for (int i = 0; i < 20; i++) {
+                assertThat(f.get("/").body()).isEqualTo("a");
+            }
+            assertThat(f.cluster().loadBalancer().endpoint("b").load().utilisation()).isEqualTo(0.95);
+
+            assertThat(f.admin("POST", "/clusters/c/backends/b/load", "{\"utilisation\": 1.5}").statusCode())
+                    .isEqualTo(400);
+            assertThat(f.admin("POST", "/clusters/c/backends/b/load", "{\"load\": 0.5}").statusCode())
+                    .isEqualTo(400);
+            assertThat(f.admin("POST", "/clusters/c/backends/zz/load", "{\"utilisation\": 0.5}").statusCode())
+                    .isEqualTo(404);
+            assertThat(f.admin("GET", "/clusters/c/backends/b/load", null).statusCode()).isEqualTo(405);
+            assertThat(f.daemon.proxy().loadReports().report("c", "gone", 0.5)).isFalse();
+        }
+    }
+
     @Test
     void aWeightChangeShiftsTheShares() throws Exception {
         List<TestBackend> bs = backends("a", "b");

@@ -98,7 +98,8 @@ final class AdminApi {
                 return c == null ? noCluster(p[1]) : ok(cluster(c));
             }
             if (p.length == 5 && p[2].equals("backends")
-                    && (p[4].equals("weight") || p[4].equals("drain") || p[4].equals("undrain"))) {
+                    && (p[4].equals("weight") || p[4].equals("drain") || p[4].equals("undrain")
+                    || p[4].equals("load"))) {
                 if (!method.equals("POST")) {
                     return notAllowed("POST");
                 }
@@ -112,6 +113,7 @@ final class AdminApi {
                 }
                 return switch (p[4]) {
                     case "weight" -> weight(c, p[3], body);
+                    case "load" -> load(c, p[3], body);
                     case "drain" -> drain(c, p[3], true);
                     default -> drain(c, p[3], false);
                 };
@@ -120,7 +122,7 @@ final class AdminApi {
         return Response.error(404, "no such admin endpoint: " + path + "; endpoints: GET /health, GET /metrics,"
                 + " GET /clusters, GET /clusters/{cluster}, POST /clusters/{cluster}/backends/{id}/weight,"
                 + " POST /clusters/{cluster}/backends/{id}/drain, POST /clusters/{cluster}/backends/{id}/undrain,"
-                + " POST /reload");
+                + " POST /clusters/{cluster}/backends/{id}/load, POST /reload");
     }
 
     private static String[] segments(String path) {
@@ -372,6 +374,39 @@ final class AdminApi {
         if (entry != null) {
             o.put("configuredWeight", entry.weight());
         }
+        return ok(o);
+    }
+
+    /** Server-reported utilisation for one backend: {"utilisation": U}, U in [0, 1]. */
+    private Response load(Cluster c, String id, byte[] body) {
+        String usage = "; send {\"utilisation\": U} with U a number in [0, 1]";
+        JsonNode n;
+        try {
+            n = json.readTree(body);
+        } catch (java.io.IOException e) {
+            return Response.error(400, "the body is not JSON: " + firstLine(e.getMessage()) + usage);
+        }
+        if (n == null || !n.isObject()) {
+            return Response.error(400, "the body must be a JSON object" + usage);
+        }
+        for (java.util.Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("utilisation")) {
+                return Response.error(400, "unknown field '" + k + "'" + usage);
+            }
+        }
+        JsonNode u = n.get("utilisation");
+        if (u == null || !u.isNumber() || !(u.doubleValue() >= 0 && u.doubleValue() <= 1)) {
+            return Response.error(400, "utilisation must be a number in [0, 1], got "
+                    + (u == null ? "nothing" : u.toString()));
+        }
+        if (!proxy.loadReports().report(c.name(), id, u.doubleValue())) {
+            return Response.error(404, "cluster '" + c.name() + "' has no backend '" + id + "' any more");
+        }
+        ObjectNode o = json.createObjectNode();
+        o.put("cluster", c.name());
+        o.put("backend", id);
+        o.put("utilisation", u.doubleValue());
         return ok(o);
     }
 
