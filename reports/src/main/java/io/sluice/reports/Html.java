@@ -2,32 +2,12 @@ package io.sluice.reports;
 
 import java.util.Locale;
 
-/** Escaping and the number formats the report uses everywhere (dot decimals, whatever the locale). */
+/** The number formats the report uses everywhere (dot decimals, whatever the locale). */
 final class Html {
     /** What a table shows for a value that does not exist. */
     static final String NONE = "\u2013";
 
     private Html() {
-    }
-
-    /** Escapes text for element content and attribute values. */
-    static String esc(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     /** Milliseconds to about three significant digits: 0.912, 15.1, 120, 1234. */

@@ -5,6 +5,7 @@ import io.sluice.reports.chart.Axis;
 import io.sluice.reports.chart.LineChart;
 import io.sluice.reports.chart.LineChart.Point;
 import io.sluice.reports.jmh.JmhResult;
+import io.sluice.reports.markup.Markup;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,8 @@ final class JmhSection {
         }
         List<JmhResult> results = new ArrayList<>(unique.values());
         StringBuilder html = new StringBuilder("<h2>Pick cost (JMH)</h2>\n");
-        html.append("<p>From ").append(Html.esc(String.join(", ", inputs.stream().map(Input.Jmh::source).toList())))
+        html.append("<p>From ")
+                .append(Markup.escape(String.join(", ", inputs.stream().map(Input.Jmh::source).toList())))
                 .append(". Median over the measurement iterations").append(jdk(results))
                 .append(". Lower is better; with two threads each thread's time per pick is shown, so a line"
                         + " that rises from one to two threads marks contention between pickers.</p>\n");

@@ -1,5 +1,6 @@
 package io.sluice.reports;
 
+import io.sluice.reports.markup.Markup;
 import java.util.List;
 
 /**
@@ -22,19 +23,20 @@ final class Page {
                 // Belt and braces: even a link that slipped in could not fetch anything.
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; ")
                 .append("style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n")
-                .append("<title>").append(Html.esc(title)).append("</title>\n<style>").append(STYLE)
-                .append("</style>\n</head>\n<body>\n<main>\n<header><h1>").append(Html.esc(title)).append("</h1>")
+                .append("<title>").append(Markup.escape(title)).append("</title>\n<style>").append(STYLE)
+                .append("</style>\n</head>\n<body>\n<main>\n<header><h1>").append(Markup.escape(title)).append("</h1>")
                 .append(intro).append("</header>\n");
         if (sections.size() > 1) {
             html.append("<nav class=\"toc\" aria-label=\"Contents\"><ol>");
             for (Section s : sections) {
-                html.append("<li><a href=\"#").append(Html.esc(s.id())).append("\">").append(Html.esc(s.title()))
+                html.append("<li><a href=\"#").append(Markup.escape(s.id())).append("\">")
+                        .append(Markup.escape(s.title()))
                         .append("</a></li>");
             }
             html.append("</ol></nav>\n");
         }
         for (Section s : sections) {
-            html.append("<section id=\"").append(Html.esc(s.id())).append("\">\n").append(s.html())
+            html.append("<section id=\"").append(Markup.escape(s.id())).append("\">\n").append(s.html())
                     .append("</section>\n");
         }
         html.append("</main>\n<script>").append(SCRIPT).append("</script>\n</body>\n</html>\n");

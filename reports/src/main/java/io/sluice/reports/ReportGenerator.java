@@ -1,5 +1,6 @@
 package io.sluice.reports;
 
+import io.sluice.reports.markup.Markup;
 import io.sluice.reports.simulation.SimulationResults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,7 +90,7 @@ public final class ReportGenerator {
         }
         String title = scenarioNames.size() == 1 ? "Sluice report: " + scenarioNames.get(0) : "Sluice report";
         String intro = "<p class=\"muted\">Made by <code>sluice report</code> from "
-                + Html.esc(String.join(", ", inputs.stream().map(Input::source).toList()))
+                + Markup.escape(String.join(", ", inputs.stream().map(Input::source).toList()))
                 + ". Tables sort by a click on a column header.</p>";
         return Page.html(title, intro, sections);
     }

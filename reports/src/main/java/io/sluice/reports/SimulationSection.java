@@ -5,6 +5,7 @@ import io.sluice.reports.chart.Axis;
 import io.sluice.reports.chart.BarChart;
 import io.sluice.reports.chart.LineChart;
 import io.sluice.reports.chart.LineChart.Point;
+import io.sluice.reports.markup.Markup;
 import io.sluice.reports.simulation.Recommendation;
 import io.sluice.reports.simulation.Recommendation.Verdict;
 import io.sluice.reports.simulation.SimulationResults;
@@ -83,21 +84,22 @@ final class SimulationSection {
     private String html() {
         StringBuilder html = new StringBuilder();
         Scenario sc = results.scenario();
-        html.append("<h2>Scenario <q>").append(Html.esc(sc.name())).append("</q></h2>\n");
-        html.append("<p>").append(Html.esc(sc.description())).append("</p>\n");
+        html.append("<h2>Scenario <q>").append(Markup.escape(sc.name())).append("</q></h2>\n");
+        html.append("<p>").append(Markup.escape(sc.description())).append("</p>\n");
         html.append(facts());
         html.append(results.isSweep() ? sweepRecommendation() : recommendation());
         html.append(runsTable());
         if (results.isSweep()) {
             html.append(sweepCharts());
             html.append("<p class=\"muted\">The charts below show the runs at the highest ")
-                    .append(Html.esc(results.sweep().parameter())).append(" swept, ").append(Html.plain(focusValue))
+                    .append(Markup.escape(results.sweep().parameter())).append(" swept, ")
+                    .append(Html.plain(focusValue))
                     .append(", where the strategies differ most.</p>\n");
         }
         html.append(percentilePanel());
         html.append(timePanels());
         html.append(backendPanels());
-        html.append("<details><summary>Scenario file as simulated</summary><pre>").append(Html.esc(sc.yaml()))
+        html.append("<details><summary>Scenario file as simulated</summary><pre>").append(Markup.escape(sc.yaml()))
                 .append("</pre></details>\n");
         return html.toString();
     }
@@ -105,24 +107,24 @@ final class SimulationSection {
     private String facts() {
         Scenario sc = results.scenario();
         StringBuilder dl = new StringBuilder("<dl class=\"facts\">");
-        fact(dl, "results file", "<code>" + Html.esc(results.source()) + "</code>");
-        fact(dl, "scenario", Html.esc(sc.source()));
-        fact(dl, "workload", Html.esc(sc.workload()));
+        fact(dl, "results file", "<code>" + Markup.escape(results.source()) + "</code>");
+        fact(dl, "scenario", Markup.escape(sc.source()));
+        fact(dl, "workload", Markup.escape(sc.workload()));
         fact(dl, "offered load", sc.offeredRatePerSecond() == null ? "unknown (a trace)"
-                : Html.esc(Html.plain(sc.offeredRatePerSecond())) + " requests/s");
-        fact(dl, "backends", Html.esc(sc.backendsDescription()));
+                : Markup.escape(Html.plain(sc.offeredRatePerSecond())) + " requests/s");
+        fact(dl, "backends", Markup.escape(sc.backendsDescription()));
         fact(dl, "load balancers", Integer.toString(sc.loadBalancers()));
-        fact(dl, "measured", Html.esc(Html.plain(sc.durationSeconds())) + " s of simulated time after "
-                + Html.esc(Html.plain(sc.warmupSeconds())) + " s of warm-up; seed " + sc.seed());
+        fact(dl, "measured", Markup.escape(Html.plain(sc.durationSeconds())) + " s of simulated time after "
+                + Markup.escape(Html.plain(sc.warmupSeconds())) + " s of warm-up; seed " + sc.seed());
         if (results.isSweep()) {
-            fact(dl, "sweep", Html.esc(results.sweep().parameter()) + " = " + Html.esc(String.join(", ",
+            fact(dl, "sweep", Markup.escape(results.sweep().parameter()) + " = " + Markup.escape(String.join(", ",
                     results.sweep().values().stream().map(Html::plain).toList())));
         }
         return dl.append("</dl>\n").toString();
     }
 
     private static void fact(StringBuilder dl, String name, String valueHtml) {
-        dl.append("<dt>").append(Html.esc(name)).append("</dt><dd>").append(valueHtml).append("</dd>");
+        dl.append("<dt>").append(Markup.escape(name)).append("</dt><dd>").append(valueHtml).append("</dd>");
     }
 
     // ---- recommendation ------------------------------------------------------------------------
@@ -131,11 +133,12 @@ final class SimulationSection {
         Recommendation rec = Recommendation.of(results.runs());
         StringBuilder html = new StringBuilder("<div class=\"recommendation\" data-recommended=\"");
         Optional<Run> winner = rec.winner();
-        html.append(Html.esc(winner.map(this::label).orElse(""))).append("\">");
+        html.append(Markup.escape(winner.map(this::label).orElse(""))).append("\">");
         if (winner.isEmpty()) {
             html.append("<p class=\"headline\">No recommendation: no run completed a request.</p>");
         } else {
-            html.append("<p class=\"headline\">For this workload deploy <strong>").append(Html.esc(label(winner.get())))
+            html.append("<p class=\"headline\">For this workload deploy <strong>")
+                    .append(Markup.escape(label(winner.get())))
                     .append("</strong>").append(specNote(winner.get())).append(".</p>");
             html.append("<p class=\"evidence\">").append(evidence(rec)).append("</p>");
         }
@@ -149,19 +152,20 @@ final class SimulationSection {
         SweepRecommendation rec = SweepRecommendation.of(results);
         String parameter = results.sweep().parameter();
         StringBuilder html = new StringBuilder("<div class=\"recommendation\" data-recommended=\"");
-        html.append(Html.esc(rec.winner().orElse(""))).append("\">");
+        html.append(Markup.escape(rec.winner().orElse(""))).append("\">");
         if (rec.winner().isEmpty()) {
             html.append("<p class=\"headline\">No recommendation: no run completed a request.</p>");
         } else {
             List<Double> values = rec.atValues().stream().map(AtValue::value).toList();
-            html.append("<p class=\"headline\">For this workload deploy <strong>").append(Html.esc(rec.winner().get()))
+            html.append("<p class=\"headline\">For this workload deploy <strong>")
+                    .append(Markup.escape(rec.winner().get()))
                     .append("</strong>: it wins at ").append(rec.wins()).append(" of ").append(values.size())
-                    .append(" values of ").append(Html.esc(parameter)).append(" (")
-                    .append(Html.esc(Html.plain(values.get(0)))).append(" to ")
-                    .append(Html.esc(Html.plain(values.get(values.size() - 1)))).append(").</p>");
+                    .append(" values of ").append(Markup.escape(parameter)).append(" (")
+                    .append(Markup.escape(Html.plain(values.get(0)))).append(" to ")
+                    .append(Markup.escape(Html.plain(values.get(values.size() - 1)))).append(").</p>");
             AtValue at = rec.evidence().orElseThrow();
-            html.append("<p class=\"evidence\">At ").append(Html.esc(parameter)).append(' ')
-                    .append(Html.esc(Html.plain(at.value()))).append(": ").append(evidence(at.recommendation()))
+            html.append("<p class=\"evidence\">At ").append(Markup.escape(parameter)).append(' ')
+                    .append(Markup.escape(Html.plain(at.value()))).append(": ").append(evidence(at.recommendation()))
                     .append("</p>");
         }
         html.append(ruleHtml(true));
@@ -180,11 +184,12 @@ final class SimulationSection {
                     b == null ? Cell.number(null, Html.NONE) : msCell(b.summary().latencyMs().p99())),
                     w != null && label(w).equals(rec.winner().orElse(null)) ? "win" : "");
         }
-        html.append("<h3>Recommendation at each value of ").append(Html.esc(parameter)).append("</h3>\n")
+        html.append("<h3>Recommendation at each value of ").append(Markup.escape(parameter)).append("</h3>\n")
                 .append(table.html()).append('\n');
         StringBuilder details = new StringBuilder();
         for (AtValue at : rec.atValues()) {
-            details.append("<h4>").append(Html.esc(parameter)).append(' ').append(Html.esc(Html.plain(at.value())))
+            details.append("<h4>").append(Markup.escape(parameter)).append(' ')
+                    .append(Markup.escape(Html.plain(at.value())))
                     .append("</h4>").append(verdictTable(at.recommendation().verdicts(), "verdicts-"
                             + Html.plain(at.value())));
         }
@@ -195,7 +200,7 @@ final class SimulationSection {
 
     private String specNote(Run r) {
         String spec = r.spec().trim();
-        return spec.equals(r.strategy()) ? "" : " (<code>" + Html.esc(spec) + "</code>)";
+        return spec.equals(r.strategy()) ? "" : " (<code>" + Markup.escape(spec) + "</code>)";
     }
 
     /**
@@ -214,8 +219,8 @@ final class SimulationSection {
         }
         Run b = base.get();
         Summary bs = b.summary();
-        String against = rec.baselineIsRoundRobin() ? "for " + Html.esc(label(b))
-                : "for the runner-up, " + Html.esc(label(b));
+        String against = rec.baselineIsRoundRobin() ? "for " + Markup.escape(label(b))
+                : "for the runner-up, " + Markup.escape(label(b));
         StringBuilder text = new StringBuilder();
         text.append("p99 <strong>").append(Html.ms(ws.latencyMs().p99())).append(" ms</strong> against ")
                 .append(Html.ms(bs.latencyMs().p99())).append(" ms ").append(against)
@@ -228,7 +233,7 @@ final class SimulationSection {
                 .append(Html.num(ws.jainUtilisation(), 3)).append(" against ").append(Html.num(bs.jainUtilisation(), 3))
                 .append('.');
         rec.verdicts().stream().filter(v -> v.run() == b).findFirst().ifPresent(v -> text.append(" Why not ")
-                .append(Html.esc(label(b))).append(": ").append(Html.esc(v.reason())).append('.'));
+                .append(Markup.escape(label(b))).append(": ").append(Markup.escape(v.reason())).append('.'));
         return text.toString();
     }
 
@@ -247,10 +252,10 @@ final class SimulationSection {
     private String ruleHtml(boolean sweep) {
         StringBuilder html = new StringBuilder("<p class=\"rule-title\">How the recommendation is chosen:</p><ol class=\"rule\">");
         for (String step : Recommendation.RULE) {
-            html.append("<li>").append(Html.esc(step)).append("</li>");
+            html.append("<li>").append(Markup.escape(step)).append("</li>");
         }
         if (sweep) {
-            html.append("<li>").append(Html.esc(SweepRecommendation.RULE)).append("</li>");
+            html.append("<li>").append(Markup.escape(SweepRecommendation.RULE)).append("</li>");
         }
         return html.append("</ol>").toString();
     }
@@ -280,7 +285,7 @@ final class SimulationSection {
                 .number("busiest / mean load").number("affinity hit rate").number("sessions moved");
         for (Run r : results.runs()) {
             Summary s = r.summary();
-            List<Cell> cells = new ArrayList<>(List.of(Cell.text(label(r)), Cell.html("<code>" + Html.esc(r.spec())
+            List<Cell> cells = new ArrayList<>(List.of(Cell.text(label(r)), Cell.html("<code>" + Markup.escape(r.spec())
                     + "</code>")));
             if (results.isSweep()) {
                 cells.add(Cell.number(r.sweepValue(), Html.plain(r.sweepValue())));
@@ -601,7 +606,7 @@ final class SimulationSection {
     }
 
     private static String panel(String title, String note, String figureHtml, String tableHtml) {
-        return "<div class=\"panel\"><h3>" + Html.esc(title) + "</h3><p class=\"muted\">" + Html.esc(note)
+        return "<div class=\"panel\"><h3>" + Markup.escape(title) + "</h3><p class=\"muted\">" + Markup.escape(note)
                 + "</p><div class=\"figure\">" + figureHtml + "</div><div class=\"beside\">" + tableHtml
                 + "</div></div>\n";
     }

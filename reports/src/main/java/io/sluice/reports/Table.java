@@ -1,5 +1,6 @@
 package io.sluice.reports;
 
+import io.sluice.reports.markup.Markup;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +13,7 @@ final class Table {
     /** A cell: its HTML and the value it sorts by (empty to sort by its text). */
     record Cell(String html, String sortKey, boolean numeric) {
         static Cell text(String text) {
-            return new Cell(Html.esc(text), "", false);
+            return new Cell(Markup.escape(text), "", false);
         }
 
         static Cell html(String html) {
@@ -21,11 +22,11 @@ final class Table {
 
         /** A number shown as {@code shown}, sorted by {@code value} (missing when null). */
         static Cell number(Double value, String shown) {
-            return new Cell(Html.esc(shown), Html.key(value), true);
+            return new Cell(Markup.escape(shown), Html.key(value), true);
         }
 
         static Cell count(long value) {
-            return new Cell(Html.esc(Html.count(value)), Long.toString(value), true);
+            return new Cell(Markup.escape(Html.count(value)), Long.toString(value), true);
         }
     }
 
@@ -68,22 +69,22 @@ final class Table {
 
     String html() {
         StringBuilder html = new StringBuilder("<div class=\"table-wrap\"><table class=\"sortable\" data-table=\"")
-                .append(Html.esc(kind)).append("\"><thead><tr>");
+                .append(Markup.escape(kind)).append("\"><thead><tr>");
         for (Column c : columns) {
             html.append(c.numeric() ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">")
-                    .append(Html.esc(c.header())).append("</th>");
+                    .append(Markup.escape(c.header())).append("</th>");
         }
         html.append("</tr></thead><tbody>");
         for (int r = 0; r < rows.size(); r++) {
             String cls = rowClasses.get(r);
-            html.append(cls.isEmpty() ? "<tr>" : "<tr class=\"" + Html.esc(cls) + "\">");
+            html.append(cls.isEmpty() ? "<tr>" : "<tr class=\"" + Markup.escape(cls) + "\">");
             for (Cell cell : rows.get(r)) {
                 html.append("<td");
                 if (cell.numeric()) {
                     html.append(" class=\"num\"");
                 }
                 if (!cell.sortKey().isEmpty() || cell.numeric()) {
-                    html.append(" data-v=\"").append(Html.esc(cell.sortKey())).append('"');
+                    html.append(" data-v=\"").append(Markup.escape(cell.sortKey())).append('"');
                 }
                 html.append('>').append(cell.html()).append("</td>");
             }

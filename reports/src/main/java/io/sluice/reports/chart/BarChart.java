@@ -1,5 +1,6 @@
 package io.sluice.reports.chart;
 
+import io.sluice.reports.markup.Markup;
 import java.util.List;
 import java.util.Objects;
 
@@ -73,8 +74,8 @@ public final class BarChart {
         for (int si = 0; si < series.size(); si++) {
             Series s = series.get(si);
             String colour = Palette.colour(s.colour());
-            svg.append("<g class=\"series\" data-label=\"").append(Svg.escape(s.label())).append("\" fill=\"")
-                    .append(colour).append("\"><title>").append(Svg.escape(s.label())).append("</title>");
+            svg.append("<g class=\"series\" data-label=\"").append(Markup.escape(s.label())).append("\" fill=\"")
+                    .append(colour).append("\"><title>").append(Markup.escape(s.label())).append("</title>");
             for (int c = 0; c < categories.size(); c++) {
                 double v = s.values().get(c);
                 double f = ys.fraction(v);
@@ -86,7 +87,7 @@ public final class BarChart {
                 svg.append("<rect x=\"").append(Svg.n(x)).append("\" y=\"").append(Svg.n(Math.min(top, zero)))
                         .append("\" width=\"").append(Svg.n(Math.max(0.5, barWidth - 0.5))).append("\" height=\"")
                         .append(Svg.n(Math.abs(zero - top))).append("\"><title>")
-                        .append(Svg.escape(s.label() + ", " + categories.get(c) + ": " + Numbers.plain(v, 4)))
+                        .append(Markup.escape(s.label() + ", " + categories.get(c) + ": " + Numbers.plain(v, 4)))
                         .append("</title></rect>");
             }
             svg.append("</g>");

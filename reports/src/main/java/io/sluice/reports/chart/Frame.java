@@ -1,5 +1,6 @@
 package io.sluice.reports.chart;
 
+import io.sluice.reports.markup.Markup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -32,11 +33,11 @@ final class Frame {
     }
 
     static void open(StringBuilder svg, String kind, String title, int seriesCount) {
-        svg.append("<svg class=\"chart\" data-chart=\"").append(Svg.escape(kind)).append("\" data-series=\"")
+        svg.append("<svg class=\"chart\" data-chart=\"").append(Markup.escape(kind)).append("\" data-series=\"")
                 .append(seriesCount).append("\" viewBox=\"0 0 ").append(Svg.n(WIDTH)).append(' ')
-                .append(Svg.n(HEIGHT)).append("\" role=\"img\" aria-label=\"").append(Svg.escape(title))
+                .append(Svg.n(HEIGHT)).append("\" role=\"img\" aria-label=\"").append(Markup.escape(title))
                 .append("\" preserveAspectRatio=\"xMidYMid meet\">")
-                .append("<title>").append(Svg.escape(title)).append("</title>");
+                .append("<title>").append(Markup.escape(title)).append("</title>");
     }
 
     static void close(StringBuilder svg) {
@@ -46,7 +47,7 @@ final class Frame {
     /** A note in the middle of the plot, for a chart without data. */
     static void note(StringBuilder svg, String text) {
         svg.append("<text class=\"note\" x=\"").append(Svg.n(x(0.5))).append("\" y=\"").append(Svg.n(y(0.5)))
-                .append("\" text-anchor=\"middle\">").append(Svg.escape(text)).append("</text>");
+                .append("\" text-anchor=\"middle\">").append(Markup.escape(text)).append("</text>");
     }
 
     static void yAxis(StringBuilder svg, Scale scale, String title) {
@@ -63,12 +64,12 @@ final class Frame {
                     .append("\" y2=\"").append(Svg.n(y)).append("\"/>");
             if (placed.contains(t)) {
                 svg.append("<text x=\"").append(Svg.n(x(0) - 6)).append("\" y=\"").append(Svg.n(y + 4))
-                        .append("\" text-anchor=\"end\">").append(Svg.escape(t.label())).append("</text>");
+                        .append("\" text-anchor=\"end\">").append(Markup.escape(t.label())).append("</text>");
             }
         }
         double mid = y(0.5);
         svg.append("<text class=\"title\" transform=\"translate(15 ").append(Svg.n(mid))
-                .append(") rotate(-90)\" text-anchor=\"middle\">").append(Svg.escape(title)).append("</text>");
+                .append(") rotate(-90)\" text-anchor=\"middle\">").append(Markup.escape(title)).append("</text>");
         svg.append("<line class=\"frame\" x1=\"").append(Svg.n(x(0))).append("\" x2=\"").append(Svg.n(x(0)))
                 .append("\" y1=\"").append(Svg.n(y(0))).append("\" y2=\"").append(Svg.n(y(1))).append("\"/>");
         svg.append("</g>");
@@ -89,7 +90,7 @@ final class Frame {
                     .append("\" y2=\"").append(Svg.n(y(1))).append("\"/>");
             if (placed.contains(t)) {
                 svg.append("<text x=\"").append(Svg.n(x)).append("\" y=\"").append(Svg.n(y(0) + 17))
-                        .append("\" text-anchor=\"middle\">").append(Svg.escape(t.label())).append("</text>");
+                        .append("\" text-anchor=\"middle\">").append(Markup.escape(t.label())).append("</text>");
             }
         }
         xTitle(svg, title);
@@ -110,7 +111,7 @@ final class Frame {
                 continue;
             }
             double cx = x(0) + band * (i + 0.5);
-            String label = Svg.escape(categories.get(i));
+            String label = Markup.escape(categories.get(i));
             if (rotate) {
                 svg.append("<text transform=\"translate(").append(Svg.n(cx + 3)).append(' ')
                         .append(Svg.n(y(0) + 10)).append(") rotate(-35)\" text-anchor=\"end\">").append(label)
@@ -129,7 +130,7 @@ final class Frame {
 
     private static void xTitle(StringBuilder svg, String title) {
         svg.append("<text class=\"title\" x=\"").append(Svg.n(x(0.5))).append("\" y=\"")
-                .append(Svg.n(HEIGHT - 10)).append("\" text-anchor=\"middle\">").append(Svg.escape(title))
+                .append(Svg.n(HEIGHT - 10)).append("\" text-anchor=\"middle\">").append(Markup.escape(title))
                 .append("</text>");
     }
 

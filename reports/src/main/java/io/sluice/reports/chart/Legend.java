@@ -1,5 +1,6 @@
 package io.sluice.reports.chart;
 
+import io.sluice.reports.markup.Markup;
 import java.util.List;
 
 /** A chart's legend as an HTML list, each entry with a small swatch of its line or bar style. */
@@ -21,7 +22,7 @@ final class Legend {
                 html.append("<path class=\"line ").append(Palette.dashClass(e.colour()))
                         .append("\" d=\"M1 6 L27 6\" stroke=\"").append(colour).append("\"/>");
             }
-            html.append("</svg>").append(Svg.escape(e.label())).append("</li>");
+            html.append("</svg>").append(Markup.escape(e.label())).append("</li>");
         }
         return html.append("</ul>").toString();
     }

@@ -1,5 +1,6 @@
 package io.sluice.reports.chart;
 
+import io.sluice.reports.markup.Markup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -82,8 +83,8 @@ public final class LineChart {
 
     private boolean drawSeries(StringBuilder svg, Series s, Scale xs, Scale ys) {
         String colour = Palette.colour(s.colour());
-        svg.append("<g class=\"series\" data-label=\"").append(Svg.escape(s.label())).append("\"><title>")
-                .append(Svg.escape(s.label())).append("</title>");
+        svg.append("<g class=\"series\" data-label=\"").append(Markup.escape(s.label())).append("\"><title>")
+                .append(Markup.escape(s.label())).append("</title>");
         // Runs of drawable points; a missing value ends one.
         List<List<double[]>> segments = new ArrayList<>();
         List<double[]> segment = new ArrayList<>();
@@ -124,7 +125,8 @@ public final class LineChart {
             for (double[] d : drawn) {
                 svg.append("<circle cx=\"").append(Svg.n(d[0])).append("\" cy=\"").append(Svg.n(d[1]))
                         .append("\" r=\"3\" fill=\"").append(colour).append("\"><title>")
-                        .append(Svg.escape(s.label() + ": " + Numbers.plain(d[2], 4) + ", " + Numbers.plain(d[3], 4)))
+                        .append(Markup.escape(s.label() + ": " + Numbers.plain(d[2], 4) + ", "
+                                + Numbers.plain(d[3], 4)))
                         .append("</title></circle>");
             }
         }

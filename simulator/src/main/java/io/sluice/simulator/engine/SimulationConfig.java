@@ -144,11 +144,7 @@ public final class SimulationConfig {
 
     /** Total backends across the groups. */
     public int backendCount() {
-        int n = 0;
-        for (BackendGroup g : backends) {
-            n += g.count();
-        }
-        return n;
+        return BackendGroup.totalCount(backends);
     }
 
     /** A strategy instance for one load balancer instance with its own environment. */

@@ -1,5 +1,6 @@
 package io.sluice.simulator.model;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -59,6 +60,15 @@ public final class BackendGroup {
 
     public int count() {
         return count;
+    }
+
+    /** Backends across the groups: the sum of their {@link #count()}s; 0 for no groups. */
+    public static int totalCount(List<BackendGroup> groups) {
+        int n = 0;
+        for (BackendGroup g : groups) {
+            n += g.count();
+        }
+        return n;
     }
 
     /** Servers per backend (threads, cores): requests served at once at full speed. */

@@ -224,11 +224,7 @@ public final class Scenario {
 
     /** Total backends. */
     public int backendCount() {
-        int n = 0;
-        for (BackendGroup g : backends) {
-            n += g.count();
-        }
-        return n;
+        return BackendGroup.totalCount(backends);
     }
 
     /** The fleet and its scripted events in one line, for people. */

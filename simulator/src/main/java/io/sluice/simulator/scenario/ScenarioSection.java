@@ -2,8 +2,7 @@ package io.sluice.simulator.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.algorithms.Durations;
-import java.util.ArrayList;
-import java.util.Iterator;
+import io.sluice.simulator.yaml.YamlMapping;
 import java.util.List;
 import java.util.Locale;
 
@@ -11,16 +10,12 @@ import java.util.Locale;
  * One mapping of a scenario with its YAML path ({@code load-balancer.retries},
  * {@code backends[2]}): typed reads whose errors name the path, the bad value and what is allowed.
  * {@link #allow} declares the keys a mapping may hold and rejects any other at once, so a typo
- * ({@code warmup:} for {@code warm-up:}) fails instead of being silently ignored.
+ * ({@code warmup:} for {@code warm-up:}) fails instead of being silently ignored. The reads worded
+ * alike for workloads live in {@link YamlMapping}; this class adds the scenario's own ranges.
  */
-final class ScenarioSection {
-    private final JsonNode node;
-    private final String path;
-    private final List<String> allowed = new ArrayList<>();
-
+final class ScenarioSection extends YamlMapping {
     private ScenarioSection(JsonNode node, String path) {
-        this.node = node;
-        this.path = path;
+        super(node, path, false);
     }
 
     /**
@@ -38,60 +33,15 @@ final class ScenarioSection {
         return new ScenarioSection(node, path);
     }
 
-    String path() {
-        return path;
-    }
-
-    /** The path of a key of this mapping; the root mapping has the empty path. */
-    String path(String key) {
-        return path.isEmpty() ? key : path + "." + key;
-    }
-
-    JsonNode raw() {
-        return node;
-    }
-
     /** Declares the keys this mapping may hold; rejects any other key, listing the allowed ones. */
     ScenarioSection allow(String what, List<String> keys) {
-        allowed.addAll(keys);
-        Iterator<String> names = node.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
-            if (!allowed.contains(name)) {
-                throw error(name, "unknown field for " + what + "; allowed: " + String.join(", ", allowed));
-            }
-        }
+        declare(what, keys);
         return this;
     }
 
-    /** Whether the key is present with a non-null value. */
-    boolean has(String key) {
-        JsonNode v = node.get(key);
-        return v != null && !v.isNull();
-    }
-
-    /** The value of a key, or null when absent. */
-    JsonNode get(String key) {
-        return has(key) ? node.get(key) : null;
-    }
-
-    ScenarioException error(String key, String message) {
+    @Override
+    public ScenarioException error(String key, String message) {
         return new ScenarioException(path(key) + ": " + message);
-    }
-
-    /** A scalar's text; {@code dflt} when absent, required when {@code dflt} is null. */
-    String text(String key, String dflt, String whatIsAllowed) {
-        if (!has(key)) {
-            if (dflt == null) {
-                throw error(key, "required; " + whatIsAllowed);
-            }
-            return dflt;
-        }
-        JsonNode v = node.get(key);
-        if (!v.isValueNode()) {
-            throw error(key, "expected a single value, got " + show(v) + "; " + whatIsAllowed);
-        }
-        return v.asText();
     }
 
     /** One of {@code choices}, case-insensitive, returned in lower case. */
@@ -99,24 +49,9 @@ final class ScenarioSection {
         String allowedText = "one of " + String.join(", ", choices);
         String v = text(key, dflt, allowedText).trim().toLowerCase(Locale.ROOT);
         if (!choices.contains(v)) {
-            throw error(key, show(node.get(key)) + " is not allowed; " + allowedText);
+            throw error(key, show(raw().get(key)) + " is not allowed; " + allowedText);
         }
         return v;
-    }
-
-    boolean bool(String key, boolean dflt) {
-        if (!has(key)) {
-            return dflt;
-        }
-        JsonNode v = node.get(key);
-        if (v.isBoolean()) {
-            return v.booleanValue();
-        }
-        String t = v.isValueNode() ? v.asText().trim().toLowerCase(Locale.ROOT) : "";
-        if (t.equals("true") || t.equals("false")) {
-            return Boolean.parseBoolean(t);
-        }
-        throw error(key, show(v) + " is not allowed; write true or false");
     }
 
     /**
@@ -131,7 +66,7 @@ final class ScenarioSection {
             }
             return dflt;
         }
-        return number(node.get(key), path(key), min, minExclusive, max);
+        return number(raw().get(key), path(key), min, minExclusive, max);
     }
 
     /** A number node checked as {@link #number(String, double, double, boolean, double)} does. */
@@ -173,7 +108,7 @@ final class ScenarioSection {
             }
             return dflt;
         }
-        JsonNode v = node.get(key);
+        JsonNode v = raw().get(key);
         long n;
         if (v.isIntegralNumber() && v.canConvertToLong()) {
             n = v.longValue();
@@ -207,7 +142,7 @@ final class ScenarioSection {
             }
             return dflt;
         }
-        return duration(node.get(key), path(key), minNanos, maxNanos);
+        return duration(raw().get(key), path(key), minNanos, maxNanos);
     }
 
     /** A duration node checked as {@link #duration(String, Long, long, long)} does. */
@@ -244,7 +179,7 @@ final class ScenarioSection {
         if (!has(key)) {
             throw error(key, "required; " + what);
         }
-        return of(node.get(key), path(key), what);
+        return of(raw().get(key), path(key), what);
     }
 
     /** A non-empty list under {@code key}; required. */
@@ -252,26 +187,12 @@ final class ScenarioSection {
         if (!has(key)) {
             throw error(key, "required; " + whatIsAllowed);
         }
-        JsonNode v = node.get(key);
+        JsonNode v = raw().get(key);
         if (!v.isArray() || v.isEmpty()) {
             throw error(key, "expected a non-empty list, got " + show(v) + "; " + whatIsAllowed);
         }
         return v;
     }
 
-    /** A value as users wrote it, for messages: text quoted, structures shortened. */
-    static String show(JsonNode v) {
-        if (v == null) {
-            return "nothing";
-        }
-        if (v.isTextual()) {
-            return "'" + v.asText() + "'";
-        }
-        String s = v.toString();
-        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
-    }
 
-    static String plain(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
-    }
 }

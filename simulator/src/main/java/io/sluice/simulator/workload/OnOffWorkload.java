@@ -1,7 +1,6 @@
 package io.sluice.simulator.workload;
 
 import io.sluice.algorithms.Durations;
-import java.util.SplittableRandom;
 
 /**
  * On/off bursts: a two-state Markov-modulated Poisson process (MMPP-2). In state {@code on} requests
@@ -40,42 +39,28 @@ final class OnOffWorkload implements WorkloadSpec {
 
     @Override
     public ArrivalStream open(long seed, long horizonNanos) {
-        SplittableRandom random = Seeds.random(seed, 0);
-        DeviceIds ids = new DeviceIds(devicePrefix, devices);
-        return new ArrivalStream() {
+        return new UniformDeviceStream(Seeds.random(seed, 0), devicePrefix, devices, marks, horizonNanos) {
             private boolean on = random.nextDouble() * (onMeanNanos + offMeanNanos) < onMeanNanos;
             private double now;
             private double switchAt = RandomDraws.exponential(random, on ? onMeanNanos : offMeanNanos);
 
             @Override
-            public boolean next(Arrival into) {
+            double nextTimeNanos() {
                 while (true) {
                     double rate = on ? onRate : offRate;
                     double candidate = rate > 0 ? now + RandomDraws.exponential(random, 1e9 / rate)
                             : Double.POSITIVE_INFINITY;
                     if (candidate <= switchAt) {
                         now = candidate;
-                        break;
+                        return now;
                     }
                     now = switchAt;
-                    if (now > horizonNanos) {
-                        return false;
+                    if (now > horizonNanos()) {
+                        return now;
                     }
                     on = !on;
                     switchAt = now + RandomDraws.exponential(random, on ? onMeanNanos : offMeanNanos);
                 }
-                if (now > horizonNanos) {
-                    return false;
-                }
-                into.clear();
-                into.timeNanos = (long) now;
-                ids.fill(random.nextInt(devices), into);
-                marks.applyTo(into);
-                return true;
-            }
-
-            @Override
-            public void close() {
             }
         };
     }

@@ -1,7 +1,5 @@
 package io.sluice.simulator.workload;
 
-import java.util.SplittableRandom;
-
 /**
  * Poisson arrivals at a constant rate, each from a device drawn uniformly from the fleet.
  *
@@ -23,27 +21,14 @@ final class PoissonWorkload implements WorkloadSpec {
 
     @Override
     public ArrivalStream open(long seed, long horizonNanos) {
-        SplittableRandom random = Seeds.random(seed, 0);
-        DeviceIds ids = new DeviceIds(devicePrefix, devices);
         double meanGapNanos = 1e9 / ratePerSecond;
-        return new ArrivalStream() {
+        return new UniformDeviceStream(Seeds.random(seed, 0), devicePrefix, devices, marks, horizonNanos) {
             private double now;
 
             @Override
-            public boolean next(Arrival into) {
+            double nextTimeNanos() {
                 now += RandomDraws.exponential(random, meanGapNanos);
-                if (now > horizonNanos) {
-                    return false;
-                }
-                into.clear();
-                into.timeNanos = (long) now;
-                ids.fill(random.nextInt(devices), into);
-                marks.applyTo(into);
-                return true;
-            }
-
-            @Override
-            public void close() {
+                return now;
             }
         };
     }

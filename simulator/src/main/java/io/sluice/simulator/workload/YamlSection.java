@@ -2,27 +2,21 @@ package io.sluice.simulator.workload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.algorithms.Durations;
+import io.sluice.simulator.yaml.YamlMapping;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * One mapping of the scenario YAML with its path ({@code workload.sources[1]}): typed reads whose
  * errors name the path, the bad value and what is allowed, and a final check that every key was
- * one the reader asked for, so a typo ({@code perod:}) fails instead of being ignored.
+ * one the reader asked for, so a typo ({@code perod:}) fails instead of being ignored. The reads
+ * worded alike for scenarios live in {@link YamlMapping}; this class adds the workload's own ranges
+ * and rates.
  */
-final class YamlSection {
-    private final JsonNode node;
-    private final String path;
-    private final Set<String> known = new LinkedHashSet<>();
-    private boolean declared;
-
+final class YamlSection extends YamlMapping {
     private YamlSection(JsonNode node, String path) {
-        this.node = node;
-        this.path = path;
+        super(node, path, true);
     }
 
     static YamlSection of(JsonNode node, String path) {
@@ -35,52 +29,27 @@ final class YamlSection {
         return new YamlSection(node, path);
     }
 
-    String path() {
-        return path;
-    }
-
-    String path(String key) {
-        return path + "." + key;
-    }
-
     /**
      * Declares the keys this mapping may hold and rejects any other at once, listing the allowed
      * ones; later reads of an undeclared key are a programming error.
      */
     YamlSection allow(String where, List<String> keys) {
-        known.addAll(keys);
-        declared = true;
-        rejectUnknown(where);
+        declare(where, keys);
         return this;
     }
 
-    boolean has(String key) {
-        if (declared && !known.contains(key)) {
-            throw new IllegalStateException(path(key) + " read but not declared");
-        }
-        known.add(key);
-        JsonNode v = node.get(key);
-        return v != null && !v.isNull();
-    }
-
-    WorkloadException error(String key, String message) {
+    @Override
+    public WorkloadException error(String key, String message) {
         return new WorkloadException(path(key) + ": " + message);
     }
 
     /** The text of a required scalar. */
     String requiredText(String key, String whatIsAllowed) {
-        if (!has(key)) {
-            throw error(key, "required; " + whatIsAllowed);
-        }
-        JsonNode v = node.get(key);
-        if (!v.isValueNode()) {
-            throw error(key, "expected a single value, got " + show(v) + "; " + whatIsAllowed);
-        }
-        return v.asText();
+        return text(key, null, whatIsAllowed);
     }
 
     String text(String key, String dflt) {
-        return has(key) ? requiredText(key, "a text value") : dflt;
+        return has(key) ? text(key, null, "a text value") : dflt;
     }
 
     /** One of {@code allowed}, case-insensitive, returned in lower case. */
@@ -94,36 +63,22 @@ final class YamlSection {
         }
         String v = requiredText(key, allowedText).trim().toLowerCase(Locale.ROOT);
         if (!allowed.contains(v)) {
-            throw error(key, "'" + node.get(key).asText() + "' is not allowed; " + allowedText);
+            throw error(key, "'" + raw().get(key).asText() + "' is not allowed; " + allowedText);
         }
         return v;
     }
 
-    boolean bool(String key, boolean dflt) {
-        if (!has(key)) {
-            return dflt;
-        }
-        JsonNode v = node.get(key);
-        if (v.isBoolean()) {
-            return v.booleanValue();
-        }
-        String t = v.asText().trim().toLowerCase(Locale.ROOT);
-        if (t.equals("true") || t.equals("false")) {
-            return Boolean.parseBoolean(t);
-        }
-        throw error(key, show(v) + " is not allowed; write true or false");
-    }
-
     /** A finite number in [min, max]; {@code dflt} when absent, or required when {@code dflt} is NaN. */
     double number(String key, double dflt, double min, double max) {
-        String range = "a number from " + plain(min) + " to " + plain(max);
+        // The upper bound Double.MAX_VALUE reads as "any" in this dialect ("a number from 0 to any").
+        String range = "a number from " + plain(min) + " to " + (max == Double.MAX_VALUE ? "any" : plain(max));
         if (!has(key)) {
             if (Double.isNaN(dflt)) {
                 throw error(key, "required; " + range);
             }
             return dflt;
         }
-        JsonNode v = node.get(key);
+        JsonNode v = raw().get(key);
         double d;
         if (v.isNumber()) {
             d = v.doubleValue();
@@ -149,7 +104,7 @@ final class YamlSection {
             }
             return dflt;
         }
-        JsonNode v = node.get(key);
+        JsonNode v = raw().get(key);
         long n;
         if (v.isIntegralNumber() && v.canConvertToLong()) {
             n = v.longValue();
@@ -179,7 +134,7 @@ final class YamlSection {
             }
             return dflt;
         }
-        JsonNode v = node.get(key);
+        JsonNode v = raw().get(key);
         if (!v.isValueNode()) {
             throw error(key, show(v) + " is not a duration; " + range);
         }
@@ -214,7 +169,7 @@ final class YamlSection {
             }
             return dflt;
         }
-        JsonNode v = node.get(key);
+        JsonNode v = raw().get(key);
         double r;
         if (v.isNumber()) {
             r = v.doubleValue();
@@ -248,7 +203,7 @@ final class YamlSection {
         if (!has(key)) {
             throw error(key, "required");
         }
-        return of(node.get(key), path(key));
+        return of(raw().get(key), path(key));
     }
 
     /** A non-empty list of mappings, each with its indexed path ({@code sources[1]}). */
@@ -256,40 +211,14 @@ final class YamlSection {
         if (!has(key)) {
             throw error(key, "required; " + whatIsAllowed);
         }
-        JsonNode v = node.get(key);
+        JsonNode v = raw().get(key);
         if (!v.isArray() || v.isEmpty()) {
             throw error(key, "expected a non-empty list, got " + show(v) + "; " + whatIsAllowed);
         }
         List<YamlSection> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
-            out.add(of(v.get(i), path + "." + key + "[" + i + "]"));
+            out.add(of(v.get(i), path(key) + "[" + i + "]"));
         }
         return out;
-    }
-
-    /** Rejects any key that was neither declared nor read, listing the ones allowed here. */
-    void rejectUnknown(String where) {
-        Iterator<String> names = node.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                throw error(name, "unknown field for " + where + "; allowed: " + String.join(", ", known));
-            }
-        }
-    }
-
-    private static String show(JsonNode v) {
-        if (v.isTextual()) {
-            return "'" + v.asText() + "'";
-        }
-        String s = v.toString();
-        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
-    }
-
-    private static String plain(double d) {
-        if (d == Double.MAX_VALUE) {
-            return "any";
-        }
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 }
