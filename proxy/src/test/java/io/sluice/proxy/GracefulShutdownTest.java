@@ -89,7 +89,7 @@ class GracefulShutdownTest {
 
     @Test
     void theProxysOwnShutdownWithoutTheDaemonDrainsToo() throws Exception {
-        try (ProxyFixture f = ProxyFixture.start("proxy-test-rotation", List.of(TestBackend.start("a")), "", "")) {
+        try (ProxyFixture f = ProxyFixture.start("round-robin", List.of(TestBackend.start("a")), "", "")) {
             assertThat(f.get("/").statusCode()).isEqualTo(200);
             assertThat(f.proxy.shutdown(5_000_000_000L)).isTrue();
             assertThat(f.proxy.stopping()).isTrue();

@@ -27,7 +27,7 @@ class HostileInputTest {
 
     @BeforeAll
     void start() throws Exception {
-        f = ProxyFixture.start("proxy-test-rotation", List.of(TestBackend.start("b1")), "",
+        f = ProxyFixture.start("round-robin", List.of(TestBackend.start("b1")), "",
                 "    limits: { maxBodyBytes: 1KiB }\n    timeouts: { requestHeaders: 1s }\n");
     }
 
@@ -151,7 +151,7 @@ class HostileInputTest {
 
     @Test
     void aConnectionThatSendsNothingIsClosedSilentlyAtTheIdleTimeout() throws Exception {
-        try (ProxyFixture g = ProxyFixture.start("proxy-test-rotation", List.of(TestBackend.start("b9")), "",
+        try (ProxyFixture g = ProxyFixture.start("round-robin", List.of(TestBackend.start("b9")), "",
                 "    timeouts: { idle: 300ms }\n"); Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", g.port()), 10_000);
             s.setSoTimeout(30_000);
@@ -162,7 +162,7 @@ class HostileInputTest {
 
     @Test
     void connectionsOverTheListenerMaximumAreAcceptedThenClosed() throws Exception {
-        try (ProxyFixture g = ProxyFixture.start("proxy-test-rotation", List.of(TestBackend.start("b8")), "",
+        try (ProxyFixture g = ProxyFixture.start("round-robin", List.of(TestBackend.start("b8")), "",
                 "    maxConnections: 2\n"); Socket a = new Socket(); Socket b = new Socket(); Socket c = new Socket()) {
             a.connect(new InetSocketAddress("127.0.0.1", g.port()), 10_000);
             b.connect(new InetSocketAddress("127.0.0.1", g.port()), 10_000);

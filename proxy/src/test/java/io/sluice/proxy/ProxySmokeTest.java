@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ProxySmokeTest {
     @Test
     void forwardsAGet() throws Exception {
-        try (ProxyFixture f = ProxyFixture.start("proxy-test-rotation", List.of(TestBackend.start("b1")), "", "")) {
+        try (ProxyFixture f = ProxyFixture.start("round-robin", List.of(TestBackend.start("b1")), "", "")) {
             HttpResponse<String> r = f.get("/hello?x=1");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("b1");

@@ -122,7 +122,7 @@ class StreamingTest {
             out.flush();
             return true;
         });
-        try (ProxyFixture f = ProxyFixture.start("proxy-test-rotation", List.of(slowReader), "",
+        try (ProxyFixture f = ProxyFixture.start("round-robin", List.of(slowReader), "",
                 "    limits: { maxBodyBytes: 1GiB }\n"); MemorySampler sampler = new MemorySampler()) {
             Generated body = new Generated(SIZE);
             slowReader.slowBodyReads = true;
@@ -151,7 +151,7 @@ class StreamingTest {
             return true;
         });
         long size = 20L * 1024 * 1024;
-        try (ProxyFixture f = ProxyFixture.start("proxy-test-rotation", List.of(counter), "",
+        try (ProxyFixture f = ProxyFixture.start("round-robin", List.of(counter), "",
                 "    limits: { maxBodyBytes: 1GiB }\n")) {
             Generated body = new Generated(size);
             HttpResponse<String> r = f.client.send(HttpRequest.newBuilder(f.uri("/upload"))
@@ -177,7 +177,7 @@ class StreamingTest {
             return true;
         });
         long expected = expectedCrc();
-        try (ProxyFixture f = ProxyFixture.start("proxy-test-rotation", List.of(producer), "", "");
+        try (ProxyFixture f = ProxyFixture.start("round-robin", List.of(producer), "", "");
              MemorySampler sampler = new MemorySampler(); Socket s = new Socket()) {
             s.setReceiveBufferSize(64 * 1024);
             s.connect(new InetSocketAddress("127.0.0.1", f.port()), 10_000);

@@ -39,7 +39,7 @@ class ConfigParserTest {
             clusters:
               - name: telemetry
                 strategy:
-                  name: proxy-test-rotation
+                  name: round-robin
                   params: {}
                 backends:
                   - { id: t1, address: 127.0.0.1:9001, weight: 1, zone: default }
@@ -78,7 +78,7 @@ class ConfigParserTest {
                 routes: [ { cluster: c } ]
             clusters:
               - name: c
-                strategy: proxy-test-rotation
+                strategy: round-robin
                 backends: [ { id: a, address: 127.0.0.1:9001 } ]
             """;
 
@@ -122,7 +122,7 @@ class ConfigParserTest {
         assertThat(l.limits()).isEqualTo(new ProxyConfig.Limits(8192, 32768, 100, 10L << 20));
         assertThat(l.routes().get(0).match().pathPrefix()).isEqualTo("/");
         ProxyConfig.Cluster cl = c.clusters().get(0);
-        assertThat(cl.strategy().name()).isEqualTo("proxy-test-rotation");
+        assertThat(cl.strategy().name()).isEqualTo("round-robin");
         assertThat(cl.backends().get(0).weight()).isEqualTo(1);
         assertThat(cl.sessionPersistence().mode()).isEqualTo(PersistenceMode.NONE);
         assertThat(cl.healthCheck().type()).isEqualTo(HealthCheckType.NONE);
@@ -146,16 +146,16 @@ class ConfigParserTest {
 
     @Test
     void anUnknownStrategyListsTheValidNames() {
-        List<String> e = errors(MINIMAL.replace("strategy: proxy-test-rotation", "strategy: fastest"));
+        List<String> e = errors(MINIMAL.replace("strategy: round-robin", "strategy: fastest"));
         assertThat(e).hasSize(1);
         assertThat(e.get(0)).startsWith("clusters[0].strategy: unknown strategy 'fastest'; valid strategies: ")
-                .contains("proxy-test-rotation", "proxy-test-key-hash");
+                .contains("round-robin", "rendezvous");
     }
 
     @Test
     void aBadStrategyParameterIsReportedByTheRegistry() {
-        List<String> e = errors(MINIMAL.replace("strategy: proxy-test-rotation",
-                "strategy: { name: proxy-test-rotation, params: { choices: 3 } }"));
+        List<String> e = errors(MINIMAL.replace("strategy: round-robin",
+                "strategy: { name: round-robin, params: { choices: 3 } }"));
         assertThat(e).singleElement().asString().startsWith("clusters[0].strategy: ").contains("unknown parameter 'choices'");
     }
 
@@ -172,7 +172,7 @@ class ConfigParserTest {
                     routes: [ { cluster: nope, match: { pathPrefix: api } } ]
                 clusters:
                   - name: c
-                    strategy: proxy-test-rotation
+                    strategy: round-robin
                     backends:
                       - { id: a, address: localhost }
                       - { id: a, address: 127.0.0.1:9002 }
@@ -216,8 +216,8 @@ class ConfigParserTest {
                   - { name: web, bind: 127.0.0.1:8080, routes: [ { cluster: c } ] }
                   - { name: web, bind: 127.0.0.1:8080, routes: [ { cluster: c } ] }
                 clusters:
-                  - { name: c, strategy: proxy-test-rotation, backends: [ { id: a, address: 127.0.0.1:1 } ] }
-                  - { name: c, strategy: proxy-test-rotation, backends: [ { id: a, address: 127.0.0.1:1 } ] }
+                  - { name: c, strategy: round-robin, backends: [ { id: a, address: 127.0.0.1:1 } ] }
+                  - { name: c, strategy: round-robin, backends: [ { id: a, address: 127.0.0.1:1 } ] }
                 """;
         assertThat(errors(yaml)).containsExactly(
                 "listeners[1].name: 'web' is already the name of another listener",
@@ -249,7 +249,7 @@ class ConfigParserTest {
     void theExampleConfigUsesOnlyKnownKeys() throws Exception {
         // The shipped example names round-robin, registered by the algorithms module; here only its shape is checked.
         String text = java.nio.file.Files.readString(java.nio.file.Path.of("sluice-proxy.example.yaml"))
-                .replace("round-robin", "proxy-test-rotation");
+                .replace("round-robin", "round-robin");
         assertThat(ConfigParser.parse(text).listeners()).hasSize(1);
     }
 
