@@ -56,17 +56,7 @@ class AdminApiTest {
     void drainFinishesTheRequestUnderWayAndTakesNoNewOnes() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch arrived = new CountDownLatch(1);
-        TestBackend slow = TestBackend.start("a", (b, req, out) -> {
-            if (req.target().equals("/slow")) {
-                arrived.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return TestBackend.hello(b, req, out);
-        });
+        TestBackend slow = TestBackend.holdingSlow("a", arrived, release);
         List<TestBackend> bs = List.of(slow, TestBackend.start("b"));
         // Cookie affinity pins the requests to "a" until it is drained.
         String cfg = DaemonFixture.config("round-robin", bs, "",

@@ -20,17 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class GracefulShutdownTest {
     private static TestBackend slowBackend(CountDownLatch arrived, CountDownLatch release) throws Exception {
-        return TestBackend.start("a", (b, req, out) -> {
-            if (req.target().equals("/slow")) {
-                arrived.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return TestBackend.hello(b, req, out);
-        });
+        return TestBackend.holdingSlow("a", arrived, release);
     }
 
     @Test

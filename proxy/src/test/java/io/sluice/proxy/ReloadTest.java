@@ -165,17 +165,7 @@ class ReloadTest {
     void listenersComeAndGoOnReloadAndARemovedOneFinishesItsRequest() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch arrived = new CountDownLatch(1);
-        TestBackend slow = TestBackend.start("a", (b, req, out) -> {
-            if (req.target().equals("/slow")) {
-                arrived.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return TestBackend.hello(b, req, out);
-        });
+        TestBackend slow = TestBackend.holdingSlow("a", arrived, release);
         List<TestBackend> bs = List.of(slow);
         String base = DaemonFixture.config("round-robin", bs, "", "");
         String api = "  - name: api\n    bind: 127.0.0.1:0\n    routes:\n      - { name: all, cluster: c }\n";

@@ -73,6 +73,25 @@ final class TestBackend implements AutoCloseable {
         return new TestBackend(id, handler);
     }
 
+    /**
+     * A backend that answers like {@link #hello} but holds a request for {@code /slow} until
+     * {@code release} opens (at most 30 s), counting {@code arrived} down when it comes in.
+     */
+    static TestBackend holdingSlow(String id, java.util.concurrent.CountDownLatch arrived,
+                                   java.util.concurrent.CountDownLatch release) throws IOException {
+        return start(id, (b, req, out) -> {
+            if (req.target().equals("/slow")) {
+                arrived.countDown();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return hello(b, req, out);
+        });
+    }
+
     /** The default handler: 200 with the backend id as body. */
     static boolean hello(TestBackend b, Received req, OutputStream out) throws IOException {
         byte[] body = b.id.getBytes(StandardCharsets.US_ASCII);
