@@ -340,24 +340,38 @@ final class AdminApi {
         return o;
     }
 
-    private Response weight(Cluster c, String id, byte[] body) {
+    /**
+     * The one field a POST body may hold, {@code {"name": value}}: the value node, or null after
+     * putting a 400 naming the problem and {@code usage} into {@code error[0]}.
+     */
+    private JsonNode onlyField(byte[] body, String name, String usage, Response[] error) {
         JsonNode n;
         try {
             n = json.readTree(body);
         } catch (java.io.IOException e) {
-            return Response.error(400, "the body is not JSON: " + firstLine(e.getMessage())
-                    + "; send {\"weight\": N} with N in [1, 1000000]");
+            error[0] = Response.error(400, "the body is not JSON: " + firstLine(e.getMessage()) + "; send " + usage);
+            return null;
         }
         if (n == null || !n.isObject()) {
-            return Response.error(400, "the body must be a JSON object {\"weight\": N} with N in [1, 1000000]");
+            error[0] = Response.error(400, "the body must be a JSON object " + usage);
+            return null;
         }
         for (java.util.Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!k.equals("weight")) {
-                return Response.error(400, "unknown field '" + k + "'; send {\"weight\": N} with N in [1, 1000000]");
+            if (!k.equals(name)) {
+                error[0] = Response.error(400, "unknown field '" + k + "'; send " + usage);
+                return null;
             }
         }
-        JsonNode w = n.get("weight");
+        return n.get(name);
+    }
+
+    private Response weight(Cluster c, String id, byte[] body) {
+        Response[] error = new Response[1];
+        JsonNode w = onlyField(body, "weight", "{\"weight\": N} with N in [1, 1000000]", error);
+        if (error[0] != null) {
+            return error[0];
+        }
         if (w == null || !w.isIntegralNumber() || w.longValue() < 1 || w.longValue() > 1_000_000) {
             return Response.error(400, "weight must be an integer in [1, 1000000], got "
                     + (w == null ? "nothing" : w.toString()));
@@ -379,23 +393,11 @@ final class AdminApi {
 
     /** Server-reported utilisation for one backend: {"utilisation": U}, U in [0, 1]. */
     private Response load(Cluster c, String id, byte[] body) {
-        String usage = "; send {\"utilisation\": U} with U a number in [0, 1]";
-        JsonNode n;
-        try {
-            n = json.readTree(body);
-        } catch (java.io.IOException e) {
-            return Response.error(400, "the body is not JSON: " + firstLine(e.getMessage()) + usage);
+        Response[] error = new Response[1];
+        JsonNode u = onlyField(body, "utilisation", "{\"utilisation\": U} with U a number in [0, 1]", error);
+        if (error[0] != null) {
+            return error[0];
         }
-        if (n == null || !n.isObject()) {
-            return Response.error(400, "the body must be a JSON object" + usage);
-        }
-        for (java.util.Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!k.equals("utilisation")) {
-                return Response.error(400, "unknown field '" + k + "'" + usage);
-            }
-        }
-        JsonNode u = n.get("utilisation");
         if (u == null || !u.isNumber() || !(u.doubleValue() >= 0 && u.doubleValue() <= 1)) {
             return Response.error(400, "utilisation must be a number in [0, 1], got "
                     + (u == null ? "nothing" : u.toString()));
