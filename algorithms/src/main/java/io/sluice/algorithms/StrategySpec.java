@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * What a user asks for: a strategy by name with raw parameters, optionally inside wrappers
  * (applied in list order, the first one innermost). The form configs and scenarios deserialise to;
- * {@link StrategyRegistry#create(StrategySpec, Environment)} validates and builds it.
+ * {@link StrategyRegistry#create(StrategySpec, Environment)} validates and builds it. Compared by
+ * value, so a proxy reload can tell an unchanged strategy.
  */
 public final class StrategySpec {
     /** One wrapper by name with raw parameters. */
@@ -26,6 +27,16 @@ public final class StrategySpec {
 
         public Map<String, Object> params() {
             return params;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof WrapperSpec w && name.equals(w.name) && params.equals(w.params);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, params);
         }
 
         @Override
@@ -63,6 +74,17 @@ public final class StrategySpec {
 
     public List<WrapperSpec> wrappers() {
         return wrappers;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StrategySpec s && name.equals(s.name) && params.equals(s.params)
+                && wrappers.equals(s.wrappers);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, params, wrappers);
     }
 
     @Override

@@ -19,4 +19,13 @@ public interface WrapperProvider {
 
     /** {@code inner} wrapped with this behaviour. */
     Strategy wrap(Strategy inner, Parameters params, Environment env);
+
+    /**
+     * Whether the pickers this wrapper builds change with time alone (slow start's ramp), so a
+     * cluster using it rebuilds its picker on a timer ({@code io.sluice.algorithms.policy.PickerRefresh}).
+     * False unless a wrapper says so.
+     */
+    default boolean changesWithTime() {
+        return false;
+    }
 }

@@ -1,14 +1,17 @@
 package io.sluice.algorithms.health;
 
 import io.sluice.algorithms.Durations;
+import io.sluice.algorithms.Range;
+import io.sluice.algorithms.SettingException;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * Settings of an {@link ActiveHealthCheck}, named and defaulted as HAProxy's {@code server}
  * keywords: {@code rise 2}, {@code fall 3}, {@code inter 2s}; {@code fastinter} and
  * {@code downinter} default to {@code inter}; {@code init-state up}. Immutable; build one with
- * {@link #builder()}. Every setter rejects a bad value with an {@link IllegalArgumentException}
+ * {@link #builder()}. Every setter rejects a bad value with a {@link SettingException}
  * that names the setting, the value and the allowed range.
  */
 public final class HealthCheckConfig {
@@ -18,6 +21,21 @@ public final class HealthCheckConfig {
     public static final long MIN_INTERVAL_NANOS = 1_000_000L;
     /** Longest check interval accepted: 24 h. */
     public static final long MAX_INTERVAL_NANOS = 24L * 3_600_000_000_000L;
+    /** {@code rise} and {@code fall}: 1 to 1000. */
+    public static final Range COUNT = Range.wholeNumber(1, MAX_COUNT);
+    /** {@code inter}, {@code fastinter}, {@code downinter}: 1ms to 24h. */
+    public static final Range INTERVAL = Range.duration(MIN_INTERVAL_NANOS, MAX_INTERVAL_NANOS);
+    /** HAProxy's {@code rise} default. */
+    public static final int DEFAULT_RISE = 2;
+    /** HAProxy's {@code fall} default. */
+    public static final int DEFAULT_FALL = 3;
+    /** HAProxy's {@code inter} default: 2 s. */
+    public static final long DEFAULT_INTER_NANOS = 2_000_000_000L;
+    /**
+     * HAProxy's {@code init-state} default, {@link InitialState#UP}: a backend starts up, with one
+     * failed check to spare. Both runtimes start every check here unless a config says otherwise.
+     */
+    public static final InitialState DEFAULT_INITIAL_STATE = InitialState.UP;
 
     private static final HealthCheckConfig DEFAULTS = builder().build();
 
@@ -83,20 +101,32 @@ public final class HealthCheckConfig {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof HealthCheckConfig c && rise == c.rise && fall == c.fall && interNanos == c.interNanos
+                && fastinterNanos == c.fastinterNanos && downinterNanos == c.downinterNanos
+                && initialState == c.initialState;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(rise, fall, interNanos, fastinterNanos, downinterNanos, initialState);
+    }
+
+    @Override
     public String toString() {
         return "rise " + rise + " fall " + fall + " inter " + Durations.format(interNanos)
                 + " fastinter " + Durations.format(fastinterNanos) + " downinter " + Durations.format(downinterNanos)
-                + " init-state " + initialState.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+                + " init-state " + initialState.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Collects settings; {@link #build()} may be called more than once. */
     public static final class Builder {
-        private int rise = 2;
-        private int fall = 3;
-        private long interNanos = 2_000_000_000L;
+        private int rise = DEFAULT_RISE;
+        private int fall = DEFAULT_FALL;
+        private long interNanos = DEFAULT_INTER_NANOS;
         private long fastinterNanos;
         private long downinterNanos;
-        private InitialState initialState = InitialState.UP;
+        private InitialState initialState = DEFAULT_INITIAL_STATE;
 
         private Builder() {
         }
@@ -142,20 +172,14 @@ public final class HealthCheckConfig {
             return new HealthCheckConfig(this);
         }
 
+        /** @throws SettingException naming the setting, the value and the range */
         private static int count(String name, int value) {
-            if (value < 1 || value > MAX_COUNT) {
-                throw new IllegalArgumentException("health check " + name + " must be an integer in [1, " + MAX_COUNT
-                        + "], got " + value);
-            }
-            return value;
+            return COUNT.checkInt(name, value);
         }
 
+        /** @throws SettingException naming the setting, the value and the range */
         private static long interval(String name, long nanos) {
-            if (nanos < MIN_INTERVAL_NANOS || nanos > MAX_INTERVAL_NANOS) {
-                throw new IllegalArgumentException("health check " + name + " must be a duration in [1ms, 24h], got "
-                        + (nanos <= 0 ? nanos + "ns" : Durations.format(nanos)));
-            }
-            return nanos;
+            return INTERVAL.check(name, nanos);
         }
     }
 }

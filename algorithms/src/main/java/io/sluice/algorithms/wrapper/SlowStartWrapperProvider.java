@@ -42,6 +42,12 @@ public final class SlowStartWrapperProvider implements WrapperProvider {
         return PARAMETERS;
     }
 
+    /** The ramp moves with time: clusters using slow start rebuild their picker on a timer. */
+    @Override
+    public boolean changesWithTime() {
+        return true;
+    }
+
     @Override
     public Strategy wrap(Strategy inner, Parameters params, Environment env) {
         return new SlowStart(inner, env, params.getNanos("window"), params.getDouble("aggression"),

@@ -248,14 +248,14 @@ class AffinityTableTest {
     @Test
     void rejectsBadSettingsNamingTheValueAndRange() {
         assertThatThrownBy(() -> AffinityConfig.builder().idleTtl(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idle-ttl")
-                .hasMessageContaining("[1ms, 7d]").hasMessageContaining("got 0ns");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("idle-ttl: 0ns is out of range; a duration from 1ms to 168h");
         assertThatThrownBy(() -> AffinityConfig.builder().maxEntries(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max-entries")
-                .hasMessageContaining("got 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("max-entries: 0 is out of range; a whole number from 1 to 100000000");
         assertThatThrownBy(() -> AffinityConfig.builder().stripes(5000))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stripes")
-                .hasMessageContaining("[1, 4096]");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("stripes: 5000 is out of range; a whole number from 1 to 4096");
     }
 
     /**

@@ -203,26 +203,26 @@ class ActiveHealthCheckTest {
     void rejectsRiseOutOfRangeNamingTheValueAndRange() {
         assertThatThrownBy(() -> HealthCheckConfig.builder().rise(0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("rise").hasMessageContaining("[1, 1000]").hasMessageContaining("got 0");
+                .hasMessage("rise: 0 is out of range; a whole number from 1 to 1000");
     }
 
     @Test
     void rejectsFallOutOfRange() {
         assertThatThrownBy(() -> HealthCheckConfig.builder().fall(1001))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("fall").hasMessageContaining("got 1001");
+                .hasMessage("fall: 1001 is out of range; a whole number from 1 to 1000");
     }
 
     @Test
     void rejectsZeroAndNegativeIntervals() {
         assertThatThrownBy(() -> HealthCheckConfig.builder().inter(0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("inter").hasMessageContaining("[1ms, 24h]").hasMessageContaining("got 0ns");
+                .hasMessage("inter: 0ns is out of range; a duration from 1ms to 24h");
         assertThatThrownBy(() -> HealthCheckConfig.builder().fastinter(-5))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fastinter");
         assertThatThrownBy(() -> HealthCheckConfig.builder().downinter(25L * 3_600_000_000_000L))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("downinter")
-                .hasMessageContaining("got 25h");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("downinter: 25h is out of range; a duration from 1ms to 24h");
     }
 
     /**

@@ -55,7 +55,8 @@ class OutlierDetectionScenarioTest {
             ids.add("b" + i);
         }
         lb.setBackends(backends);
-        OutlierConfig config = OutlierConfig.defaults();
+        // Envoy's defaults plus Sluice's latency rule, which is off by default.
+        OutlierConfig config = OutlierConfig.builder().latencyFactor(3).build();
         OutlierDetector detector = OutlierDetector.create(config, ids, 0);
         SplittableRandom random = new SplittableRandom(7);
 

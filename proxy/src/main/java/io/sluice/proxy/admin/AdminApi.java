@@ -18,7 +18,7 @@ import io.sluice.proxy.Proxy;
 import io.sluice.proxy.ReloadResult;
 import io.sluice.proxy.config.ProxyConfig;
 import io.sluice.proxy.health.ActiveHealthChecker;
-import io.sluice.proxy.health.BackendHealth;
+import io.sluice.algorithms.health.BackendHealth;
 import io.sluice.proxy.metrics.ProxyMetrics;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

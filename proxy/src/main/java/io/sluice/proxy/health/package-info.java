@@ -31,7 +31,7 @@
  * checker.stop().join(); outliers.stop().join();
  * }</pre>
  * A cluster without {@code healthCheck} simply has no checker: {@code activeUp} stays true. An
- * admin "drain" calls {@link io.sluice.proxy.health.HealthAggregator#setDraining}. The proxy does
+ * admin "drain" calls {@link io.sluice.algorithms.health.HealthAggregator#setDraining}. The proxy does
  * this in {@code io.sluice.proxy.ClusterHealth}, one per cluster, kept across reloads.
  */
 package io.sluice.proxy.health;

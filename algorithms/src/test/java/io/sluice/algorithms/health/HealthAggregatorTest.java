@@ -1,4 +1,4 @@
-package io.sluice.proxy.health;
+package io.sluice.algorithms.health;
 
 import io.sluice.algorithms.HealthState;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.sluice.proxy.health;
+package io.sluice.algorithms.health;
 
 import io.sluice.algorithms.HealthState;
 
@@ -13,6 +13,9 @@ import java.util.function.UnaryOperator;
  * Combines, per backend of one cluster, what active checks, passive outlier detection and the
  * operator say into one {@link HealthState} by {@link BackendHealth}'s rule, and passes every
  * change of it to a {@link Sink} (the wiring: {@code LoadBalancer::setHealth}).
+ *
+ * <p>One per cluster in the proxy ({@code ClusterHealth}), one per load-balancer instance in the
+ * simulator, so both runtimes turn checks, ejections and drains into picker health the same way.
  *
  * <p>Thread safety: every method may be called from any thread (health checker event loops, the
  * outlier monitor's loop, an admin thread). Changes are serialised by one lock and the sink is

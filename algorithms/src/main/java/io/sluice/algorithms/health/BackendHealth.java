@@ -1,10 +1,12 @@
-package io.sluice.proxy.health;
+package io.sluice.algorithms.health;
 
 import io.sluice.algorithms.HealthState;
 
 /**
  * The three opinions about one backend and the one {@link HealthState} they add up to. Immutable;
- * the rule is a pure function.
+ * the rule is a pure function, and it is the only place the rule is written: the proxy's cluster
+ * health and every simulated load-balancer instance combine their opinions through a
+ * {@link HealthAggregator}, which applies it.
  *
  * <pre>
  *   draining                  -&gt; DRAINING    an operator's decision outranks every signal
