@@ -1,0 +1,123 @@
+package io.sluice.config.proxy;
+
+import io.sluice.algorithms.Range;
+import io.sluice.algorithms.StrategyRegistry;
+import io.sluice.algorithms.StrategySpec;
+import io.sluice.algorithms.policy.ClusterPolicy;
+import io.sluice.config.HostPort;
+import io.sluice.config.Problems;
+import io.sluice.config.policy.PolicyReader;
+import io.sluice.config.proxy.ClusterSection.BackendSection;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The validation pass of the {@code clusters:} section: names, backends, and each cluster's policy. */
+final class ClustersReader {
+    /** A backend's {@code weight}: 1 to 1000000. */
+    static final Range WEIGHT = Range.wholeNumber(1, 1_000_000);
+
+    private final Problems problems;
+    private final PolicyReader policies;
+
+    ClustersReader(Problems problems, StrategyRegistry registry) {
+        this.problems = problems;
+        this.policies = new PolicyReader(problems, registry);
+    }
+
+    List<ProxyConfig.Cluster> read(List<ClusterSection> sections) {
+        List<ProxyConfig.Cluster> out = new ArrayList<>();
+        if (problems.required("clusters", sections, "a list of clusters, each with a name, a strategy and"
+                + " backends") == null) {
+            return out;
+        }
+        if (sections.isEmpty()) {
+            problems.error("clusters", "at least one cluster is required");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < sections.size(); i++) {
+            String path = Problems.index("clusters", i);
+            ProxyConfig.Cluster c = cluster(path, sections.get(i));
+            if (c != null && !names.add(c.name())) {
+                problems.error(Problems.join(path, "name"), "'" + c.name() + "' is already the name of another"
+                        + " cluster");
+            } else if (c != null) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** The names written in the clusters list, even of clusters with errors; null when there is no list. */
+    static List<String> names(List<ClusterSection> sections) {
+        if (sections == null) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (ClusterSection c : sections) {
+            if (c != null && c.name() != null) {
+                names.add(c.name());
+            }
+        }
+        return names;
+    }
+
+    private ProxyConfig.Cluster cluster(String path, ClusterSection s) {
+        if (s == null) {
+            return null;
+        }
+        String name = Names.name(problems, Problems.join(path, "name"), s.name());
+        String sp = Problems.join(path, "strategy");
+        StrategySpec strategy = problems.required(sp, s.strategy(), "a strategy name, or a mapping with name,"
+                + " params and wrappers") == null ? null : policies.strategy(sp, s.strategy(), false);
+        List<ProxyConfig.BackendEntry> backends = backends(Problems.join(path, "backends"), s.backends());
+        ClusterPolicy policy = policies.policy(path, strategy, s.healthCheck(), s.outlierDetection(), s.timeouts(),
+                s.retries(), s.sessionPersistence(), s.pickerRefresh(), s.ewmaDecay());
+        if (name == null || policy == null) {
+            return null;
+        }
+        return new ProxyConfig.Cluster(name, backends, policy);
+    }
+
+    private List<ProxyConfig.BackendEntry> backends(String path, List<BackendSection> sections) {
+        List<ProxyConfig.BackendEntry> out = new ArrayList<>();
+        if (problems.required(path, sections, "a list of backends, each with an id and an address") == null) {
+            return out;
+        }
+        if (sections.isEmpty()) {
+            problems.error(path, "at least one backend is required");
+        }
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < sections.size(); i++) {
+            String at = Problems.index(path, i);
+            BackendSection b = sections.get(i);
+            if (b == null) {
+                continue;
+            }
+            String id = Names.name(problems, Problems.join(at, "id"), b.id());
+            if (id != null && !ids.add(id)) {
+                problems.error(Problems.join(at, "id"), "'" + id + "' is already the id of another backend of this"
+                        + " cluster");
+                id = null;
+            }
+            String ap = Problems.join(at, "address");
+            HostPort address = problems.required(ap, b.address(), HostPort.FORM + " with a port from 1 to 65535");
+            if (address != null && address.port() == 0) {
+                problems.error(ap, "'" + address + "' has port 0; a backend needs its real port, 1 to 65535");
+                address = null;
+            }
+            Integer weight = problems.integer(Problems.join(at, "weight"), b.weight(), WEIGHT, 1);
+            String zp = Problems.join(at, "zone");
+            String zone = problems.text(zp, b.zone(), "default", "a zone name, like eu-west-1a");
+            if (zone != null && zone.isBlank()) {
+                problems.error(zp, "empty; give a zone name, like eu-west-1a, or leave it out (default)");
+                zone = null;
+            }
+            if (id != null && address != null && weight != null && zone != null) {
+                out.add(new ProxyConfig.BackendEntry(id, address, weight, zone));
+            }
+        }
+        return out;
+    }
+}

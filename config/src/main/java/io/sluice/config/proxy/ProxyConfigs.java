@@ -1,0 +1,90 @@
+package io.sluice.config.proxy;
+
+import io.sluice.algorithms.Range;
+import io.sluice.algorithms.StrategyRegistry;
+import io.sluice.config.ConfigError;
+import io.sluice.config.ConfigException;
+import io.sluice.config.ConfigReader;
+import io.sluice.config.HostPort;
+import io.sluice.config.Problems;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads the proxy's YAML configuration into a {@link ProxyConfig}, checking all of it and reporting
+ * every problem at once, each with its line and YAML path ({@link ConfigException}): unknown keys
+ * (and old keys, naming the new ones), wrong types, values out of range, duplicate names, routes to
+ * clusters that do not exist, and strategies the {@link StrategyRegistry} refuses (its message lists
+ * the valid names). The file's shape is {@link ProxyFile}; its JSON Schema is
+ * {@code schema/sluice-proxy.schema.json} in this jar.
+ */
+public final class ProxyConfigs {
+    /** {@code workers}: 0 (one per core) to 1024. */
+    static final Range WORKERS = Range.wholeNumber(0, 1024);
+    /** {@code drain-timeout}: 0 to 24h. */
+    static final Range DRAIN_TIMEOUT = Range.duration(0, 86_400_000_000_000L);
+    static final HostPort DEFAULT_ADMIN = new HostPort("127.0.0.1", 9901);
+
+    private ProxyConfigs() {
+    }
+
+    /**
+     * Reads and checks the file at {@code file}, its errors prefixed with the path as given.
+     *
+     * @throws ConfigException with every problem
+     */
+    public static ProxyConfig load(Path file) {
+        return load(file, StrategyRegistry.standard());
+    }
+
+    /** As {@link #load(Path)}, with strategies checked against {@code registry}. */
+    public static ProxyConfig load(Path file, StrategyRegistry registry) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigError(file.toString(), 1, "", "cannot read: "
+                    + e.getMessage())));
+        }
+        return parse(text, file.toString(), registry);
+    }
+
+    /** Checks YAML text, named {@code sluice.yaml} in errors, against the standard strategy registry. */
+    public static ProxyConfig parse(String yaml) {
+        return parse(yaml, "sluice.yaml", StrategyRegistry.standard());
+    }
+
+    /**
+     * Checks YAML text.
+     *
+     * @param source what errors call the file
+     * @throws ConfigException with every problem
+     */
+    public static ProxyConfig parse(String yaml, String source, StrategyRegistry registry) {
+        ConfigReader.Bound<ProxyFile> bound = ConfigReader.read(yaml, source, ProxyFile.class);
+        Problems problems = bound.problems();
+        ProxyFile f = bound.value();
+        if (f == null) {
+            if (!problems.hasErrors()) {
+                problems.error("", "the file is empty; at least listeners and clusters are required");
+            }
+            problems.throwIfAny();
+        }
+        HostPort admin = f.admin() == null ? DEFAULT_ADMIN
+                : problems.value("admin.listen", f.admin().listen(), DEFAULT_ADMIN, HostPort.FORM);
+        Integer workers = problems.integer("workers", f.workers(), WORKERS, 0);
+        String accessLog = f.accessLog() == null ? "-"
+                : problems.text("access-log.path", f.accessLog().path(), "-", "\"-\" (stdout), \"off\" or a file path");
+        Long drain = problems.duration("drain-timeout", f.drainTimeout(), DRAIN_TIMEOUT,
+                ProxyConfig.DEFAULT_DRAIN_TIMEOUT_NANOS);
+        List<ProxyConfig.Cluster> clusters = new ClustersReader(problems, registry).read(f.clusters());
+        List<ProxyConfig.Listener> listeners = new ListenersReader(problems).read(f.listeners(),
+                ClustersReader.names(f.clusters()));
+        problems.throwIfAny();
+        return new ProxyConfig(new ProxyConfig.Admin(admin), workers, new ProxyConfig.AccessLog(accessLog), drain,
+                listeners, clusters);
+    }
+}
