@@ -2,8 +2,8 @@ package io.sluice.cli;
 
 import io.sluice.proxy.Proxy;
 import io.sluice.proxy.ProxyDaemon;
-import io.sluice.proxy.config.ConfigException;
-import io.sluice.proxy.config.ConfigParser;
+import io.sluice.config.ConfigException;
+import io.sluice.config.proxy.ProxyConfigs;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -18,12 +18,12 @@ import picocli.CommandLine.Command;
  *
  * <p>While running: SIGHUP (or {@code POST /reload} on the admin API) re-reads the file and applies
  * it without dropping connections, or refuses it and keeps the running config; SIGTERM stops
- * accepting, lets requests under way finish within {@code drainTimeout}, and exits 0.
+ * accepting, lets requests under way finish within {@code drain-timeout}, and exits 0.
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
         description = {"Run the HTTP load-balancing proxy from a YAML config, or check a config.",
                 "SIGHUP re-reads the config (a bad one is refused; the running one stays).",
-                "SIGTERM stops accepting, lets requests finish within drainTimeout, exits 0.",
+                "SIGTERM stops accepting, lets requests finish within drain-timeout, exits 0.",
                 "Exit codes: 0 ok, 1 invalid config or a listener could not bind."})
 final class ProxyCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -48,10 +48,10 @@ final class ProxyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path file = mode.check != null ? mode.check : mode.config;
         try {
-            ConfigParser.load(file);
+            ProxyConfigs.load(file);
         } catch (ConfigException e) {
             err.println("sluice: " + file + ": " + e.errors().size() + (e.errors().size() == 1 ? " error" : " errors"));
-            for (String line : e.errors()) {
+            for (String line : e.lines()) {
                 err.println("  " + line);
             }
             err.flush();
@@ -70,7 +70,7 @@ final class ProxyCommand implements Callable<Integer> {
             });
         } catch (ConfigException e) {
             // The file changed between the check above and the start: report as above.
-            err.println("sluice: " + file + ": " + String.join("; ", e.errors()));
+            err.println("sluice: " + file + ": " + String.join("; ", e.lines()));
             err.flush();
             return 1;
         } catch (RuntimeException e) {

@@ -27,10 +27,11 @@ import io.netty.util.ReferenceCountUtil;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.policy.AffinityPolicy;
+import io.sluice.algorithms.policy.AttemptFailure;
+import io.sluice.algorithms.policy.RetryPolicy;
 import io.sluice.proxy.Exchange.Attempt;
 import io.sluice.proxy.RequestObserver.Outcome;
-import io.sluice.proxy.config.ProxyConfig;
-import io.sluice.proxy.config.ProxyConfig.PersistenceMode;
 import io.sluice.proxy.http.BodyKind;
 import io.sluice.proxy.http.HttpViolation;
 import io.sluice.proxy.http.RequestDecoder;
@@ -68,13 +69,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>Failures and retries</h2>
  * A connect failure, or a reset/close/bad response before any response byte, ends the attempt;
- * another backend (never one already tried) is picked when the request can be replayed and the
- * cluster's {@code retries} allow it. Replayable means no request body byte was written upstream
- * yet: a streamed body is not kept, so it cannot be sent twice. Connect failures are retried
- * whatever the method; resets before any response byte are retried within the retry budget;
- * response timeouts and bad responses only for idempotent methods when {@code idempotentOnly}.
- * Out of attempts: 503 after connect failures, 504 after a timeout, 502 otherwise. Once response
- * bytes reached the client, a failure can only close the client connection.
+ * whether another backend (never one already tried) gets the request is the cluster policy's
+ * {@link RetryPolicy#decide} (the function the simulator calls too): never once response bytes
+ * reached the client or a request body byte was written upstream (a streamed body is not kept);
+ * connect failures and resets always; timeouts and bad responses only for idempotent methods
+ * unless {@code idempotent-only} is false; at most {@code max-retries}; and every retry but a
+ * connect failure's takes a place in the retry budget. Out of retries: 503 after connect failures,
+ * 504 after a timeout, 502 otherwise. Once response bytes reached the client, a failure can only
+ * close the client connection.
  *
  * <h2>Expect: 100-continue</h2>
  * Answered by the proxy itself, once a backend connection is ready (so a request that will be
@@ -229,13 +231,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         String affinityKey = null;
         HttpHeaders upstream = null;
         if (cluster != null) {
-            ProxyConfig.SessionPersistence sp = cluster.config().sessionPersistence();
+            AffinityPolicy sp = cluster.policy().affinity();
             String key = switch (sp.mode()) {
                 case HEADER -> head.headers().get(sp.name());
                 case SOURCE -> clientIp;
                 default -> null;
             };
-            if (sp.mode() == PersistenceMode.COOKIE) {
+            if (sp.mode() == AffinityPolicy.Mode.COOKIE) {
                 cookieBackend = cookie(head, sp.name());
             } else if (key != null && cluster.usesAffinityTable()) {
                 affinityKey = key;
@@ -382,7 +384,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             send(e, a, pooled);
             return;
         }
-        ChannelFuture f = pool.connect(address, e.cluster.config().timeouts().connectNanos());
+        ChannelFuture f = pool.connect(address, e.cluster.policy().timeouts().connectNanos());
         a.connecting = f;
         f.addListener((ChannelFutureListener) cf -> {
             a.connecting = null;
@@ -438,7 +440,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             if (ex == e && e.attempt == a && a.headNanos < 0 && !a.ended) {
                 attemptFailed(e, a, Outcome.TIMEOUT);
             }
-        }, e.cluster.config().timeouts().responseNanos(), TimeUnit.NANOSECONDS);
+        }, e.cluster.policy().timeouts().responseNanos(), TimeUnit.NANOSECONDS);
     }
 
     // ---- from the backend ----
@@ -474,8 +476,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         if (!e.clientKeepAlive) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        ProxyConfig.SessionPersistence sp = e.cluster.config().sessionPersistence();
-        if (sp.mode() == PersistenceMode.COOKIE && !a.endpoint.id().equals(e.cookieBackend)) {
+        AffinityPolicy sp = e.cluster.policy().affinity();
+        if (sp.mode() == AffinityPolicy.Mode.COOKIE && !a.endpoint.id().equals(e.cookieBackend)) {
             h.add(HttpHeaderNames.SET_COOKIE, sp.name() + "=" + a.endpoint.id() + "; Path=/; HttpOnly");
         }
         if (!h.contains(Forwarding.REQUEST_ID)) {
@@ -585,25 +587,28 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
     }
 
-    /** See the class comment: what may be retried, and the budget. Takes a budget place when it says yes. */
+    /**
+     * See the class comment: the policy's decision, then the budget. Takes a budget place when it
+     * says yes to a retry that spends one.
+     */
     private boolean mayRetry(Exchange e, Outcome outcome) {
-        ProxyConfig.Retries policy = e.cluster.config().retries();
-        if (e.retries >= policy.attempts() || e.bodyStreamed || !ctx.channel().isActive()) {
+        if (!ctx.channel().isActive()) {
             return false;
         }
-        switch (outcome) {
-            case CONNECT_FAILURE:
-                return true;
-            case RESET:
-                break;
-            case TIMEOUT:
-            case BAD_RESPONSE:
-                if (policy.idempotentOnly() && !e.idempotent) {
-                    return false;
-                }
-                break;
-            default:
-                return false;
+        AttemptFailure failure = switch (outcome) {
+            case CONNECT_FAILURE -> AttemptFailure.CONNECT_FAILURE;
+            case RESET -> AttemptFailure.RESET;
+            case TIMEOUT -> AttemptFailure.TIMEOUT;
+            case BAD_RESPONSE -> AttemptFailure.BAD_RESPONSE;
+            default -> null;
+        };
+        RetryPolicy policy = e.cluster.policy().retries();
+        if (failure == null || !policy.decide(failure, e.retries, e.idempotent, e.bodyStreamed,
+                e.responseStarted).retry()) {
+            return false;
+        }
+        if (!RetryPolicy.spendsBudget(failure)) {
+            return true;
         }
         if (!e.cluster.tryStartRetry()) {
             return false;

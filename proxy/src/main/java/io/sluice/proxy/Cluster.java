@@ -3,6 +3,7 @@ package io.sluice.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.algorithms.Backend;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Environment;
@@ -10,8 +11,11 @@ import io.sluice.algorithms.LoadBalancer;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.algorithms.affinity.AffinityTable;
-import io.sluice.proxy.config.ProxyConfig;
-import io.sluice.proxy.config.ProxyConfig.PersistenceMode;
+import io.sluice.algorithms.policy.AffinityPolicy;
+import io.sluice.algorithms.policy.ClusterPolicy;
+import io.sluice.algorithms.policy.RetryBudget;
+import io.sluice.algorithms.policy.RetryTarget;
+import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.proxy.metrics.BackendMetrics;
 import io.sluice.proxy.metrics.ClusterMetrics;
 import io.sluice.proxy.metrics.ProxyMetrics;
@@ -23,29 +27,29 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One cluster at run time: its configuration, the {@link LoadBalancer} that picks among its
- * backends (and keeps their live {@link io.sluice.algorithms.BackendLoad}s), where each backend
- * listens, the retry budget, its {@link ClusterHealth} (active checks, outlier detection, drain)
- * and, for header or source affinity without a hashing strategy, its {@link AffinityTable}.
+ * One cluster at run time: its configuration and {@link ClusterPolicy}, the {@link LoadBalancer}
+ * that picks among its backends (and keeps their live {@link io.sluice.algorithms.BackendLoad}s),
+ * where each backend listens, the {@link RetryBudget}, its {@link ClusterHealth} (active checks,
+ * outlier detection, drain), for header or source affinity without a hashing strategy its
+ * {@link AffinityTable}, and, for a strategy that changes with time, the timer that rebuilds its
+ * picker ({@link io.sluice.algorithms.policy.PickerRefresh}: the rule the simulator follows too).
  *
  * <h2>Reloads</h2>
  * A reload builds a new cluster through {@link #build}, which keeps the old object when the config
  * is unchanged. Otherwise what can be carried over is: the load balancer (so the loads and the
- * picker's state) when the strategy is unchanged, the {@link ClusterHealth} always (drained
- * backends stay drained, checks keep their counters when their settings are unchanged), the
- * affinity table when the mode and TTL are unchanged, and admin weight overrides of backends
- * whose configured weight did not change.
+ * picker's state) when the strategy and EWMA decay are unchanged, the {@link ClusterHealth} always
+ * (drained backends stay drained, checks keep their counters when their settings are unchanged),
+ * the affinity table when its settings are unchanged, the retry budget's counters always, and
+ * admin weight overrides of backends whose configured weight did not change.
  *
- * <p>Thread safety: immutable but for the load balancer, the health (both thread-safe), the
- * weight overrides and two atomic counters.
+ * <p>Thread safety: immutable but for the load balancer, the health, the retry budget (all
+ * thread-safe) and the weight overrides.
  */
 public final class Cluster {
-    /** Retries always allowed at once, whatever the budget percentage (Envoy's min_retry_concurrency). */
-    static final int MIN_RETRY_CONCURRENCY = 3;
-
     /**
      * What a cluster's background work runs on: the proxy's event loops and socket type for active
      * checks, outlier sweeps and affinity purges, and the metrics its health transitions go to.
@@ -55,36 +59,39 @@ public final class Cluster {
     }
 
     private final ProxyConfig.Cluster config;
+    private final ClusterPolicy policy;
     private final LoadBalancer loadBalancer;
     private final Environment env;
     private final Map<String, InetSocketAddress> addresses;
     private final Map<String, ProxyConfig.BackendEntry> entries;
-    private final AtomicInteger activeRequests;
-    private final AtomicInteger activeRetries;
+    private final RetryBudget retryBudget;
     /** Admin weight overrides by backend id; shared by the clusters a reload builds from this one. */
     private final Map<String, Integer> weights;
     private final ClusterHealth health;
     private final SessionAffinity affinity;
     private final boolean hashesKey;
+    /** Rebuilds the picker of a strategy that changes with time; null when the policy wants no timer. */
+    private final PickerTimer pickerTimer;
     /** Each backend's metrics handle, looked up once per build; empty without metrics. */
     private final Map<String, BackendMetrics> backendMetrics;
     private final ClusterMetrics clusterMetrics;
 
     private Cluster(ProxyConfig.Cluster config, LoadBalancer loadBalancer, Environment env,
                     Map<String, InetSocketAddress> addresses, Map<String, ProxyConfig.BackendEntry> entries,
-                    AtomicInteger activeRequests, AtomicInteger activeRetries, Map<String, Integer> weights,
-                    ClusterHealth health, SessionAffinity affinity, boolean hashesKey, ProxyMetrics metrics) {
+                    RetryBudget retryBudget, Map<String, Integer> weights, ClusterHealth health,
+                    SessionAffinity affinity, boolean hashesKey, PickerTimer pickerTimer, ProxyMetrics metrics) {
         this.config = config;
+        this.policy = config.policy();
         this.loadBalancer = loadBalancer;
         this.env = env;
         this.addresses = addresses;
         this.entries = entries;
-        this.activeRequests = activeRequests;
-        this.activeRetries = activeRetries;
+        this.retryBudget = retryBudget;
         this.weights = weights;
         this.health = health;
         this.affinity = affinity;
         this.hashesKey = hashesKey;
+        this.pickerTimer = pickerTimer;
         this.clusterMetrics = metrics == null ? null : metrics.cluster(config.name());
         Map<String, BackendMetrics> handles = new LinkedHashMap<>();
         if (metrics != null) {
@@ -111,6 +118,9 @@ public final class Cluster {
      * new cluster carrying over what it can from {@code previous} (see the class comment).
      * Membership changes reach the load balancer, then the health aggregator, the outlier
      * detector and last the checker, in that order (see {@code health/package-info.java}).
+     * The policy's settings are in force as soon as this returns; the ones a running piece cannot
+     * change in place (strategy, EWMA decay, check or outlier settings, the affinity table's) start
+     * a new piece.
      *
      * @param services null for a cluster without background work
      * @throws IllegalArgumentException when the strategy is refused (the config parser checked it already)
@@ -141,32 +151,36 @@ public final class Cluster {
             // Resolved once here, off the event loops: DNS refresh belongs to service discovery.
             addresses.put(b.id(), new InetSocketAddress(b.address().host(), b.address().port()));
         }
-        LoadBalancer lb;
-        AtomicInteger active;
-        AtomicInteger retries;
-        if (previous != null && previous.config.strategy().equals(config.strategy())) {
-            lb = previous.loadBalancer;
-            active = previous.activeRequests;
-            retries = previous.activeRetries;
-        } else {
-            lb = LoadBalancer.create(registry.create(config.strategy().toSpec(), env), env);
-            active = previous == null ? new AtomicInteger() : previous.activeRequests;
-            retries = previous == null ? new AtomicInteger() : previous.activeRetries;
-        }
+        ClusterPolicy policy = config.policy();
+        ClusterPolicy before = previous == null ? null : previous.policy;
+        boolean samePicker = before != null && before.strategy().equals(policy.strategy())
+                && before.ewmaDecayNanos() == policy.ewmaDecayNanos();
+        LoadBalancer lb = samePicker ? previous.loadBalancer
+                : LoadBalancer.create(registry.create(policy.strategy(), env), env, policy.ewmaDecayNanos());
+        RetryBudget budget = previous == null ? new RetryBudget() : previous.retryBudget;
         lb.setBackends(backends);
         ClusterHealth health = previous == null
                 ? ClusterHealth.start(config, backends, lb, services)
                 : previous.health.reconfigure(config, backends, lb);
-        boolean hashes = previous != null && previous.config.strategy().equals(config.strategy())
-                ? previous.hashesKey : hashesKey(config.strategy(), registry);
+        boolean hashes = before != null && before.strategy().equals(policy.strategy())
+                ? previous.hashesKey : AffinityPolicy.hashesKey(policy.strategy(), registry);
         SessionAffinity affinity = null;
-        if (usesTable(config.sessionPersistence().mode(), hashes)) {
-            long ttl = config.sessionPersistence().ttlNanos();
+        if (policy.affinity().usesTable(hashes)) {
             SessionAffinity old = previous == null ? null : previous.affinity;
-            affinity = old != null && old.ttlNanos() == ttl ? old : SessionAffinity.start(ttl, env, services);
+            affinity = old != null && old.config().equals(policy.affinity().table()) ? old
+                    : SessionAffinity.start(policy.affinity().table(), env, services);
         }
-        return new Cluster(config, lb, env, Map.copyOf(addresses), Map.copyOf(entries), active, retries, weights,
-                health, affinity, hashes, services == null ? null : services.metrics());
+        long refresh = policy.pickerRefresh().timerNanos(policy.strategy(), registry);
+        PickerTimer timer = previous == null ? null : previous.pickerTimer;
+        if (timer != null && (timer.lb != lb || timer.periodNanos != refresh)) {
+            timer.stop();
+            timer = null;
+        }
+        if (timer == null && refresh > 0 && services != null) {
+            timer = PickerTimer.start(lb, refresh, services);
+        }
+        return new Cluster(config, lb, env, Map.copyOf(addresses), Map.copyOf(entries), budget, weights, health,
+                affinity, hashes, timer, services == null ? null : services.metrics());
     }
 
     private static Backend backend(ProxyConfig.BackendEntry b, int weight) {
@@ -174,45 +188,32 @@ public final class Cluster {
     }
 
     /**
-     * Whether the strategy places a request by its affinity key, as the consistent hashes do: then
-     * header or source affinity needs no table (the hash is the memory); any other strategy gets
-     * one. The strategy is asked by its behaviour, so a custom hashing strategy counts too: a
-     * picker over {@value #PROBE_BACKENDS} made-up backends, in a virtual environment of its own,
-     * is asked for {@value #PROBE_KEYS} keys twice each. A hash answers every key the same both
-     * times and spreads the keys over at least two backends; round robin and random strategies
-     * answer a key differently the second time, and a strategy blind to the key (least
-     * connections over idle backends) gives every key the same backend.
+     * Rebuilds a load balancer's picker every period, on one of the proxy's event loops, so a wrapper
+     * whose output changes with time (slow start) moves; see {@link io.sluice.algorithms.policy.PickerRefresh}.
      */
-    static boolean hashesKey(ProxyConfig.Strategy strategy, StrategyRegistry registry) {
-        Environment probe = Environment.virtual(() -> 0L, 1L);
-        List<Endpoint> endpoints = new ArrayList<>();
-        for (int i = 0; i < PROBE_BACKENDS; i++) {
-            endpoints.add(Endpoint.healthy(Backend.of("probe-" + i, "127.0.0.1:" + (i + 1)), probe));
+    private static final class PickerTimer {
+        final LoadBalancer lb;
+        final long periodNanos;
+        private final ScheduledFuture<?> future;
+
+        private PickerTimer(LoadBalancer lb, long periodNanos, ScheduledFuture<?> future) {
+            this.lb = lb;
+            this.periodNanos = periodNanos;
+            this.future = future;
         }
-        io.sluice.algorithms.Picker picker;
-        try {
-            picker = registry.create(strategy.toSpec(), probe).newPicker(io.sluice.algorithms.EndpointSet.of(endpoints));
-        } catch (RuntimeException refused) {
-            return false;
-        }
-        Set<String> used = new java.util.HashSet<>();
-        for (int k = 0; k < PROBE_KEYS; k++) {
-            RequestContext ctx = RequestContext.ofKey("probe-key-" + k);
-            Endpoint first = picker.pick(ctx);
-            Endpoint second = picker.pick(ctx);
-            if (first == null || second == null || !first.id().equals(second.id())) {
-                return false;
+
+        static PickerTimer start(LoadBalancer lb, long periodNanos, Services services) {
+            try {
+                return new PickerTimer(lb, periodNanos, services.group().next().scheduleAtFixedRate(lb::refresh,
+                        periodNanos, periodNanos, TimeUnit.NANOSECONDS));
+            } catch (RejectedExecutionException shuttingDown) {
+                return null;
             }
-            used.add(first.id());
         }
-        return used.size() > 1;
-    }
 
-    private static final int PROBE_BACKENDS = 8;
-    private static final int PROBE_KEYS = 16;
-
-    private static boolean usesTable(PersistenceMode mode, boolean hashesKey) {
-        return (mode == PersistenceMode.HEADER || mode == PersistenceMode.SOURCE) && !hashesKey;
+        void stop() {
+            future.cancel(false);
+        }
     }
 
     public String name() {
@@ -221,6 +222,11 @@ public final class Cluster {
 
     public ProxyConfig.Cluster config() {
         return config;
+    }
+
+    /** The policy in force: the strategy and every setting around it. */
+    public ClusterPolicy policy() {
+        return policy;
     }
 
     /** The picker, the membership and health of the backends, and their live loads. */
@@ -293,12 +299,12 @@ public final class Cluster {
 
     /** Requests of this cluster under way on this proxy. */
     public int activeRequests() {
-        return activeRequests.get();
+        return retryBudget.activeRequests();
     }
 
-    /** Retries of this cluster under way on this proxy. */
+    /** Retries of this cluster under way on this proxy that hold a place in the budget. */
     public int activeRetries() {
-        return activeRetries.get();
+        return retryBudget.activeRetries();
     }
 
     /** True when header/source affinity goes through the affinity table rather than the strategy's hash. */
@@ -324,8 +330,7 @@ public final class Cluster {
 
     /**
      * Picks a backend for a request, never one in {@code tried}: first the {@code sticky} backend
-     * if it is available, then the strategy's pick; a strategy that keeps answering a tried backend
-     * (a hash of the same key does) falls back to a random available backend not tried yet.
+     * if it is available, then {@link RetryTarget#choose} (the rule the simulator uses too).
      *
      * @return null when no available backend is left
      */
@@ -336,22 +341,7 @@ public final class Cluster {
                 return e;
             }
         }
-        for (int i = 0; i < 3; i++) {
-            Endpoint e = loadBalancer.pick(ctx);
-            if (e == null && tried.isEmpty()) {
-                return null;
-            }
-            if (e != null && !tried.contains(e.id())) {
-                return e;
-            }
-        }
-        List<Endpoint> left = new ArrayList<>();
-        for (Endpoint e : loadBalancer.endpoints().available()) {
-            if (!tried.contains(e.id())) {
-                left.add(e);
-            }
-        }
-        return left.isEmpty() ? null : left.get(random.random().nextInt(left.size()));
+        return RetryTarget.choose(loadBalancer, ctx, tried, random.random());
     }
 
     /** The endpoint of {@code id} if it is a member and available for new requests, else null. */
@@ -372,6 +362,9 @@ public final class Cluster {
         if (next == null || next.health != health) {
             health.stop();
         }
+        if (pickerTimer != null && (next == null || next.pickerTimer != pickerTimer)) {
+            pickerTimer.stop();
+        }
         if (affinity != null && (next == null || next.affinity != affinity)) {
             affinity.stop();
         }
@@ -382,45 +375,36 @@ public final class Cluster {
         if (affinity != null) {
             affinity.stop();
         }
+        if (pickerTimer != null) {
+            pickerTimer.stop();
+        }
         return health.stop();
     }
 
     void requestStarted() {
-        activeRequests.incrementAndGet();
+        retryBudget.requestStarted();
     }
 
     void requestEnded() {
-        activeRequests.decrementAndGet();
+        retryBudget.requestEnded();
     }
 
     /**
-     * Takes a place in the retry budget, Envoy-style: retries under way may be at most
-     * {@code budgetPercent}% of requests under way, but {@link #MIN_RETRY_CONCURRENCY} are always
-     * allowed so a quiet cluster can still retry. Example: 40 requests under way at 20% allow
-     * max(3, 40 * 20 / 100) = 8 concurrent retries.
+     * Takes a place in the retry budget ({@link RetryBudget}, the policy's {@code budget-percent}
+     * of requests under way, at least {@code min-retry-concurrency}).
      *
      * @return false when the budget is spent; true means the caller must {@link #retryEnded()} later
      */
     boolean tryStartRetry() {
-        int allowed = Math.max(MIN_RETRY_CONCURRENCY,
-                (int) ((long) activeRequests.get() * config.retries().budgetPercent() / 100));
-        while (true) {
-            int now = activeRetries.get();
-            if (now >= allowed) {
-                return false;
-            }
-            if (activeRetries.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
+        return retryBudget.tryStartRetry(policy.retries());
     }
 
     void retryEnded() {
-        activeRetries.decrementAndGet();
+        retryBudget.retryEnded();
     }
 
     @Override
     public String toString() {
-        return "Cluster{" + name() + ", " + config.strategy().name() + ", " + addresses.keySet() + "}";
+        return "Cluster{" + name() + ", " + policy.strategy().name() + ", " + addresses.keySet() + "}";
     }
 }

@@ -4,17 +4,15 @@ import io.sluice.algorithms.Backend;
 import io.sluice.algorithms.HealthState;
 import io.sluice.algorithms.LoadBalancer;
 import io.sluice.algorithms.health.ActiveHealthCheck;
-import io.sluice.algorithms.health.HealthCheckConfig;
-import io.sluice.algorithms.health.InitialState;
+import io.sluice.algorithms.health.BackendHealth;
+import io.sluice.algorithms.health.HealthAggregator;
 import io.sluice.algorithms.health.OutlierConfig;
 import io.sluice.algorithms.health.OutlierDetector;
 import io.sluice.algorithms.health.OutlierEvent;
-import io.sluice.proxy.config.ProxyConfig;
-import io.sluice.proxy.config.ProxyConfig.HealthCheckType;
+import io.sluice.algorithms.policy.HealthCheckPolicy;
+import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.proxy.health.ActiveHealthChecker;
-import io.sluice.algorithms.health.BackendHealth;
 import io.sluice.proxy.health.CheckSpec;
-import io.sluice.algorithms.health.HealthAggregator;
 import io.sluice.proxy.health.PassiveOutlierMonitor;
 import io.sluice.proxy.health.UpstreamFailure;
 import java.util.ArrayList;
@@ -23,20 +21,20 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The health of one cluster's backends: its {@link ActiveHealthChecker} (none for
- * {@code healthCheck.type: none}), its {@link PassiveOutlierMonitor} fed by every upstream attempt,
- * and the {@link HealthAggregator} that combines them with the operator's drain into the one
- * {@link HealthState} the cluster's {@link LoadBalancer} applies, as {@code health/package-info}
- * lays out.
+ * The health of one cluster's backends: its {@link ActiveHealthChecker} (none without a
+ * {@code health-check} section), its {@link PassiveOutlierMonitor} fed by every upstream attempt
+ * (none without {@code outlier-detection}), and the {@link HealthAggregator} that combines them
+ * with the operator's drain into the one {@link HealthState} the cluster's {@link LoadBalancer}
+ * applies, by the rule the simulator applies too ({@link BackendHealth}).
  *
  * <h2>Across reloads</h2>
  * One object lives as long as a cluster of its name does. The aggregator is kept, so a drained
  * backend stays drained and backends that stay keep their opinions. The checker is kept (with its
- * rise/fall counters) while the {@code healthCheck} settings are unchanged and only told the new
- * membership; when they change it is replaced, and every backend's active opinion is reset to up,
- * which is where the new checker starts ({@code init-state fully-up}: {@code fall} failed checks
- * bring it down). The outlier monitor likewise, with ejections lifted. Reports from a replaced checker
- * or monitor that arrive late are ignored.
+ * rise/fall counters) while the {@code health-check} settings are unchanged and only told the new
+ * membership; when they change it is replaced, and every backend's active opinion is reset to up
+ * (the new checker reports its own initial state, {@code initial-state}, as its first results come
+ * in). The outlier monitor likewise, with ejections lifted. Reports from a replaced checker or
+ * monitor that arrive late are ignored.
  *
  * <p>When the cluster's strategy changes, the reload brings a new load balancer, whose backends
  * all start healthy: {@link #reconfigure} points the aggregator's sink at it and replays every
@@ -54,22 +52,22 @@ public final class ClusterHealth {
     private List<String> ids = List.of();
     private boolean stopped;
 
-    /** One checker and the settings it was made from; {@link #checker} is null for type none. */
+    /** One checker and the settings it was made from; {@link #checker} is null without checks. */
     private static final class Checks {
-        final ProxyConfig.HealthCheck config;
+        final HealthCheckPolicy config;
         ActiveHealthChecker checker;
 
-        Checks(ProxyConfig.HealthCheck config) {
+        Checks(HealthCheckPolicy config) {
             this.config = config;
         }
     }
 
-    /** One outlier monitor and the settings it was made from. */
+    /** One outlier monitor and the settings it was made from; {@link #monitor} is null without detection. */
     private static final class Outliers {
-        final ProxyConfig.OutlierDetection config;
+        final OutlierConfig config;
         PassiveOutlierMonitor monitor;
 
-        Outliers(ProxyConfig.OutlierDetection config) {
+        Outliers(OutlierConfig config) {
             this.config = config;
         }
     }
@@ -123,21 +121,31 @@ public final class ClusterHealth {
         if (stopped || services == null) {
             return this;
         }
+        OutlierConfig outlierConfig = config.policy().outlierDetection().orElse(null);
         Outliers o = outliers;
-        if (o != null && o.config.equals(config.outlierDetection())) {
-            o.monitor.update(ids);
+        if (o != null && java.util.Objects.equals(o.config, outlierConfig)) {
+            if (o.monitor != null) {
+                o.monitor.update(ids);
+            }
         } else {
             if (o != null) {
                 outliers = null;
-                o.monitor.stop();
+                if (o.monitor != null) {
+                    o.monitor.stop();
+                }
                 for (String id : ids) {
                     aggregator.setEjected(id, false);
                 }
             }
-            outliers = startOutliers(config.outlierDetection());
+            Outliers fresh = new Outliers(outlierConfig);
+            if (outlierConfig != null) {
+                fresh.monitor = startOutliers(fresh);
+            }
+            outliers = fresh;
         }
+        HealthCheckPolicy checkPolicy = config.policy().healthCheck().orElse(null);
         Checks c = checks;
-        if (c != null && c.config.equals(config.healthCheck())) {
+        if (c != null && java.util.Objects.equals(c.config, checkPolicy)) {
             if (c.checker != null) {
                 c.checker.update(backends);
             }
@@ -151,9 +159,9 @@ public final class ClusterHealth {
                     aggregator.setActive(id, HealthState.HEALTHY);
                 }
             }
-            Checks fresh = new Checks(config.healthCheck());
+            Checks fresh = new Checks(checkPolicy);
             checks = fresh;
-            if (config.healthCheck().type() != HealthCheckType.NONE) {
+            if (checkPolicy != null) {
                 fresh.checker = startChecker(fresh);
                 fresh.checker.update(backends);
             }
@@ -161,16 +169,8 @@ public final class ClusterHealth {
         return this;
     }
 
-    private Outliers startOutliers(ProxyConfig.OutlierDetection od) {
-        OutlierConfig oc = OutlierConfig.builder()
-                .consecutive5xx(od.consecutiveFailures())
-                .baseEjectionTime(od.baseEjectionNanos())
-                .maxEjectionTime(od.maxEjectionNanos())
-                .maxEjectionPercent(od.maxEjectedPercent())
-                .latencyFactor(od.latencyFactor())
-                .build();
-        Outliers o = new Outliers(od);
-        o.monitor = PassiveOutlierMonitor.start(oc, ids, services.group().next(), (OutlierEvent event, boolean ejected) -> {
+    private PassiveOutlierMonitor startOutliers(Outliers o) {
+        return PassiveOutlierMonitor.start(o.config, ids, services.group().next(), (OutlierEvent event, boolean ejected) -> {
             if (outliers != o) {
                 return;
             }
@@ -179,21 +179,15 @@ public final class ClusterHealth {
                 services.metrics().backend(cluster, event.backendId()).ejected(event.reason());
             }
         });
-        return o;
     }
 
     private ActiveHealthChecker startChecker(Checks c) {
-        ProxyConfig.HealthCheck hc = c.config;
-        CheckSpec spec = hc.type() == HealthCheckType.TCP ? CheckSpec.tcp() : CheckSpec.http(hc.path());
+        HealthCheckPolicy hc = c.config;
+        CheckSpec spec = hc.type() == HealthCheckPolicy.Type.TCP ? CheckSpec.tcp() : CheckSpec.http(hc.path());
         spec = spec.withTimeout(hc.timeoutNanos()).withExpectStatus(hc.expectStatusMin(), hc.expectStatusMax());
-        // FULLY_UP rather than HAProxy's default UP: a backend (new, or every backend when the proxy
-        // starts) leaves only after `fall` failed checks, like one that has been up for long. With UP a
-        // single failed first check removes it, and the first check of a cold JVM can miss a short
-        // timeout on class loading alone. A new backend that is really dead still gets no client
-        // errors: connect failures are retried on another backend, and outlier detection ejects it.
-        HealthCheckConfig rule = HealthCheckConfig.builder().rise(hc.rise()).fall(hc.fall()).inter(hc.intervalNanos())
-                .initialState(InitialState.FULLY_UP).build();
-        return ActiveHealthChecker.create(spec, rule, services.group(), services.checkChannels(), services.env(),
+        // The policy's state machine as it is, initial state included (HAProxy's up by default), as
+        // the simulator runs it.
+        return ActiveHealthChecker.create(spec, hc.checks(), services.group(), services.checkChannels(), services.env(),
                 (id, state, reason) -> {
                     if (checks == c) {
                         aggregator.setActive(id, state);
@@ -204,7 +198,7 @@ public final class ClusterHealth {
     /** Feeds one upstream attempt to outlier detection; called on the event loop that made it. */
     void onAttempt(String backendId, RequestObserver.Outcome outcome, int status, long latencyNanos) {
         Outliers o = outliers;
-        if (o == null) {
+        if (o == null || o.monitor == null) {
             return;
         }
         PassiveOutlierMonitor m = o.monitor;
@@ -243,8 +237,8 @@ public final class ClusterHealth {
         return Optional.empty();
     }
 
-    /** The check settings in force ({@code type none} when there are no checks). */
-    public ProxyConfig.HealthCheck checkConfig() {
+    /** The check settings in force, or null when there are no checks. */
+    public HealthCheckPolicy checkConfig() {
         Checks c = checks;
         return c == null ? null : c.config;
     }
@@ -252,7 +246,8 @@ public final class ClusterHealth {
     /** What outlier detection knows of a backend; empty for an unknown id or without detection. */
     public Optional<OutlierDetector.BackendStatus> outlier(String backendId) {
         Outliers o = outliers;
-        return o == null ? Optional.empty() : o.monitor.detector().status(backendId, System.nanoTime());
+        return o == null || o.monitor == null ? Optional.empty()
+                : o.monitor.detector().status(backendId, System.nanoTime());
     }
 
     /**
@@ -315,7 +310,7 @@ public final class ClusterHealth {
         }
         Outliers o = outliers;
         outliers = null;
-        if (o != null) {
+        if (o != null && o.monitor != null) {
             all.add(o.monitor.stop());
         }
         return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));

@@ -74,10 +74,7 @@ final class Exchange {
         this.cookieBackend = cookieBackend;
         this.sticky = cookieBackend;
         this.affinityKey = affinityKey;
-        this.idempotent = switch (head.method().name()) {
-            case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
-            default -> false;
-        };
+        this.idempotent = io.sluice.algorithms.policy.RetryPolicy.isIdempotent(head.method().name());
         this.clientKeepAlive = head.keepAlive();
     }
 

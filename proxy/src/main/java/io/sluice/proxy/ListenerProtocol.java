@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * What a listener speaks: a factory of the per-connection pipeline. The proxy looks a listener's
  * {@code protocol} up in {@link #BY_NAME}; a new protocol (https, h2, websocket, tcp, mqtt) is a
- * new entry here and a name in {@link io.sluice.proxy.config.ConfigParser#PROTOCOLS}.
+ * new entry here and a name in {@link io.sluice.config.proxy.ListenerSection} (one record per protocol).
  */
 @FunctionalInterface
 interface ListenerProtocol {

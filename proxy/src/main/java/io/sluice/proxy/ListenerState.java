@@ -1,7 +1,7 @@
 package io.sluice.proxy;
 
 import io.netty.channel.Channel;
-import io.sluice.proxy.config.ProxyConfig;
+import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.proxy.metrics.ListenerMetrics;
 import io.sluice.proxy.metrics.ProxyMetrics;
 import io.sluice.proxy.metrics.RouteMetrics;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bound listener: its current config (new connections take the newest after a reload), its open
- * connections (counted for {@code maxConnections}, kept to drain them), its metrics and the proxy
+ * connections (counted for {@code max-connections}, kept to drain them), its metrics and the proxy
  * it belongs to.
  *
  * <p>Draining (a graceful stop, or a reload that removed the listener): the server socket is

@@ -14,7 +14,7 @@ import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.algorithms.affinity.AffinityTable;
 import io.sluice.proxy.accesslog.AccessLog;
-import io.sluice.proxy.config.ProxyConfig;
+import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.proxy.metrics.LiveState;
 import io.sluice.proxy.metrics.ProxyMetrics;
 import java.net.InetSocketAddress;

@@ -3,10 +3,10 @@ package io.sluice.proxy;
 import io.sluice.algorithms.Durations;
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.StrategyRegistry;
+import io.sluice.config.ConfigException;
+import io.sluice.config.proxy.ProxyConfig;
+import io.sluice.config.proxy.ProxyConfigs;
 import io.sluice.proxy.admin.AdminServer;
-import io.sluice.proxy.config.ConfigException;
-import io.sluice.proxy.config.ConfigParser;
-import io.sluice.proxy.config.ProxyConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -29,13 +29,14 @@ import java.util.function.Consumer;
  *
  * <h2>Stop</h2>
  * {@link #stop()} drains the proxy ({@link Proxy#shutdown(long)}) within the config's
- * {@code drainTimeout}, then closes the admin API (which answers {@code /health} with 503
+ * {@code drain-timeout}, then closes the admin API (which answers {@code /health} with 503
  * "draining" meanwhile). It runs once; later and concurrent calls wait for the first.
  *
  * <p>Thread-safe. Messages for the operator (reloads, the stop) go to the {@code log} given.
  */
 public final class ProxyDaemon implements AutoCloseable {
     private final Path file;
+    private final StrategyRegistry registry;
     private final Consumer<String> log;
     private final Proxy proxy;
     private final AdminServer admin;
@@ -45,8 +46,9 @@ public final class ProxyDaemon implements AutoCloseable {
     private boolean stopStarted;
     private volatile boolean drained;
 
-    private ProxyDaemon(Path file, Consumer<String> log, Proxy proxy, ProxyConfig config) {
+    private ProxyDaemon(Path file, StrategyRegistry registry, Consumer<String> log, Proxy proxy, ProxyConfig config) {
         this.file = file;
+        this.registry = registry;
         this.log = log;
         this.proxy = proxy;
         try {
@@ -72,9 +74,9 @@ public final class ProxyDaemon implements AutoCloseable {
     public static ProxyDaemon start(Path file, Consumer<String> log, StrategyRegistry registry, Environment env)
             throws ConfigException {
         Objects.requireNonNull(log, "log");
-        ProxyConfig config = ConfigParser.load(Objects.requireNonNull(file, "file"));
+        ProxyConfig config = ProxyConfigs.load(Objects.requireNonNull(file, "file"), registry);
         Proxy proxy = Proxy.start(config, registry, env);
-        return new ProxyDaemon(file, log, proxy, config);
+        return new ProxyDaemon(file, registry, log, proxy, config);
     }
 
     /** The running proxy. */
@@ -100,9 +102,9 @@ public final class ProxyDaemon implements AutoCloseable {
         synchronized (reloadLock) {
             ProxyConfig next;
             try {
-                next = ConfigParser.load(file);
+                next = ProxyConfigs.load(file, registry);
             } catch (ConfigException e) {
-                return ReloadResult.invalid(e.errors());
+                return ReloadResult.invalid(e.lines());
             }
             ProxyConfig current = proxy.config();
             boolean moveAdmin = !next.admin().listen().equals(current.admin().listen());

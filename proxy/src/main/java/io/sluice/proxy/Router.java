@@ -1,6 +1,6 @@
 package io.sluice.proxy;
 
-import io.sluice.proxy.config.ProxyConfig;
+import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.proxy.metrics.ProxyMetrics;
 import io.sluice.proxy.metrics.RouteMetrics;
 import io.sluice.proxy.http.RequestHead;

@@ -2,7 +2,7 @@ package io.sluice.proxy;
 
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.StrategyRegistry;
-import io.sluice.proxy.config.ProxyConfig;
+import io.sluice.config.proxy.ProxyConfig;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -24,21 +24,22 @@ final class SessionAffinity {
     private static final long MIN_PURGE_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final AffinityTable table;
-    private final long ttlNanos;
+    private final AffinityConfig config;
     private final ScheduledFuture<?> purge;
 
-    private SessionAffinity(AffinityTable table, long ttlNanos, ScheduledFuture<?> purge) {
+    private SessionAffinity(AffinityTable table, AffinityConfig config, ScheduledFuture<?> purge) {
         this.table = table;
-        this.ttlNanos = ttlNanos;
+        this.config = config;
         this.purge = purge;
     }
 
     /**
-     * A new table with idle TTL {@code ttlNanos}; the purge timer runs on one of the services'
-     * event loops, or not at all when {@code services} is null.
+     * A new table with the policy's settings; the purge timer runs on one of the services' event
+     * loops, or not at all when {@code services} is null.
      */
-    static SessionAffinity start(long ttlNanos, Environment env, Cluster.Services services) {
-        AffinityTable table = AffinityTable.create(AffinityConfig.builder().idleTtl(ttlNanos).build());
+    static SessionAffinity start(AffinityConfig config, Environment env, Cluster.Services services) {
+        AffinityTable table = AffinityTable.create(config);
+        long ttlNanos = config.idleTtlNanos();
         ScheduledFuture<?> purge = null;
         if (services != null) {
             long period = Math.max(MIN_PURGE_PERIOD_NANOS, Math.min(ttlNanos, MAX_PURGE_PERIOD_NANOS));
@@ -50,15 +51,16 @@ final class SessionAffinity {
                 // No purge: the table still expires keys when they are looked up.
             }
         }
-        return new SessionAffinity(table, ttlNanos, purge);
+        return new SessionAffinity(table, config, purge);
     }
 
     AffinityTable table() {
         return table;
     }
 
-    long ttlNanos() {
-        return ttlNanos;
+    /** The settings the table was made with. */
+    AffinityConfig config() {
+        return config;
     }
 
     void stop() {

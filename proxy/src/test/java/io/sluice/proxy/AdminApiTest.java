@@ -60,7 +60,7 @@ class AdminApiTest {
         List<TestBackend> bs = List.of(slow, TestBackend.start("b"));
         // Cookie affinity pins the requests to "a" until it is drained.
         String cfg = DaemonFixture.config("round-robin", bs, "",
-                "    sessionPersistence: { mode: cookie, name: SRV }\n");
+                "    session-persistence: { mode: cookie, name: SRV }\n");
         try (DaemonFixture f = DaemonFixture.start(cfg, bs)) {
             CompletableFuture<HttpResponse<String>> inFlight = f.client.sendAsync(HttpRequest.newBuilder(f.uri("/slow"))
                     .header("Cookie", "SRV=a").timeout(Duration.ofSeconds(30)).build(),

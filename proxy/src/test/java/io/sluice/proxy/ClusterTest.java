@@ -6,21 +6,22 @@ import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.HealthState;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.StrategyRegistry;
-import io.sluice.proxy.config.ConfigParser;
-import io.sluice.proxy.config.ProxyConfig;
+import io.sluice.algorithms.policy.AffinityPolicy;
+import io.sluice.config.proxy.ProxyConfig;
+import io.sluice.config.proxy.ProxyConfigs;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ClusterTest {
     private static ProxyConfig.Cluster config(int budgetPercent, String backends) throws Exception {
-        return ConfigParser.parse("""
+        return ProxyConfigs.parse("""
                 listeners: [ { name: web, bind: 127.0.0.1:0, routes: [ { cluster: c } ] } ]
                 clusters:
                   - name: c
                     strategy: rendezvous
                     backends: [ %s ]
-                    retries: { attempts: 2, budgetPercent: %d }
+                    retries: { max-retries: 2, budget-percent: %d }
                 """.formatted(backends, budgetPercent)).clusters().get(0);
     }
 
@@ -60,7 +61,7 @@ class ClusterTest {
         while (c.tryStartRetry()) {
             allowed++;
         }
-        assertThat(allowed).isEqualTo(Cluster.MIN_RETRY_CONCURRENCY);
+        assertThat(allowed).isEqualTo(io.sluice.algorithms.policy.RetryPolicy.DEFAULT_MIN_RETRY_CONCURRENCY);
     }
 
     @Test
@@ -100,7 +101,7 @@ class ClusterTest {
     }
 
     private static ProxyConfig.Cluster cluster(String strategy, String extra) throws Exception {
-        return ConfigParser.parse("""
+        return ProxyConfigs.parse("""
                 listeners: [ { name: web, bind: 127.0.0.1:0, routes: [ { cluster: c } ] } ]
                 clusters:
                   - name: c
@@ -114,13 +115,13 @@ class ClusterTest {
         StrategyRegistry r = StrategyRegistry.standard();
         for (String hashing : new String[]{"ring-hash", "maglev", "rendezvous", "jump-hash", "bounded-load",
                 "rendezvous"}) {
-            assertThat(Cluster.hashesKey(cluster(hashing, "").strategy(), r)).as(hashing).isTrue();
+            assertThat(AffinityPolicy.hashesKey(cluster(hashing, "").policy().strategy(), r)).as(hashing).isTrue();
         }
         for (String other : new String[]{"round-robin", "weighted-round-robin", "random", "least-connections",
                 "p2c-peak-ewma", "round-robin"}) {
-            assertThat(Cluster.hashesKey(cluster(other, "").strategy(), r)).as(other).isFalse();
+            assertThat(AffinityPolicy.hashesKey(cluster(other, "").policy().strategy(), r)).as(other).isFalse();
         }
-        String header = "    sessionPersistence: { mode: header, name: x-id }\n";
+        String header = "    session-persistence: { mode: header, name: x-id }\n";
         assertThat(build(cluster("round-robin", header), null).usesAffinityTable()).isTrue();
         assertThat(build(cluster("maglev", header), null).usesAffinityTable()).isFalse();
         assertThat(build(cluster("round-robin", ""), null).usesAffinityTable()).isFalse();
@@ -128,7 +129,7 @@ class ClusterTest {
 
     @Test
     void theAffinityTableRemembersAKeyAndMovesItOffAnUnavailableBackend() throws Exception {
-        Cluster c = build(cluster("round-robin", "    sessionPersistence: { mode: source }\n"), null);
+        Cluster c = build(cluster("round-robin", "    session-persistence: { mode: source }\n"), null);
         String home = c.affinityBackend("10.0.0.1");
         assertThat(c.affinityBackend("10.0.0.1")).isEqualTo(home);
         c.health().drain(home);
@@ -151,10 +152,10 @@ class ClusterTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.setWeight("a", 0))
                 .hasMessageContaining("[1, 1000000]");
         assertThat(c.loadBalancer().endpoint("a").backend().weight()).isEqualTo(5);
-        Cluster reloaded = build(cluster("weighted-round-robin", "    retries: { attempts: 1 }\n"), c);
+        Cluster reloaded = build(cluster("weighted-round-robin", "    retries: { max-retries: 1 }\n"), c);
         assertThat(reloaded).isNotSameAs(c);
         assertThat(reloaded.weight("a")).as("kept: the file's weight of a did not change").isEqualTo(5);
-        Cluster edited = build(ConfigParser.parse("""
+        Cluster edited = build(ProxyConfigs.parse("""
                 listeners: [ { name: web, bind: 127.0.0.1:0, routes: [ { cluster: c } ] } ]
                 clusters:
                   - name: c
@@ -169,7 +170,7 @@ class ClusterTest {
     void aDrainLastsAcrossReloadsEvenWhenTheStrategyChanges() throws Exception {
         Cluster c = build(cluster("round-robin", ""), null);
         assertThat(c.health().drain("a")).isEqualTo(HealthState.DRAINING);
-        Cluster sameStrategy = build(cluster("round-robin", "    retries: { attempts: 1 }\n"), c);
+        Cluster sameStrategy = build(cluster("round-robin", "    retries: { max-retries: 1 }\n"), c);
         assertThat(sameStrategy.health()).isSameAs(c.health());
         assertThat(sameStrategy.loadBalancer().endpoint("a").health()).isEqualTo(HealthState.DRAINING);
         Cluster otherStrategy = build(cluster("least-connections", ""), sameStrategy);

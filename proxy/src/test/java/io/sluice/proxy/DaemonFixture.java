@@ -2,7 +2,7 @@ package io.sluice.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.proxy.config.ConfigException;
+import io.sluice.config.ConfigException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,11 +58,11 @@ final class DaemonFixture implements AutoCloseable {
         StringBuilder y = new StringBuilder();
         y.append("admin: { listen: 127.0.0.1:0 }\n");
         y.append("workers: 2\n");
-        if (!top.contains("accessLog")) {
-            y.append("accessLog: { path: \"off\" }\n");
+        if (!top.contains("access-log")) {
+            y.append("access-log: { path: \"off\" }\n");
         }
-        if (!top.contains("drainTimeout")) {
-            y.append("drainTimeout: 5s\n");
+        if (!top.contains("drain-timeout")) {
+            y.append("drain-timeout: 5s\n");
         }
         y.append(top);
         y.append("listeners:\n  - name: web\n    bind: 127.0.0.1:0\n    routes:\n      - cluster: c\n");

@@ -28,7 +28,7 @@ class GracefulShutdownTest {
         CountDownLatch arrived = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<TestBackend> bs = List.of(slowBackend(arrived, release));
-        try (DaemonFixture f = DaemonFixture.start(DaemonFixture.config("round-robin", bs, "drainTimeout: 30s\n", ""),
+        try (DaemonFixture f = DaemonFixture.start(DaemonFixture.config("round-robin", bs, "drain-timeout: 30s\n", ""),
                 bs); RawConnection idle = new RawConnection(f.port())) {
             assertThat(idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
             CompletableFuture<HttpResponse<String>> slow = f.client.sendAsync(HttpRequest.newBuilder(f.uri("/slow"))
@@ -64,7 +64,7 @@ class GracefulShutdownTest {
         CountDownLatch arrived = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<TestBackend> bs = List.of(slowBackend(arrived, release));
-        try (DaemonFixture f = DaemonFixture.start(DaemonFixture.config("round-robin", bs, "drainTimeout: 300ms\n",
+        try (DaemonFixture f = DaemonFixture.start(DaemonFixture.config("round-robin", bs, "drain-timeout: 300ms\n",
                 ""), bs)) {
             CompletableFuture<HttpResponse<String>> slow = f.client.sendAsync(HttpRequest.newBuilder(f.uri("/slow"))
                     .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());

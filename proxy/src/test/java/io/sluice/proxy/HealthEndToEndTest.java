@@ -56,7 +56,7 @@ class HealthEndToEndTest {
         TestBackend well = TestBackend.start("well");
         List<TestBackend> bs = List.of(sick.backend, well);
         String cfg = DaemonFixture.config("round-robin", bs, "", """
-                    healthCheck: { type: http, path: /health, interval: 200ms, timeout: 200ms, rise: 2, fall: 3 }
+                    health-check: { type: http, path: /health, interval: 200ms, timeout: 200ms, rise: 2, fall: 3 }
                 """);
         try (DaemonFixture f = DaemonFixture.start(cfg, bs)) {
             sick.fixture.set(f);
@@ -121,7 +121,7 @@ class HealthEndToEndTest {
         TestBackend good = TestBackend.start("good");
         List<TestBackend> bs = List.of(bad, good);
         String cfg = DaemonFixture.config("round-robin", bs, "", """
-                    outlierDetection: { consecutiveFailures: 3, baseEjectionTime: 1s, maxEjectedPercent: 50 }
+                    outlier-detection: { consecutive-5xx: 3, base-ejection-time: 1s, max-ejection-percent: 50 }
                 """);
         try (DaemonFixture f = DaemonFixture.start(cfg, bs)) {
             int errors = 0;

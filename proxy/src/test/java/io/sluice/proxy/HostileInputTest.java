@@ -28,7 +28,7 @@ class HostileInputTest {
     @BeforeAll
     void start() throws Exception {
         f = ProxyFixture.start("round-robin", List.of(TestBackend.start("b1")), "",
-                "    limits: { maxBodyBytes: 1KiB }\n    timeouts: { requestHeaders: 1s }\n");
+                "    limits: { max-body-bytes: 1KiB }\n    timeouts: { request-headers: 1s }\n");
     }
 
     @AfterAll
@@ -163,7 +163,7 @@ class HostileInputTest {
     @Test
     void connectionsOverTheListenerMaximumAreAcceptedThenClosed() throws Exception {
         try (ProxyFixture g = ProxyFixture.start("round-robin", List.of(TestBackend.start("b8")), "",
-                "    maxConnections: 2\n"); Socket a = new Socket(); Socket b = new Socket(); Socket c = new Socket()) {
+                "    max-connections: 2\n"); Socket a = new Socket(); Socket b = new Socket(); Socket c = new Socket()) {
             a.connect(new InetSocketAddress("127.0.0.1", g.port()), 10_000);
             b.connect(new InetSocketAddress("127.0.0.1", g.port()), 10_000);
             // The proxy has counted both once a request on each was answered.

@@ -1,8 +1,8 @@
 package io.sluice.proxy;
 
-import io.sluice.proxy.config.ConfigException;
-import io.sluice.proxy.config.ConfigParser;
-import io.sluice.proxy.config.ProxyConfig;
+import io.sluice.config.ConfigException;
+import io.sluice.config.proxy.ProxyConfigs;
+import io.sluice.config.proxy.ProxyConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,8 +57,8 @@ final class ProxyFixture implements AutoCloseable {
 
     static ProxyFixture start(String yaml, List<TestBackend> backends) throws ConfigException {
         // Tests keep standard output quiet: no access log unless the test asks for one.
-        String quiet = yaml.contains("accessLog") ? yaml : "accessLog: { path: \"off\" }\n" + yaml;
-        ProxyConfig config = ConfigParser.parse(quiet);
+        String quiet = yaml.contains("access-log") ? yaml : "access-log: { path: \"off\" }\n" + yaml;
+        ProxyConfig config = ProxyConfigs.parse(quiet);
         return new ProxyFixture(Proxy.start(config), backends);
     }
 

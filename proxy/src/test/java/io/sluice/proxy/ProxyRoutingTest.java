@@ -132,9 +132,9 @@ class ProxyRoutingTest {
                   - name: web
                     bind: 127.0.0.1:0
                     routes:
-                      - match: { host: api.example.com, pathPrefix: /v1 }
+                      - match: { host: api.example.com, path-prefix: /v1 }
                         cluster: api
-                      - match: { pathPrefix: /telemetry, methods: [POST, PUT] }
+                      - match: { path-prefix: /telemetry, methods: [POST, PUT] }
                         cluster: tele
                       - match: { headers: { x-tenant: acme } }
                         cluster: acme
@@ -164,7 +164,7 @@ class ProxyRoutingTest {
                   - name: web
                     bind: 127.0.0.1:0
                     routes:
-                      - match: { pathPrefix: /api }
+                      - match: { path-prefix: /api }
                         cluster: api
                 clusters:
                 """ + cluster("api", bs.get(0));
@@ -316,7 +316,7 @@ class ProxyRoutingTest {
     @Test
     void cookieAffinityInsertsTheBackendIdAndFollowsIt() throws Exception {
         try (ProxyFixture f = ProxyFixture.start("round-robin", backends("a", "b", "c"),
-                "    sessionPersistence: { mode: cookie, name: SRV }\n", "")) {
+                "    session-persistence: { mode: cookie, name: SRV }\n", "")) {
             HttpResponse<String> first = f.get("/");
             String setCookie = first.headers().firstValue("set-cookie").orElseThrow();
             assertThat(setCookie).isEqualTo("SRV=" + first.body() + "; Path=/; HttpOnly");
@@ -342,7 +342,7 @@ class ProxyRoutingTest {
     @Test
     void headerAffinityGivesEachKeyOneBackendWithAHashingStrategy() throws Exception {
         try (ProxyFixture f = ProxyFixture.start("rendezvous", backends("a", "b", "c"),
-                "    sessionPersistence: { mode: header, name: x-device }\n", "")) {
+                "    session-persistence: { mode: header, name: x-device }\n", "")) {
             Map<String, Set<String>> seen = new HashMap<>();
             for (int round = 0; round < 5; round++) {
                 for (int d = 0; d < 12; d++) {
@@ -363,7 +363,7 @@ class ProxyRoutingTest {
     @Test
     void sourceAffinityKeepsOneClientOnOneBackend() throws Exception {
         try (ProxyFixture f = ProxyFixture.start("rendezvous", backends("a", "b", "c"),
-                "    sessionPersistence: { mode: source }\n", "")) {
+                "    session-persistence: { mode: source }\n", "")) {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < 20; i++) {
                 seen.add(f.get("/").body());
@@ -424,12 +424,11 @@ class ProxyRoutingTest {
             Cluster before = f.proxy.snapshot().cluster("c");
             f.proxy.reload(f.proxy.snapshot().config());
             assertThat(f.proxy.snapshot().cluster("c")).isSameAs(before);
-            io.sluice.proxy.config.ProxyConfig cfg = f.proxy.snapshot().config();
-            io.sluice.proxy.config.ProxyConfig.Cluster c = cfg.clusters().get(0);
-            io.sluice.proxy.config.ProxyConfig.Cluster oneBackend = new io.sluice.proxy.config.ProxyConfig.Cluster(
-                    c.name(), c.strategy(), c.backends().subList(0, 1), c.sessionPersistence(), c.healthCheck(),
-                    c.outlierDetection(), c.timeouts(), c.retries());
-            f.proxy.reload(new io.sluice.proxy.config.ProxyConfig(cfg.admin(), cfg.workers(), cfg.accessLog(),
+            io.sluice.config.proxy.ProxyConfig cfg = f.proxy.snapshot().config();
+            io.sluice.config.proxy.ProxyConfig.Cluster c = cfg.clusters().get(0);
+            io.sluice.config.proxy.ProxyConfig.Cluster oneBackend = new io.sluice.config.proxy.ProxyConfig.Cluster(
+                    c.name(), c.backends().subList(0, 1), c.policy());
+            f.proxy.reload(new io.sluice.config.proxy.ProxyConfig(cfg.admin(), cfg.workers(), cfg.accessLog(),
                     cfg.drainTimeoutNanos(), cfg.listeners(), List.of(oneBackend)));
             Cluster after = f.proxy.snapshot().cluster("c");
             assertThat(after).isNotSameAs(before);

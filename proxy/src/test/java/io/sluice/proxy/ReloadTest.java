@@ -63,7 +63,7 @@ class ReloadTest {
                 DaemonFixture.config("least-connections", List.of(b, c), "", ""),
                 DaemonFixture.config("round-robin", List.of(a, b), "", ""),
                 DaemonFixture.config("round-robin", List.of(a, b, c), "",
-                        "    retries: { attempts: 1 }\n"));
+                        "    retries: { max-retries: 1 }\n"));
         try (DaemonFixture f = DaemonFixture.start(DaemonFixture.config("round-robin", List.of(a, b), "", ""), all)) {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger ok = new AtomicInteger();
@@ -133,8 +133,12 @@ class ReloadTest {
             assertThat(body.get("result").asText()).isEqualTo("invalid");
             List<String> errors = new ArrayList<>();
             body.get("errors").forEach(e -> errors.add(e.asText()));
-            assertThat(errors).anyMatch(e -> e.startsWith("clusters[0].colour: unknown key"));
-            assertThat(errors).anyMatch(e -> e.startsWith("clusters[0].strategy:") && e.contains("no-such-strategy"));
+            // Each error names the file and line, then the YAML path.
+            assertThat(errors).anyMatch(e -> e.endsWith("sluice.yaml:12: clusters[0].colour: unknown key; allowed here:"
+                    + " name, strategy, backends, session-persistence, health-check, outlier-detection, timeouts,"
+                    + " retries, picker-refresh, ewma-decay"));
+            assertThat(errors).anyMatch(e -> e.contains("sluice.yaml:13: clusters[0].strategy:")
+                    && e.contains("no-such-strategy"));
 
             f.rewrite("listeners: [");
             assertThat(f.admin("POST", "/reload", null).statusCode()).isEqualTo(422);
@@ -148,7 +152,7 @@ class ReloadTest {
                 served.add(g.body());
             }
             assertThat(served).containsExactlyInAnyOrder("a", "b");
-            assertThat(f.cluster().config().strategy().name()).isEqualTo("round-robin");
+            assertThat(f.cluster().policy().strategy().name()).isEqualTo("round-robin");
 
             // A valid file the running proxy cannot take is refused too.
             f.rewrite(good.replace("workers: 2", "workers: 3"));
@@ -228,7 +232,7 @@ class ReloadTest {
         });
         List<TestBackend> bs = List.of(a);
         String checked = DaemonFixture.config("round-robin", bs, "",
-                "    healthCheck: { type: http, path: /health, interval: 20ms, timeout: 20ms }\n");
+                "    health-check: { type: http, path: /health, interval: 20ms, timeout: 20ms }\n");
         DaemonFixture f = DaemonFixture.start(checked, bs);
         try {
             assertThat(DaemonFixture.await(10, () -> checks.get() >= 3)).isTrue();

@@ -123,7 +123,7 @@ class StreamingTest {
             return true;
         });
         try (ProxyFixture f = ProxyFixture.start("round-robin", List.of(slowReader), "",
-                "    limits: { maxBodyBytes: 1GiB }\n"); MemorySampler sampler = new MemorySampler()) {
+                "    limits: { max-body-bytes: 1GiB }\n"); MemorySampler sampler = new MemorySampler()) {
             Generated body = new Generated(SIZE);
             slowReader.slowBodyReads = true;
             HttpResponse<String> r = f.client.send(HttpRequest.newBuilder(f.uri("/upload"))
@@ -152,7 +152,7 @@ class StreamingTest {
         });
         long size = 20L * 1024 * 1024;
         try (ProxyFixture f = ProxyFixture.start("round-robin", List.of(counter), "",
-                "    limits: { maxBodyBytes: 1GiB }\n")) {
+                "    limits: { max-body-bytes: 1GiB }\n")) {
             Generated body = new Generated(size);
             HttpResponse<String> r = f.client.send(HttpRequest.newBuilder(f.uri("/upload"))
                     .timeout(Duration.ofMinutes(5))

@@ -28,7 +28,7 @@ class TelemetryTest {
     private static String routedConfig(List<TestBackend> bs, String top) {
         return DaemonFixture.config("round-robin", bs, top, "")
                 .replace("    routes:\n      - cluster: c\n",
-                        "    routes:\n      - { name: app, match: { pathPrefix: /app }, cluster: c }\n");
+                        "    routes:\n      - { name: app, match: { path-prefix: /app }, cluster: c }\n");
     }
 
     @Test
@@ -95,7 +95,7 @@ class TelemetryTest {
         Path log = dir.resolve("access.log");
         try {
             Instant before = Instant.now().minusSeconds(1);
-            try (DaemonFixture f = DaemonFixture.start(routedConfig(bs, "accessLog: { path: '" + log + "' }\n"), bs)) {
+            try (DaemonFixture f = DaemonFixture.start(routedConfig(bs, "access-log: { path: '" + log + "' }\n"), bs)) {
                 HttpResponse<String> r = f.client.send(HttpRequest.newBuilder(f.uri("/app/items?x=1"))
                         .POST(HttpRequest.BodyPublishers.ofString("hello")).timeout(Duration.ofSeconds(30)).build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -141,7 +141,7 @@ class TelemetryTest {
     void headerAffinityWithoutAHashKeepsKeysOnTheirBackendAndMovesThemWhenItDrains() throws Exception {
         List<TestBackend> bs = List.of(TestBackend.start("a"), TestBackend.start("b"), TestBackend.start("c"));
         String cfg = DaemonFixture.config("round-robin", bs, "",
-                "    sessionPersistence: { mode: header, name: x-device, ttl: 10m }\n");
+                "    session-persistence: { mode: header, name: x-device, idle-ttl: 10m }\n");
         try (DaemonFixture f = DaemonFixture.start(cfg, bs)) {
             Map<String, String> home = new HashMap<>();
             for (int round = 0; round < 3; round++) {

@@ -24,7 +24,7 @@ final class SluiceConfig {
                 .append("admin:\n")
                 .append("  listen: ").append(Loopback.address(adminPort)).append('\n')
                 .append("workers: ").append(workers).append('\n')
-                .append("accessLog:\n")
+                .append("access-log:\n")
                 .append("  path: \"off\"\n")
                 .append("listeners:\n")
                 .append("  - name: bench\n")
@@ -32,7 +32,7 @@ final class SluiceConfig {
                 .append("    protocol: http\n")
                 .append("    routes:\n")
                 .append("      - match:\n")
-                .append("          pathPrefix: /\n")
+                .append("          path-prefix: /\n")
                 .append("        cluster: backends\n")
                 .append("clusters:\n")
                 .append("  - name: backends\n")
@@ -43,7 +43,7 @@ final class SluiceConfig {
             yaml.append("      - { id: b").append(i + 1).append(", address: ")
                     .append(Loopback.address(backendPorts.get(i))).append(", weight: 1 }\n");
         }
-        yaml.append("    healthCheck:\n")
+        yaml.append("    health-check:\n")
                 .append("      type: none\n");
         return yaml.toString();
     }

@@ -34,7 +34,7 @@ public interface AccessLog extends AutoCloseable {
     long DEFAULT_FLUSH_INTERVAL_NANOS = 1_000_000_000L;
 
     /**
-     * Opens the config's {@code accessLog.path}: {@code "-"} for standard output, {@code "off"} for
+     * Opens the config's {@code access-log.path}: {@code "-"} for standard output, {@code "off"} for
      * none, otherwise a file, created if missing and appended to.
      *
      * @throws IllegalArgumentException naming the path when the file cannot be opened
@@ -62,7 +62,7 @@ public interface AccessLog extends AutoCloseable {
             file = Files.newOutputStream(Path.of(target), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("accessLog.path: cannot open '" + target + "' for appending: "
+            throw new IllegalArgumentException("access-log.path: cannot open '" + target + "' for appending: "
                     + e.getMessage(), e);
         }
         return to(file, capacity, flushIntervalNanos, true);
@@ -78,7 +78,7 @@ public interface AccessLog extends AutoCloseable {
                 System::nanoTime);
     }
 
-    /** An access log that records nothing ({@code accessLog.path: off}). */
+    /** An access log that records nothing ({@code access-log.path: off}). */
     static AccessLog off() {
         return DisabledAccessLog.INSTANCE;
     }

@@ -1,6 +1,6 @@
 package io.sluice.proxy.accesslog;
 
-/** {@code accessLog.path: off}: accepts every entry and writes none. */
+/** {@code access-log.path: off}: accepts every entry and writes none. */
 enum DisabledAccessLog implements AccessLog {
     INSTANCE;
 

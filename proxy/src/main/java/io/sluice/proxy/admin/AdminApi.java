@@ -10,15 +10,20 @@ import io.sluice.algorithms.BackendLoad;
 import io.sluice.algorithms.Durations;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.HealthState;
+import io.sluice.algorithms.StrategySpec;
 import io.sluice.algorithms.affinity.AffinityTable;
+import io.sluice.algorithms.health.BackendHealth;
+import io.sluice.algorithms.health.OutlierConfig;
 import io.sluice.algorithms.health.OutlierDetector;
+import io.sluice.algorithms.policy.AffinityPolicy;
+import io.sluice.algorithms.policy.ClusterPolicy;
+import io.sluice.algorithms.policy.HealthCheckPolicy;
+import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.proxy.Cluster;
 import io.sluice.proxy.ClusterHealth;
 import io.sluice.proxy.Proxy;
 import io.sluice.proxy.ReloadResult;
-import io.sluice.proxy.config.ProxyConfig;
 import io.sluice.proxy.health.ActiveHealthChecker;
-import io.sluice.algorithms.health.BackendHealth;
 import io.sluice.proxy.metrics.ProxyMetrics;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -219,38 +224,40 @@ final class AdminApi {
         for (Cluster c : proxy.snapshot().clusters()) {
             ObjectNode n = list.addObject();
             n.put("name", c.name());
-            n.put("strategy", c.config().strategy().name());
+            n.put("strategy", c.policy().strategy().name());
             List<Endpoint> all = c.loadBalancer().endpoints().all();
             n.put("backends", all.size());
             n.put("available", c.loadBalancer().endpoints().available().size());
             n.put("activeRequests", c.activeRequests());
-            n.put("healthCheck", lower(c.config().healthCheck().type()));
-            n.put("sessionPersistence", lower(c.config().sessionPersistence().mode()));
+            n.put("healthCheck", c.policy().healthCheck().map(h -> h.type().configName()).orElse("none"));
+            n.put("sessionPersistence", c.policy().affinity().mode().configName());
         }
         return ok(o);
     }
 
     private ObjectNode cluster(Cluster c) {
         ProxyConfig.Cluster cfg = c.config();
+        ClusterPolicy policy = c.policy();
         ObjectNode o = json.createObjectNode();
         o.put("name", c.name());
         ObjectNode st = o.putObject("strategy");
-        st.put("name", cfg.strategy().name());
-        st.set("params", json.valueToTree(cfg.strategy().params()));
+        st.put("name", policy.strategy().name());
+        st.set("params", json.valueToTree(policy.strategy().params()));
         ArrayNode wrappers = st.putArray("wrappers");
-        for (ProxyConfig.Wrapper w : cfg.strategy().wrappers()) {
+        for (StrategySpec.WrapperSpec w : policy.strategy().wrappers()) {
             wrappers.addObject().put("name", w.name()).set("params", json.valueToTree(w.params()));
         }
         o.put("activeRequests", c.activeRequests());
         o.put("activeRetries", c.activeRetries());
+        AffinityPolicy affinity = policy.affinity();
         ObjectNode sp = o.putObject("sessionPersistence");
-        sp.put("mode", lower(cfg.sessionPersistence().mode()));
-        if (cfg.sessionPersistence().mode() != ProxyConfig.PersistenceMode.NONE) {
-            sp.put("name", cfg.sessionPersistence().name());
+        sp.put("mode", affinity.mode().configName());
+        if (affinity.mode() != AffinityPolicy.Mode.NONE) {
+            sp.put("name", affinity.name());
         }
         AffinityTable.AffinityStats table = c.affinityStats();
         if (table != null) {
-            sp.put("ttl", Durations.format(cfg.sessionPersistence().ttlNanos()));
+            sp.put("ttl", Durations.format(affinity.table().idleTtlNanos()));
             ObjectNode t = sp.putObject("table");
             t.put("entries", table.size());
             t.put("hits", table.hits());
@@ -259,26 +266,37 @@ final class AdminApi {
             t.put("evictions", table.evictions());
             t.put("expirations", table.expirations());
         }
-        ProxyConfig.HealthCheck hc = cfg.healthCheck();
         ObjectNode h = o.putObject("healthCheck");
-        h.put("type", lower(hc.type()));
-        if (hc.type() != ProxyConfig.HealthCheckType.NONE) {
-            if (hc.type() == ProxyConfig.HealthCheckType.HTTP) {
+        HealthCheckPolicy hc = policy.healthCheck().orElse(null);
+        h.put("type", hc == null ? "none" : hc.type().configName());
+        if (hc != null) {
+            if (hc.type() == HealthCheckPolicy.Type.HTTP) {
                 h.put("path", hc.path());
                 h.put("expectStatus", hc.expectStatusMin() + "-" + hc.expectStatusMax());
             }
             h.put("interval", Durations.format(hc.intervalNanos()));
             h.put("timeout", Durations.format(hc.timeoutNanos()));
-            h.put("rise", hc.rise());
-            h.put("fall", hc.fall());
+            h.put("rise", hc.checks().rise());
+            h.put("fall", hc.checks().fall());
+            h.put("initialState", hc.checks().initialState().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
-        ProxyConfig.OutlierDetection od = cfg.outlierDetection();
         ObjectNode out = o.putObject("outlierDetection");
-        out.put("consecutiveFailures", od.consecutiveFailures());
-        out.put("baseEjectionTime", Durations.format(od.baseEjectionNanos()));
-        out.put("maxEjectionTime", Durations.format(od.maxEjectionNanos()));
-        out.put("maxEjectedPercent", od.maxEjectedPercent());
-        out.put("latencyFactor", od.latencyFactor());
+        OutlierConfig od = policy.outlierDetection().orElse(null);
+        out.put("enabled", od != null);
+        if (od != null) {
+            out.put("consecutive5xx", od.consecutive5xx());
+            out.put("consecutiveGatewayFailure", od.consecutiveGatewayFailure());
+            out.put("interval", Durations.format(od.intervalNanos()));
+            out.put("baseEjectionTime", Durations.format(od.baseEjectionNanos()));
+            out.put("maxEjectionTime", Durations.format(od.maxEjectionNanos()));
+            out.put("maxEjectionPercent", od.maxEjectionPercent());
+            out.put("latencyFactor", od.latencyFactor());
+        }
+        ObjectNode retries = o.putObject("retries");
+        retries.put("maxRetries", policy.retries().maxRetries());
+        retries.put("budgetPercent", policy.retries().budgetPercent());
+        retries.put("minRetryConcurrency", policy.retries().minRetryConcurrency());
+        retries.put("idempotentOnly", policy.retries().idempotentOnly());
         ArrayNode backends = o.putArray("backends");
         for (ProxyConfig.BackendEntry b : cfg.backends()) {
             backends.add(backend(c, b));
@@ -305,14 +323,14 @@ final class AdminApi {
             op.put("ejected", opinions.get().ejected());
             op.put("draining", opinions.get().draining());
         }
-        ProxyConfig.HealthCheck hc = health.checkConfig();
+        HealthCheckPolicy hc = health.checkConfig();
         Optional<ActiveHealthChecker.BackendCheckStatus> check = health.check(b.id());
         if (check.isPresent() && hc != null) {
             ActiveHealthChecker.BackendCheckStatus s = check.get();
             ObjectNode ch = o.putObject("check");
             ch.put("status", s.status().up() ? "UP" : "DOWN");
-            ch.put("counter", ClusterHealth.counterText(s.status(), hc.rise(), hc.fall()));
-            ch.put("code", ClusterHealth.checkCode(s, hc.type() == ProxyConfig.HealthCheckType.TCP));
+            ch.put("counter", ClusterHealth.counterText(s.status(), hc.checks().rise(), hc.checks().fall()));
+            ch.put("code", ClusterHealth.checkCode(s, hc.type() == HealthCheckPolicy.Type.TCP));
             ch.put("lastResult", s.lastResult());
             ch.put("passed", s.passed());
             ch.put("failed", s.failed());

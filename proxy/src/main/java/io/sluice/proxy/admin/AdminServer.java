@@ -12,9 +12,9 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sluice.config.HostPort;
 import io.sluice.proxy.Proxy;
 import io.sluice.proxy.ReloadResult;
-import io.sluice.proxy.config.ProxyConfig;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Set;
@@ -78,7 +78,7 @@ public final class AdminServer implements AutoCloseable {
      * @param reload re-reads the config file and applies it: what {@code POST /reload} runs
      * @throws IllegalStateException naming the address when it cannot bind
      */
-    public static AdminServer start(ProxyConfig.HostPort listen, Proxy proxy, Supplier<ReloadResult> reload) {
+    public static AdminServer start(HostPort listen, Proxy proxy, Supplier<ReloadResult> reload) {
         AdminServer s = new AdminServer(Objects.requireNonNull(proxy, "proxy"), Objects.requireNonNull(reload, "reload"));
         try {
             s.server = s.bind(listen);
@@ -89,7 +89,7 @@ public final class AdminServer implements AutoCloseable {
         return s;
     }
 
-    private Channel bind(ProxyConfig.HostPort listen) {
+    private Channel bind(HostPort listen) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -125,7 +125,7 @@ public final class AdminServer implements AutoCloseable {
      *
      * @throws IllegalStateException when the new address cannot be bound; the old one stays
      */
-    public synchronized void rebind(ProxyConfig.HostPort listen) {
+    public synchronized void rebind(HostPort listen) {
         Channel next = bind(listen);
         Channel old = server;
         server = next;

@@ -83,7 +83,7 @@ public final class CheckSpec {
      */
     public CheckSpec withExpectStatus(int min, int max) {
         if (min < 100 || min > 599 || max < min || max > 599) {
-            throw new IllegalArgumentException("health check expectStatus must be a range of HTTP statuses within"
+            throw new IllegalArgumentException("health check expect-status must be a range of HTTP statuses within"
                     + " 100-599 with min <= max, got " + min + "-" + max);
         }
         return new CheckSpec(kind, path, host, min, max, timeoutNanos, keepAlive, spreadPercent);
@@ -106,7 +106,7 @@ public final class CheckSpec {
             return withExpectStatus(Integer.parseInt(t.substring(0, dash).trim()),
                     Integer.parseInt(t.substring(dash + 1).trim()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("health check expectStatus: '" + range
+            throw new IllegalArgumentException("health check expect-status: '" + range
                     + "' is not a status range; write MIN-MAX like 200-399, or one status like 200");
         }
     }

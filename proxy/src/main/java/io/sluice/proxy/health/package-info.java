@@ -30,7 +30,7 @@
  * // Shutdown, before the event loop group:
  * checker.stop().join(); outliers.stop().join();
  * }</pre>
- * A cluster without {@code healthCheck} simply has no checker: {@code activeUp} stays true. An
+ * A cluster without {@code health-check} simply has no checker: {@code activeUp} stays true. An
  * admin "drain" calls {@link io.sluice.algorithms.health.HealthAggregator#setDraining}. The proxy does
  * this in {@code io.sluice.proxy.ClusterHealth}, one per cluster, kept across reloads.
  */

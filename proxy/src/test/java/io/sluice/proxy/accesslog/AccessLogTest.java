@@ -303,7 +303,7 @@ class AccessLogTest {
         Path missing = dir.resolve("no-such-dir").resolve("access.log");
         assertThatThrownBy(() -> AccessLog.open(missing.toString()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("accessLog.path")
+                .hasMessageContaining("access-log.path")
                 .hasMessageContaining(missing.toString());
     }
 

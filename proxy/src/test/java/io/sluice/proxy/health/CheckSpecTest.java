@@ -37,7 +37,7 @@ class CheckSpecTest {
     @Test
     void badValuesAreRejectedNamingTheSettingAndTheRange() {
         CheckSpec s = CheckSpec.http("/h");
-        assertThatThrownBy(() -> s.withExpectStatus("2xx")).hasMessageContaining("expectStatus: '2xx'");
+        assertThatThrownBy(() -> s.withExpectStatus("2xx")).hasMessageContaining("expect-status: '2xx'");
         assertThatThrownBy(() -> s.withExpectStatus("399-200")).hasMessageContaining("min <= max, got 399-200");
         assertThatThrownBy(() -> s.withExpectStatus(99, 200)).hasMessageContaining("100-599");
         assertThatThrownBy(() -> s.withExpectStatus(200, 600)).hasMessageContaining("100-599");
