@@ -1,8 +1,5 @@
 package io.sluice.benchmarks;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.EndpointSet;
@@ -188,13 +185,13 @@ public final class SimulatorThroughput {
     }
 
     private static SimulationConfig traceConfig(int copies) throws IOException {
-        String yaml = "kind: trace\n"
-                + "format: campusiot\n"
-                + "path: shared:campusiot-helium/EMS_A81758FFFE04B1C1.ndjson.gz\n"
-                + "speed-up: 1000\n"
-                + "amplify: {copies: " + copies + ", max-shift: 30m}\n";
-        JsonNode node = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        WorkloadSpec trace = Workloads.parse(node, "workload", Path.of(""));
+        String yaml = "workload:\n"
+                + "  kind: trace\n"
+                + "  format: campusiot\n"
+                + "  path: shared:campusiot-helium/EMS_A81758FFFE04B1C1.ndjson.gz\n"
+                + "  speed-up: 1000\n"
+                + "  amplify: {copies: " + copies + ", max-shift: 30m}\n";
+        WorkloadSpec trace = Workloads.parse(yaml, "trace workload", Path.of(""));
         // 201.43 days / 1000 = 17,403 s of replay, and the last copies come up to 30 min / 1000 later.
         return config(17_410_000_000_000L).toBuilder()
                 .workload(trace)

@@ -84,8 +84,21 @@ public final class Problems {
     public List<ConfigError> errors() {
         List<ConfigError> all = new ArrayList<>(errors);
         pending.forEach((path, problem) -> all.add(new ConfigError(source, locations.line(path), path, problem)));
-        all.sort(Comparator.comparingInt(ConfigError::line));
+        // File order: this file's errors by line; a referred file's errors where the reference is.
+        all.sort(Comparator.comparingInt(e -> e.source().equals(source) ? e.line() : lineOfForeign(e)));
         return all;
+    }
+
+    private final Map<ConfigError, Integer> foreignLines = new java.util.IdentityHashMap<>();
+
+    /** Records a problem of another file, ordered as if at {@code path} of this one. */
+    public void add(String path, ConfigError foreign) {
+        errors.add(foreign);
+        foreignLines.put(foreign, locations.line(path));
+    }
+
+    private int lineOfForeign(ConfigError e) {
+        return foreignLines.getOrDefault(e, Integer.MAX_VALUE);
     }
 
     /** @throws ConfigException with every problem, if there is any */
@@ -126,12 +139,23 @@ public final class Problems {
             return dflt;
         }
         if (value == null) {
-            if (dflt == null) {
+            if (dflt == null && !hasErrorsUnder(path)) {
                 error(path, "required; " + allowed);
             }
             return dflt;
         }
         return value;
+    }
+
+    /** Whether a problem was already reported inside {@code path} (a mapping whose kind was unusable). */
+    private boolean hasErrorsUnder(String path) {
+        String prefix = path.isEmpty() ? "" : path + ".";
+        for (ConfigError e : errors) {
+            if (e.path().startsWith(prefix) && e.source().equals(source)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A whole number in {@code range}; {@code dflt} when absent (null: required). */
@@ -172,7 +196,7 @@ public final class Problems {
         }
         long nanos = value.toNanos();
         if (!range.contains(nanos)) {
-            error(path, shown(path, Durations.format(nanos)) + " is out of range; " + allowed);
+            error(path, shown(path, Durations.format(nanos)) + " is out of range; " + range.describe());
             return dflt;
         }
         return nanos;

@@ -86,7 +86,7 @@ final class KindDeserializer extends JsonDeserializer<Object> {
         if (id == null || id.isNull()) {
             return k.missing() == Void.class ? null : k.missing();
         }
-        return id.isValueNode() ? subtypes(base).get(id.asText().trim()) : null;
+        return id.isValueNode() ? subtypes(base).get(id.asText().trim().toLowerCase(java.util.Locale.ROOT)) : null;
     }
 
     @Override

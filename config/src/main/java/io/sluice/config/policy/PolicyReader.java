@@ -132,6 +132,7 @@ public final class PolicyReader {
     private Map<String, Object> params(String path, Map<String, Object> raw) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (raw == null) {
+            problems.value(path, null, out, "parameters as name: value");
             return out;
         }
         raw.forEach((k, v) -> {
@@ -272,31 +273,23 @@ public final class PolicyReader {
     }
 
     /**
-     * Sets a whole-number setting when given, checked against {@code range} (the builder's own); a
-     * value of the wrong type, recorded while binding, is reported with the range.
+     * Sets a whole-number setting when given, checked against {@code range} (the builder's own) with
+     * the value shown as written; a value of the wrong type, recorded while binding, is reported with
+     * the range.
      */
     private void setWhole(String path, String key, Long value, Range range, java.util.function.IntConsumer setter) {
-        String at = Problems.join(path, key);
-        if (value == null) {
-            if (problems.isBad(at)) {
-                problems.value(at, null, 0L, range.describe());
-            }
-            return;
+        Long v = problems.wholeNumber(Problems.join(path, key), value, range, Long.MIN_VALUE);
+        if (v != null && v != Long.MIN_VALUE) {
+            problems.apply(path, () -> setter.accept((int) (long) v));
         }
-        problems.apply(path, () -> setter.accept(range.checkInt(key, value)));
     }
 
     /** As {@link #setWhole} for a duration setting. */
     private void setDuration(String path, String key, Duration value, Range range,
                              java.util.function.LongConsumer setter) {
-        String at = Problems.join(path, key);
-        if (value == null) {
-            if (problems.isBad(at)) {
-                problems.value(at, null, Duration.ZERO, range.describe() + " with a unit (ns, us, ms, s, m, h), like"
-                        + " 250ms or 10s");
-            }
-            return;
+        Long v = problems.duration(Problems.join(path, key), value, range, Long.MIN_VALUE);
+        if (v != null && v != Long.MIN_VALUE) {
+            problems.apply(path, () -> setter.accept(v));
         }
-        problems.apply(path, () -> setter.accept(range.check(key, value.toNanos())));
     }
 }

@@ -15,10 +15,16 @@ import java.util.Arrays;
 final class AttemptSlots {
     // Attempt outcomes.
     static final byte SUCCESS = 0;
+    /** The connection was reset before any response byte: the backend crashed with the request in hand. */
     static final byte ERROR = 1;
+    /** A 503: the backend's queue was full. A response, passed on, never retried. */
     static final byte REJECTED = 2;
     static final byte TIMEOUT = 3;
     static final byte UNAVAILABLE = 4;
+    /** No connection within the connect timeout: the backend was crashed when the attempt reached it. */
+    static final byte CONNECT_FAILED = 5;
+    /** Not answered yet. */
+    static final byte NONE = -1;
 
     // Attempt states.
     static final byte FREE = 0;
@@ -46,6 +52,10 @@ final class AttemptSlots {
     byte[] outcome = new byte[capacity];
     /** The request arrived after the warm-up. */
     boolean[] measured = new boolean[capacity];
+    /** This attempt (a retry) holds a place in its instance's retry budget until it ends. */
+    boolean[] retryHeld = new boolean[capacity];
+    /** The backends the request tried before this attempt; null for a first attempt. Retries only. */
+    int[][] tried = new int[capacity][];
     private int[] free = new int[capacity];
     private int freeCount;
     private int used;
@@ -55,16 +65,19 @@ final class AttemptSlots {
     /** A pending slot. */
     int take() {
         open++;
+        int s;
         if (freeCount > 0) {
-            int s = free[--freeCount];
-            state[s] = PENDING;
-            return s;
+            s = free[--freeCount];
+        } else {
+            if (used == capacity) {
+                grow();
+            }
+            s = used++;
         }
-        if (used == capacity) {
-            grow();
-        }
-        int s = used++;
         state[s] = PENDING;
+        outcome[s] = NONE;
+        retryHeld[s] = false;
+        tried[s] = null;
         return s;
     }
 
@@ -89,6 +102,8 @@ final class AttemptSlots {
         state = Arrays.copyOf(state, len);
         outcome = Arrays.copyOf(outcome, len);
         measured = Arrays.copyOf(measured, len);
+        retryHeld = Arrays.copyOf(retryHeld, len);
+        tried = Arrays.copyOf(tried, len);
         free = Arrays.copyOf(free, len);
         capacity = len;
     }

@@ -20,6 +20,8 @@ final class Devices {
     private RequestContext[] context = new RequestContext[256];
     private int[] last = new int[256];
     private byte[] flags = new byte[256];
+    /** The backend named by the device's affinity cookie, or -1 (cookie persistence only). */
+    private int[] cookie = new int[256];
     private int count;
     private long requestsWithPrevious;
     private long affinityHits;
@@ -36,15 +38,27 @@ final class Devices {
             context = Arrays.copyOf(context, len);
             last = Arrays.copyOf(last, len);
             flags = Arrays.copyOf(flags, len);
+            cookie = Arrays.copyOf(cookie, len);
         }
         context[d] = RequestContext.ofHash(id, keyHash);
         last[d] = -1;
+        cookie[d] = -1;
         index.put(id, d);
         return d;
     }
 
     RequestContext context(int d) {
         return context[d];
+    }
+
+    /** The backend device {@code d}'s cookie names, or -1 before its first response. */
+    int cookie(int d) {
+        return cookie[d];
+    }
+
+    /** A response from backend {@code b} set device {@code d}'s cookie (HAProxy's {@code cookie insert}). */
+    void setCookie(int d, int b) {
+        cookie[d] = b;
     }
 
     /** The backend device {@code d}'s previous request landed on, or -1. */

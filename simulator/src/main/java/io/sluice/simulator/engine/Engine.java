@@ -3,7 +3,13 @@ package io.sluice.simulator.engine;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.HealthState;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.algorithms.health.CheckResult;
+import io.sluice.algorithms.policy.AffinityPolicy;
+import io.sluice.algorithms.policy.AttemptFailure;
+import io.sluice.algorithms.policy.ClusterPolicy;
+import io.sluice.algorithms.policy.RetryPolicy;
+import io.sluice.algorithms.policy.RetryTarget;
 import io.sluice.simulator.metrics.SimulationResult;
 import io.sluice.simulator.model.Distribution;
 import io.sluice.simulator.model.LoadBalancerModel;
@@ -28,6 +34,18 @@ import java.util.SplittableRandom;
  * </ul>
  * All of it lives in primitive arrays indexed by slot or backend, so the steady state allocates
  * nothing per event (whatever the strategy's picker allocates aside).
+ *
+ * <h2>The policy</h2>
+ * Every instance runs the config's {@link ClusterPolicy} as a proxy cluster does, through the same
+ * functions: {@link RetryPolicy#decide} says whether a failed attempt is retried (a connect failure
+ * at a crashed backend or a reset by one, always; a timeout only for an idempotent
+ * {@code request-method} unless {@code idempotent-only} is false; never once a request body reached
+ * the backend; never a 503 from a full queue), the instance's {@link io.sluice.algorithms.policy.RetryBudget}
+ * how many at once, {@link RetryTarget} where to (never a backend the request tried). Each attempt
+ * has the policy's response timeout; an attempt that reaches a crashed backend fails at the connect
+ * timeout instead. Session persistence: a device is the client, its id the header value or the
+ * client address (hashed by a hashing strategy, else kept in the instance's affinity table), or the
+ * holder of the cookie the last response set.
  *
  * <h2>Events</h2>
  * See {@link Events} for the payload. Zero network delay skips the hop events: a request reaches
@@ -57,9 +75,21 @@ final class Engine implements BackendStations.Answers {
     private final SplittableRandom networkRandom;
     private final Distribution networkDelay;
     private final boolean zeroNetwork;
-    private final long timeout;
-    private double retryTokens;
-    private final double retryTokenCap;
+
+    // ---- The policy, as the engine applies it.
+    private final RetryPolicy retries;
+    private final long responseTimeout;
+    private final long connectTimeout;
+    /** Picker rebuilds on a timer: the policy's period for a time-dependent strategy, else 0. */
+    private final long refreshNanos;
+    private final boolean idempotent;
+    /** The requests carry a body: once it reached a backend, the request is never sent again. */
+    private final boolean hasBody;
+    private final AffinityPolicy.Mode affinityMode;
+    /** Header or source persistence whose key goes to the strategy (a hash), not to a table. */
+    private final boolean keyToStrategy;
+    /** Header or source persistence through each instance's affinity table. */
+    private final boolean keyToTable;
 
     // ---- Workload. The one pending arrival waits outside the event queue (it would be pushed and
     // popped once per request); the main loop compares it with the queue's head by (time, sequence).
@@ -83,17 +113,32 @@ final class Engine implements BackendStations.Answers {
         long seed = config.seed();
         lbModel = config.loadBalancer();
         networkDelay = lbModel.networkDelay();
+        ClusterPolicy policy = config.policy();
+        StrategyRegistry registry = config.registry();
+        retries = policy.retries();
+        responseTimeout = policy.timeouts().responseNanos();
+        connectTimeout = policy.timeouts().connectNanos();
+        refreshNanos = config.strategy() == null ? 0 : policy.pickerRefresh().timerNanos(policy.strategy(), registry);
+        idempotent = RetryPolicy.isIdempotent(config.requestMethod());
+        hasBody = switch (config.requestMethod()) {
+            case "POST", "PUT", "PATCH" -> true;
+            default -> false;
+        };
+        AffinityPolicy affinity = policy.affinity();
+        affinityMode = affinity.mode();
+        boolean hashes = config.strategy() != null && affinity.keyed()
+                && AffinityPolicy.hashesKey(policy.strategy(), registry);
+        keyToStrategy = affinity.keyToStrategy(hashes);
+        keyToTable = affinity.usesTable(hashes);
         stations = new BackendStations(config.backends(), seed, clock, queue, slots);
         stations.answerTo(this);
         prober = new VirtualProber(clock, queue, stations, networkDelay, RandomStreams.stream(seed, "probes"));
-        views = new InstanceViews(config, clock, queue, stations, prober);
+        views = new InstanceViews(config, clock, queue, stations, prober, keyToTable);
         prober.use(views.backendIndex);
         measurements = new Measurements(clock, stations, duration);
         spreadRandom = RandomStreams.stream(seed, "lb-spread");
         networkRandom = RandomStreams.stream(seed, "network");
         zeroNetwork = networkDelay.mean() == 0;
-        timeout = lbModel.requestTimeoutNanos();
-        retryTokenCap = Math.max(10.0, 100.0 * lbModel.retryBudgetRatio());
 
         List<ScriptedEvent> sorted = new ArrayList<>(config.events());
         sorted.sort((x, y) -> Long.compare(x.atNanos(), y.atNanos()));
@@ -153,16 +198,15 @@ final class Engine implements BackendStations.Answers {
         queue.push(warmUp, Events.payload(Events.WINDOW_START, 0, 0));
         queue.push(duration, Events.payload(Events.WINDOW_END, 0, 0));
         queue.push(Math.min(interval, duration), Events.payload(Events.SAMPLE, 0, 0));
-        long refresh = lbModel.pickerRefreshIntervalNanos();
-        if (refresh > 0 && refresh < duration) {
-            queue.push(refresh, Events.payload(Events.REFRESH, 0, 0));
+        if (refreshNanos > 0 && refreshNanos < duration) {
+            queue.push(refreshNanos, Events.payload(Events.REFRESH, 0, 0));
         }
         long report = lbModel.utilisationReportIntervalNanos();
         if (report > 0 && report < duration) {
             queue.push(report, Events.payload(Events.UTIL_REPORT, 0, 0));
         }
         if (views.outlierDetection()) {
-            long sweep = lbModel.outlierDetection().intervalNanos();
+            long sweep = views.outlierIntervalNanos();
             if (sweep < duration) {
                 queue.push(sweep, Events.payload(Events.OUTLIER_SWEEP, 0, 0));
             }
@@ -191,7 +235,9 @@ final class Engine implements BackendStations.Answers {
                 }
             }
             case Events.TIMEOUT -> {
-                if ((slots.gen[index] & Events.GEN_MASK) == gen && slots.state[index] == AttemptSlots.PENDING) {
+                // An attempt that met a crashed backend is in its connect phase: the connect timeout governs it.
+                if ((slots.gen[index] & Events.GEN_MASK) == gen && slots.state[index] == AttemptSlots.PENDING
+                        && slots.outcome[index] != AttemptSlots.CONNECT_FAILED) {
                     onTimeout(index);
                 }
             }
@@ -235,28 +281,27 @@ final class Engine implements BackendStations.Answers {
         boolean isMeasured = now >= warmUp;
         int lb = views.count == 1 ? 0 : spreadRandom.nextInt(views.count);
         int device = -1;
-        RequestContext ctx = RequestContext.NONE;
         if (arrival.deviceId != null) {
             device = devices.of(arrival.deviceId, arrival.keyHash);
-            ctx = devices.context(device);
         }
         if (isMeasured) {
             measurements.measured++;
         }
-        if (lbModel.retryBudgetRatio() > 0) {
-            retryTokens = Math.min(retryTokenCap, retryTokens + lbModel.retryBudgetRatio());
+        int b = device >= 0 ? sticky(lb, device) : -1;
+        if (b < 0) {
+            Endpoint e = views.lbs[lb].pick(context(device));
+            b = e == null ? -1 : views.backendIndex.of(e);
         }
-        Endpoint e = views.lbs[lb].pick(ctx);
-        if (e == null) {
+        if (b < 0) {
             measurements.failure(AttemptSlots.UNAVAILABLE, isMeasured);
         } else {
-            int b = views.backendIndex.of(e);
             if (device >= 0) {
                 int previous = devices.last(device);
                 boolean failed = previous >= 0 && previous != b
                         && (stations.crashed[previous] || views.health[lb][previous] != HealthState.HEALTHY);
                 devices.landed(device, b, isMeasured, failed);
             }
+            views.budgets[lb].requestStarted();
             int s = slots.take();
             slots.arrival[s] = now;
             slots.device[s] = device;
@@ -267,6 +312,32 @@ final class Engine implements BackendStations.Answers {
             send(s, b);
         }
         scheduleArrival();
+    }
+
+    /** What the strategy is told of a request of {@code device} (-1: none): its key, when the policy says so. */
+    private RequestContext context(int device) {
+        return keyToStrategy && device >= 0 ? devices.context(device) : RequestContext.NONE;
+    }
+
+    /**
+     * Where session persistence sends a first attempt of {@code device} at instance {@code lb}: the
+     * backend its cookie names, or the one its key is remembered at, when available; -1 for the
+     * strategy's pick.
+     */
+    private int sticky(int lb, int device) {
+        if (affinityMode == AffinityPolicy.Mode.COOKIE) {
+            int c = devices.cookie(device);
+            return c >= 0 && views.available(lb, c) ? c : -1;
+        }
+        if (!keyToTable) {
+            return -1;
+        }
+        String id = views.tables[lb].route(devices.context(device).affinityKey(), clock.now,
+                candidate -> views.available(lb, views.backendIndex.of(candidate)), key -> {
+                    Endpoint e = views.lbs[lb].pick(RequestContext.NONE);
+                    return e == null ? null : e.id();
+                });
+        return id == null ? -1 : views.backendIndex.of(id);
     }
 
     private void scheduleArrival() {
@@ -289,9 +360,7 @@ final class Engine implements BackendStations.Answers {
         if (slots.measured[s]) {
             measurements.backendRequests[b]++;
         }
-        if (timeout > 0) {
-            queue.push(now + timeout, Events.payload(Events.TIMEOUT, slots.gen[s], s));
-        }
+        queue.push(now + responseTimeout, Events.payload(Events.TIMEOUT, slots.gen[s], s));
         long d = hop();
         if (d == 0) {
             atBackend(s);
@@ -304,9 +373,9 @@ final class Engine implements BackendStations.Answers {
     private void atBackend(int s) {
         int b = slots.backend[s];
         if (stations.crashed[b]) {
-            // Nobody answers: the load balancer learns at the connect timeout.
-            slots.outcome[s] = AttemptSlots.ERROR;
-            queue.push(Math.max(clock.now, slots.sent[s] + lbModel.connectTimeoutNanos()),
+            // Nobody answers the connection: the load balancer learns at the connect timeout.
+            slots.outcome[s] = AttemptSlots.CONNECT_FAILED;
+            queue.push(Math.max(clock.now, slots.sent[s] + connectTimeout),
                     Events.payload(Events.RESPONSE, slots.gen[s], s));
             return;
         }
@@ -335,16 +404,28 @@ final class Engine implements BackendStations.Answers {
             return;
         }
         long now = clock.now;
+        int lb = slots.lb[s];
         int b = slots.backend[s];
         byte outcome = slots.outcome[s];
-        views.loads[slots.lb[s]][b].onRequestEnd(now, now - slots.sent[s], outcome == AttemptSlots.SUCCESS);
+        endRetry(s);
+        views.loads[lb][b].onRequestEnd(now, now - slots.sent[s], outcome == AttemptSlots.SUCCESS);
         if (views.outlierDetection()) {
-            views.recordOutcome(slots.lb[s], b, outcome, now - slots.sent[s]);
+            views.recordOutcome(lb, b, outcome, now - slots.sent[s]);
+        }
+        int device = slots.device[s];
+        if (affinityMode == AffinityPolicy.Mode.COOKIE && device >= 0
+                && (outcome == AttemptSlots.SUCCESS || outcome == AttemptSlots.REJECTED)) {
+            // Any response inserts the cookie naming its backend.
+            devices.setCookie(device, b);
         }
         if (outcome == AttemptSlots.SUCCESS) {
             measurements.success(slots.arrival[s], slots.sent[s], b, slots.measured[s]);
+            views.budgets[lb].requestEnded();
+        } else if (outcome == AttemptSlots.REJECTED) {
+            end(s, outcome);
         } else {
-            retryOrEnd(s, outcome);
+            retryOrEnd(s, outcome, outcome == AttemptSlots.CONNECT_FAILED ? AttemptFailure.CONNECT_FAILURE
+                    : AttemptFailure.RESET);
         }
         slots.free(s);
     }
@@ -352,50 +433,66 @@ final class Engine implements BackendStations.Answers {
     private void onTimeout(int s) {
         long now = clock.now;
         slots.state[s] = AttemptSlots.ABANDONED;
+        endRetry(s);
         views.loads[slots.lb[s]][slots.backend[s]].onRequestEnd(now, now - slots.sent[s], false);
         if (views.outlierDetection()) {
             views.recordOutcome(slots.lb[s], slots.backend[s], AttemptSlots.TIMEOUT, now - slots.sent[s]);
         }
-        if (lbModel.retryOnTimeout()) {
-            retryOrEnd(s, AttemptSlots.TIMEOUT);
-        } else {
-            measurements.failure(AttemptSlots.TIMEOUT, slots.measured[s]);
+        retryOrEnd(s, AttemptSlots.TIMEOUT, AttemptFailure.TIMEOUT);
+    }
+
+    /** A retry's place in the budget is given back when the retry ends, as the proxy does. */
+    private void endRetry(int s) {
+        if (slots.retryHeld[s]) {
+            slots.retryHeld[s] = false;
+            views.budgets[slots.lb[s]].retryEnded();
         }
     }
 
-    /** Retries the request of failed attempt {@code s} on another backend if the budget allows, else ends it. */
-    private void retryOrEnd(int s, byte outcome) {
-        if (slots.attempt[s] + 1 < lbModel.maxAttempts() && retryTokens >= 1.0) {
-            int lb = slots.lb[s];
-            int failedOn = slots.backend[s];
-            int device = slots.device[s];
-            RequestContext ctx = device >= 0 ? devices.context(device) : RequestContext.NONE;
-            Endpoint e = null;
-            // Up to three picks to find another backend than the one that failed; a strategy that
-            // insists (a hash ring) gets its way on the third.
-            for (int tries = 0; tries < 3; tries++) {
-                e = views.lbs[lb].pick(ctx);
-                if (e == null || views.backendIndex.of(e) != failedOn) {
-                    break;
-                }
-            }
-            if (e != null) {
-                retryTokens -= 1.0;
-                int r = slots.take();
-                slots.arrival[r] = slots.arrival[s];
-                slots.device[r] = device;
-                slots.lb[r] = lb;
-                slots.attempt[r] = slots.attempt[s] + 1;
-                slots.measured[r] = slots.measured[s];
-                slots.multiple[r] = slots.multiple[s];
-                if (slots.measured[s]) {
-                    measurements.retries++;
-                }
-                send(r, views.backendIndex.of(e));
-                return;
-            }
-        }
+    /** The request of attempt {@code s} ends without success. */
+    private void end(int s, byte outcome) {
         measurements.failure(outcome, slots.measured[s]);
+        views.budgets[slots.lb[s]].requestEnded();
+    }
+
+    /**
+     * Retries the request of failed attempt {@code s} on a backend it has not tried when the policy,
+     * the budget and the membership allow; else ends it.
+     */
+    private void retryOrEnd(int s, byte outcome, AttemptFailure failure) {
+        // The request (head and body) reached the backend unless the connection was never made.
+        boolean bodySent = hasBody && failure != AttemptFailure.CONNECT_FAILURE;
+        if (!retries.decide(failure, slots.attempt[s], idempotent, bodySent, false).retry()) {
+            end(s, outcome);
+            return;
+        }
+        int lb = slots.lb[s];
+        int[] before = slots.tried[s];
+        int[] tried = before == null ? new int[1] : java.util.Arrays.copyOf(before, before.length + 1);
+        tried[tried.length - 1] = slots.backend[s];
+        List<String> triedIds = new ArrayList<>(tried.length);
+        for (int t : tried) {
+            triedIds.add(stations.ids[t]);
+        }
+        Endpoint e = RetryTarget.choose(views.lbs[lb], context(slots.device[s]), triedIds, views.envs[lb].random());
+        boolean spends = RetryPolicy.spendsBudget(failure);
+        if (e == null || spends && !views.budgets[lb].tryStartRetry(retries)) {
+            end(s, outcome);
+            return;
+        }
+        int r = slots.take();
+        slots.arrival[r] = slots.arrival[s];
+        slots.device[r] = slots.device[s];
+        slots.lb[r] = lb;
+        slots.attempt[r] = slots.attempt[s] + 1;
+        slots.measured[r] = slots.measured[s];
+        slots.multiple[r] = slots.multiple[s];
+        slots.retryHeld[r] = spends;
+        slots.tried[r] = tried;
+        if (slots.measured[s]) {
+            measurements.retries++;
+        }
+        send(r, views.backendIndex.of(e));
     }
 
     // ------------------------------------------------------------------------------------------
@@ -454,9 +551,8 @@ final class Engine implements BackendStations.Answers {
 
     private void onRefresh() {
         views.refresh();
-        long period = lbModel.pickerRefreshIntervalNanos();
-        if (clock.now + period < duration) {
-            queue.push(clock.now + period, Events.payload(Events.REFRESH, 0, 0));
+        if (clock.now + refreshNanos < duration) {
+            queue.push(clock.now + refreshNanos, Events.payload(Events.REFRESH, 0, 0));
         }
     }
 

@@ -79,7 +79,7 @@ final class Measurements {
     void failure(byte outcome, boolean isMeasured) {
         if (isMeasured) {
             switch (outcome) {
-                case AttemptSlots.ERROR -> errors++;
+                case AttemptSlots.ERROR, AttemptSlots.CONNECT_FAILED -> errors++;
                 case AttemptSlots.REJECTED -> rejected++;
                 case AttemptSlots.TIMEOUT -> timeouts++;
                 case AttemptSlots.UNAVAILABLE -> unavailable++;

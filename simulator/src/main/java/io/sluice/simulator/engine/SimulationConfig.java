@@ -4,6 +4,7 @@ import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Strategy;
 import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.algorithms.StrategySpec;
+import io.sluice.algorithms.policy.ClusterPolicy;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.LoadBalancerModel;
 import io.sluice.simulator.model.ScriptedEvent;
@@ -16,9 +17,11 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Everything one simulation run needs: the backends, the load-balancer tier, the routing strategy,
- * the workload, scripted events, the run's length and its seed. Immutable and validated; build
- * with {@link #builder()} and run with {@link Simulation#of(SimulationConfig)}.
+ * Everything one simulation run needs: the backends, the load-balancer tier and the
+ * {@link ClusterPolicy} every instance of it runs (strategy, health checks, outlier detection,
+ * timeouts, retries, session persistence, picker refresh: the object a proxy cluster runs), the
+ * workload and the method its requests carry, scripted events, the run's length and its seed.
+ * Immutable and validated; build with {@link #builder()} and run with {@link Simulation#of(SimulationConfig)}.
  *
  * <p>Time is virtual, in nanoseconds from the start of the run. The run measures requests that
  * arrive in {@code [warmUp, duration)}, then drains (up to {@link #drainLimitNanos()}) so those
@@ -27,8 +30,9 @@ import java.util.function.Function;
  * SimulationConfig config = SimulationConfig.builder()
  *         .backends(BackendGroup.builder("api", 100).concurrency(4)
  *                 .serviceTime(Distribution.lognormal(5e6, 1.0)).build())
- *         .loadBalancer(LoadBalancerModel.builder().instances(3).requestTimeoutNanos(1_000_000_000L).build())
- *         .strategy(StrategySpec.of("p2c-least-request"))
+ *         .loadBalancer(LoadBalancerModel.builder().instances(3).build())
+ *         .policy(ClusterPolicy.builder(StrategySpec.of("p2c-least-request"))
+ *                 .timeouts(new Timeouts(1_000_000_000L, 2_000_000_000L)).build())
  *         .workload(poisson)
  *         .durationNanos(60_000_000_000L).warmUpNanos(10_000_000_000L)
  *         .seed(42)
@@ -39,8 +43,9 @@ import java.util.function.Function;
 public final class SimulationConfig {
     private final List<BackendGroup> backends;
     private final LoadBalancerModel loadBalancer;
-    private final StrategySpec strategy;
+    private final ClusterPolicy policy;
     private final StrategyRegistry registry;
+    private final String requestMethod;
     private final Function<Environment, Strategy> customStrategy;
     private final String customStrategyName;
     private final WorkloadSpec workload;
@@ -54,8 +59,9 @@ public final class SimulationConfig {
     private SimulationConfig(Builder b) {
         this.backends = List.copyOf(b.backends);
         this.loadBalancer = b.loadBalancer;
-        this.strategy = b.strategy;
+        this.policy = b.policy;
         this.registry = b.registry;
+        this.requestMethod = b.requestMethod;
         this.customStrategy = b.customStrategy;
         this.customStrategyName = b.customStrategyName;
         this.workload = b.workload;
@@ -76,8 +82,9 @@ public final class SimulationConfig {
         Builder b = new Builder();
         b.backends.addAll(backends);
         b.loadBalancer = loadBalancer;
-        b.strategy = strategy;
+        b.policy = policy;
         b.registry = registry;
+        b.requestMethod = requestMethod;
         b.customStrategy = customStrategy;
         b.customStrategyName = customStrategyName;
         b.workload = workload;
@@ -99,14 +106,33 @@ public final class SimulationConfig {
         return loadBalancer;
     }
 
+    /** The policy every load-balancer instance runs; its strategy is a placeholder for a custom strategy. */
+    public ClusterPolicy policy() {
+        return policy;
+    }
+
     /** The strategy by name and parameters; null when a custom strategy factory was given. */
     public StrategySpec strategy() {
-        return strategy;
+        return customStrategy != null ? null : policy.strategy();
+    }
+
+    /** Where the strategy (and its wrappers) come from. */
+    public StrategyRegistry registry() {
+        return registry;
     }
 
     /** What the strategy is called in reports. */
     public String strategyName() {
-        return customStrategy != null ? customStrategyName : strategy.toString();
+        return customStrategy != null ? customStrategyName : policy.strategy().toString();
+    }
+
+    /**
+     * The HTTP method of the simulated requests: whether they are idempotent (a timeout is retried
+     * only then, unless the policy says otherwise) and whether they carry a body (a request whose
+     * body reached a backend is never sent again). {@code POST} by default, as IoT uplinks are.
+     */
+    public String requestMethod() {
+        return requestMethod;
     }
 
     public WorkloadSpec workload() {
@@ -149,20 +175,29 @@ public final class SimulationConfig {
 
     /** A strategy instance for one load balancer instance with its own environment. */
     Strategy createStrategy(Environment env) {
-        return customStrategy != null ? customStrategy.apply(env) : registry.create(strategy, env);
+        return customStrategy != null ? customStrategy.apply(env) : registry.create(policy.strategy(), env);
     }
 
     /** One line: strategy, fleet, load balancers, workload. */
     public String describe() {
-        return strategyName() + " | " + backends + " | " + loadBalancer + " | " + workload.describe();
+        return strategyName() + " | " + backends + " | " + loadBalancer + " | " + policyWithoutStrategy() + " | "
+                + requestMethod + " | " + workload.describe();
+    }
+
+    private String policyWithoutStrategy() {
+        String all = policy.toString();
+        String strategy = policy.strategy().toString();
+        return all.startsWith(strategy + ", ") ? all.substring(strategy.length() + 2)
+                : all.equals(strategy) ? "default policy" : all;
     }
 
     /** Builds a {@link SimulationConfig}; every setting is checked at {@link #build()}. */
     public static final class Builder {
         private final List<BackendGroup> backends = new ArrayList<>();
         private LoadBalancerModel loadBalancer = LoadBalancerModel.single();
-        private StrategySpec strategy;
+        private ClusterPolicy policy;
         private StrategyRegistry registry;
+        private String requestMethod = "POST";
         private Function<Environment, Strategy> customStrategy;
         private String customStrategyName;
         private WorkloadSpec workload;
@@ -194,17 +229,28 @@ public final class SimulationConfig {
             return this;
         }
 
-        /** The strategy from {@link StrategyRegistry#standard()}, the same classes the proxy runs. */
+        /** A policy of this strategy with every other setting at its default. */
         public Builder strategy(StrategySpec spec) {
-            return strategy(spec, StrategyRegistry.standard());
+            return policy(ClusterPolicy.of(Objects.requireNonNull(spec, "strategy")));
         }
 
-        /** The strategy from another registry (custom strategies on another class loader). */
-        public Builder strategy(StrategySpec spec, StrategyRegistry from) {
-            this.strategy = Objects.requireNonNull(spec, "strategy");
+        /** The policy, its strategy from {@link StrategyRegistry#standard()}: the same classes the proxy runs. */
+        public Builder policy(ClusterPolicy p) {
+            return policy(p, StrategyRegistry.standard());
+        }
+
+        /** The policy, its strategy from another registry (custom strategies on another class loader). */
+        public Builder policy(ClusterPolicy p, StrategyRegistry from) {
+            this.policy = Objects.requireNonNull(p, "policy");
             this.registry = Objects.requireNonNull(from, "registry");
             this.customStrategy = null;
             this.customStrategyName = null;
+            return this;
+        }
+
+        /** The HTTP method the requests carry; {@code POST} by default. */
+        public Builder requestMethod(String method) {
+            this.requestMethod = Objects.requireNonNull(method, "method");
             return this;
         }
 
@@ -215,8 +261,12 @@ public final class SimulationConfig {
         public Builder strategy(String name, Function<Environment, Strategy> factory) {
             this.customStrategy = Objects.requireNonNull(factory, "factory");
             this.customStrategyName = Objects.requireNonNull(name, "name");
-            this.strategy = null;
-            this.registry = null;
+            if (policy == null) {
+                policy = ClusterPolicy.of(StrategySpec.of(name));
+            }
+            if (registry == null) {
+                registry = StrategyRegistry.standard();
+            }
             return this;
         }
 
@@ -273,8 +323,12 @@ public final class SimulationConfig {
             if (workload == null) {
                 throw new IllegalArgumentException("simulation: a workload is required");
             }
-            if (strategy == null && customStrategy == null) {
+            if (policy == null) {
                 throw new IllegalArgumentException("simulation: a strategy is required");
+            }
+            if (requestMethod.isEmpty() || !io.sluice.algorithms.policy.AffinityPolicy.isToken(requestMethod)) {
+                throw new IllegalArgumentException("simulation: request method '" + requestMethod + "' is not an HTTP"
+                        + " method");
             }
             if (durationNanos <= 0) {
                 throw new IllegalArgumentException("simulation: duration must be > 0 ns, got " + durationNanos);
@@ -309,9 +363,9 @@ public final class SimulationConfig {
                             + e.backendId() + "'");
                 }
             }
-            if (strategy != null) {
+            if (customStrategy == null) {
                 // Validates the name and every parameter now, so a bad scenario fails before it runs.
-                registry.create(strategy, Environment.virtual(() -> 0L, 0L));
+                registry.create(policy.strategy(), Environment.virtual(() -> 0L, 0L));
             }
             return new SimulationConfig(this);
         }

@@ -31,6 +31,8 @@ public final class BackendGroup {
     private final int weight;
     private final String zone;
     private final int firstIndex;
+    private final List<String> ids;
+    private final long healthCheckWorkNanos;
 
     private BackendGroup(Builder b) {
         this.name = b.name;
@@ -43,6 +45,8 @@ public final class BackendGroup {
         this.weight = b.weight;
         this.zone = b.zone;
         this.firstIndex = b.firstIndex;
+        this.ids = b.ids;
+        this.healthCheckWorkNanos = b.healthCheckWorkNanos;
     }
 
     /**
@@ -112,7 +116,20 @@ public final class BackendGroup {
      * default first index 0 that is {@code name-i}.
      */
     public String backendId(int i) {
-        return name + "-" + (firstIndex + i);
+        return ids != null ? ids.get(i) : name + "-" + (firstIndex + i);
+    }
+
+    /** The ids given explicitly (to match a proxy config's backends), or null for {@code <name>-<index>}. */
+    public List<String> ids() {
+        return ids;
+    }
+
+    /**
+     * The work of answering one active health check at speed 1 (the check also travels the
+     * network, and waits out a stall); 0 by default.
+     */
+    public long healthCheckWorkNanos() {
+        return healthCheckWorkNanos;
     }
 
     /** Number of the group's first backend id; see {@link Builder#firstIndex(int)}. */
@@ -138,6 +155,8 @@ public final class BackendGroup {
         private int weight = 1;
         private String zone = "default";
         private int firstIndex;
+        private List<String> ids;
+        private long healthCheckWorkNanos;
 
         private Builder(String name, int count) {
             if (name == null || name.isBlank() || !name.matches("[A-Za-z0-9_.]+")) {
@@ -222,6 +241,29 @@ public final class BackendGroup {
         }
 
         /** @throws IllegalArgumentException when no service time was given */
+        /**
+         * The backends' ids, one per backend, instead of {@code <name>-<index>}: how a scenario's
+         * capacity model is matched to a proxy config's backends.
+         */
+        public Builder ids(List<String> explicit) {
+            if (explicit.size() != count) {
+                throw new IllegalArgumentException("backend group '" + name + "': " + explicit.size() + " ids for "
+                        + count + " backends");
+            }
+            this.ids = List.copyOf(explicit);
+            return this;
+        }
+
+        /** @param nanos the work of answering one health check at speed 1, &gt;= 0 */
+        public Builder healthCheckWorkNanos(long nanos) {
+            if (nanos < 0) {
+                throw new IllegalArgumentException("backend group '" + name + "': health check work must be >= 0 ns,"
+                        + " got " + nanos);
+            }
+            this.healthCheckWorkNanos = nanos;
+            return this;
+        }
+
         public BackendGroup build() {
             if (serviceTime == null) {
                 throw new IllegalArgumentException("backend group '" + name + "': a service time distribution is"

@@ -2,6 +2,7 @@ package io.sluice.simulator.scenario;
 
 import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.algorithms.StrategySpec;
+import io.sluice.algorithms.policy.ClusterPolicy;
 import io.sluice.simulator.engine.SimulationConfig;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.LoadBalancerModel;
@@ -15,10 +16,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A validated scenario: a backend fleet, a load-balancer tier, scripted events, a workload, the
- * strategies to compare and an optional {@link Sweep}, with the run's length and seed. Immutable;
- * read one with {@link Scenarios}, vary it with {@link #withSeed} and {@link #withStrategies}, and
- * get the simulations to run, in scenario order, from {@link #runs()}.
+ * A validated scenario: a backend fleet, a load-balancer tier and the cluster policy it runs (from
+ * the scenario's {@code load-balancer} section or from a proxy config), scripted events, a workload,
+ * the strategies (or whole policies) to compare and an optional {@link Sweep}, with the run's
+ * length and seed. Immutable; read one with {@link Scenarios}, vary it with {@link #withSeed},
+ * {@link #withStrategies} and {@link #compare}, and get the simulations to run, in scenario order,
+ * from {@link #runs()}.
  *
  * <p>Scenario order is strategy-major: every sweep value of the first strategy, then of the second,
  * and so on. Every run uses the scenario's seed, so all strategies see the same arrivals (common
@@ -37,6 +40,10 @@ public final class Scenario {
     private final List<BackendGroup> backends;
     private final List<String> backendSummary;
     private final LoadBalancerModel loadBalancer;
+    private final ClusterPolicy policy;
+    private final String requestMethod;
+    private final String policySource;
+    private final boolean comparison;
     private final List<ScriptedEvent> events;
     private final WorkloadSpec workload;
     private final List<ScenarioStrategy> strategies;
@@ -45,8 +52,9 @@ public final class Scenario {
 
     Scenario(String name, String description, String source, String yaml, long seed, long durationNanos,
              long warmUpNanos, long intervalNanos, long drainLimitNanos, List<BackendGroup> backends,
-             List<String> backendSummary, LoadBalancerModel loadBalancer, List<ScriptedEvent> events,
-             WorkloadSpec workload, List<ScenarioStrategy> strategies, Sweep sweep, StrategyRegistry registry) {
+             List<String> backendSummary, LoadBalancerModel loadBalancer, ClusterPolicy policy, String requestMethod,
+             String policySource, boolean comparison, List<ScriptedEvent> events, WorkloadSpec workload,
+             List<ScenarioStrategy> strategies, Sweep sweep, StrategyRegistry registry) {
         this.name = Objects.requireNonNull(name);
         this.description = Objects.requireNonNull(description);
         this.source = Objects.requireNonNull(source);
@@ -59,6 +67,10 @@ public final class Scenario {
         this.backends = List.copyOf(backends);
         this.backendSummary = List.copyOf(backendSummary);
         this.loadBalancer = Objects.requireNonNull(loadBalancer);
+        this.policy = Objects.requireNonNull(policy);
+        this.requestMethod = Objects.requireNonNull(requestMethod);
+        this.policySource = policySource;
+        this.comparison = comparison;
         this.events = List.copyOf(events);
         this.workload = Objects.requireNonNull(workload);
         this.strategies = List.copyOf(strategies);
@@ -66,16 +78,35 @@ public final class Scenario {
         this.registry = Objects.requireNonNull(registry);
     }
 
-    private Scenario with(long newSeed, List<ScenarioStrategy> newStrategies) {
+    private Scenario with(long newSeed, List<ScenarioStrategy> newStrategies, boolean newComparison) {
         return new Scenario(name, description, source, yaml, newSeed, durationNanos, warmUpNanos, intervalNanos,
-                drainLimitNanos, backends, backendSummary, loadBalancer, events, workload, newStrategies, sweep,
-                registry);
+                drainLimitNanos, backends, backendSummary, loadBalancer, policy, requestMethod, policySource,
+                newComparison, events, workload, newStrategies, sweep, registry);
+    }
+
+    /** The same scenario with another sweep (null for none); the readers build it this way. */
+    Scenario withSweep(Sweep newSweep) {
+        return new Scenario(name, description, source, yaml, seed, durationNanos, warmUpNanos, intervalNanos,
+                drainLimitNanos, backends, backendSummary, loadBalancer, policy, requestMethod, policySource,
+                comparison, events, workload, strategies, newSweep, registry);
     }
 
     /** The same scenario with another seed. */
     public Scenario withSeed(long newSeed) {
-        return with(newSeed, strategies);
+        return with(newSeed, strategies, comparison);
     }
+
+    /**
+     * The current policy and a proposed one on the same traffic, capacity model and seed: two runs,
+     * labelled {@link #CURRENT} and {@link #PROPOSED}, that the report shows side by side.
+     */
+    Scenario compare(ScenarioStrategy current, ScenarioStrategy proposed) {
+        return with(seed, List.of(current, proposed), true);
+    }
+
+    /** The labels of a comparison's two runs. */
+    public static final String CURRENT = "current";
+    public static final String PROPOSED = "proposed";
 
     /**
      * The same scenario comparing only the named strategies, in the order given. A name that is
@@ -111,11 +142,11 @@ public final class Scenario {
                             + String.join(", ", registry.strategyNames())
                             + (labels.isEmpty() ? "" : "; this scenario's labels: " + String.join(", ", labels)));
                 }
-                s = new ScenarioStrategy(n, StrategySpec.of(n));
+                s = new ScenarioStrategy(n, policy.withStrategy(StrategySpec.of(n)));
             }
             chosen.add(s);
         }
-        return with(seed, chosen);
+        return with(seed, chosen, false);
     }
 
     /**
@@ -127,10 +158,10 @@ public final class Scenario {
         List<ScenarioRun> out = new ArrayList<>();
         for (ScenarioStrategy s : strategies) {
             if (sweep == null) {
-                out.add(new ScenarioRun(s.label(), s.spec(), null, config(s.spec(), workload)));
+                out.add(new ScenarioRun(s.label(), s.spec(), null, config(s, workload)));
             } else {
                 for (double v : sweep.values()) {
-                    out.add(new ScenarioRun(s.label(), s.spec(), v, config(s.spec(), sweptWorkload(v))));
+                    out.add(new ScenarioRun(s.label(), s.spec(), v, config(s, sweptWorkload(v))));
                 }
             }
         }
@@ -146,12 +177,13 @@ public final class Scenario {
         return Workloads.timeScaled(workload, factor);
     }
 
-    private SimulationConfig config(StrategySpec spec, WorkloadSpec w) {
+    private SimulationConfig config(ScenarioStrategy s, WorkloadSpec w) {
         return SimulationConfig.builder()
-                .backends(backends)
+                .backends(s.backends() != null ? s.backends() : backends)
                 .loadBalancer(loadBalancer)
                 .events(events)
-                .strategy(spec, registry)
+                .policy(s.policy(), registry)
+                .requestMethod(requestMethod)
                 .workload(w)
                 .durationNanos(durationNanos)
                 .warmUpNanos(warmUpNanos)
@@ -233,13 +265,39 @@ public final class Scenario {
         s.append(backendCount()).append(backendCount() == 1 ? " backend: " : " backends: ")
                 .append(String.join("; ", backendSummary));
         for (ScriptedEvent e : events) {
-            s.append("; ").append(ScenarioParser.describe(e));
+            s.append("; ").append(EventsReader.describe(e));
         }
         return s.toString();
     }
 
     public LoadBalancerModel loadBalancer() {
         return loadBalancer;
+    }
+
+    /**
+     * The policy the scenario's load-balancer tier runs; each entry of {@link #strategies()} is it
+     * with the entry's strategy (a comparison's entries are whole policies of their own).
+     */
+    public ClusterPolicy policy() {
+        return policy;
+    }
+
+    /** The HTTP method of the simulated requests ({@code request-method}). */
+    public String requestMethod() {
+        return requestMethod;
+    }
+
+    /**
+     * Where the policy came from: {@code proxy-config <file> cluster <name>}, or null when it is the
+     * scenario's own {@code load-balancer} section.
+     */
+    public String policySource() {
+        return policySource;
+    }
+
+    /** Whether this is a {@link #compare} of a current and a proposed policy. */
+    public boolean isComparison() {
+        return comparison;
     }
 
     public List<ScriptedEvent> events() {

@@ -1,12 +1,12 @@
 package io.sluice.simulator.scenario;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.sluice.algorithms.StrategyRegistry;
+import io.sluice.config.ConfigError;
+import io.sluice.config.ConfigException;
+import io.sluice.config.ConfigReader;
+import io.sluice.config.Problems;
+import io.sluice.config.proxy.ProxyConfigs;
+import io.sluice.config.scenario.ScenarioFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,9 +23,10 @@ import java.util.Objects;
  * {@code scenarios/}. The format, every key with its default, is documented in
  * {@code scenarios/scenario-example.yaml}; the workload kinds in {@code scenarios/workloads-example.yaml}.
  *
- * <p>Errors are {@link ScenarioException}s that start with the scenario's source and name the YAML
- * path of the first bad field, its value and what is allowed:
- * {@code my.yaml: backends[1].servers: 0 is out of range; a whole number from 1 to 1000000}.
+ * <p>Errors are {@link ConfigException}s with every problem of the file, each a line with the
+ * scenario's source and line, the YAML path, the value and what is allowed:
+ * {@code my.yaml:14: backends[1].servers: 0 is out of range; a whole number from 1 to 1000000}.
+ * A scenario that cannot be found is a {@link ScenarioException}.
  */
 public final class Scenarios {
     /** The built-in scenarios, in the order {@code --list} shows them. */
@@ -42,19 +43,34 @@ public final class Scenarios {
      *
      * @param registry     where strategy names come from
      * @param skipBadLines make every trace of the workload skip and count malformed lines instead of failing
+     * @param proxyConfig  a proxy config whose cluster is the load-balancer tier (instead of the
+     *                     scenario's {@code proxy-config}, if any), or null
+     * @param proxyCluster the cluster of the proxy config to simulate, or null for its only one
+     * @param proposed     a proposed proxy config to run beside the current one, or null
      */
-    public record Options(StrategyRegistry registry, boolean skipBadLines) {
+    public record Options(StrategyRegistry registry, boolean skipBadLines, Path proxyConfig, String proxyCluster,
+                          Path proposed) {
         public Options {
             Objects.requireNonNull(registry, "registry");
         }
 
-        /** The standard registry; malformed trace lines fail the run. */
+        /** The standard registry; malformed trace lines fail the run; the scenario's own tier. */
         public static Options defaults() {
-            return new Options(StrategyRegistry.standard(), false);
+            return new Options(StrategyRegistry.standard(), false, null, null, null);
         }
 
         public Options withSkipBadLines(boolean skip) {
-            return new Options(registry, skip);
+            return new Options(registry, skip, proxyConfig, proxyCluster, proposed);
+        }
+
+        /** Simulate the cluster {@code cluster} (null: the only one) of the proxy config at {@code file}. */
+        public Options withProxyConfig(Path file, String cluster) {
+            return new Options(registry, skipBadLines, file, cluster, proposed);
+        }
+
+        /** Run the proposed proxy config at {@code file} beside the current one, on the same traffic. */
+        public Options withProposed(Path file) {
+            return new Options(registry, skipBadLines, proxyConfig, proxyCluster, file);
         }
     }
 
@@ -77,7 +93,8 @@ public final class Scenarios {
      * A scenario file or, when {@code fileOrName} is no file, the built-in of that name. A
      * {@code .yaml}/{@code .yml} name or one with a path separator is always a file.
      *
-     * @throws ScenarioException when it is neither (listing the built-ins), or the scenario is invalid
+     * @throws ScenarioException when it is neither (listing the built-ins)
+     * @throws ConfigException   when the scenario is invalid
      */
     public static Scenario load(String fileOrName, Options options) {
         String arg = fileOrName.trim();
@@ -131,35 +148,55 @@ public final class Scenarios {
      *
      * @param name    the scenario's name (names the output folder)
      * @param source  where it came from, prefixed to every error
-     * @param baseDir the folder relative trace paths resolve against; null for the working directory
+     * @param baseDir the folder relative trace and proxy-config paths resolve against; null for the
+     *                working directory (built-ins: their proxy configs are beside them in the jar)
+     * @throws ConfigException with every problem of the file, each at its line and path
      */
     public static Scenario parse(String yaml, String name, String source, Path baseDir, Options options) {
-        JsonNode root = readTree(yaml, source);
-        try {
-            return new ScenarioParser(options.registry(), baseDir, options.skipBadLines())
-                    .parse(root, name, source, yaml);
-        } catch (ScenarioException e) {
-            throw new ScenarioException(source + ": " + e.getMessage(), e);
+        ConfigReader.Bound<ScenarioFile> bound = ConfigReader.read(yaml, source, ScenarioFile.class);
+        Problems problems = bound.problems();
+        if (bound.value() == null) {
+            if (!problems.hasErrors()) {
+                problems.error("", "empty; a scenario needs at least duration, backends and workload (see"
+                        + " scenarios/scenario-example.yaml)");
+            }
+            problems.throwIfAny();
         }
+        boolean builtin = source.startsWith("builtin:");
+        ScenarioReader.ProxySources proxies = new ScenarioReader.ProxySources(
+                reference -> builtin ? resource(reference, options.registry())
+                        : file(baseDir == null ? Path.of(reference) : baseDir.resolve(reference), reference,
+                        options.registry()),
+                options.proxyConfig() == null ? null
+                        : file(options.proxyConfig(), options.proxyConfig().toString(), options.registry()),
+                options.proxyCluster(),
+                options.proposed() == null ? null
+                        : file(options.proposed(), options.proposed().toString(), options.registry()));
+        Scenario scenario = new ScenarioReader(problems, options.registry(), baseDir, options.skipBadLines(), proxies)
+                .read(bound.value(), name, source, yaml);
+        problems.throwIfAny();
+        return scenario;
     }
 
-    private static JsonNode readTree(String yaml, String source) {
-        ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
-        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        JsonNode root;
-        try {
-            root = mapper.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw new ScenarioException(source + ": not valid YAML"
-                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""), e);
-        }
-        if (root == null || root.isMissingNode() || root.isNull()) {
-            throw new ScenarioException(source + ": empty; a scenario needs at least duration, backends and"
-                    + " workload (see scenarios/scenario-example.yaml)");
-        }
-        return root;
+    private static ScenarioReader.ProxyConfigSource file(Path file, String name, StrategyRegistry registry) {
+        return new ScenarioReader.ProxyConfigSource(name, () -> ProxyConfigs.load(file, registry));
+    }
+
+    /** A proxy config shipped beside the built-in scenarios, {@code scenarios/<name>} in the jar. */
+    private static ScenarioReader.ProxyConfigSource resource(String name, StrategyRegistry registry) {
+        String resource = RESOURCE_DIR + name;
+        return new ScenarioReader.ProxyConfigSource("builtin:" + name, () -> {
+            try (InputStream in = Scenarios.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new ConfigException(List.of(new ConfigError("builtin:" + name, 1, "",
+                            "no built-in proxy config named '" + name + "'")));
+                }
+                return ProxyConfigs.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "builtin:" + name,
+                        registry);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     private static String builtinText(String name) {
@@ -175,8 +212,8 @@ public final class Scenarios {
     }
 
     private static String descriptionOf(String yaml, String name) {
-        JsonNode d = readTree(yaml, "builtin:" + name).get("description");
-        return d == null || d.isNull() ? "" : d.asText().trim();
+        ScenarioFile f = ConfigReader.read(yaml, "builtin:" + name, ScenarioFile.class).value();
+        return f == null || f.description() == null ? "" : f.description().trim();
     }
 
     /** Up to the first full stop followed by a space or the end; the whole text if it has none. */

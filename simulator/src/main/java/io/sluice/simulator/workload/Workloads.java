@@ -1,6 +1,10 @@
 package io.sluice.simulator.workload;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.config.ConfigException;
+import io.sluice.config.ConfigReader;
+import io.sluice.config.Problems;
+import io.sluice.config.scenario.WorkloadFile;
+import io.sluice.config.scenario.WorkloadSection;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,26 +28,49 @@ public final class Workloads {
     private Workloads() {
     }
 
-    /** The workload kinds {@link #parse} accepts. */
+    /** The workload kinds a scenario accepts. */
     public static List<String> kinds() {
-        return WorkloadParser.KINDS;
+        return WorkloadReader.KINDS;
     }
 
     /**
-     * Parses the workload section.
+     * The validation pass of a bound {@code workload:} section.
      *
-     * @param node     the value of the {@code workload:} key
-     * @param yamlPath how errors name that node, e.g. {@code workload}
-     * @param baseDir  the scenario file's folder: relative trace paths resolve against it
-     * @throws WorkloadException naming the YAML path of the first invalid field, its value and what is
-     *                           allowed; also when a trace file cannot be found
+     * @param problems     where problems go, each at its path
+     * @param path         the section's YAML path, e.g. {@code workload}
+     * @param baseDir      the scenario file's folder: relative trace paths resolve against it
+     * @param skipBadLines make every trace skip and count malformed lines instead of failing
+     * @return the workload, or null when the section had problems (they are in {@code problems})
      */
-    public static WorkloadSpec parse(JsonNode node, String yamlPath, Path baseDir) {
-        return parse(node, yamlPath, TraceLocator.system(baseDir));
+    public static WorkloadSpec read(Problems problems, String path, WorkloadSection section, Path baseDir,
+                                    boolean skipBadLines) {
+        return new WorkloadReader(problems, TraceLocator.system(baseDir), skipBadLines).read(path, section);
     }
 
-    static WorkloadSpec parse(JsonNode node, String yamlPath, TraceLocator locator) {
-        return new WorkloadParser(locator).parse(YamlSection.of(node, yamlPath));
+    /**
+     * Reads a document holding only a {@code workload:} section (the shape of each example in
+     * {@code scenarios/workloads-example.yaml}).
+     *
+     * @param source what errors call the document
+     * @throws ConfigException with every problem, each at its line and path
+     */
+    public static WorkloadSpec parse(String yaml, String source, Path baseDir) {
+        return parse(yaml, source, TraceLocator.system(baseDir));
+    }
+
+    static WorkloadSpec parse(String yaml, String source, TraceLocator locator) {
+        ConfigReader.Bound<WorkloadFile> bound = ConfigReader.read(yaml, source, WorkloadFile.class);
+        Problems problems = bound.problems();
+        WorkloadSpec spec = null;
+        if (bound.value() == null) {
+            if (!problems.hasErrors()) {
+                problems.error("workload", "required; a workload with a kind");
+            }
+        } else {
+            spec = new WorkloadReader(problems, locator, false).read("workload", bound.value().workload());
+        }
+        problems.throwIfAny();
+        return spec;
     }
 
     /**

@@ -3,6 +3,9 @@ package io.sluice.simulator.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.algorithms.StrategySpec;
+import io.sluice.algorithms.policy.ClusterPolicy;
+import io.sluice.algorithms.policy.RetryPolicy;
+import io.sluice.algorithms.policy.Timeouts;
 import io.sluice.simulator.metrics.SimulationResult;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.Discipline;
@@ -27,6 +30,22 @@ class BackendModelTest {
 
     static BackendGroup.Builder constant(String name, int count, long serviceNanos) {
         return BackendGroup.builder(name, count).serviceTime(Distribution.constant(serviceNanos));
+    }
+
+    /** A policy of {@code strategy}, every other setting at its default. */
+    static ClusterPolicy.Builder policy(String strategy) {
+        return ClusterPolicy.builder(StrategySpec.of(strategy));
+    }
+
+    /** A connect timeout of {@code nanos} and the default response timeout. */
+    static Timeouts connect(long nanos) {
+        return new Timeouts(nanos, Timeouts.DEFAULT_RESPONSE_NANOS);
+    }
+
+    /** Round robin with a connect timeout and no retries: each failure shows as one. */
+    static ClusterPolicy noRetries(long connectNanos) {
+        return policy(QueueingValidationTest.ROUND_ROBIN).timeouts(connect(connectNanos)).retries(RetryPolicy.none())
+                .build();
     }
 
     static SimulationConfig.Builder config(WorkloadSpec workload, BackendGroup... groups) {
@@ -156,7 +175,7 @@ class BackendModelTest {
         // t=20 ms: black-holed, error at 70 ms.
         // t=200 ms: served normally, 10 ms.
         SimulationResult r = run(config(FixedArrivals.at(0, 20 * MS, 200 * MS), constant("s", 1, 10 * MS).build())
-                .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(50 * MS).build())
+                .policy(noRetries(50 * MS))
                 .event(ScriptedEvent.crash("s-0", 5 * MS))
                 .event(ScriptedEvent.recover("s-0", 100 * MS)));
         assertThat(r.outcomes().errors()).isEqualTo(2);

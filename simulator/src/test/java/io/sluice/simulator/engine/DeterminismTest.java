@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.algorithms.StrategySpec;
 import io.sluice.algorithms.health.OutlierConfig;
+import io.sluice.algorithms.policy.ClusterPolicy;
+import io.sluice.algorithms.policy.RetryPolicy;
+import io.sluice.algorithms.policy.Timeouts;
 import io.sluice.simulator.metrics.SimulationResult;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.Discipline;
@@ -19,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * Same configuration and seed give identical results, every number and the histogram bytes; a
  * different seed gives a different run. The configuration switches on every source of randomness
  * and every feature (several instances, network jitter, timeouts, retries, health checks, outlier
- * detection, probes, utilisation reports, scripted events, devices, both disciplines), so a stray
+ * detection, session persistence, probes, utilisation reports, scripted events, devices, both
+ * disciplines), so a stray
  * unseeded random source or iteration over an unordered collection anywhere would show.
  */
 class DeterminismTest {
@@ -29,18 +33,21 @@ class DeterminismTest {
                         .serviceTime(Distribution.lognormal(2 * MS, 1.0)).queueCapacity(20).build())
                 .backends(BackendGroup.builder("ps", 3).discipline(Discipline.PROCESSOR_SHARING).speed(1.5)
                         .serviceTime(Distribution.pareto(2 * MS, 2.5)).build())
-                .strategy(StrategySpec.of(strategy))
+                .policy(ClusterPolicy.builder(StrategySpec.of(strategy))
+                        .timeouts(new Timeouts(20 * MS, 50 * MS))
+                        .retries(RetryPolicy.builder().idempotentOnly(false).build())
+                        .healthCheck(LoadBalancerTierTest.CHECKS)
+                        .outlierDetection(OutlierConfig.builder().consecutive5xx(3).maxEjectionPercent(30)
+                                .interval(200 * MS).baseEjectionTime(500 * MS).latencyFactor(3)
+                                .latencyMinimumRequests(10).build())
+                        .affinity(LoadBalancerTierTest.DEVICE_KEY)
+                        .build())
+                .requestMethod("GET")
                 .workload(PoissonWorkload.withDevices(3000, 500))
                 .loadBalancer(LoadBalancerModel.builder()
                         .instances(3)
                         .networkDelay(Distribution.exponential(200_000))
-                        .requestTimeoutNanos(50 * MS)
-                        .retries(0.2, 3)
-                        .retryOnTimeout(true)
                         .utilisationReportIntervalNanos(100 * MS)
-                        .healthCheck(LoadBalancerTierTest.CHECKS)
-                        .outlierDetection(OutlierConfig.builder().consecutive5xx(3).maxEjectionPercent(30)
-                                .interval(200 * MS).baseEjectionTime(500 * MS).latencyMinimumRequests(10).build())
                         .build())
                 .event(ScriptedEvent.crash("fifo-1", SECOND))
                 .event(ScriptedEvent.recover("fifo-1", 2 * SECOND))

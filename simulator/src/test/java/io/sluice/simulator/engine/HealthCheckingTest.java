@@ -6,13 +6,11 @@ import static io.sluice.simulator.engine.BackendModelTest.constant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.sluice.algorithms.StrategySpec;
-import io.sluice.algorithms.health.HealthCheckConfig;
 import io.sluice.algorithms.health.InitialState;
 import io.sluice.algorithms.health.OutlierConfig;
+import io.sluice.algorithms.policy.HealthCheckPolicy;
+import io.sluice.algorithms.policy.RetryPolicy;
 import io.sluice.simulator.metrics.SimulationResult;
-import io.sluice.simulator.model.HealthCheckModel;
-import io.sluice.simulator.model.LoadBalancerModel;
 import io.sluice.simulator.model.ScriptedEvent;
 import io.sluice.simulator.standin.FixedArrivals;
 import org.junit.jupiter.api.Test;
@@ -22,9 +20,10 @@ import org.junit.jupiter.api.Test;
  * outlier detection, in virtual time.
  *
  * <p>The scene of most tests: two backends, round robin, one request every millisecond (so 500/s
- * to each), 10 us of service, no network delay, a 5 ms connect timeout. {@code s-0} crashes at
- * 1 s and recovers at 2 s; the run lasts 3 s. Checks: inter = fastinter = 100 ms, downinter
- * 200 ms, 50 ms timeout, starting fully up.
+ * to each), 10 us of service, no network delay, a 5 ms connect timeout and no retries (so every
+ * request sent to the crashed backend is one error). {@code s-0} crashes at 1 s and recovers at 2 s;
+ * the run lasts 3 s. Checks: inter = fastinter = 100 ms, downinter 200 ms, 50 ms timeout, starting
+ * fully up.
  *
  * <p>Timeline. Up, a check goes out 100 ms after the previous result, so the first check sent
  * after the crash leaves at some {@code t1} in [1 s, 1.1 s). Each failed check takes its 50 ms
@@ -38,27 +37,23 @@ import org.junit.jupiter.api.Test;
  * fall: before the crash every check passes and the counter stays full, and while down it stays at
  * 0. So two runs that differ only in fall (or rise) differ by exactly the extra time computed
  * above, which the tests check to within a request or two (round robin's random start at each
- * picker rebuild can shift one request).
+ * picker rebuild, here each health change, can shift one request).
  */
 class HealthCheckingTest {
     private static final long CRASH = SECOND;
     private static final long RECOVER = 2 * SECOND;
 
-    private static HealthCheckConfig.Builder checks(int rise, int fall) {
-        return HealthCheckConfig.builder().rise(rise).fall(fall).inter(100 * MS).fastinter(100 * MS)
-                .downinter(200 * MS).initialState(InitialState.FULLY_UP);
+    private static HealthCheckPolicy.Builder checks(int rise, int fall) {
+        return HealthCheckPolicy.builder().rise(rise).fall(fall).interval(100 * MS).fastinter(100 * MS)
+                .downinter(200 * MS).timeout(50 * MS).initialState(InitialState.FULLY_UP);
     }
 
-    private static SimulationResult crashAndRecover(HealthCheckConfig checks) {
+    private static SimulationResult crashAndRecover(HealthCheckPolicy checks) {
         return Simulation.of(SimulationConfig.builder()
                 .backends(constant("s", 2, 10_000).build())
-                .strategy(StrategySpec.of("round-robin"))
+                .policy(BackendModelTest.policy("round-robin").timeouts(BackendModelTest.connect(5 * MS))
+                        .retries(RetryPolicy.none()).healthCheck(checks).build())
                 .workload(FixedArrivals.every(0, MS, 3000))
-                .loadBalancer(LoadBalancerModel.builder()
-                        .connectTimeoutNanos(5 * MS)
-                        .healthCheck(new HealthCheckModel(checks, 50 * MS, 0))
-                        .pickerRefreshIntervalNanos(0)
-                        .build())
                 .event(ScriptedEvent.crash("s-0", CRASH))
                 .event(ScriptedEvent.recover("s-0", RECOVER))
                 .durationNanos(3 * SECOND)
@@ -102,12 +97,9 @@ class HealthCheckingTest {
         // the second 100 ms after it, so each is up by 300 ms. Until one is, requests find no backend.
         SimulationResult r = Simulation.of(SimulationConfig.builder()
                 .backends(constant("s", 2, 10_000).build())
-                .strategy(StrategySpec.of("round-robin"))
+                .policy(BackendModelTest.policy("round-robin")
+                        .healthCheck(checks(2, 2).initialState(InitialState.FULLY_DOWN).build()).build())
                 .workload(FixedArrivals.every(0, MS, 1000))
-                .loadBalancer(LoadBalancerModel.builder()
-                        .healthCheck(new HealthCheckModel(checks(2, 2).initialState(InitialState.FULLY_DOWN).build(),
-                                50 * MS, 0))
-                        .build())
                 .durationNanos(SECOND)
                 .seed(3)
                 .build()).run();
@@ -150,13 +142,9 @@ class HealthCheckingTest {
     private static SimulationConfig fourBackends(OutlierConfig outliers) {
         return SimulationConfig.builder()
                 .backends(constant("s", 4, 10_000).build())
-                .strategy(StrategySpec.of("round-robin"))
+                .policy(BackendModelTest.policy("round-robin").timeouts(BackendModelTest.connect(5 * MS))
+                        .retries(RetryPolicy.none()).outlierDetection(outliers).build())
                 .workload(FixedArrivals.every(0, MS, 3000))
-                .loadBalancer(LoadBalancerModel.builder()
-                        .connectTimeoutNanos(5 * MS)
-                        .outlierDetection(outliers)
-                        .pickerRefreshIntervalNanos(0)
-                        .build())
                 .event(ScriptedEvent.crash("s-0", CRASH))
                 .event(ScriptedEvent.recover("s-0", RECOVER))
                 .durationNanos(3 * SECOND)

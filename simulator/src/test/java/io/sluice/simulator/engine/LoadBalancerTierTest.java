@@ -17,39 +17,53 @@ import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.algorithms.StrategySpec;
-import io.sluice.algorithms.health.HealthCheckConfig;
+import io.sluice.algorithms.policy.AffinityPolicy;
+import io.sluice.algorithms.policy.ClusterPolicy;
+import io.sluice.algorithms.policy.HealthCheckPolicy;
+import io.sluice.algorithms.policy.PickerRefresh;
+import io.sluice.algorithms.policy.RetryPolicy;
+import io.sluice.algorithms.policy.Timeouts;
 import io.sluice.simulator.metrics.IntervalSample;
 import io.sluice.simulator.metrics.SimulationResult;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.Distribution;
-import io.sluice.simulator.model.HealthCheckModel;
 import io.sluice.simulator.model.LoadBalancerModel;
 import io.sluice.simulator.model.ScriptedEvent;
 import io.sluice.simulator.standin.FixedArrivals;
 import io.sluice.simulator.standin.PoissonWorkload;
+import io.sluice.simulator.standin.StandInProviders;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The load-balancer tier: connect failures, timeouts, retries and their budget, health checks
- * in a fleet (their rise/fall timing is {@link HealthCheckingTest}'s), affinity accounting, stale
- * utilisation reports, probes in virtual time, several instances.
+ * The load-balancer tier running a cluster policy: connect failures, timeouts, retries (which
+ * failures, how many, where to) and their budget, health checks in a fleet (their rise/fall timing
+ * is {@link HealthCheckingTest}'s), session persistence and affinity accounting, stale utilisation
+ * reports, probes in virtual time, several instances, the picker-refresh rule.
  */
 class LoadBalancerTierTest {
     /**
      * Rise 2, fall 2, every 100 ms (inter = fastinter = downinter), 50 ms timeout, HAProxy's
      * initial state (up, but one failed check brings it down until the first pass fills the counter).
      */
-    static final HealthCheckModel CHECKS = new HealthCheckModel(
-            HealthCheckConfig.builder().rise(2).fall(2).inter(100 * MS).build(), 50 * MS, 0);
+    static final HealthCheckPolicy CHECKS = HealthCheckPolicy.builder().rise(2).fall(2).interval(100 * MS)
+            .timeout(50 * MS).build();
+
+    /** Header persistence on the device id, the key given to hashing strategies only (Envoy's hash_policy). */
+    static final AffinityPolicy DEVICE_KEY = AffinityPolicy.builder().mode(AffinityPolicy.Mode.HEADER)
+            .name("x-device-id").stickTable(false).build();
+
+    private static ClusterPolicy.Builder policy(String strategy) {
+        return BackendModelTest.policy(strategy);
+    }
 
     @Test
     void requestsToACrashedBackendFailAfterTheConnectTimeoutUntilDetected() {
-        // Round robin over 2 backends, one crashed from t = 0, no health checks: every other request
-        // fails, each after the 50 ms connect timeout.
+        // Round robin over 2 backends, one crashed from t = 0, no health checks, no retries: every
+        // other request fails, each after the 50 ms connect timeout.
         SimulationResult r = run(config(FixedArrivals.every(0, 10 * MS, 100), constant("s", 2, MS).build())
-                .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(50 * MS).build())
+                .policy(BackendModelTest.noRetries(50 * MS))
                 .event(ScriptedEvent.crash("s-1", 0)));
         assertThat(r.outcomes().requests()).isEqualTo(100);
         assertThat(r.outcomes().errors()).isEqualTo(50);
@@ -59,13 +73,14 @@ class LoadBalancerTierTest {
     }
 
     @Test
-    void retriesMoveFailedRequestsToAnotherBackend() {
-        // Same, with a retry budget of 1 retry per request: each failed attempt is retried on s-0 and
-        // succeeds after 50 ms (connect timeout) + 1 ms (service). Retry picks advance the round-robin
-        // cursor too, so not exactly every other first attempt lands on s-1; every one that does is
-        // retried once.
+    void connectFailuresAreRetriedOnAnotherBackend() {
+        // Same, with the default retries: each attempt on the crashed s-1 fails at the connect timeout
+        // and is retried on s-0 (never on s-1 again) where it succeeds after 50 ms + 1 ms. Retry picks
+        // advance the round-robin cursor too, so not exactly every other first attempt lands on s-1;
+        // every one that does is retried once. A connect failure's retry takes no place in the budget.
         SimulationResult r = run(config(FixedArrivals.every(0, 10 * MS, 100), constant("s", 2, MS).build())
-                .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(50 * MS).retries(1.0, 2).build())
+                .policy(policy(QueueingValidationTest.ROUND_ROBIN).timeouts(BackendModelTest.connect(50 * MS))
+                        .retries(RetryPolicy.builder().budgetPercent(0).minRetryConcurrency(0).build()).build())
                 .event(ScriptedEvent.crash("s-1", 0)));
         assertThat(r.outcomes().succeeded()).isEqualTo(100);
         assertThat(r.outcomes().errors()).isZero();
@@ -76,55 +91,95 @@ class LoadBalancerTierTest {
     }
 
     @Test
-    void theRetryBudgetCapsRetriesAtItsRatio() {
-        // Budget 0.1: every request deposits 0.1 token, a retry costs 1, so retries <= 0.1 x requests
-        // (+ nothing saved at the start: the bucket starts empty). Half the first attempts fail, so
-        // the budget, not the failures, is the limit.
-        SimulationResult r = run(config(PoissonWorkload.of(1000), constant("s", 2, MS).build())
-                .strategy(StrategySpec.of(QueueingValidationTest.RANDOM))
-                .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(MS).retries(0.1, 3).build())
-                .event(ScriptedEvent.crash("s-1", 0)));
-        long requests = r.outcomes().requests();
-        assertThat(r.outcomes().retries()).isLessThanOrEqualTo((long) Math.floor(0.1 * requests));
-        assertThat(r.outcomes().retries()).isGreaterThan((long) (0.09 * requests));
-        assertThat(r.outcomes().succeeded() + r.outcomes().errors()).isEqualTo(requests);
+    void resetsAreRetriedWhenNoBodyWasSentAndWithinTheBudget() {
+        // A request every 2 ms until 998 ms, round robin over s-0 (1 ms) and hold-0, which keeps each
+        // request 100 ms (with servers enough for all) and crashes at 999 ms with the last 100 ms of its
+        // share in hand, 25 requests: each is reset. A GET (no body) reset is retried on s-0 as the
+        // budget allows: all of them at 100%; at the default 20% of the 25 or 26 under way,
+        // max(3, floor(26 x 0.2)) = 5 at once, and the resets all arrive in the same instant. A POST
+        // whose body hold-0 received is not retried; with a budget of nothing (0%, none always
+        // allowed) no reset is.
+        long heldAtCrash = run(resets("GET", RetryPolicy.builder().budgetPercent(100).build())).outcomes().retries();
+        assertThat(heldAtCrash).as("the requests hold-0 held when it crashed").isBetween(24L, 26L);
+        assertThat(run(resets("GET", RetryPolicy.defaults())).outcomes().retries()).isEqualTo(5);
+        SimulationResult post = run(resets("POST", RetryPolicy.defaults()));
+        assertThat(post.outcomes().retries()).isZero();
+        assertThat(post.outcomes().errors()).isEqualTo(heldAtCrash);
+        SimulationResult spent = run(resets("GET", RetryPolicy.builder().budgetPercent(0).minRetryConcurrency(0)
+                .build()));
+        assertThat(spent.outcomes().retries()).isZero();
+        assertThat(spent.outcomes().errors()).isEqualTo(heldAtCrash);
+    }
+
+    private static SimulationConfig.Builder resets(String method, RetryPolicy retries) {
+        return config(FixedArrivals.every(0, 2 * MS, 500), constant("s", 1, MS).build(),
+                constant("hold", 1, 100 * MS).concurrency(1000).build())
+                .policy(policy(QueueingValidationTest.ROUND_ROBIN).retries(retries).build())
+                .requestMethod(method)
+                .event(ScriptedEvent.crash("hold-0", 999 * MS));
     }
 
     @Test
     void attemptsSlowerThanTheTimeoutTimeOut() {
-        // 10 ms service, 5 ms timeout, one request every 20 ms: each times out, none errs.
+        // 10 ms service, 5 ms timeout, one request every 20 ms: each times out, none errs, and a
+        // POST's timeout is not retried.
         SimulationResult r = run(config(FixedArrivals.every(0, 20 * MS, 10), constant("s", 1, 10 * MS).build())
-                .loadBalancer(LoadBalancerModel.builder().requestTimeoutNanos(5 * MS).build()));
+                .policy(policy(QueueingValidationTest.ROUND_ROBIN).timeouts(new Timeouts(MS, 5 * MS)).build()));
         assertThat(r.outcomes().timeouts()).isEqualTo(10);
         assertThat(r.outcomes().timeoutRate()).isEqualTo(1.0);
         assertThat(r.outcomes().succeeded()).isZero();
+        assertThat(r.outcomes().retries()).isZero();
         // The backend still did the work: busy 10 x 10 ms of 1 s.
         assertThat(r.backends().get(0).utilisation()).isCloseTo(0.1, offset(1e-9));
     }
 
     @Test
-    void timedOutAttemptsAreRetriedWhenAsked() {
+    void timedOutAttemptsAreRetriedForIdempotentRequestsOrWhenAsked() {
         // Round robin over [slow (100 ms), fast (1 ms)], a request every 200 ms. A first attempt on
         // slow times out at 5 ms and the retry takes the next position, fast: 5 + 1 = 6 ms; the
         // retry advanced the cursor, so the next request starts on slow again. A first attempt on
         // fast takes 1 ms and leaves the cursor on slow. So whatever the random start, at most the
         // first request lands on fast and every other one is retried: 3 or 4 retries, and the mean
-        // is (6 retries + 1 (4 - retries)) / 4 ms.
-        SimulationResult r = run(config(FixedArrivals.every(0, 200 * MS, 4),
-                constant("slow", 1, 100 * MS).build(), constant("fast", 1, MS).build())
-                .loadBalancer(LoadBalancerModel.builder().requestTimeoutNanos(5 * MS).retries(1.0, 2)
-                        .retryOnTimeout(true).build()));
-        assertThat(r.outcomes().succeeded()).isEqualTo(4);
-        assertThat(r.outcomes().timeouts()).isZero();
-        long retried = r.outcomes().retries();
-        assertThat(retried).isBetween(3L, 4L);
-        assertThat(r.latency().meanNanos()).isEqualTo((6.0 * retried + (4 - retried)) / 4 * MS);
-        // Without retries on timeout the requests alternate, and the two sent to slow time out.
-        SimulationResult noRetry = run(config(FixedArrivals.every(0, 200 * MS, 4),
-                constant("slow", 1, 100 * MS).build(), constant("fast", 1, MS).build())
-                .loadBalancer(LoadBalancerModel.builder().requestTimeoutNanos(5 * MS).retries(1.0, 2).build()));
-        assertThat(noRetry.outcomes().timeouts()).isEqualTo(2);
-        assertThat(noRetry.outcomes().succeeded()).isEqualTo(2);
+        // is (6 retries + 1 (4 - retries)) / 4 ms. So for a GET, and with idempotent-only false for a
+        // method that is not idempotent but has no body (a POST with a body never: its body was sent).
+        for (SimulationConfig.Builder b : List.of(slowFast(RetryPolicy.defaults()).requestMethod("GET"),
+                slowFast(RetryPolicy.builder().idempotentOnly(false).build()).requestMethod("PURGE"))) {
+            SimulationResult r = run(b);
+            assertThat(r.outcomes().succeeded()).isEqualTo(4);
+            assertThat(r.outcomes().timeouts()).isZero();
+            long retried = r.outcomes().retries();
+            assertThat(retried).isBetween(3L, 4L);
+            assertThat(r.latency().meanNanos()).isEqualTo((6.0 * retried + (4 - retried)) / 4 * MS);
+        }
+        // A POST's timeouts are not retried, even with idempotent-only false: the requests alternate,
+        // and the two sent to slow time out.
+        for (RetryPolicy p : List.of(RetryPolicy.defaults(), RetryPolicy.builder().idempotentOnly(false).build())) {
+            SimulationResult noRetry = run(slowFast(p));
+            assertThat(noRetry.outcomes().timeouts()).isEqualTo(2);
+            assertThat(noRetry.outcomes().succeeded()).isEqualTo(2);
+        }
+    }
+
+    private static SimulationConfig.Builder slowFast(RetryPolicy retries) {
+        return config(FixedArrivals.every(0, 200 * MS, 4), constant("slow", 1, 100 * MS).build(),
+                constant("fast", 1, MS).build())
+                .policy(policy(QueueingValidationTest.ROUND_ROBIN).timeouts(new Timeouts(MS, 5 * MS)).retries(retries)
+                        .build());
+    }
+
+    @Test
+    void aRetryNeverGoesBackToTheBackendThatFailedItEvenUnderAHash() {
+        // Rendezvous with the device key over 2 backends, s-1 crashed: a device placed on s-1 fails
+        // there and its retry goes to s-0 although the hash keeps answering s-1.
+        SimulationResult r = run(SimulationConfig.builder()
+                .backends(BackendGroup.builder("s", 2).serviceTime(Distribution.constant(MS)).build())
+                .policy(policy("rendezvous").affinity(DEVICE_KEY).timeouts(BackendModelTest.connect(5 * MS)).build())
+                .workload(PoissonWorkload.withDevices(200, 50))
+                .event(ScriptedEvent.crash("s-1", 0))
+                .durationNanos(2 * SECOND));
+        assertThat(r.outcomes().retries()).isPositive();
+        assertThat(r.outcomes().errors()).isZero();
+        assertThat(r.outcomes().succeeded()).isEqualTo(r.outcomes().requests());
     }
 
     @Test
@@ -137,9 +192,9 @@ class LoadBalancerTierTest {
         // 150 ms) and another 100 ms later bring it back by 3.25 s.
         SimulationResult r = run(SimulationConfig.builder()
                 .backends(BackendGroup.builder("s", 4).serviceTime(Distribution.exponential(MS)).build())
-                .strategy(StrategySpec.of(QueueingValidationTest.RANDOM))
+                .policy(policy(QueueingValidationTest.RANDOM).timeouts(BackendModelTest.connect(20 * MS))
+                        .retries(RetryPolicy.none()).healthCheck(CHECKS).build())
                 .workload(PoissonWorkload.of(1000))
-                .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(20 * MS).healthCheck(CHECKS).build())
                 .event(ScriptedEvent.crash("s-0", SECOND))
                 .event(ScriptedEvent.recover("s-0", 3 * SECOND))
                 .durationNanos(5 * SECOND)
@@ -163,9 +218,9 @@ class LoadBalancerTierTest {
     void aSlowBackendFailsItsChecksByTimeout() {
         // Checks cost 1 ms of work; slowed down 100x a check takes 100 ms > the 50 ms timeout, so s-0
         // goes down during its slowdown (2 s .. 8 s) and round robin sends it (almost) nothing.
-        HealthCheckModel costly = new HealthCheckModel(CHECKS.checks(), 50 * MS, MS);
-        SimulationResult r = run(config(FixedArrivals.every(0, MS, 10_000), constant("s", 2, 100_000).build())
-                .loadBalancer(LoadBalancerModel.builder().healthCheck(costly).build())
+        SimulationResult r = run(config(FixedArrivals.every(0, MS, 10_000),
+                constant("s", 2, 100_000).healthCheckWorkNanos(MS).build())
+                .policy(policy(QueueingValidationTest.ROUND_ROBIN).healthCheck(CHECKS).build())
                 .event(ScriptedEvent.slowdown("s-0", 100, 2 * SECOND, 8 * SECOND))
                 .durationNanos(10 * SECOND));
         // Without checks s-0 would get 5000; with them it gets about 1000 (before the slowdown) +
@@ -177,7 +232,8 @@ class LoadBalancerTierTest {
     @Test
     void withEveryBackendDownRequestsAreUnavailable() {
         SimulationResult r = run(config(FixedArrivals.every(0, 10 * MS, 100), constant("s", 1, MS).build())
-                .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(5 * MS).healthCheck(CHECKS).build())
+                .policy(policy(QueueingValidationTest.ROUND_ROBIN).timeouts(BackendModelTest.connect(5 * MS))
+                        .healthCheck(CHECKS).build())
                 .event(ScriptedEvent.crash("s-0", 0)));
         // HAProxy's initial state: the first check (within 100 ms) times out 50 ms later and one
         // failure is enough, so at most 15 requests fail as errors; the rest find no backend.
@@ -190,7 +246,7 @@ class LoadBalancerTierTest {
     void aHashingStrategyKeepsEveryDeviceOnItsBackend() {
         SimulationResult r = run(SimulationConfig.builder()
                 .backends(BackendGroup.builder("s", 4).serviceTime(Distribution.exponential(MS)).build())
-                .strategy(StrategySpec.of("rendezvous"))
+                .policy(policy("rendezvous").affinity(DEVICE_KEY).build())
                 .workload(PoissonWorkload.withDevices(1000, 100))
                 .durationNanos(2 * SECOND)
                 .warmUpNanos(SECOND / 2));
@@ -234,9 +290,9 @@ class LoadBalancerTierTest {
         }
         SimulationResult r = run(SimulationConfig.builder()
                 .backends(BackendGroup.builder("s", 4).serviceTime(Distribution.exponential(MS)).build())
-                .strategy(StrategySpec.of("rendezvous"))
+                .policy(policy("rendezvous").affinity(DEVICE_KEY).timeouts(BackendModelTest.connect(20 * MS))
+                        .healthCheck(CHECKS).build())
                 .workload(PoissonWorkload.withDevices(1000, devices))
-                .loadBalancer(LoadBalancerModel.builder().connectTimeoutNanos(20 * MS).healthCheck(CHECKS).build())
                 .event(ScriptedEvent.crash("s-0", SECOND))
                 .durationNanos(3 * SECOND)
                 .warmUpNanos(SECOND / 2));
@@ -321,9 +377,20 @@ class LoadBalancerTierTest {
     }
 
     @Test
-    void pickersAreRebuiltOnTheRefreshTimer() {
-        // Refresh every 100 ms over 1 s: rebuilds at 100, 200, ... 900 ms (9) after the initial build,
-        // per instance; with 2 instances, 2 + 18 = 20 newPicker calls.
+    void onlyAStrategyThatChangesWithTimeIsRebuiltOnTheRefreshTimer() {
+        // Round robin inside the test-ticking wrapper (which says it changes with time and counts its
+        // pickers), refreshed every 100 ms over 1 s: rebuilds at 100, 200, ... 900 ms (9) after the
+        // initial build, per instance; with 2 instances, 2 + 18 = 20 builds.
+        StrategySpec ticking = new StrategySpec(QueueingValidationTest.ROUND_ROBIN, java.util.Map.of(),
+                List.of(new StrategySpec.WrapperSpec("test-ticking", java.util.Map.of())));
+        assertThat(ticks(ClusterPolicy.builder(ticking).pickerRefresh(new PickerRefresh(100 * MS)).build()))
+                .isEqualTo(20);
+        // picker-refresh 0 turns the timer off: the initial builds only.
+        assertThat(ticks(ClusterPolicy.builder(ticking).pickerRefresh(new PickerRefresh(0)).build())).isEqualTo(2);
+    }
+
+    @Test
+    void aStrategyThatDoesNotChangeWithTimeIsNeverRebuiltOnATimer() {
         java.util.concurrent.atomic.AtomicInteger builds = new java.util.concurrent.atomic.AtomicInteger();
         SimulationResult r = run(config(FixedArrivals.at(0), constant("s", 2, MS).build())
                 .strategy("counting", env -> new io.sluice.algorithms.Strategy() {
@@ -338,8 +405,16 @@ class LoadBalancerTierTest {
                         return ctx -> set.available().get(0);
                     }
                 })
-                .loadBalancer(LoadBalancerModel.builder().instances(2).pickerRefreshIntervalNanos(100 * MS).build()));
+                .loadBalancer(LoadBalancerModel.builder().instances(2).build()));
         assertThat(r.outcomes().succeeded()).isEqualTo(1);
-        assertThat(builds.get()).isEqualTo(20);
+        assertThat(builds.get()).as("one build per instance").isEqualTo(2);
+    }
+
+    private static int ticks(ClusterPolicy policy) {
+        StandInProviders.Ticking.BUILDS.set(0);
+        SimulationResult r = run(config(FixedArrivals.at(0), constant("s", 2, MS).build()).policy(policy)
+                .loadBalancer(LoadBalancerModel.builder().instances(2).build()));
+        assertThat(r.outcomes().succeeded()).isEqualTo(1);
+        return StandInProviders.Ticking.BUILDS.get();
     }
 }

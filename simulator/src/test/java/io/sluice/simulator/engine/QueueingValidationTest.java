@@ -8,7 +8,6 @@ import io.sluice.simulator.metrics.SimulationResult;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.Discipline;
 import io.sluice.simulator.model.Distribution;
-import io.sluice.simulator.model.LoadBalancerModel;
 import io.sluice.simulator.standin.PoissonWorkload;
 import java.util.List;
 import java.util.Map;
@@ -186,7 +185,6 @@ class QueueingValidationTest {
                 .warmUpNanos(warmUp)
                 .durationNanos(duration)
                 .intervalNanos(window / BATCHES)
-                .loadBalancer(LoadBalancerModel.builder().pickerRefreshIntervalNanos(0).build())
                 .seed(20240601)
                 .build();
         return Simulation.of(config).run();

@@ -3,8 +3,6 @@ package io.sluice.simulator.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.algorithms.health.HealthCheckConfig;
-import io.sluice.algorithms.health.OutlierConfig;
 import org.junit.jupiter.api.Test;
 
 class ModelValidationTest {
@@ -41,28 +39,25 @@ class ModelValidationTest {
     @Test
     void loadBalancerModelRefusesBadValues() {
         assertThatThrownBy(() -> LoadBalancerModel.builder().instances(0)).hasMessageContaining("instances");
-        assertThatThrownBy(() -> LoadBalancerModel.builder().retries(1.5, 2)).hasMessageContaining("ratio");
-        assertThatThrownBy(() -> LoadBalancerModel.builder().retries(0.1, 0)).hasMessageContaining("attempts");
-        assertThatThrownBy(() -> LoadBalancerModel.builder().requestTimeoutNanos(-1)).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> LoadBalancerModel.builder().utilisationReportIntervalNanos(-1))
+                .hasMessageContaining("utilisation report interval");
+        assertThatThrownBy(() -> LoadBalancerModel.builder().networkDelay(null)).isInstanceOf(NullPointerException.class);
+        LoadBalancerModel m = LoadBalancerModel.single();
+        assertThat(m.instances()).isEqualTo(1);
+        assertThat(m.networkDelay().mean()).isZero();
+        assertThat(m.utilisationReportIntervalNanos()).isZero();
     }
 
     @Test
-    void healthCheckModelRefusesBadValuesAndDefaultsTheTimeoutToInter() {
-        HealthCheckConfig checks = HealthCheckConfig.builder().inter(2_000_000_000L).build();
-        assertThatThrownBy(() -> new HealthCheckModel(checks, 0, 0)).hasMessageContaining("timeout must be > 0");
-        assertThatThrownBy(() -> new HealthCheckModel(checks, 1, -1)).hasMessageContaining("work must be >= 0");
-        assertThatThrownBy(() -> new HealthCheckModel(null, 1, 0)).isInstanceOf(NullPointerException.class);
-        HealthCheckModel m = HealthCheckModel.of(checks);
-        assertThat(m.timeoutNanos()).isEqualTo(2_000_000_000L);
-        assertThat(m.intervalNanos()).isEqualTo(2_000_000_000L);
-        assertThat(m.checkWorkNanos()).isZero();
-        assertThat(m.checks()).isSameAs(checks);
-    }
-
-    @Test
-    void outlierDetectionIsOffUnlessAsked() {
-        assertThat(LoadBalancerModel.single().outlierDetection()).isNull();
-        OutlierConfig c = OutlierConfig.defaults();
-        assertThat(LoadBalancerModel.builder().outlierDetection(c).build().outlierDetection()).isSameAs(c);
+    void backendGroupsTakeExplicitIdsAndCheckWork() {
+        BackendGroup g = BackendGroup.builder("api", 2).serviceTime(Distribution.constant(1))
+                .ids(java.util.List.of("t1", "t2")).healthCheckWorkNanos(5).build();
+        assertThat(g.backendId(0)).isEqualTo("t1");
+        assertThat(g.backendId(1)).isEqualTo("t2");
+        assertThat(g.healthCheckWorkNanos()).isEqualTo(5);
+        assertThatThrownBy(() -> BackendGroup.builder("api", 2).ids(java.util.List.of("t1")))
+                .hasMessageContaining("1 ids for 2 backends");
+        assertThatThrownBy(() -> BackendGroup.builder("api", 1).healthCheckWorkNanos(-1))
+                .hasMessageContaining("health check work must be >= 0");
     }
 }

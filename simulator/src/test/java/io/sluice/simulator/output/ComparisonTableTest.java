@@ -15,6 +15,7 @@ class ComparisonTableTest {
             duration: 2s
             warm-up: 1s
             backends: [{name: api, count: 4, service-time: {distribution: exponential, mean: 1ms}}]
+            load-balancer: {session-persistence: {mode: header, name: x-device-id, stick-table: false}}
             strategies: [round-robin, {name: ring-hash, label: ring}]
             workload: {kind: poisson, rate: 1000, devices: 100}
             """;

@@ -104,7 +104,7 @@ class ResultsJsonTest {
                 events:
                   - {kind: crash, backend: api-0, at: 0s}
                   - {kind: crash, backend: api-1, at: 0s}
-                load-balancer: {connect-timeout: 10ms}
+                load-balancer: {timeouts: {connect: 10ms}}
                 workload:"""));
         JsonNode run = ResultsSchemaRules.check(ResultsJson.bytes(s, run(s))).at("/runs/0");
         assertThat(run.at("/summary/completed").asLong()).isZero();

@@ -45,10 +45,12 @@ class RunnerTest {
             load-balancer:
               instances: 3
               network-delay: {distribution: exponential, mean: 100us}
-              timeout: 50ms
-              retries: {max-attempts: 3, budget: 0.2, on-timeout: true}
-              health-check: {interval: 100ms, timeout: 50ms, rise: 2, fall: 2}
               utilisation-report-interval: 100ms
+              timeouts: {response: 50ms}
+              retries: {max-retries: 2, idempotent-only: false}
+              health-check: {interval: 100ms, timeout: 50ms, rise: 2, fall: 2}
+              outlier-detection: {consecutive-5xx: 3, max-ejection-percent: 30}
+              session-persistence: {mode: header, name: x-device-id, stick-table: false}
             strategies:
               - p2c-least-request
               - {name: prequal, params: {probe-rate: 2, max-probe-age: 500ms}}

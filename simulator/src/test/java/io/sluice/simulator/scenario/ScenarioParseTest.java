@@ -8,14 +8,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.sluice.algorithms.HealthState;
 import io.sluice.algorithms.StrategyRegistry;
+import io.sluice.algorithms.StrategySpec;
+import io.sluice.algorithms.health.InitialState;
+import io.sluice.algorithms.health.OutlierConfig;
+import io.sluice.algorithms.policy.AffinityPolicy;
+import io.sluice.algorithms.policy.ClusterPolicy;
+import io.sluice.algorithms.policy.HealthCheckPolicy;
+import io.sluice.algorithms.policy.RetryPolicy;
+import io.sluice.algorithms.policy.Timeouts;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.Discipline;
-import io.sluice.simulator.model.HealthCheckModel;
 import io.sluice.simulator.model.LoadBalancerModel;
 import io.sluice.simulator.model.ScriptedEvent;
 import java.io.IOException;
@@ -58,6 +61,8 @@ class ScenarioParseTest {
         assertThat(s.warmUpNanos()).isEqualTo(2 * S);
         assertThat(s.intervalNanos()).isEqualTo(500 * MS);
         assertThat(s.drainLimitNanos()).isEqualTo(30 * S);
+        assertThat(s.requestMethod()).isEqualTo("GET");
+        assertThat(s.policySource()).isNull();
 
         // Groups: big, small split by speed into runs of equal speed with continuing ids, odd, measured, fixed.
         List<BackendGroup> g = s.backends();
@@ -68,7 +73,7 @@ class ScenarioParseTest {
             }
         }
         assertThat(ids).containsExactly("big-0@1.5", "big-1@1.5", "small-0@1.0", "small-1@1.0", "small-2@0.8",
-                "small-3@0.5", "odd-0@1.0", "measured-0@1.0", "fixed-0@1.0");
+                "small-3@0.5", "odd-0@1.0", "measured-0@1.0", "edge-a@1.0");
         BackendGroup big = g.get(0);
         assertThat(big.concurrency()).isEqualTo(8);
         assertThat(big.serviceTime().describe()).isEqualTo("lognormal(mean=5ms, sigma=1.0)");
@@ -76,6 +81,7 @@ class ScenarioParseTest {
         assertThat(big.queueCapacity()).isEqualTo(100);
         assertThat(big.zone()).isEqualTo("zone-a");
         assertThat(big.weight()).isEqualTo(12);
+        assertThat(big.healthCheckWorkNanos()).isEqualTo(200_000L);
         BackendGroup small = g.get(1);
         assertThat(small.concurrency()).isEqualTo(2);
         assertThat(small.serviceTime().describe()).isEqualTo("exponential(mean=5ms)");
@@ -97,23 +103,30 @@ class ScenarioParseTest {
         LoadBalancerModel lb = s.loadBalancer();
         assertThat(lb.instances()).isEqualTo(2);
         assertThat(lb.networkDelay().describe()).isEqualTo("exponential(mean=200us)");
-        assertThat(lb.requestTimeoutNanos()).isEqualTo(S);
-        assertThat(lb.connectTimeoutNanos()).isEqualTo(500 * MS);
-        assertThat(lb.maxAttempts()).isEqualTo(3);
-        assertThat(lb.retryBudgetRatio()).isEqualTo(0.2);
-        assertThat(lb.retryOnTimeout()).isTrue();
-        HealthCheckModel hc = lb.healthCheck();
-        assertThat(hc.intervalNanos()).isEqualTo(500 * MS);
-        assertThat(hc.timeoutNanos()).isEqualTo(250 * MS);
-        assertThat(hc.checkWorkNanos()).isZero();
         assertThat(lb.utilisationReportIntervalNanos()).isEqualTo(100 * MS);
-        assertThat(lb.ewmaDecayNanos()).isEqualTo(10 * S);
-        assertThat(lb.pickerRefreshIntervalNanos()).isEqualTo(S);
+        // The policy: the same objects a proxy cluster with these sections would run.
+        ClusterPolicy p = s.policy();
+        assertThat(p.timeouts()).isEqualTo(new Timeouts(500 * MS, S));
+        assertThat(p.retries()).isEqualTo(RetryPolicy.builder().maxRetries(2).budgetPercent(20)
+                .minRetryConcurrency(3).idempotentOnly(false).build());
+        assertThat(p.healthCheck()).contains(HealthCheckPolicy.builder().interval(100 * MS).fastinter(50 * MS)
+                .downinter(200 * MS).timeout(50 * MS).rise(2).fall(3).initialState(InitialState.UP)
+                .type(HealthCheckPolicy.Type.HTTP).build());
+        assertThat(p.outlierDetection()).contains(OutlierConfig.builder().consecutive5xx(5)
+                .consecutiveGatewayFailure(0).interval(S).baseEjectionTime(2 * S).maxEjectionTime(20 * S)
+                .maxEjectionPercent(30).alwaysEjectOneHost(false).latencyFactor(3).latencyMinimumRequests(50)
+                .latencyMinimumHosts(3).ewmaDecay(10 * S).build());
+        assertThat(p.affinity()).isEqualTo(AffinityPolicy.builder().mode(AffinityPolicy.Mode.HEADER)
+                .name("x-device-id").stickTable(false).idleTtl(30 * 60 * S).maxEntries(100_000).stripes(16).build());
+        assertThat(p.pickerRefresh().periodNanos()).isEqualTo(S);
+        assertThat(p.ewmaDecayNanos()).isEqualTo(10 * S);
+        // Each entry runs that policy with its own strategy.
+        assertThat(s.strategies()).allSatisfy(st -> assertThat(st.policy()).isEqualTo(p.withStrategy(st.spec())));
 
         assertThat(s.strategies()).extracting(ScenarioStrategy::label)
                 .containsExactly("round-robin", "p2c-3", "least-conn-slow-start");
         assertThat(s.strategies().get(1).spec().name()).isEqualTo("p2c-least-request");
-        assertThat(s.strategies().get(1).spec().params()).isEqualTo(Map.of("choices", 3));
+        assertThat(s.strategies().get(1).spec().params()).isEqualTo(Map.of("choices", 3L));
         assertThat(s.strategies().get(2).spec().wrappers()).extracting(w -> w.name())
                 .containsExactly("panic-threshold", "slow-start");
         assertThat(s.strategies().get(2).spec().wrappers().get(1).params()).isEqualTo(Map.of("window", "2s"));
@@ -149,10 +162,10 @@ class ScenarioParseTest {
         LoadBalancerModel lb = s.loadBalancer();
         assertThat(lb.instances()).isEqualTo(1);
         assertThat(lb.networkDelay().mean()).isZero();
-        assertThat(lb.requestTimeoutNanos()).isZero();
-        assertThat(lb.retryBudgetRatio()).isZero();
-        assertThat(lb.healthCheck()).isNull();
         assertThat(lb.utilisationReportIntervalNanos()).isZero();
+        // Every policy default is the policy model's: the same as a proxy cluster's without the sections.
+        assertThat(s.policy()).isEqualTo(ClusterPolicy.of(StrategySpec.of("round-robin")));
+        assertThat(s.requestMethod()).isEqualTo("POST");
         // No strategies key: every registered strategy, by name.
         assertThat(s.strategies()).extracting(ScenarioStrategy::label)
                 .isEqualTo(StrategyRegistry.standard().strategyNames());
@@ -179,9 +192,8 @@ class ScenarioParseTest {
         assertThat(s.loadBalancer().networkDelay().describe()).isEqualTo("constant(500us)");
         assertThat(s.backends().get(0).queueCapacity()).isEqualTo(BackendGroup.UNBOUNDED);
         assertThat(s.backends().get(1).queueCapacity()).isZero();
-        // An empty retries section: 2 attempts, budget 0.1.
-        assertThat(s.loadBalancer().maxAttempts()).isEqualTo(2);
-        assertThat(s.loadBalancer().retryBudgetRatio()).isEqualTo(0.1);
+        // An empty retries section: the policy model's defaults.
+        assertThat(s.policy().retries()).isEqualTo(RetryPolicy.defaults());
     }
 
     @Test
@@ -192,11 +204,12 @@ class ScenarioParseTest {
                 load-balancer:
                   health-check: {interval: 500ms, timeout: 200ms, rise: 4, fall: 5}
                 """);
-        HealthCheckModel hc = s.loadBalancer().healthCheck();
+        HealthCheckPolicy hc = s.policy().healthCheck().orElseThrow();
         assertThat(hc.checks().rise()).isEqualTo(4);
         assertThat(hc.checks().fall()).isEqualTo(5);
         assertThat(hc.checks().interNanos()).isEqualTo(500_000_000L);
         assertThat(hc.timeoutNanos()).isEqualTo(200_000_000L);
+        assertThat(hc.checks().initialState()).isEqualTo(InitialState.UP);
     }
 
     @Test
@@ -236,7 +249,7 @@ class ScenarioParseTest {
         Scenario t = s.withSeed(9).withStrategies(List.of("p2c-4", "round-robin"));
         assertThat(t.seed()).isEqualTo(9);
         assertThat(t.strategies()).extracting(ScenarioStrategy::label).containsExactly("p2c-4", "round-robin");
-        assertThat(t.strategies().get(0).spec().params()).isEqualTo(Map.of("choices", 4));
+        assertThat(t.strategies().get(0).spec().params()).isEqualTo(Map.of("choices", 4L));
         assertThat(t.runs()).allSatisfy(r -> assertThat(r.config().seed()).isEqualTo(9));
         assertThat(s.seed()).isEqualTo(5);
 
@@ -251,21 +264,28 @@ class ScenarioParseTest {
     }
 
     @Test
-    void skipBadLinesReachesEveryTraceHoweverNested() throws IOException {
-        JsonNode node = new ObjectMapper(new YAMLFactory()).readTree("""
-                kind: mixture
-                sources:
-                  - {kind: trace, path: a.csv}
-                  - kind: diurnal
-                    amplitude: 0.5
-                    source: {kind: trace, path: b.csv, skip-bad-lines: false}
-                  - {kind: poisson, rate: 1}
-                """);
-        ScenarioParser.skipBadLinesOfTraces(node);
-        assertThat(node.at("/sources/0/skip-bad-lines").asBoolean()).isTrue();
-        assertThat(node.at("/sources/1/source/skip-bad-lines").asBoolean()).isTrue();
-        assertThat(node.at("/sources/1").has("skip-bad-lines")).isFalse();
-        assertThat(node.at("/sources/2").has("skip-bad-lines")).isFalse();
+    void skipBadLinesReachesEveryTraceHoweverNested(@TempDir Path dir) throws IOException {
+        // Both traces have a malformed line: without the option the scenario reads (lines are read at
+        // run time) but running stops at the bad line; with it, both traces skip it.
+        Files.writeString(dir.resolve("a.csv"), "time,device\n0,a\nbad\n5,b\n");
+        Files.writeString(dir.resolve("b.csv"), "time,device\n0,c\nbad\n7,d\n");
+        String yaml = DURATION + BACKENDS + "strategies: [random]\n" + """
+                workload:
+                  kind: mixture
+                  sources:
+                    - {kind: trace, path: a.csv, time-unit: offset-ms}
+                    - kind: diurnal
+                      amplitude: 0.5
+                      source: {kind: trace, path: b.csv, time-unit: offset-ms, skip-bad-lines: false}
+                """;
+        Scenario skipping = Scenarios.parse(yaml, "t", "t.yaml", dir, Scenarios.Options.defaults()
+                .withSkipBadLines(true));
+        var results = new io.sluice.simulator.run.Runner(1, io.sluice.simulator.run.Progress.NONE)
+                .run(skipping.runs());
+        assertThat(results.get(0).skippedLines()).isEqualTo(2);
+        Scenario strict = Scenarios.parse(yaml, "t", "t.yaml", dir, Scenarios.Options.defaults());
+        assertThatThrownBy(() -> new io.sluice.simulator.run.Runner(1, io.sluice.simulator.run.Progress.NONE)
+                .run(strict.runs())).hasMessageContaining("a.csv");
     }
 
     @Test

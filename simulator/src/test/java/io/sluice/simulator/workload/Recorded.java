@@ -60,9 +60,17 @@ record Recorded(long time, String device, long hash, int type, int size, double 
         }
     }
 
+    /**
+     * A document whose {@code workload:} is the section written as YAML (a flow mapping or block
+     * lines): its first line is line 2 of the document.
+     */
+    static String document(String sectionYaml) {
+        return "workload:\n  " + sectionYaml.strip().replace("\n", "\n  ") + "\n";
+    }
+
     /** Parses a workload section written as YAML, with the environment pinned (no SLUICE_* variables). */
     static WorkloadSpec parse(String sectionYaml) {
-        return Workloads.parse(yaml(sectionYaml), "workload",
+        return Workloads.parse(document(sectionYaml), "w.yaml",
                 new TraceLocator(resources(), Path.of("").toAbsolutePath(), Map.<String, String>of()::get));
     }
 

@@ -39,8 +39,8 @@ class SharedTraceTest {
         long frames = Long.parseLong(row.group(1).replace(",", ""));
         int devices = Integer.parseInt(row.group(2));
 
-        WorkloadSpec spec = Workloads.parse(Recorded.yaml("kind: trace\nformat: campusiot\n"
-                + "path: shared:campusiot-helium/" + file), "workload", Path.of(""));
+        WorkloadSpec spec = Workloads.parse(Recorded.document("kind: trace\nformat: campusiot\n"
+                + "path: shared:campusiot-helium/" + file), "w.yaml", Path.of(""));
         long count = 0;
         long previous = -1;
         Set<String> ids = new HashSet<>();
@@ -64,9 +64,9 @@ class SharedTraceTest {
     void amplifiedRealTraceStaysInOrderInASmallWindow() {
         assumeTrue(sharedFolder() != null, "shared/traces not found beside the repository");
         // 8110 frames x 100 copies, each shifted up to 30 min of trace time, played 10000x faster
-        WorkloadSpec spec = Workloads.parse(Recorded.yaml("kind: trace\nformat: campusiot\n"
+        WorkloadSpec spec = Workloads.parse(Recorded.document("kind: trace\nformat: campusiot\n"
                 + "path: shared:campusiot-helium/EMS_A81758FFFE04B1C1.ndjson.gz\nspeed-up: 10000\n"
-                + "amplify: {copies: 100, max-shift: 30m}"), "workload", Path.of(""));
+                + "amplify: {copies: 100, max-shift: 30m}"), "w.yaml", Path.of(""));
         long count = 0;
         long previous = -1;
         Set<String> ids = new HashSet<>();

@@ -32,6 +32,14 @@ class WorkloadExamplesTest {
         return out;
     }
 
+    /** The keys a kind takes, from its section record, and its kind key. */
+    private static List<String> fieldsOf(String kind) {
+        List<String> keys = new ArrayList<>(List.of("kind"));
+        keys.addAll(io.sluice.config.internal.Keys.of(io.sluice.config.internal.KindsOf.subtypes(
+                io.sluice.config.scenario.WorkloadSection.class).get(kind)));
+        return keys;
+    }
+
     /** Collects, per kind, the keys used by every source (nested ones too) of an example. */
     private static void collect(JsonNode source, Map<String, Set<String>> keysByKind) {
         String kind = source.get("kind").asText();
@@ -50,14 +58,33 @@ class WorkloadExamplesTest {
         }
     }
 
+    /** Each example document as text, as a user would copy it. */
+    private static List<String> exampleTexts() throws IOException {
+        String all;
+        try (InputStream in = Workloads.class.getResourceAsStream("/scenarios/workloads-example.yaml")) {
+            all = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        List<String> out = new ArrayList<>();
+        for (String doc : all.split("(?m)^---$")) {
+            if (doc.matches("(?s).*(?m)^workload:.*")) {
+                out.add(doc);
+            }
+        }
+        return out;
+    }
+
     @Test
     void everyExampleParsesAndRunsWithOnlyAWorkloadSection() throws IOException {
         List<JsonNode> docs = examples();
         assertThat(docs).hasSizeGreaterThanOrEqualTo(8);
-        Path folder = Path.of("src/main/resources/scenarios");
         for (JsonNode doc : docs) {
             assertThat(doc.size()).as("only the workload key: " + doc).isEqualTo(1);
-            WorkloadSpec spec = Workloads.parse(doc.get("workload"), "workload", folder);
+        }
+        Path folder = Path.of("src/main/resources/scenarios");
+        List<String> texts = exampleTexts();
+        assertThat(texts).hasSameSizeAs(docs);
+        for (String text : texts) {
+            WorkloadSpec spec = Workloads.parse(text, "workloads-example.yaml", folder);
             List<Recorded> first = Recorded.first(spec, 1, 200);
             assertThat(first).as(spec.describe()).isNotEmpty();
             assertThat(Recorded.first(spec, 1, 200)).isEqualTo(first);
@@ -74,7 +101,7 @@ class WorkloadExamplesTest {
         Set<String> everywhere = new HashSet<>();
         keysByKind.values().forEach(everywhere::addAll);
         for (String kind : Workloads.kinds()) {
-            for (String field : WorkloadParser.fieldsOf(kind)) {
+            for (String field : fieldsOf(kind)) {
                 boolean common = field.equals("weight") || List.of("device-prefix", "type", "size", "service-demand")
                         .contains(field);
                 assertThat(common ? everywhere : keysByKind.get(kind)).as(kind + " example shows " + field)
