@@ -16,13 +16,16 @@ import picocli.CommandLine.Command;
 /**
  * {@code sluice demo}: the first thing a new user runs. Replays the built-in CampusIoT scenario
  * (real LoRaWAN frames amplified to a 10,000-device fleet over a heterogeneous backend pool, one
- * backend slowing down mid-run) through every registered strategy, writes the results and the
- * HTML report, and prints where the report is.
+ * backend slowing down mid-run) through the cluster of its built-in proxy config
+ * ({@code scenarios/campusiot-fleet.proxy.yaml}: the deployment as it is, run as "current") and
+ * through every registered strategy with the rest of that cluster's policy, writes the results and
+ * the HTML report, and prints where the report is.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
-                "Replay the CampusIoT trace (10,000 devices) through every routing strategy, then write the HTML"
-                        + " report that says which one to deploy.",
+                "Replay the CampusIoT trace (10,000 devices) through a proxy config's cluster and through every"
+                        + " routing strategy with the same policy, then write the HTML report that says which one to"
+                        + " deploy.",
                 "Writes results/demo/results.json and results/demo/report/index.html unless --out says otherwise."})
 final class DemoCommand implements Runnable {
     /** The built-in scenario the demo runs. */
@@ -52,7 +55,8 @@ final class DemoCommand implements Runnable {
         if (seed != null) {
             scenario = scenario.withSeed(seed);
         }
-        stderr.println("sluice demo: " + SCENARIO + ", " + scenario.runs().size() + " runs (every strategy)...");
+        stderr.println("sluice demo: " + SCENARIO + ", " + scenario.runs().size() + " runs (its proxy config, then"
+                + " every strategy)...");
         stderr.flush();
         List<RunResult> results = SimulateCommand.runAll(scenario, threads, stdout, stderr);
         Path resultsFile;

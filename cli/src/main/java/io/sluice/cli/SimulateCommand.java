@@ -26,6 +26,10 @@ import picocli.CommandLine.Command;
                 "Replay a workload through a model of your backends with every routing strategy and compare them.",
                 "SCENARIO is a YAML file (format: simulator/src/main/resources/scenarios/scenario-example.yaml)"
                         + " or a built-in name (--list).",
+                "With --proxy-config the load balancers run that proxy config's cluster (strategy, health checks,"
+                        + " outlier detection, timeouts, retries, session persistence) over the scenario's capacity"
+                        + " model, backends matched by id; --compare runs a proposed config beside it on the same"
+                        + " traffic, and the report shows the two side by side.",
                 "Writes results/<scenario>-<seed>/results.json unless --out says otherwise."})
 final class SimulateCommand implements Runnable {
     @CommandLine.Spec
@@ -53,6 +57,20 @@ final class SimulateCommand implements Runnable {
             description = "Skip malformed trace lines and count them, instead of stopping at the first one.")
     boolean skipBadLines;
 
+    @CommandLine.Option(names = "--proxy-config", paramLabel = "FILE",
+            description = "Simulate this proxy config's cluster as the load-balancer tier (instead of the scenario's"
+                    + " load-balancer policy or its proxy-config).")
+    Path proxyConfig;
+
+    @CommandLine.Option(names = "--cluster", paramLabel = "NAME",
+            description = "The proxy config's cluster to simulate, when it has more than one.")
+    String cluster;
+
+    @CommandLine.Option(names = "--compare", paramLabel = "PROPOSED",
+            description = "A proposed proxy config: run it and the current one (--proxy-config or the scenario's)"
+                    + " on the same traffic and seed, and report the difference.")
+    Path compare;
+
     @CommandLine.Option(names = "--threads", paramLabel = "N",
             description = "Simulations run at once (default: all cores). Results do not depend on it.")
     Integer threads;
@@ -72,7 +90,20 @@ final class SimulateCommand implements Runnable {
         if (threads != null && threads < 1) {
             throw new CliException("--threads must be >= 1, got " + threads);
         }
-        Scenario s = Scenarios.load(scenario, Scenarios.Options.defaults().withSkipBadLines(skipBadLines));
+        if (compare != null && strategies != null) {
+            throw new CliException("--compare runs the current and the proposed config only; leave out --strategies");
+        }
+        if (cluster != null && proxyConfig == null) {
+            throw new CliException("--cluster names a cluster of --proxy-config; give --proxy-config too");
+        }
+        Scenarios.Options options = Scenarios.Options.defaults().withSkipBadLines(skipBadLines);
+        if (proxyConfig != null) {
+            options = options.withProxyConfig(proxyConfig, cluster);
+        }
+        if (compare != null) {
+            options = options.withProposed(compare);
+        }
+        Scenario s = Scenarios.load(scenario, options);
         if (seed != null) {
             s = s.withSeed(seed);
         }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code sluice demo} end to end: the CampusIoT scenario through every registered strategy, then
- * the report. This is the README's main command, so it runs in full here.
+ * {@code sluice demo} end to end: the CampusIoT scenario through its proxy config's cluster and
+ * every registered strategy, then the report. This is the README's main command, so it runs in full here.
  */
 class DemoCommandTest {
     @TempDir
@@ -38,7 +38,10 @@ class DemoCommandTest {
 
         JsonNode json = new ObjectMapper().readTree(results.toFile());
         assertThat(json.path("scenario").path("name").asText()).isEqualTo(DemoCommand.SCENARIO);
-        assertThat(json.path("runs")).hasSize(StrategyRegistry.standard().strategyNames().size());
+        // The proxy config's own run, then every strategy with the rest of its policy.
+        assertThat(json.path("runs")).hasSize(StrategyRegistry.standard().strategyNames().size() + 1);
+        assertThat(json.path("runs").get(0).path("strategy").asText()).isEqualTo("current");
+        assertThat(json.path("runs").get(0).path("spec").asText()).isEqualTo("weighted-round-robin");
 
         String html = Files.readString(index);
         assertThat(html).contains("For this workload deploy");

@@ -139,8 +139,94 @@ class SimulateCommandTest {
         Path file = write(dir, "bad.yaml", SCENARIO.replace("servers: 2", "servers: 0"));
         Outcome o = sluice("simulate", file.toString());
         assertThat(o.exit()).isEqualTo(1);
-        assertThat(o.err()).isEqualTo("sluice: " + file + ": backends[0].servers: 0 is out of range; a whole number"
-                + " from 1 to 1000000\n");
+        assertThat(o.err()).isEqualTo("sluice: " + file + ":5: backends[0].servers: 0 is out of range; a whole"
+                + " number from 1 to 1000000\n");
+    }
+
+    @Test
+    void everyProblemOfAScenarioIsOneLineWithItsLine(@TempDir Path dir) throws IOException {
+        Path file = write(dir, "bad.yaml", SCENARIO.replace("servers: 2", "servers: 0").replace("seed: 4", "seed: x")
+                .replace("warm-up:", "warmup:"));
+        Outcome o = sluice("simulate", file.toString());
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err().lines()).containsExactly(
+                "sluice: " + file + ":2: seed: 'x' is not a whole number; a whole number from -9223372036854775808"
+                        + " to 9223372036854775807",
+                file + ":4: warmup: renamed: write warm-up",
+                file + ":5: backends[0].servers: 0 is out of range; a whole number from 1 to 1000000");
+    }
+
+    /** A proxy config whose cluster "api" has the scenario's three backends, by id. */
+    private static final String PROXY = """
+            listeners: [{name: web, bind: 127.0.0.1:8080, routes: [{cluster: api}]}]
+            clusters:
+              - name: api
+                strategy: round-robin
+                backends:
+                  - {id: api-0, address: 10.0.0.1:80}
+                  - {id: api-1, address: 10.0.0.2:80}
+                  - {id: api-2, address: 10.0.0.3:80}
+                retries: {max-retries: 0}
+            """;
+
+    @Test
+    void aProxyConfigIsTheLoadBalancerTier(@TempDir Path dir) throws IOException {
+        Path scenario = write(dir, "small.yaml", SCENARIO.replace("strategies: [round-robin, {name: p2c-least-request,"
+                + " label: p2c}]\n", ""));
+        Path proxy = write(dir, "sluice.yaml", PROXY);
+        Path out = dir.resolve("out");
+        Outcome o = sluice("simulate", scenario.toString(), "--proxy-config", proxy.toString(), "--out", out.toString());
+        assertThat(o.exit()).as(o.err()).isZero();
+        assertThat(o.out()).startsWith("small (seed 4): 1 run").contains("\ncurrent ");
+        String json = Files.readString(out.resolve("results.json"));
+        assertThat(json).contains("\"strategy\": \"current\"", "\"spec\": \"round-robin\"", "\"comparison\": null");
+    }
+
+    @Test
+    void compareRunsTheCurrentAndTheProposedConfigAndTheReportShowsTheDifference(@TempDir Path dir)
+            throws IOException {
+        Path scenario = write(dir, "small.yaml", SCENARIO.replace("strategies: [round-robin, {name: p2c-least-request,"
+                + " label: p2c}]\n", ""));
+        Path current = write(dir, "sluice.yaml", PROXY);
+        Path proposed = write(dir, "proposed.yaml", PROXY.replace("strategy: round-robin", "strategy: p2c-least-request"));
+        Path out = dir.resolve("out");
+        Outcome o = sluice("simulate", scenario.toString(), "--proxy-config", current.toString(), "--compare",
+                proposed.toString(), "--out", out.toString());
+        assertThat(o.exit()).as(o.err()).isZero();
+        assertThat(o.out()).startsWith("small (seed 4): 2 runs").contains("\ncurrent ").contains("\nproposed ");
+        String json = Files.readString(out.resolve("results.json"));
+        assertThat(json).contains("\"comparison\": {", "\"current\": \"round-robin, no retries\"",
+                "\"proposed\": \"p2c-least-request, no retries\"");
+        Path report = dir.resolve("report");
+        Outcome r = sluice("report", out.resolve("results.json").toString(), "--out", report.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        String html = Files.readString(report.resolve("index.html"));
+        assertThat(html).contains("Current vs proposed config: small", "data-table=\"comparison\"",
+                "With the proposed config, p99 ");
+    }
+
+    @Test
+    void proxyConfigMistakesAreClearErrors(@TempDir Path dir) throws IOException {
+        Path scenario = write(dir, "small.yaml", SCENARIO);
+        Path proxy = write(dir, "sluice.yaml", PROXY.replace("id: api-2", "id: api-9"));
+        Outcome o = sluice("simulate", scenario.toString(), "--proxy-config", proxy.toString());
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err()).contains("backends: cluster 'api' of the proxy config has backends the capacity model does"
+                + " not define: api-9")
+                .contains("backends: the capacity model defines backends cluster 'api' of the proxy config does not"
+                        + " have: api-2");
+        Outcome bad = sluice("simulate", scenario.toString(), "--proxy-config",
+                write(dir, "bad.yaml", PROXY.replace("max-retries: 0", "max-retries: 99")).toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains(dir.resolve("bad.yaml") + ":9: clusters[0].retries.max-retries: 99 is out of"
+                + " range; a whole number from 0 to 10");
+        assertThat(sluice("simulate", scenario.toString(), "--compare", proxy.toString()).err())
+                .contains("--compare needs the current proxy config: give --proxy-config, or a scenario with a"
+                        + " proxy-config key");
+        assertThat(sluice("simulate", scenario.toString(), "--cluster", "api").err())
+                .isEqualTo("sluice: --cluster names a cluster of --proxy-config; give --proxy-config too\n");
+        assertThat(sluice("simulate", scenario.toString(), "--proxy-config", proxy.toString(), "--cluster", "web")
+                .err()).contains("proxy-cluster: 'web' is not a cluster of the proxy config; clusters: api");
     }
 
     private static final String TRACE_SCENARIO = """

@@ -35,7 +35,8 @@ enum InputKind {
 
         @Override
         Input read(JsonField root) {
-            return new Input.Simulation(root.source(), SimulationResultsReader.read(root));
+            return new Input.Simulation(root.source(), SimulationResultsReader.read(root),
+                    io.sluice.reports.simulation.PolicyComparison.read(root));
         }
     },
     JMH("JMH JSON (-rf json)") {

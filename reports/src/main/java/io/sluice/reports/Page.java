@@ -95,6 +95,8 @@ final class Page {
             th[aria-sort=ascending]::after{content:" \\25B2";font-size:.75em}
             th[aria-sort=descending]::after{content:" \\25BC";font-size:.75em}
             tr.win td{background:var(--win);font-weight:600}
+            tr.lose td{background:#fbeaea}
+            dl.policies{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 18px;margin:.8em 0}
             details{margin:.6em 0}
             summary{cursor:pointer;color:#0b57a4}
             pre{background:#f6f7f9;border:1px solid var(--line);padding:10px;overflow:auto;font-size:12px}

@@ -79,6 +79,11 @@ public final class ReportGenerator {
             if (in instanceof Input.Simulation sim) {
                 SimulationResults results = sim.results();
                 scenarioNames.add(results.scenario().name());
+                Page.Section comparison = ComparisonSection.render(results, sim.comparison(), uniqueId("compare-"
+                        + Html.slug(results.scenario().name()), ids));
+                if (comparison != null) {
+                    sections.add(comparison);
+                }
                 sections.add(SimulationSection.render(results, uniqueId("scenario-" + Html.slug(
                         results.scenario().name()), ids)));
             } else if (in instanceof Input.Jmh j) {

@@ -136,6 +136,23 @@ public final class ResultsJson {
         g.writeEndObject();
         g.writeNumberField("loadBalancers", s.loadBalancer().instances());
         g.writeStringField("yaml", s.yaml());
+        comparison(g, s);
+        g.writeEndObject();
+    }
+
+    /**
+     * {@code scenario.comparison}: for a {@code --compare} run, where the policies came from and
+     * each side's policy in one line; null otherwise. Additive: readers that do not know it skip it.
+     */
+    private static void comparison(JsonGenerator g, Scenario s) throws IOException {
+        if (!s.isComparison()) {
+            g.writeNullField("comparison");
+            return;
+        }
+        g.writeObjectFieldStart("comparison");
+        g.writeStringField("source", s.policySource() == null ? "" : s.policySource());
+        g.writeStringField("current", s.strategies().get(0).policy().toString());
+        g.writeStringField("proposed", s.strategies().get(1).policy().toString());
         g.writeEndObject();
     }
 

@@ -42,12 +42,17 @@ public final class ResultsSchemaRules {
 
         JsonNode s = root.get("scenario");
         fields(s, "scenario", "name", "description", "source", "seed", "durationSeconds", "warmupSeconds", "workload",
-                "offeredRatePerSecond", "backends", "loadBalancers", "yaml");
+                "offeredRatePerSecond", "backends", "loadBalancers", "yaml", "comparison");
         text(s, "scenario", "name", "description", "source", "workload", "yaml");
         integer(s, "scenario", "seed", "loadBalancers");
         number(s, "scenario", "durationSeconds", "warmupSeconds");
         assertThat(s.get("durationSeconds").asDouble()).isPositive();
         numberOrNull(s, "scenario", "offeredRatePerSecond");
+        JsonNode comparison = s.get("comparison");
+        if (!comparison.isNull()) {
+            fields(comparison, "scenario.comparison", "source", "current", "proposed");
+            text(comparison, "scenario.comparison", "source", "current", "proposed");
+        }
         fields(s.get("backends"), "scenario.backends", "count", "description");
         integer(s.get("backends"), "scenario.backends", "count");
         text(s.get("backends"), "scenario.backends", "description");
