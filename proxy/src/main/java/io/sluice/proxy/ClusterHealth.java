@@ -183,8 +183,7 @@ public final class ClusterHealth {
 
     private ActiveHealthChecker startChecker(Checks c) {
         HealthCheckPolicy hc = c.config;
-        CheckSpec spec = hc.type() == HealthCheckPolicy.Type.TCP ? CheckSpec.tcp() : CheckSpec.http(hc.path());
-        spec = spec.withTimeout(hc.timeoutNanos()).withExpectStatus(hc.expectStatusMin(), hc.expectStatusMax());
+        CheckSpec spec = CheckSpec.of(hc);
         // The policy's state machine as it is, initial state included (HAProxy's up by default), as
         // the simulator runs it.
         return ActiveHealthChecker.create(spec, hc.checks(), services.group(), services.checkChannels(), services.env(),

@@ -68,6 +68,18 @@ public final class CheckSpec {
         return new CheckSpec(Kind.TCP, null, null, 200, 399, 1_000_000_000L, false, 5);
     }
 
+    /**
+     * How the proxy makes the checks of {@code policy}: its type and path, timeout and expected
+     * statuses (spread and host at their defaults). The state machine that judges the results is
+     * {@code policy.checks()}, the one the simulator runs too.
+     */
+    public static CheckSpec of(io.sluice.algorithms.policy.HealthCheckPolicy policy) {
+        CheckSpec spec = policy.type() == io.sluice.algorithms.policy.HealthCheckPolicy.Type.TCP ? tcp()
+                : http(policy.path());
+        return spec.withTimeout(policy.timeoutNanos()).withExpectStatus(policy.expectStatusMin(),
+                policy.expectStatusMax());
+    }
+
     /** @param nanos how long a check may take, connect included, in [1ms, 1h]; past it the check is a TIMEOUT */
     public CheckSpec withTimeout(long nanos) {
         if (nanos < MIN_TIMEOUT_NANOS || nanos > MAX_TIMEOUT_NANOS) {
