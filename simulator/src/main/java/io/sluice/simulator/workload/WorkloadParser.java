@@ -221,7 +221,7 @@ final class WorkloadParser {
 
     private WorkloadSpec trace(YamlSection s) {
         TraceSource source = locator.resolve(s.requiredText("path",
-                "a file path, shared:<file> or classpath:<resource>"), s.path("path"));
+                "a file path or classpath:<resource>"), s.path("path"));
         String name = source.fileName().toLowerCase(Locale.ROOT);
         String bare = name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
         String detected = bare.endsWith(".csv") || bare.endsWith(".tsv") ? "csv"

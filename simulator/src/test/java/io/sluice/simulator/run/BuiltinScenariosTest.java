@@ -1,15 +1,12 @@
 package io.sluice.simulator.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.simulator.output.ResultsJson;
 import io.sluice.simulator.output.ResultsSchemaRules;
 import io.sluice.simulator.scenario.Scenario;
 import io.sluice.simulator.scenario.Scenarios;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,22 +17,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * schema's rules; the event each one is about shows in its results.
  */
 class BuiltinScenariosTest {
-    private static boolean sharedTracesPresent() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("shared/traces/campusiot-helium/EMS_A81758FFFE04B1C1.ndjson.gz"))) {
-                return true;
-            }
-        }
-        return System.getenv("SLUICE_TRACES") != null;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"campusiot-fleet", "poisson-baseline", "backend-crash", "reconnect-storm",
             "synchronised-access"})
     void runsShortenedAndKeepsTheSchema(String name) {
-        if (name.equals("campusiot-fleet")) {
-            assumeTrue(sharedTracesPresent(), "shared/traces not found beside the repository");
-        }
         Scenario full = Scenarios.builtin(name, Scenarios.Options.defaults());
         assertThat(full.source()).isEqualTo("builtin:" + name);
         assertThat(full.description()).isNotBlank();
