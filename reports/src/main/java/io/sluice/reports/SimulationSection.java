@@ -112,6 +112,13 @@ final class SimulationSection {
         fact(dl, "workload", Markup.escape(sc.workload()));
         fact(dl, "offered load", sc.offeredRatePerSecond() == null ? "unknown (a trace)"
                 : Markup.escape(Html.plain(sc.offeredRatePerSecond())) + " requests/s");
+        Map<String, Long> byType = results.runs().get(0).summary().requestsByType();
+        if (!byType.isEmpty()) {
+            StringBuilder types = new StringBuilder();
+            byType.forEach((name, count) -> types.append(types.length() == 0 ? "" : ", ")
+                    .append(Markup.escape(name)).append(' ').append(count));
+            fact(dl, "message types", types + " (requests of the first run by type)");
+        }
         fact(dl, "backends", Markup.escape(sc.backendsDescription()));
         fact(dl, "load balancers", Integer.toString(sc.loadBalancers()));
         fact(dl, "measured", Markup.escape(Html.plain(sc.durationSeconds())) + " s of simulated time after "

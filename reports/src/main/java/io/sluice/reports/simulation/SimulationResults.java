@@ -81,11 +81,12 @@ public record SimulationResults(String source, Scenario scenario, Sweep sweep, L
      * @param maxOverMeanLoad the busiest backend's requests over the mean requests per backend
      * @param affinityHitRate share of a device's requests sent where its previous one went
      * @param sessionsMoved   devices whose backend changed because theirs failed or left
+     * @param requestsByType  requests by message type name, in the file's order; empty when the workload has no types
      */
     public record Summary(long requests, long completed, long errors, long timeouts, long rejections, long retries,
                           double throughputPerSecond, Double errorRate, Double timeoutRate, Double rejectionRate,
                           Latency latencyMs, Double jainUtilisation, Double maxOverMeanLoad, Double affinityHitRate,
-                          Long sessionsMoved) {
+                          Long sessionsMoved, Map<String, Long> requestsByType) {
         /**
          * The share of requests that did not succeed: errorRate + timeoutRate + rejectionRate, a
          * missing rate counting 0; {@code null} when all three are missing (no request at all).

@@ -14,6 +14,7 @@ import io.sluice.reports.simulation.SimulationResults.TimeSeries;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,7 +139,18 @@ public final class SimulationResultsReader {
                         latency.get("p999").nullableNonNegative(), latency.get("max").nullableNonNegative()),
                 fairness.get("jainUtilisation").nullableFraction(), fairness.get("maxOverMeanLoad").nullableNonNegative(),
                 affinity == null ? null : affinity.get("hitRate").nullableFraction(),
-                affinity == null || affinity.get("sessionsMoved").isNull() ? null : affinity.get("sessionsMoved").count());
+                affinity == null || affinity.get("sessionsMoved").isNull() ? null : affinity.get("sessionsMoved").count(),
+                requestsByType(s.get("requestsByType")));
+    }
+
+    /** Optional: files written before the field existed have none, read as no types. */
+    private static Map<String, Long> requestsByType(JsonField f) {
+        if (!f.isPresent()) {
+            return Map.of();
+        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        f.object().members().forEach((name, count) -> out.put(name, count.count()));
+        return Collections.unmodifiableMap(out);
     }
 
     private static LatencyHistogram histogram(JsonField h) {

@@ -23,7 +23,7 @@ final class Runs {
 
     static Run run(String strategy, Double sweepValue, double failed, Double p99, Double mean, Double jain) {
         Summary summary = new Summary(1000, 1000, 0, 0, 0, 0, 10, failed, 0.0, 0.0,
-                new Latency(mean, null, null, p99, null, null), jain, 1.0, null, null);
+                new Latency(mean, null, null, p99, null, null), jain, 1.0, null, null, Map.of());
         return new Run(strategy, strategy, sweepValue, 1, summary, new LatencyHistogram(List.of(), List.of()),
                 List.of(), new TimeSeries(1, List.of(), List.of(), List.of(), List.of(), List.of(), Map.of()));
     }

@@ -53,6 +53,8 @@ import org.HdrHistogram.HistogramIterationValue;
  *       network hops included.</li>
  *   <li>{@code timeSeries}: the intervals after the warm-up; a request counts in the interval it ended in;
  *       {@code errors} counts every failed ending (error, timeout, rejection, no backend).</li>
+ *   <li>{@code summary.requestsByType}: arrivals of the measured window by message type name, as the
+ *       run's workload counted them ({@link RunResult#requestsByType()}): numbers first, then words.</li>
  *   <li>{@code latencyHistogram}: the run's latency histogram (recorded in nanoseconds, 3 significant
  *       digits) re-recorded in microseconds, each bucket at its highest equivalent value.</li>
  * </ul>
@@ -165,14 +167,15 @@ public final class ResultsJson {
             number(g, "sweepValue", run.run().sweepValue());
         }
         g.writeNumberField("seed", r.seed());
-        summary(g, r);
+        summary(g, r, run.requestsByType());
         histogram(g, r);
         backends(g, scenario, r);
         timeSeries(g, scenario, r);
         g.writeEndObject();
     }
 
-    private static void summary(JsonGenerator g, SimulationResult r) throws IOException {
+    private static void summary(JsonGenerator g, SimulationResult r, Map<String, Long> requestsByType)
+            throws IOException {
         Outcomes o = r.outcomes();
         long errors = errors(o);
         g.writeObjectFieldStart("summary");
@@ -203,6 +206,11 @@ public final class ResultsJson {
         g.writeObjectFieldStart("affinity");
         number(g, "hitRate", r.affinity().hitRate());
         g.writeNumberField("sessionsMoved", r.affinity().devicesMovedByFailure());
+        g.writeEndObject();
+        g.writeObjectFieldStart("requestsByType");
+        for (Map.Entry<String, Long> e : requestsByType.entrySet()) {
+            g.writeNumberField(e.getKey(), e.getValue());
+        }
         g.writeEndObject();
         g.writeEndObject();
     }

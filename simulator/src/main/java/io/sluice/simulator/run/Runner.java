@@ -62,7 +62,8 @@ public final class Runner {
         List<TrackedWorkload> tracked = new ArrayList<>(n);
         List<SimulationConfig> configs = new ArrayList<>(n);
         for (ScenarioRun r : runs) {
-            TrackedWorkload w = new TrackedWorkload(r.config().workload());
+            TrackedWorkload w = new TrackedWorkload(r.config().workload(), r.config().warmUpNanos(),
+                    r.config().durationNanos());
             tracked.add(w);
             configs.add(r.config().toBuilder().workload(w).build());
         }
@@ -105,7 +106,8 @@ public final class Runner {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while simulating", e);
                 }
-                out.add(new RunResult(runs.get(i), result, tracked.get(i).skippedLines()));
+                out.add(new RunResult(runs.get(i), result, tracked.get(i).skippedLines(),
+                        tracked.get(i).requestsByType()));
             }
             return out;
         } finally {

@@ -19,7 +19,8 @@ import org.HdrHistogram.Histogram;
  * results can check the file the way the reports module will read it: every field present with
  * its type and in its order, {@code runs} non-empty, time-series arrays as long as
  * {@code startSeconds}, one backend entry per backend, histogram percentiles ascending and ending
- * at 100, rates in [0, 1], nulls only where a value may not exist, and the histogram decodable.
+ * at 100, rates in [0, 1], nulls only where a value may not exist, requests by type counted at most
+ * once, and the histogram decodable.
  */
 public final class ResultsSchemaRules {
     private ResultsSchemaRules() {
@@ -84,7 +85,7 @@ public final class ResultsSchemaRules {
         JsonNode sum = r.get("summary");
         String sp = p + ".summary";
         fields(sum, sp, "requests", "completed", "errors", "timeouts", "rejections", "retries", "throughputPerSecond",
-                "errorRate", "timeoutRate", "rejectionRate", "latencyMs", "fairness", "affinity");
+                "errorRate", "timeoutRate", "rejectionRate", "latencyMs", "fairness", "affinity", "requestsByType");
         integer(sum, sp, "requests", "completed", "errors", "timeouts", "rejections", "retries");
         long requests = sum.get("requests").asLong();
         long completed = sum.get("completed").asLong();
@@ -120,6 +121,16 @@ public final class ResultsSchemaRules {
             assertThat(aff.get("hitRate").asDouble()).isBetween(0.0, 1.0);
         }
         integer(aff, sp + ".affinity", "sessionsMoved");
+        JsonNode byType = sum.get("requestsByType");
+        assertThat(byType.isObject()).as(sp + ".requestsByType is an object").isTrue();
+        long typed = 0;
+        for (Iterator<String> it = byType.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            assertThat(byType.get(name).isIntegralNumber() && byType.get(name).asLong() > 0)
+                    .as(sp + ".requestsByType." + name + " is a count > 0").isTrue();
+            typed += byType.get(name).asLong();
+        }
+        assertThat(typed).as(sp + ".requestsByType counts requests at most once").isLessThanOrEqualTo(requests);
 
         JsonNode h = r.get("latencyHistogram");
         String hp = p + ".latencyHistogram";

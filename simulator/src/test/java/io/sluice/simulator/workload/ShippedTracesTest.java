@@ -98,7 +98,7 @@ class ShippedTracesTest {
         TraceSource source = new TraceLocator(null).resolve("classpath:" + FOLDER + "EMS_A81758FFFE04B1C1.ndjson.gz",
                 "path");
         try (TraceReader reader = new TraceReader(source,
-                new JsonLineParser(TraceFields.campusIot(), TraceTimeUnit.EPOCH_MS), 0, false)) {
+                new JsonLineParser(TraceFields.campusIot(), TraceTimeUnit.EPOCH_MS, new MessageTypes()), 0, false)) {
             FleetAmplifier amplifier = new FleetAmplifier(reader, 100, 30 * 60 * Recorded.SECOND, 5);
             Arrival a = new Arrival();
             long n = 0;
