@@ -52,7 +52,8 @@ final class ListenerState {
     }
 
     /**
-     * Counts a new connection in; false (and nothing counted) when the listener is full or draining.
+     * Counts a new connection in; false (and nothing counted) when the listener is full (counted in
+     * {@code sluice_listener_connections_refused_total}) or draining.
      */
     boolean admit() {
         int max = config.maxConnections();
@@ -62,6 +63,7 @@ final class ListenerState {
             }
             int now = connections.get();
             if (now >= max) {
+                metrics.connectionRefused();
                 return false;
             }
             if (connections.compareAndSet(now, now + 1)) {

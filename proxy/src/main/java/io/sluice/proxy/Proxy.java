@@ -19,6 +19,7 @@ import io.sluice.proxy.metrics.LiveState;
 import io.sluice.proxy.metrics.ProxyMetrics;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class Proxy implements AutoCloseable {
     private final EventLoopGroup group;
     private final StrategyRegistry registry;
     private final Environment env;
-    private final ProxyMetrics metrics = new ProxyMetrics();
+    private final ProxyMetrics metrics = new ProxyMetrics(BuildInfo.version(), true);
     private final Cluster.Services services;
     private final long startedNanos = System.nanoTime();
     private final AtomicReference<RoutingSnapshot> snapshot = new AtomicReference<>();
@@ -627,6 +628,59 @@ public final class Proxy implements AutoCloseable {
         public AccessLogSample accessLog() {
             AccessLog log = accessLog;
             return log == AccessLog.off() ? null : new AccessLogSample(log.written(), log.dropped(), log.failed());
+        }
+
+        /**
+         * Each event loop counts its own pool, on the loop (a pool is confined to it); a loop that does
+         * not answer within a second (stopping) is left out of this scrape.
+         */
+        @Override
+        public List<UpstreamSample> upstreamConnections() {
+            RoutingSnapshot s = snapshot.get();
+            if (s == null) {
+                return List.of();
+            }
+            Map<InetSocketAddress, int[]> total = new HashMap<>();
+            for (UpstreamPool p : pools.values()) {
+                Map<InetSocketAddress, int[]> counts;
+                try {
+                    counts = p.loop().submit(p::connectionCounts).get(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+                    continue;
+                }
+                counts.forEach((a, n) -> {
+                    int[] t = total.computeIfAbsent(a, x -> new int[2]);
+                    t[0] += n[0];
+                    t[1] += n[1];
+                });
+            }
+            List<UpstreamSample> out = new ArrayList<>();
+            for (Cluster c : s.clusters()) {
+                for (ProxyConfig.BackendEntry b : c.config().backends()) {
+                    int[] n = total.getOrDefault(c.address(b.id()), new int[2]);
+                    out.add(new UpstreamSample(c.name(), b.id(), n[0], n[1]));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public List<CheckSample> healthChecks() {
+            RoutingSnapshot s = snapshot.get();
+            if (s == null) {
+                return List.of();
+            }
+            List<CheckSample> out = new ArrayList<>();
+            for (Cluster c : s.clusters()) {
+                for (ProxyConfig.BackendEntry b : c.config().backends()) {
+                    c.health().check(b.id()).ifPresent(st -> out.add(
+                            new CheckSample(c.name(), b.id(), st.passed(), st.failed(), st.timedOut())));
+                }
+            }
+            return out;
         }
     }
 }

@@ -39,6 +39,8 @@ final class UpstreamPool {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final Map<InetSocketAddress, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+    /** Connected channels per address, pooled or in use: counted on connect and close, never per request. */
+    private final Map<InetSocketAddress, int[]> open = new HashMap<>();
 
     UpstreamPool(EventLoop loop, Transport transport) {
         this.loop = loop;
@@ -71,7 +73,7 @@ final class UpstreamPool {
     ChannelFuture connect(InetSocketAddress address, long connectTimeoutNanos) {
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)));
         UpstreamPool pool = this;
-        return bootstrap.clone()
+        ChannelFuture f = bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -85,6 +87,13 @@ final class UpstreamPool {
                     }
                 })
                 .connect(address);
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                open.computeIfAbsent(address, a -> new int[1])[0]++;
+                f.channel().closeFuture().addListener(closed -> open.get(address)[0]--);
+            }
+        });
+        return f;
     }
 
     void offer(UpstreamConnection c) {
@@ -115,6 +124,20 @@ final class UpstreamPool {
                 }
             }
         }
+    }
+
+    /**
+     * Open and idle connections per address, {@code {open, idle}}, for the metrics; addresses with
+     * neither are left out.
+     */
+    Map<InetSocketAddress, int[]> connectionCounts() {
+        Map<InetSocketAddress, int[]> out = new HashMap<>();
+        open.forEach((a, n) -> {
+            if (n[0] > 0) {
+                out.put(a, new int[]{n[0], idleCount(a)});
+            }
+        });
+        return out;
     }
 
     /** Idle connections to {@code address} (tests and, later, the admin API). */
