@@ -8,6 +8,7 @@ import io.sluice.proxy.config.ConfigParser;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -57,7 +58,7 @@ final class ProxyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Logging.Format format = switch (logFormat.trim().toLowerCase(java.util.Locale.ROOT)) {
+        Logging.Format format = switch (logFormat.trim().toLowerCase(Locale.ROOT)) {
             case "text" -> Logging.Format.TEXT;
             case "json" -> Logging.Format.JSON;
             default -> throw new CliException("--log-format: '" + logFormat + "' is not a log format; text or json");

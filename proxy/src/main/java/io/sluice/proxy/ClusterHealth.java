@@ -19,6 +19,7 @@ import io.sluice.proxy.health.PassiveOutlierMonitor;
 import io.sluice.proxy.health.UpstreamFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -102,9 +103,9 @@ public final class ClusterHealth {
         if (services != null) {
             services.metrics().backend(cluster, backendId).healthTransition(state);
             if (state == HealthState.UNHEALTHY || state == HealthState.EJECTED) {
-                LOG.warn("cluster {} backend {} is now {}", cluster, backendId, state.name().toLowerCase(java.util.Locale.ROOT));
+                LOG.warn("cluster {} backend {} is now {}", cluster, backendId, state.name().toLowerCase(Locale.ROOT));
             } else {
-                LOG.info("cluster {} backend {} is now {}", cluster, backendId, state.name().toLowerCase(java.util.Locale.ROOT));
+                LOG.info("cluster {} backend {} is now {}", cluster, backendId, state.name().toLowerCase(Locale.ROOT));
             }
         }
     }

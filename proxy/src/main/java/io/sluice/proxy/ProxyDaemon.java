@@ -9,6 +9,7 @@ import io.sluice.proxy.config.ConfigParser;
 import io.sluice.proxy.config.ProxyConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +121,7 @@ public final class ProxyDaemon implements AutoCloseable {
     /** @param cause names what asked for the reload in the log line */
     private ReloadResult reload(String cause) {
         ReloadResult r = apply();
-        proxy.metrics().reloaded(r.kind().name().toLowerCase(java.util.Locale.ROOT));
+        proxy.metrics().reloaded(r.kind().name().toLowerCase(Locale.ROOT));
         if (r.applied()) {
             LOG.info("{}: {} from {}", cause, r.describe(), file);
         } else {

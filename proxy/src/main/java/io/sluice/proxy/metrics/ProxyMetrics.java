@@ -321,7 +321,7 @@ public final class ProxyMetrics {
         this.live = Objects.requireNonNull(state, "state");
     }
 
-    /** The registry, to add more collectors (JVM metrics, say) to the same scrape. */
+    /** The proxy's own registry, to add more collectors to the same scrape (the JVM's are apart, see {@link #writeTo}). */
     public PrometheusRegistry registry() {
         return registry;
     }

@@ -34,12 +34,6 @@ public final class MessageTypes {
     /** Longest word accepted as a type name, in characters. */
     public static final int MAX_NAME_LENGTH = 64;
 
-    /**
-     * The dictionary of workloads that carry no words (made in code rather than parsed from a scenario):
-     * it names numbers, and a word given to it is registered like in any other.
-     */
-    static final MessageTypes NUMBERS_ONLY = new MessageTypes();
-
     private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
     /** words.get(i) is the word of id {@code -2 - i}. */
     private final List<String> words = new ArrayList<>();

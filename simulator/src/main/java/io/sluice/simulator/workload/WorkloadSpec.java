@@ -19,9 +19,9 @@ public interface WorkloadSpec {
 
     /**
      * The names of the message type ids its arrivals carry ({@link Arrival#type}). A workload parsed
-     * from a scenario has its own dictionary; the default knows numbers only.
+     * from a scenario has its own dictionary; the default, an empty one, names numbers only.
      */
     default MessageTypes messageTypes() {
-        return MessageTypes.NUMBERS_ONLY;
+        return new MessageTypes();
     }
 }
