@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -367,7 +368,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             return;
         }
         e.tried.add(endpoint.id());
-        Attempt a = new Attempt(endpoint, e.attempts > 0);
+        startAttempt(e, endpoint, false, e.attempts > 0);
+    }
+
+    /**
+     * Sends {@code e} to {@code endpoint}: over an idle pooled connection when there is one and
+     * {@code fresh} is false, else over a new connection.
+     */
+    private void startAttempt(Exchange e, Endpoint endpoint, boolean fresh, boolean retry) {
+        Attempt a = new Attempt(endpoint, retry);
         e.attempts++;
         e.attempt = a;
         e.lastBackend = endpoint.id();
@@ -377,10 +386,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             attemptFailed(e, a, Outcome.CONNECT_FAILURE);
             return;
         }
-        UpstreamConnection pooled = pool.poll(address);
-        if (pooled != null) {
-            send(e, a, pooled);
-            return;
+        if (!fresh) {
+            UpstreamConnection pooled = pool.poll(address);
+            if (pooled != null) {
+                a.reused = true;
+                send(e, a, pooled);
+                return;
+            }
         }
         ChannelFuture f = pool.connect(address, e.cluster.config().timeouts().connectNanos());
         a.connecting = f;
@@ -407,8 +419,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER), ctx.voidPromise());
         }
+        ChannelPromise sent = conn.channel().voidPromise();
+        if (a.reused && !e.idempotent) {
+            // Whether any of it left: a stale connection may replay a non-idempotent request only if none did.
+            sent = conn.channel().newPromise();
+            sent.addListener(f -> a.written |= f.isSuccess());
+        }
         conn.send(new DefaultHttpRequest(HttpVersion.HTTP_1_1, e.head.method(), e.head.target(), e.upstreamHeaders),
-                e.head.method().equals(HttpMethod.HEAD));
+                e.head.method().equals(HttpMethod.HEAD), sent);
         HttpContent c;
         boolean lastSent = false;
         while ((c = e.pendingBody.poll()) != null) {
@@ -547,9 +565,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     private void attemptFailed(Exchange e, Attempt a, Outcome outcome) {
         e.cancelResponseTimer();
+        boolean stale = staleConnection(e, a, outcome);
         if (a.connection != null) {
             a.connection.close();
             a.connection = null;
+        }
+        if (stale) {
+            // Not the backend failing a request: a keep-alive connection it had already closed. Again at
+            // once on a new connection to the same backend, outside the retry policy and its budget.
+            long latency = a.end(System.nanoTime(), true);
+            notifyAttempt(e, a, Outcome.STALE_CONNECTION, latency);
+            startAttempt(e, a.endpoint, true, a.retry);
+            return;
         }
         long latency = a.end(System.nanoTime(), false);
         notifyAttempt(e, a, outcome, latency);
@@ -583,6 +610,21 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
                 default -> "the backend closed the connection";
             });
         }
+    }
+
+    /**
+     * Whether a failed attempt met a stale connection: an idle pooled connection that the backend
+     * had closed or reset before this request reached it (its keep-alive timeout, a restart). That
+     * is the case when the connection was reused, closed or reset before any response byte came
+     * back, and the request can be sent again: nothing of its body is lost, and a non-idempotent
+     * request only if none of it was written (the backend cannot have acted on it). Only the first
+     * attempt on a backend gets this second chance, and only on a pooled connection, so a backend
+     * that resets every new connection costs one extra connect, not a loop.
+     */
+    private boolean staleConnection(Exchange e, Attempt a, Outcome outcome) {
+        return outcome == Outcome.RESET && a.reused && a.connection != null && !a.connection.responseBegun()
+                && !e.responseStarted && !e.bodyStreamed && (e.idempotent || !a.written)
+                && ctx.channel().isActive();
     }
 
     /** See the class comment: what may be retried, and the budget. Takes a budget place when it says yes. */

@@ -105,6 +105,10 @@ final class Exchange {
         final boolean retry;
         ChannelFuture connecting;
         UpstreamConnection connection;
+        /** The connection came from the pool (it was idle, and may have been closed by the backend since). */
+        boolean reused;
+        /** Set for non-idempotent requests on reused connections: the request head reached the socket. */
+        boolean written;
         long sentNanos;
         boolean sent;
         boolean ended;

@@ -3,6 +3,7 @@ package io.sluice.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -26,6 +27,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private ResponseSink sink;
     private boolean pooled;
+    private long idleSinceNanos;
 
     UpstreamConnection(UpstreamPool pool, InetSocketAddress address, ResponseDecoder decoder) {
         this.pool = pool;
@@ -53,10 +55,15 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Writes a request head (not flushed) and readies the decoder for its response. */
-    void send(HttpRequest head, boolean headMethod) {
+    void send(HttpRequest head, boolean headMethod, ChannelPromise promise) {
         decoder.expect(headMethod);
-        channel.write(head, channel.voidPromise());
+        channel.write(head, promise);
         channel.read();
+    }
+
+    /** Whether any byte of the response to the request under way has arrived. */
+    boolean responseBegun() {
+        return decoder.receivedSinceExpect();
     }
 
     /** Gives the connection back to the pool; the response was read to its end. */
@@ -65,6 +72,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         if (!channel.isActive()) {
             return;
         }
+        idleSinceNanos = System.nanoTime();
         pooled = true;
         pool.offer(this);
         channel.read();
@@ -80,6 +88,11 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     boolean pooled() {
         return pooled;
+    }
+
+    /** When it last went back to the pool ({@link System#nanoTime()}). */
+    long idleSinceNanos() {
+        return idleSinceNanos;
     }
 
     @Override

@@ -35,13 +35,17 @@ final class UpstreamPool {
     static final int MAX_STATUS_LINE = 8 * 1024;
     static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
     static final int MAX_RESPONSE_HEADERS = 256;
+    /** A connection idle longer than this has its TCP state checked before reuse. */
+    static final long PEEK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final EventLoop loop;
+    private final Transport transport;
     private final Bootstrap bootstrap;
     private final Map<InetSocketAddress, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
 
     UpstreamPool(EventLoop loop, Transport transport) {
         this.loop = loop;
+        this.transport = transport;
         this.bootstrap = new Bootstrap().group(loop).channel(transport.socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -52,17 +56,34 @@ final class UpstreamPool {
         return loop;
     }
 
-    /** An idle live connection to {@code address}, or null. */
+    /**
+     * An idle live connection to {@code address}, or null. A pooled connection keeps reading, so a
+     * close or reset from the backend normally removes it at once; what can slip through is a FIN
+     * that reached the socket in the same event-loop turn. For a connection idle longer than
+     * {@link #PEEK_AFTER_NANOS} (the ones a backend's keep-alive timeout closes) the kernel's TCP
+     * state is asked too, where the transport can ({@link Transport#peerClosed}): one system call
+     * on the rare borrow after a pause, none on the busy path. What still slips through is a stale
+     * connection, retried at once on a new one by {@link ClientConnection}.
+     */
     UpstreamConnection poll(InetSocketAddress address) {
         ArrayDeque<UpstreamConnection> q = idle.get(address);
         if (q == null) {
             return null;
         }
         UpstreamConnection c;
+        long now = 0;
         while ((c = q.pollLast()) != null) {
-            if (c.channel().isActive()) {
-                return c;
+            if (!c.channel().isActive()) {
+                continue;
             }
+            if (now == 0) {
+                now = System.nanoTime();
+            }
+            if (now - c.idleSinceNanos() > PEEK_AFTER_NANOS && transport.peerClosed(c.channel())) {
+                c.close();
+                continue;
+            }
+            return c;
         }
         return null;
     }

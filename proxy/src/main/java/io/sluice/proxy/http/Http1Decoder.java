@@ -62,6 +62,8 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
     private State state = State.START_LINE;
     private boolean processing;
     private boolean emitted;
+    /** Some byte arrived since the last {@link #resume()}. */
+    private boolean received;
 
     private HttpHeaders headers;
     private HttpHeaders trailers;
@@ -118,6 +120,7 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean wasEmpty = buf == null || !buf.isReadable();
+        received |= in.isReadable();
         buf = buf == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), buf, in);
         if (state == State.PAUSED) {
             bytesWhilePaused();
@@ -165,6 +168,11 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
         return buf != null && buf.isReadable();
     }
 
+    /** True once some byte arrived since the decoder last resumed for a new message (or was created). */
+    public boolean receivedSinceResume() {
+        return received;
+    }
+
     /** True while no byte of the next message has arrived. */
     boolean idle() {
         return state == State.START_LINE && headers == null && (buf == null || !buf.isReadable());
@@ -179,6 +187,7 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.START_LINE;
+        received = buf != null && buf.isReadable();
         headers = null;
         trailers = null;
         headerBytes = 0;

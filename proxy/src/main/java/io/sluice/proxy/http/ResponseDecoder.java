@@ -38,6 +38,11 @@ public final class ResponseDecoder extends Http1Decoder {
         resume();
     }
 
+    /** Whether any byte of the response announced by the last {@link #expect} has arrived. */
+    public boolean receivedSinceExpect() {
+        return receivedSinceResume();
+    }
+
     @Override
     void bytesWhilePaused() {
         fail(HttpResponseStatus.BAD_GATEWAY, "the backend sent bytes nobody asked for");
