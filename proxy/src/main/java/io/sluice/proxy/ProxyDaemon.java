@@ -73,7 +73,10 @@ public final class ProxyDaemon implements AutoCloseable {
             throws ConfigException {
         Objects.requireNonNull(log, "log");
         ProxyConfig config = ConfigParser.load(Objects.requireNonNull(file, "file"));
+        String leakDetection = LeakDetection.applyProcessDefault();
         Proxy proxy = Proxy.start(config, registry, env);
+        log.accept("sluice: transport " + proxy.transport() + " (-D" + Transport.PROPERTY
+                + "=auto|epoll|io_uring|nio); Netty leak detection " + leakDetection);
         return new ProxyDaemon(file, log, proxy, config);
     }
 
