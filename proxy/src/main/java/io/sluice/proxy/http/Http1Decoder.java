@@ -8,6 +8,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -308,7 +309,7 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
                     throw new HttpViolation.Failure(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
                             "more than " + maxHeaders + " header fields");
                 }
-                field(buf, buf.readerIndex(), len, headers);
+                field(buf, buf.readerIndex(), len, headers, headerCount - 1);
                 buf.skipBytes(len + 2);
                 return true;
             }
@@ -322,7 +323,7 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
                 bodyBytes += n;
                 if (remaining == 0) {
                     state = State.PAUSED;
-                    emit(new DefaultLastHttpContent(slice, TRAILERS));
+                    emit(new DefaultLastHttpContent(slice, EmptyHttpHeaders.INSTANCE));
                 } else {
                     emit(new DefaultHttpContent(slice));
                 }
@@ -394,7 +395,7 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
                 if (trailers == null) {
                     trailers = new HttpFields();
                 }
-                field(buf, buf.readerIndex(), len, trailers);
+                field(buf, buf.readerIndex(), len, trailers, -1);
                 buf.skipBytes(len + 2);
                 return true;
             }
@@ -455,9 +456,11 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
 
     /**
      * One {@code name: value} line of a header or trailer block, {@code len} bytes at {@code at} in
-     * {@code in} (no CRLF), validated byte by byte and added: no String is made of the line itself.
+     * {@code in} (no CRLF), validated byte by byte and added: no String is made of the line itself,
+     * and none of a name or value equal to the one at the same position {@code slot} of the previous
+     * message on this connection (see {@link #recall}).
      */
-    private static void field(ByteBuf in, int at, int len, HttpFields into) throws HttpViolation.Failure {
+    private void field(ByteBuf in, int at, int len, HttpFields into, int slot) throws HttpViolation.Failure {
         byte first = in.getByte(at);
         if (first == ' ' || first == '\t') {
             throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "obs-fold (header line starts with"
@@ -503,8 +506,49 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
                         + in.toString(at, colon - at, StandardCharsets.ISO_8859_1));
             }
         }
-        into.add(in.toString(at, colon - at, StandardCharsets.ISO_8859_1),
-                in.toString(start, stop - start, StandardCharsets.ISO_8859_1));
+        into.add(recall(in, at, colon - at, slot, true), recall(in, start, stop - start, slot, false));
+    }
+
+    /** Fields remembered per position for {@link #recall}; a keep-alive peer repeats most of its fields. */
+    private static final int REMEMBERED_FIELDS = 16;
+    private String[] lastNames;
+    private String[] lastValues;
+
+    /**
+     * The string of {@code len} bytes at {@code at}: the one the previous message had at the same
+     * field position when the bytes are equal (a client's Host and User-Agent, a backend's Server,
+     * Content-Type, Connection come back identical on every message of a connection), else a new
+     * one, remembered for the next message. Comparing a few bytes costs less than making, copying
+     * and later collecting a String; a miss costs one comparison that fails early.
+     */
+    private String recall(ByteBuf in, int at, int len, int slot, boolean name) {
+        if (slot < 0 || slot >= REMEMBERED_FIELDS) {
+            return in.toString(at, len, StandardCharsets.ISO_8859_1);
+        }
+        if (lastNames == null) {
+            lastNames = new String[REMEMBERED_FIELDS];
+            lastValues = new String[REMEMBERED_FIELDS];
+        }
+        String[] memory = name ? lastNames : lastValues;
+        String last = memory[slot];
+        if (last != null && sameBytes(in, at, len, last)) {
+            return last;
+        }
+        String s = in.toString(at, len, StandardCharsets.ISO_8859_1);
+        memory[slot] = s;
+        return s;
+    }
+
+    private static boolean sameBytes(ByteBuf in, int at, int len, String s) {
+        if (s.length() != len) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if ((in.getByte(at + i) & 0xff) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static HttpHeaders nettyTrailers(HttpFields fields) {

@@ -126,19 +126,49 @@ public final class RequestDecoder extends Http1Decoder {
         if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0 || sp2 == sp1 + 1) {
             throw bad("malformed request line");
         }
-        String m = line.substring(0, sp1);
-        if (!HttpSyntax.isToken(m)) {
-            throw bad("invalid method");
+        HttpMethod m = knownMethod(line, sp1);
+        if (m == null) {
+            String name = line.substring(0, sp1);
+            if (!HttpSyntax.isToken(name)) {
+                throw bad("invalid method");
+            }
+            m = HttpMethod.valueOf(name);
         }
-        String t = line.substring(sp1 + 1, sp2);
-        for (int i = 0; i < t.length(); i++) {
-            if (!HttpSyntax.isTargetChar(t.charAt(i))) {
+        for (int i = sp1 + 1; i < sp2; i++) {
+            if (!HttpSyntax.isTargetChar(line.charAt(i))) {
                 throw bad("invalid character in request target");
             }
         }
-        version = version(line.substring(sp2 + 1));
-        method = HttpMethod.valueOf(m);
-        target = t;
+        version = version(line, sp2 + 1);
+        method = m;
+        target = line.substring(sp1 + 1, sp2);
+    }
+
+    private static final HttpMethod[] COMMON_METHODS = {HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
+        HttpMethod.HEAD, HttpMethod.DELETE, HttpMethod.PATCH, HttpMethod.OPTIONS};
+
+    /** The common method the line starts with (exactly {@code length} chars), or null: no substring for them. */
+    private static HttpMethod knownMethod(String line, int length) {
+        for (HttpMethod m : COMMON_METHODS) {
+            String n = m.name();
+            if (n.length() == length && line.startsWith(n)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static HttpVersion version(String line, int at) throws HttpViolation.Failure {
+        if (line.length() - at == 8 && line.startsWith("HTTP/1.", at)) {
+            char minor = line.charAt(at + 7);
+            if (minor == '1') {
+                return HttpVersion.HTTP_1_1;
+            }
+            if (minor == '0') {
+                return HttpVersion.HTTP_1_0;
+            }
+        }
+        return version(line.substring(at));
     }
 
     private static HttpVersion version(String v) throws HttpViolation.Failure {
