@@ -70,7 +70,18 @@ import java.util.concurrent.TimeUnit;
  * whatever the method; resets before any response byte are retried within the retry budget;
  * response timeouts and bad responses only for idempotent methods when {@code idempotentOnly}.
  * Out of attempts: 503 after connect failures, 504 after a timeout, 502 otherwise. Once response
- * bytes reached the client, a failure can only close the client connection.
+ * bytes reached the client, a failure can only close the client connection. The retry decision is
+ * one method, {@link #mayRetry}.
+ *
+ * <p>Apart from retries: a reset or close on a <em>reused</em> idle pooled connection before any
+ * response byte is a stale connection (the backend closed it while it idled, or restarted), not a
+ * backend failure. The request goes again at once over a new connection to the same backend,
+ * outside the retry policy and its budget ({@link #staleConnection}); a non-idempotent request only
+ * if none of it was written.
+ *
+ * <h2>Heads and timers</h2>
+ * Heads are encoded straight into pooled buffers ({@link Forwarding}); the connection's timeouts
+ * (idle, request header, response, linger) share one {@link ConnectionDeadline}.
  *
  * <h2>Expect: 100-continue</h2>
  * Answered by the proxy itself, once a backend connection is ready (so a request that will be
