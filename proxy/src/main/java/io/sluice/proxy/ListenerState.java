@@ -83,6 +83,16 @@ final class ListenerState {
         });
     }
 
+    /** The protocol's connection handler in {@code ch}'s pipeline, or null before it is installed. */
+    private static ListenerConnection connection(Channel ch) {
+        for (java.util.Map.Entry<String, io.netty.channel.ChannelHandler> e : ch.pipeline()) {
+            if (e.getValue() instanceof ListenerConnection c) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /**
      * Stops accepting and asks every connection to close after its exchange under way. Returns at
      * once; {@link #connections} falls to zero as they close.
@@ -95,7 +105,7 @@ final class ListenerState {
         }
         for (Channel ch : channels) {
             ch.eventLoop().execute(() -> {
-                ClientConnection c = ch.pipeline().get(ClientConnection.class);
+                ListenerConnection c = connection(ch);
                 if (c != null) {
                     c.drain();
                 } else {

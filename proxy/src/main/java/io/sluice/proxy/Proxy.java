@@ -1,9 +1,7 @@
 package io.sluice.proxy;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -35,7 +33,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The running proxy: event loops (epoll when available, else NIO; one per core unless
+ * The running proxy: event loops ({@link Transport}: epoll when available, else NIO, io_uring on
+ * request; one per core unless
  * {@code workers} says otherwise), one bound socket per listener, the current
  * {@link RoutingSnapshot}, and the operational side: each cluster's health checks, outlier
  * detection and affinity table, the {@link ProxyMetrics} and the access log.
@@ -82,8 +81,8 @@ public final class Proxy implements AutoCloseable {
     private volatile boolean stopping;
     private boolean closed;
 
-    private Proxy(ProxyConfig config, StrategyRegistry registry, Environment env) {
-        this.transport = Transport.best();
+    private Proxy(ProxyConfig config, StrategyRegistry registry, Environment env, Transport transport) {
+        this.transport = transport;
         this.registry = registry;
         this.env = env;
         int threads = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
@@ -107,7 +106,12 @@ public final class Proxy implements AutoCloseable {
 
     /** As {@link #start(ProxyConfig)}, with the strategy registry and environment given. */
     public static Proxy start(ProxyConfig config, StrategyRegistry registry, Environment env) {
-        Proxy p = new Proxy(config, registry, env);
+        return start(config, registry, env, Transport.best());
+    }
+
+    /** As {@link #start(ProxyConfig, StrategyRegistry, Environment)} on the given transport (tests). */
+    static Proxy start(ProxyConfig config, StrategyRegistry registry, Environment env, Transport transport) {
+        Proxy p = new Proxy(config, registry, env, transport);
         try {
             p.accessLog = AccessLog.open(config.accessLog().path());
             p.snapshot.set(RoutingSnapshot.build(config, null, registry, env, p.services));
@@ -130,28 +134,9 @@ public final class Proxy implements AutoCloseable {
         return state;
     }
 
-    /** Binds a server socket for {@code state}'s address and protocol. */
+    /** Binds a socket for {@code state}'s address, layers and protocol (see {@link ListenerStack}). */
     private void open(ListenerState state) {
-        ProxyConfig.Listener l = state.config;
-        ListenerProtocol protocol = ListenerProtocol.BY_NAME.get(l.protocol());
-        if (protocol == null) {
-            throw new IllegalArgumentException("listener '" + l.name() + "': protocol '" + l.protocol()
-                    + "' is not supported; allowed: " + String.join(", ", ListenerProtocol.BY_NAME.keySet()));
-        }
-        ServerBootstrap b = new ServerBootstrap()
-                .group(group)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(protocol.initializer(state));
-        try {
-            state.serverChannel = b.bind(l.bind().host(), l.bind().port()).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("listener '" + l.name() + "': cannot bind " + l.bind() + ": "
-                    + e.getMessage(), e);
-        }
+        state.serverChannel = ListenerStack.of(state.config).bind(group, transport, state);
     }
 
     /** The current routing snapshot. */
@@ -448,7 +433,7 @@ public final class Proxy implements AutoCloseable {
         return System.nanoTime() - startedNanos;
     }
 
-    /** "epoll" or "nio". */
+    /** "epoll", "io_uring" or "nio" (see {@link Transport}). */
     public String transport() {
         return transport.toString();
     }

@@ -90,7 +90,10 @@ public final class ProxyDaemon implements AutoCloseable {
     /** As {@link #start(Path)}, with the strategy registry and environment given. */
     public static ProxyDaemon start(Path file, StrategyRegistry registry, Environment env) throws ConfigException {
         ProxyConfig config = ConfigParser.load(Objects.requireNonNull(file, "file"));
+        String leakDetection = LeakDetection.applyProcessDefault();
         Proxy proxy = Proxy.start(config, registry, env);
+        LOG.info("transport {} (-D{}=auto|epoll|io_uring|nio); Netty leak detection {}", proxy.transport(),
+                Transport.PROPERTY, leakDetection);
         return new ProxyDaemon(file, proxy, config);
     }
 

@@ -37,7 +37,13 @@ public interface RequestObserver {
         /** The backend broke HTTP framing or syntax. */
         BAD_RESPONSE,
         /** The client went away or sent a bad body, so the proxy dropped the attempt. */
-        CANCELLED
+        CANCELLED,
+        /**
+         * An idle pooled connection turned out closed or reset by the backend before any response
+         * byte: not a failure of the backend. The request went again at once over a new
+         * connection to the same backend, outside the retry budget.
+         */
+        STALE_CONNECTION
     }
 
     /**
