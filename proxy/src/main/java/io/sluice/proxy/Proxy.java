@@ -1,6 +1,7 @@
 package io.sluice.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -81,7 +82,11 @@ public final class Proxy implements AutoCloseable {
     private volatile boolean stopping;
     private boolean closed;
 
-    private Proxy(ProxyConfig config, StrategyRegistry registry, Environment env) {
+    /** The allocator of every client and upstream channel (tests count its peak). */
+    private final ByteBufAllocator allocator;
+
+    private Proxy(ProxyConfig config, StrategyRegistry registry, Environment env, ByteBufAllocator allocator) {
+        this.allocator = allocator;
         this.transport = Transport.best();
         this.registry = registry;
         this.env = env;
@@ -106,7 +111,17 @@ public final class Proxy implements AutoCloseable {
 
     /** As {@link #start(ProxyConfig)}, with the strategy registry and environment given. */
     public static Proxy start(ProxyConfig config, StrategyRegistry registry, Environment env) {
-        Proxy p = new Proxy(config, registry, env);
+        return start(config, registry, env, ByteBufAllocator.DEFAULT);
+    }
+
+    /** As {@link #start(ProxyConfig)}, with the buffers of every connection from {@code allocator}. */
+    static Proxy start(ProxyConfig config, ByteBufAllocator allocator) {
+        return start(config, StrategyRegistry.standard(), Environment.system(), allocator);
+    }
+
+    private static Proxy start(ProxyConfig config, StrategyRegistry registry, Environment env,
+                               ByteBufAllocator allocator) {
+        Proxy p = new Proxy(config, registry, env, allocator);
         try {
             p.accessLog = AccessLog.open(config.accessLog().path());
             p.snapshot.set(RoutingSnapshot.build(config, null, registry, env, p.services));
@@ -144,6 +159,7 @@ public final class Proxy implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childHandler(protocol.initializer(state));
         try {
             state.serverChannel = b.bind(l.bind().host(), l.bind().port()).syncUninterruptibly().channel();
@@ -470,7 +486,7 @@ public final class Proxy implements AutoCloseable {
     }
 
     UpstreamPool pool(EventLoop loop) {
-        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport));
+        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport, allocator));
     }
 
     /** Idle pooled connections to {@code backend} over all event loops (tests). */

@@ -40,9 +40,10 @@ final class UpstreamPool {
     private final Bootstrap bootstrap;
     private final Map<InetSocketAddress, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
 
-    UpstreamPool(EventLoop loop, Transport transport) {
+    UpstreamPool(EventLoop loop, Transport transport, io.netty.buffer.ByteBufAllocator allocator) {
         this.loop = loop;
         this.bootstrap = new Bootstrap().group(loop).channel(transport.socketChannel())
+                .option(ChannelOption.ALLOCATOR, allocator)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true);

@@ -39,8 +39,7 @@ class BuiltinScenariosTest {
         Scenario full = Scenarios.builtin(name, Scenarios.Options.defaults());
         assertThat(full.source()).isEqualTo("builtin:" + name);
         assertThat(full.description()).isNotBlank();
-        assertThat(full.seeds()).as("the demo's scenario trades seeds for time; the others take the default")
-                .isEqualTo(name.equals("campusiot-fleet") ? 4 : Scenario.DEFAULT_SEEDS);
+        assertThat(full.seeds()).as("built-ins run the default number of seeds").isEqualTo(Scenario.DEFAULT_SEEDS);
         Scenario s = full.withStrategies(List.of("p2c-least-request", "ring-hash")).withSeeds(2);
         List<RunResult> results = new Runner(2, Progress.NONE).run(s.runs());
         JsonNode root = ResultsSchemaRules.check(ResultsJson.bytes(s, results));
