@@ -808,7 +808,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
                     clientAddress, e.head.method().name(), e.head.host(), e.head.target(),
                     e.route == null ? null : e.route.name(), e.cluster == null ? null : e.cluster.name(),
                     e.lastBackend, e.lastBackendAddress, status, outcome, e.startNanos, duration, e.requestBytes,
-                    e.responseBytes, e.attempts);
+                    e.responseBytes, e.attempts, e.affinityKey != null ? e.affinityKey : e.affinity.affinityKey(),
+                    e.attempt == null ? -1 : e.attempt.headNanos,
+                    e.attempt == null || !e.attempt.sent ? -1 : System.nanoTime() - e.attempt.sentNanos);
             if (logging) {
                 telemetry.log(record);
             }

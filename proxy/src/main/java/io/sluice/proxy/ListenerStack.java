@@ -1,6 +1,7 @@
 package io.sluice.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -53,12 +54,13 @@ record ListenerStack(ApplicationProtocol protocol, List<StreamLayer> layers) {
     }
 
     /**
-     * Binds {@code listener}'s address on {@code group} with {@code transport}.
+     * Binds {@code listener}'s address on {@code group} with {@code transport}, its connections'
+     * buffers from {@code allocator}.
      *
      * @return the bound server (or datagram) channel
      * @throws IllegalStateException naming the listener and address when it cannot bind
      */
-    Channel bind(EventLoopGroup group, Transport transport, ListenerState listener) {
+    Channel bind(EventLoopGroup group, Transport transport, ByteBufAllocator allocator, ListenerState listener) {
         ProxyConfig.Listener l = listener.config;
         if (protocol.socket() != ApplicationProtocol.SocketKind.STREAM) {
             // Datagram listeners bind transport.datagramChannel() with the protocol on the bound
@@ -72,6 +74,7 @@ record ListenerStack(ApplicationProtocol protocol, List<StreamLayer> layers) {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childHandler(new Accepted(this, listener));
         try {
             return b.bind(l.bind().host(), l.bind().port()).syncUninterruptibly().channel();

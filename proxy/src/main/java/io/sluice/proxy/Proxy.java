@@ -1,5 +1,6 @@
 package io.sluice.proxy;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
@@ -81,8 +82,13 @@ public final class Proxy implements AutoCloseable {
     private volatile boolean stopping;
     private boolean closed;
 
-    private Proxy(ProxyConfig config, StrategyRegistry registry, Environment env, Transport transport) {
+    /** The allocator of every client and upstream channel (tests count its peak). */
+    private final ByteBufAllocator allocator;
+
+    private Proxy(ProxyConfig config, StrategyRegistry registry, Environment env, Transport transport,
+                  ByteBufAllocator allocator) {
         this.transport = transport;
+        this.allocator = allocator;
         this.registry = registry;
         this.env = env;
         int threads = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
@@ -106,12 +112,22 @@ public final class Proxy implements AutoCloseable {
 
     /** As {@link #start(ProxyConfig)}, with the strategy registry and environment given. */
     public static Proxy start(ProxyConfig config, StrategyRegistry registry, Environment env) {
-        return start(config, registry, env, Transport.best());
+        return start(config, registry, env, Transport.best(), ByteBufAllocator.DEFAULT);
     }
 
     /** As {@link #start(ProxyConfig, StrategyRegistry, Environment)} on the given transport (tests). */
     static Proxy start(ProxyConfig config, StrategyRegistry registry, Environment env, Transport transport) {
-        Proxy p = new Proxy(config, registry, env, transport);
+        return start(config, registry, env, transport, ByteBufAllocator.DEFAULT);
+    }
+
+    /** As {@link #start(ProxyConfig)}, with the buffers of every connection from {@code allocator}. */
+    static Proxy start(ProxyConfig config, ByteBufAllocator allocator) {
+        return start(config, StrategyRegistry.standard(), Environment.system(), Transport.best(), allocator);
+    }
+
+    private static Proxy start(ProxyConfig config, StrategyRegistry registry, Environment env, Transport transport,
+                               ByteBufAllocator allocator) {
+        Proxy p = new Proxy(config, registry, env, transport, allocator);
         try {
             p.accessLog = AccessLog.open(config.accessLog().path());
             p.snapshot.set(RoutingSnapshot.build(config, null, registry, env, p.services));
@@ -136,7 +152,7 @@ public final class Proxy implements AutoCloseable {
 
     /** Binds a socket for {@code state}'s address, layers and protocol (see {@link ListenerStack}). */
     private void open(ListenerState state) {
-        state.serverChannel = ListenerStack.of(state.config).bind(group, transport, state);
+        state.serverChannel = ListenerStack.of(state.config).bind(group, transport, allocator, state);
     }
 
     /** The current routing snapshot. */
@@ -456,7 +472,7 @@ public final class Proxy implements AutoCloseable {
     }
 
     UpstreamPool pool(EventLoop loop) {
-        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport));
+        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport, allocator));
     }
 
     /** Idle pooled connections to {@code backend} over all event loops (tests). */

@@ -44,10 +44,11 @@ final class UpstreamPool {
     /** Connected channels per address, pooled or in use: counted on connect and close, never per request. */
     private final Map<InetSocketAddress, int[]> open = new HashMap<>();
 
-    UpstreamPool(EventLoop loop, Transport transport) {
+    UpstreamPool(EventLoop loop, Transport transport, io.netty.buffer.ByteBufAllocator allocator) {
         this.loop = loop;
         this.transport = transport;
         this.bootstrap = new Bootstrap().group(loop).channel(transport.socketChannel())
+                .option(ChannelOption.ALLOCATOR, allocator)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true);

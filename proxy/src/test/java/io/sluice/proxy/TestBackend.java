@@ -142,6 +142,11 @@ final class TestBackend implements AutoCloseable {
         return requests.size();
     }
 
+    /** Connections open now (accepted and not yet closed by either side). */
+    int openConnections() {
+        return sockets.size();
+    }
+
     /** Stops accepting and resets every open connection (SO_LINGER 0), like a crashed process. */
     void kill() {
         closed = true;

@@ -10,7 +10,7 @@ import java.util.Locale;
  * by a positive constant and truncating keep the order, so compression can come last.
  */
 final class TraceWorkload implements WorkloadSpec {
-    enum Format { CSV, JSONL, CAMPUSIOT }
+    enum Format { CSV, JSONL, CAMPUSIOT, SLUICE_ACCESS_LOG }
 
     private final TraceSource source;
     private final Format format;
@@ -52,8 +52,11 @@ final class TraceWorkload implements WorkloadSpec {
 
     @Override
     public ArrivalStream open(long seed, long horizonNanos) {
-        TraceLineParser parser = format == Format.CSV ? new CsvLineParser(fields, unit, types, delimiter, header)
-                : new JsonLineParser(fields, unit, types);
+        TraceLineParser parser = switch (format) {
+            case CSV -> new CsvLineParser(fields, unit, types, delimiter, header);
+            case SLUICE_ACCESS_LOG -> new AccessLogLineParser(types);
+            default -> new JsonLineParser(fields, unit, types);
+        };
         TraceReader reader = new TraceReader(source, parser, reorderWindowNanos, skipBadLines);
         FleetAmplifier amplifier = copies > 0 ? new FleetAmplifier(reader, copies, maxShiftNanos, Seeds.derive(seed, 1))
                 : null;
@@ -83,6 +86,7 @@ final class TraceWorkload implements WorkloadSpec {
                     into.type = r.type;
                     into.sizeBytes = r.sizeBytes;
                     into.serviceDemand = r.serviceDemand;
+                    into.serviceNanos = r.serviceNanos;
                 }
                 if (speedUp != 1) {
                     into.timeNanos = (long) (into.timeNanos / speedUp);
@@ -119,7 +123,8 @@ final class TraceWorkload implements WorkloadSpec {
 
     @Override
     public String describe() {
-        StringBuilder s = new StringBuilder("trace ").append(format.name().toLowerCase(Locale.ROOT)).append(' ')
+        StringBuilder s = new StringBuilder("trace ").append(format.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .append(' ')
                 .append(source.fileName());
         if (speedUp != 1) {
             s.append(" x").append(speedUp == Math.rint(speedUp) ? Long.toString((long) speedUp) : speedUp)

@@ -236,13 +236,20 @@ final class WorkloadParser {
         String bare = name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
         String detected = bare.endsWith(".csv") || bare.endsWith(".tsv") ? "csv"
                 : bare.endsWith(".jsonl") || bare.endsWith(".ndjson") || bare.endsWith(".json") ? "jsonl" : null;
-        List<String> formats = List.of("csv", "jsonl", "campusiot");
+        List<String> formats = List.of("csv", "jsonl", "campusiot", "sluice-access-log");
         if (detected == null && !s.has("format")) {
             throw s.error("format", "required: cannot tell the format of '" + source.fileName()
                     + "' from its name; one of " + String.join(", ", formats));
         }
         TraceWorkload.Format format = TraceWorkload.Format.valueOf(
-                s.choice("format", detected, formats).toUpperCase(Locale.ROOT));
+                s.choice("format", detected, formats).toUpperCase(Locale.ROOT).replace('-', '_'));
+        boolean accessLog = format == TraceWorkload.Format.SLUICE_ACCESS_LOG;
+        for (String fixed : List.of("time-unit", "fields")) {
+            if (s.has(fixed) && accessLog) {
+                throw s.error(fixed, "not for a sluice-access-log trace: its fields and time unit are the proxy's own"
+                        + " (start_us, affinity_key, upstream_ttfb_ms)");
+            }
+        }
         boolean csv = format == TraceWorkload.Format.CSV;
         for (String csvOnly : List.of("delimiter", "header")) {
             if (s.has(csvOnly) && !csv) {
@@ -259,12 +266,13 @@ final class WorkloadParser {
             }
             delimiter = d.charAt(0);
         }
-        String unitText = s.choice("time-unit", format == TraceWorkload.Format.CAMPUSIOT ? "epoch-ms" : null,
-                TraceTimeUnit.yamlNames());
+        String unitText = s.choice("time-unit", format == TraceWorkload.Format.CAMPUSIOT ? "epoch-ms"
+                : accessLog ? "epoch-us" : null, TraceTimeUnit.yamlNames());
         TraceTimeUnit unit = TraceTimeUnit.ofYaml(unitText);
         TraceFields fields = fields(s, format == TraceWorkload.Format.CAMPUSIOT ? TraceFields.campusIot()
                 : csv && !header ? TraceFields.headerless() : TraceFields.defaults(), csv && !header);
-        long window = s.duration("reorder-window", 0L, 0, MAX_DURATION);
+        // An access log is written as requests end: starts come out of order by up to the longest request.
+        long window = s.duration("reorder-window", accessLog ? 60_000_000_000L : 0L, 0, MAX_DURATION);
         boolean skip = s.bool("skip-bad-lines", false);
         double speedUp = s.number("speed-up", 1, 1e-6, 1e12);
         int copies = 0;
