@@ -122,6 +122,14 @@ class SchemaTest {
         }
     }
 
+    /** The config the release archive ships: no schema line (the archive has no schema beside it), but it passes. */
+    @Test
+    void theDeploymentConfigPassesTheProxySchemaAndLoads() throws IOException {
+        Path conf = root().resolve("dist/src/conf/sluice.yaml");
+        assertThat(schema(PROXY).validate(Files.readString(conf), InputFormat.YAML)).isEmpty();
+        ProxyConfigs.load(conf);
+    }
+
     @Test
     void theProxyExampleAndBuiltInProxyConfigsLoad() throws IOException {
         ProxyConfigs.load(root().resolve("proxy/sluice-proxy.example.yaml"));

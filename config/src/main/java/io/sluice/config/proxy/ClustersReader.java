@@ -63,6 +63,15 @@ final class ClustersReader {
         return names;
     }
 
+    /**
+     * Strategies the simulator runs but the proxy cannot, each with why and what to choose instead:
+     * refused here rather than run differently.
+     */
+    static final java.util.Map<String, String> SIMULATOR_ONLY = java.util.Map.of("prequal", "prequal is"
+            + " simulator-only: it balances on probes of each backend's requests in flight and latency, and the proxy"
+            + " has no network prober to send them (it would silently fall back to its own counts); choose"
+            + " p2c-least-request or p2c-peak-ewma, which use the same signals as the proxy sees them");
+
     private ProxyConfig.Cluster cluster(String path, ClusterSection s) {
         if (s == null) {
             return null;
@@ -71,6 +80,10 @@ final class ClustersReader {
         String sp = Problems.join(path, "strategy");
         StrategySpec strategy = problems.required(sp, s.strategy(), "a strategy name, or a mapping with name,"
                 + " params and wrappers") == null ? null : policies.strategy(sp, s.strategy(), false);
+        if (strategy != null && SIMULATOR_ONLY.containsKey(strategy.name())) {
+            problems.error(sp, SIMULATOR_ONLY.get(strategy.name()));
+            strategy = null;
+        }
         List<ProxyConfig.BackendEntry> backends = backends(Problems.join(path, "backends"), s.backends());
         ClusterPolicy policy = policies.policy(path, strategy, s.healthCheck(), s.outlierDetection(), s.timeouts(),
                 s.retries(), s.sessionPersistence(), s.pickerRefresh(), s.ewmaDecay());

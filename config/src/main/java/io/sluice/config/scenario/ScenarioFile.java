@@ -12,6 +12,7 @@ import java.util.List;
  * {@code simulator/src/main/resources/scenarios/scenario-example.yaml}, the schema in
  * {@code schema/sluice-scenario.schema.json}.
  *
+ * @param seeds         how many seeds each run is simulated with (the simulator's default when absent)
  * @param requestMethod the HTTP method the simulated requests carry: it decides whether a timeout is
  *                      retried and whether a request has a body (which is never sent twice)
  * @param proxyConfig   a proxy config file whose cluster is the simulated load-balancer tier
@@ -20,7 +21,7 @@ import java.util.List;
  *                      value binds as a list of one, so {@code all} is the one entry named {@code all}
  */
 @OldKeys({"warmup = warm-up"})
-public record ScenarioFile(String description, Long seed, Duration duration, Duration warmUp, Duration interval,
+public record ScenarioFile(String description, Long seed, Long seeds, Duration duration, Duration warmUp, Duration interval,
                            Duration drainLimit, String requestMethod, String proxyConfig, String proxyCluster,
                            List<BackendGroupSection> backends, List<EventSection> events,
                            LoadBalancerSection loadBalancer,

@@ -28,13 +28,13 @@ public sealed interface WorkloadSection {
     Double weight();
 
     /** Poisson arrivals at a constant rate. */
-    record Poisson(Double weight, Rate rate, Long devices, String devicePrefix, Long type, Long size,
+    record Poisson(Double weight, Rate rate, Long devices, String devicePrefix, String type, Long size,
                    Double serviceDemand) implements WorkloadSection {
     }
 
     /** A telemetry fleet: one report a device a period. */
     record Periodic(Double weight, Long devices, Duration period, Duration jitter, String phases,
-                    String devicePrefix, Long type, Long size, Double serviceDemand) implements WorkloadSection {
+                    String devicePrefix, String type, Long size, Double serviceDemand) implements WorkloadSection {
     }
 
     /** A daily swell laid over any source. */
@@ -43,7 +43,7 @@ public sealed interface WorkloadSection {
     }
 
     /** On/off bursts: a two-state Markov-modulated Poisson process. */
-    record Mmpp(Double weight, State on, State off, Long devices, String devicePrefix, Long type, Long size,
+    record Mmpp(Double weight, State on, State off, Long devices, String devicePrefix, String type, Long size,
                 Double serviceDemand) implements WorkloadSection {
         /** One state: its rate and its mean sojourn time. */
         public record State(Rate rate, Duration meanSojourn) {
@@ -52,14 +52,14 @@ public sealed interface WorkloadSection {
 
     /** 3GPP TR 37.868 synchronised access. */
     record SynchronisedAccess(Double weight, Long devices, Duration window, String distribution, Duration at,
-                              Duration every, String devicePrefix, Long type, Long size, Double serviceDemand)
+                              Duration every, String devicePrefix, String type, Long size, Double serviceDemand)
             implements WorkloadSection {
     }
 
     /** Every device reconnecting after an outage with capped exponential backoff. */
     record ReconnectStorm(Double weight, Long devices, Duration at, Duration outage, Duration base, Duration cap,
                           Double multiplier, String jitter, Double failureProbability, Long maxAttempts,
-                          String devicePrefix, Long type, Long size, Double serviceDemand) implements WorkloadSection {
+                          String devicePrefix, String type, Long size, Double serviceDemand) implements WorkloadSection {
     }
 
     /** Several sources merged, with their own rates or weighted shares of a total. */

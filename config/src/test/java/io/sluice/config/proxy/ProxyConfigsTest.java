@@ -363,6 +363,17 @@ class ProxyConfigsTest {
                 "sluice.yaml:14: clusters[0].picker-refresh: 2h is out of range; a duration from 0s to 1h");
     }
 
+    /** Prequal needs probes the proxy cannot send: refused with why and what to use, in either spelling. */
+    @Test
+    void prequalIsRefusedAsSimulatorOnly() {
+        for (String strategy : List.of("prequal", "{ name: prequal, params: { probe-rate: 2 } }")) {
+            assertThat(errors(MINIMAL.replace("strategy: round-robin", "strategy: " + strategy)))
+                    .singleElement().asString()
+                    .startsWith("sluice.yaml:7: clusters[0].strategy: prequal is simulator-only")
+                    .contains("no network prober", "p2c-least-request");
+        }
+    }
+
     @Test
     void aLabelBelongsToScenarioStrategiesOnly() {
         assertThat(errors(MINIMAL.replace("strategy: round-robin", "strategy: { name: random, label: r }")))

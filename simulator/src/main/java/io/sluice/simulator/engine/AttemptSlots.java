@@ -40,6 +40,8 @@ final class AttemptSlots {
     double[] demand = new double[capacity];
     /** The request's service demand as a multiple of the backend's mean; NaN to draw it. */
     double[] multiple = new double[capacity];
+    /** An arrival's observed service time (ns at speed 1), or -1: see {@code Arrival.serviceNanos}. */
+    long[] serviceNanos = new long[capacity];
     /** The request's device index, or -1. */
     int[] device = new int[capacity];
     /** The load-balancer instance that sent it. */
@@ -94,6 +96,7 @@ final class AttemptSlots {
         sent = Arrays.copyOf(sent, len);
         demand = Arrays.copyOf(demand, len);
         multiple = Arrays.copyOf(multiple, len);
+        serviceNanos = Arrays.copyOf(serviceNanos, len);
         device = Arrays.copyOf(device, len);
         lb = Arrays.copyOf(lb, len);
         backend = Arrays.copyOf(backend, len);

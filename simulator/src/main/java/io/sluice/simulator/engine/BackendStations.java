@@ -125,7 +125,8 @@ final class BackendStations {
     /** Attempt {@code s} enters backend {@code b}: into service, or into its waiting line. */
     void admit(int s, int b) {
         double multiple = slots.multiple[s];
-        double work = Double.isNaN(multiple) ? service[b].sample(serviceRandom[b]) : multiple * service[b].mean();
+        double work = slots.serviceNanos[s] >= 0 ? slots.serviceNanos[s]
+                : Double.isNaN(multiple) ? service[b].sample(serviceRandom[b]) : multiple * service[b].mean();
         slots.demand[s] = work;
         advance(b);
         accrueBusy(b);

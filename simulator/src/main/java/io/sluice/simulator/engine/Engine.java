@@ -309,6 +309,7 @@ final class Engine implements BackendStations.Answers {
             slots.attempt[s] = 0;
             slots.measured[s] = isMeasured;
             slots.multiple[s] = arrival.serviceDemand;
+            slots.serviceNanos[s] = arrival.serviceNanos;
             send(s, b);
         }
         scheduleArrival();
@@ -487,6 +488,7 @@ final class Engine implements BackendStations.Answers {
         slots.attempt[r] = slots.attempt[s] + 1;
         slots.measured[r] = slots.measured[s];
         slots.multiple[r] = slots.multiple[s];
+        slots.serviceNanos[r] = slots.serviceNanos[s];
         slots.retryHeld[r] = spends;
         slots.tried[r] = tried;
         if (slots.measured[s]) {

@@ -43,6 +43,7 @@ import java.util.function.Function;
 final class ScenarioReader {
     static final long MAX_DURATION = BackendsReader.MAX_DURATION;
     private static final Range SEED = Range.wholeNumber(Long.MIN_VALUE, Long.MAX_VALUE);
+    private static final Range SEEDS = Range.wholeNumber(1, Scenario.MAX_SEEDS);
     private static final Range DURATION = Range.duration(1_000_000L, MAX_DURATION);
     private static final Range ANY_DURATION = Range.duration(0, MAX_DURATION);
     private static final Range INSTANCES = Range.wholeNumber(1, 10_000);
@@ -87,6 +88,8 @@ final class ScenarioReader {
     Scenario read(ScenarioFile f, String name, String source, String yaml) {
         String description = problems.text("description", f.description(), "", "one paragraph of text").trim();
         long seed = orZero(problems.wholeNumber("seed", f.seed(), SEED, 1L));
+        Integer seedsOrNull = problems.integer("seeds", f.seeds(), SEEDS, Scenario.DEFAULT_SEEDS);
+        int seeds = seedsOrNull == null ? Scenario.DEFAULT_SEEDS : seedsOrNull;
         Long durationOrNull = problems.duration("duration", f.duration(), DURATION, null);
         long duration = durationOrNull == null ? 1_000_000_000L : durationOrNull;
         long warmUp = orZero(problems.duration("warm-up", f.warmUp(), ANY_DURATION, 0L));
@@ -172,7 +175,7 @@ final class ScenarioReader {
         if (problems.hasErrors() || policy == null || workload == null) {
             return null;
         }
-        return new Scenario(name, description, source, yaml, seed, duration, warmUp, interval, drain, runBackends,
+        return new Scenario(name, description, source, yaml, seed, seeds, duration, warmUp, interval, drain, runBackends,
                 summary, model, policy, method, policySource, proxies.proposed() != null, events, workload, strategies,
                 sweep, registry);
     }

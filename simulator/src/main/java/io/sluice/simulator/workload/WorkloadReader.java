@@ -36,6 +36,8 @@ final class WorkloadReader {
     private final Problems problems;
     private final TraceLocator locator;
     private final boolean skipBadLines;
+    /** One dictionary for the whole workload: every source's type words share its ids. */
+    private final MessageTypes types = new MessageTypes();
 
     WorkloadReader(Problems problems, TraceLocator locator, boolean skipBadLines) {
         this.problems = problems;
@@ -53,7 +55,8 @@ final class WorkloadReader {
         if (s.weight() != null || problems.isBad(Problems.join(path, "weight"))) {
             problems.error(Problems.join(path, "weight"), "only a mixture's sources take a weight");
         }
-        return source(path, s, "dev-");
+        WorkloadSpec spec = source(path, s, "dev-");
+        return spec == null ? null : new ParsedWorkload(spec, types);
     }
 
     private WorkloadSpec source(String path, WorkloadSection s, String defaultPrefix) {
@@ -120,14 +123,32 @@ final class WorkloadReader {
         return given == null ? dflt : given;
     }
 
-    private ArrivalMarks marks(String path, Long type, Long size, Double demand) {
-        Long t = problems.wholeNumber(Problems.join(path, "type"), type, MARK, -1L);
+    private ArrivalMarks marks(String path, String type, Long size, Double demand) {
+        int typeId = MessageTypes.UNKNOWN;
+        String tp = Problems.join(path, "type");
+        if (type != null) {
+            String allowed = "a whole number from 0 to " + Integer.MAX_VALUE + " or a word, like 5 or alarm";
+            String t = type.trim();
+            boolean number = t.matches("[-+]?[0-9][0-9_]*(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
+            boolean inRange = t.matches("[0-9]{1,10}") && Long.parseLong(t) <= Integer.MAX_VALUE;
+            if (number && !inRange) {
+                problems.error(tp, problems.written(tp) + " is out of range; " + allowed);
+            } else {
+                try {
+                    typeId = types.idOf(t);
+                } catch (IllegalArgumentException e) {
+                    problems.error(tp, e.getMessage());
+                }
+            }
+        } else {
+            problems.value(tp, null, "", "a whole number from 0 to " + Integer.MAX_VALUE + " or a word");
+        }
         Long z = problems.wholeNumber(Problems.join(path, "size"), size, MARK, -1L);
         Double d = problems.number(Problems.join(path, "service-demand"), demand, DEMAND, Double.NaN);
         if (type == null && size == null && demand == null) {
             return ArrivalMarks.NONE;
         }
-        return new ArrivalMarks((int) (long) (t == null ? -1 : t), (int) (long) (z == null ? -1 : z),
+        return new ArrivalMarks(typeId, types.nameOf(typeId), (int) (long) (z == null ? -1 : z),
                 d == null ? Double.NaN : d);
     }
 
@@ -306,7 +327,7 @@ final class WorkloadReader {
 
     private WorkloadSpec trace(String path, WorkloadSection.Trace t) {
         String pp = Problems.join(path, "path");
-        String text = problems.text(pp, t.path(), null, "a file path, shared:<file> or classpath:<resource>");
+        String text = problems.text(pp, t.path(), null, "a file path or classpath:<resource>");
         if (text == null) {
             return null;
         }
@@ -322,7 +343,7 @@ final class WorkloadReader {
         String bare = name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
         String detected = bare.endsWith(".csv") || bare.endsWith(".tsv") ? "csv"
                 : bare.endsWith(".jsonl") || bare.endsWith(".ndjson") || bare.endsWith(".json") ? "jsonl" : null;
-        List<String> formats = List.of("csv", "jsonl", "campusiot");
+        List<String> formats = List.of("csv", "jsonl", "campusiot", "sluice-access-log");
         String fp = Problems.join(path, "format");
         if (detected == null && t.format() == null && !problems.isBad(fp)) {
             problems.error(fp, "required: cannot tell the format of '" + source.fileName() + "' from its name; one of "
@@ -333,7 +354,16 @@ final class WorkloadReader {
         if (formatName == null) {
             return null;
         }
-        TraceWorkload.Format format = TraceWorkload.Format.valueOf(formatName.toUpperCase(Locale.ROOT));
+        TraceWorkload.Format format = TraceWorkload.Format.valueOf(formatName.toUpperCase(Locale.ROOT).replace('-', '_'));
+        boolean accessLog = format == TraceWorkload.Format.SLUICE_ACCESS_LOG;
+        if (accessLog) {
+            for (String fixed : List.of("time-unit", "fields")) {
+                if (fixed.equals("time-unit") ? t.timeUnit() != null : t.fields() != null) {
+                    problems.error(Problems.join(path, fixed), "not for a sluice-access-log trace: its fields and time"
+                            + " unit are the proxy's own (start_us, affinity_key, upstream_ttfb_ms)");
+                }
+            }
+        }
         boolean csv = format == TraceWorkload.Format.CSV;
         if (t.delimiter() != null && !csv) {
             problems.error(Problems.join(path, "delimiter"), "only for csv traces; this one is " + formatName);
@@ -352,12 +382,15 @@ final class WorkloadReader {
                 delimiter = d.charAt(0);
             }
         }
-        String unitText = problems.choice(Problems.join(path, "time-unit"), t.timeUnit(), TraceTimeUnit.yamlNames(),
-                format == TraceWorkload.Format.CAMPUSIOT ? "epoch-ms" : null);
-        TraceFields fields = fields(Problems.join(path, "fields"), t.fields(),
+        String unitText = problems.choice(Problems.join(path, "time-unit"), accessLog ? null : t.timeUnit(),
+                TraceTimeUnit.yamlNames(), format == TraceWorkload.Format.CAMPUSIOT ? "epoch-ms"
+                        : accessLog ? "epoch-us" : null);
+        TraceFields fields = fields(Problems.join(path, "fields"), accessLog ? null : t.fields(),
                 format == TraceWorkload.Format.CAMPUSIOT ? TraceFields.campusIot()
                         : csv && !header ? TraceFields.headerless() : TraceFields.defaults(), csv && !header);
-        long window = duration(Problems.join(path, "reorder-window"), t.reorderWindow(), ANY_DURATION, 0L);
+        // An access log is written as requests end: starts come out of order by up to the longest request.
+        long window = duration(Problems.join(path, "reorder-window"), t.reorderWindow(), ANY_DURATION,
+                accessLog ? 60_000_000_000L : 0L);
         boolean skip = skipBadLines || problems.bool(Problems.join(path, "skip-bad-lines"), t.skipBadLines(), false);
         Double speedUp = problems.number(Problems.join(path, "speed-up"), t.speedUp(), SPEED_UP, 1.0);
         int copies = 0;
@@ -372,7 +405,7 @@ final class WorkloadReader {
             return null;
         }
         return new TraceWorkload(source, format, fields, TraceTimeUnit.ofYaml(unitText), delimiter, header, window,
-                skip, speedUp, copies, maxShift);
+                skip, speedUp, copies, maxShift, types);
     }
 
     private TraceFields fields(String path, WorkloadSection.Trace.Fields f, TraceFields dflt, boolean numbered) {

@@ -19,7 +19,8 @@ import java.util.List;
  *   <li>{@code synchronised-access}: 3GPP TR 37.868 traffic model 2 (Beta(3,4) over T) or 1 (uniform);</li>
  *   <li>{@code reconnect-storm}: every device reconnecting after an outage with exponential backoff;</li>
  *   <li>{@code mixture}: several sources merged, with their own rates or weighted shares of a total;</li>
- *   <li>{@code trace}: a recorded trace (CSV, JSON Lines, CampusIoT) with speed-up and fleet amplification.</li>
+ *   <li>{@code trace}: a recorded trace (CSV, JSON Lines, CampusIoT, the proxy's access log) with speed-up and
+ *       fleet amplification.</li>
  * </ul>
  * Every stream is deterministic per seed and draws only from {@link java.util.SplittableRandom}s
  * derived from it.
@@ -44,7 +45,7 @@ public final class Workloads {
      */
     public static WorkloadSpec read(Problems problems, String path, WorkloadSection section, Path baseDir,
                                     boolean skipBadLines) {
-        return new WorkloadReader(problems, TraceLocator.system(baseDir), skipBadLines).read(path, section);
+        return new WorkloadReader(problems, new TraceLocator(baseDir), skipBadLines).read(path, section);
     }
 
     /**
@@ -55,7 +56,7 @@ public final class Workloads {
      * @throws ConfigException with every problem, each at its line and path
      */
     public static WorkloadSpec parse(String yaml, String source, Path baseDir) {
-        return parse(yaml, source, TraceLocator.system(baseDir));
+        return parse(yaml, source, new TraceLocator(baseDir));
     }
 
     static WorkloadSpec parse(String yaml, String source, TraceLocator locator) {

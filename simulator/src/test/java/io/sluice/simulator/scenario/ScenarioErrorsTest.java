@@ -77,6 +77,10 @@ class ScenarioErrorsTest {
                         + " duration; " + DURATION_RANGE),
                 Arguments.of(with(DURATION + "seed: abc\n", BACKENDS, WORKLOAD), "seed: 'abc' is not a whole"
                         + " number; a whole number from -9223372036854775808 to 9223372036854775807"),
+                Arguments.of(with(DURATION + "seeds: 0\n", BACKENDS, WORKLOAD), "seeds: 0 is out of range;"
+                        + " a whole number from 1 to 1000"),
+                Arguments.of(with(DURATION + "seeds: 2.5\n", BACKENDS, WORKLOAD), "seeds: 2.5 is not a whole"
+                        + " number; a whole number from 1 to 1000"),
                 Arguments.of(with(DURATION + "warm-up: 2s\n", BACKENDS, WORKLOAD), "warm-up: '2s' is not"
                         + " shorter than the duration 2s; the warm-up must leave some of the run to measure"),
                 Arguments.of(with(DURATION + "warm-up: 1500ms\ninterval: 1s\n", BACKENDS, WORKLOAD), "warm-up:"

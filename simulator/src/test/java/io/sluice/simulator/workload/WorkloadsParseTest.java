@@ -71,6 +71,10 @@ class WorkloadsParseTest {
         rejects("kind: poisson\nrate: fast").isEqualTo("workload.rate: 'fast' is not a rate; a rate > 0 in requests"
                 + " per second, like 5000, 5000/s, 300/min or 12/h");
         rejects("kind: poisson\nrate: 0").startsWith("workload.rate: 0 is not allowed");
+        rejects("kind: poisson\nrate: 5\ntype: -1").isEqualTo("workload.type: -1 is out of range; a whole number from 0"
+                + " to 2147483647 or a word, like 5 or alarm");
+        rejects("kind: poisson\nrate: 5\ntype: 2.5").startsWith("workload.type: 2.5 is out of range");
+        rejects("kind: poisson\nrate: 5\ntype: 3000000000").startsWith("workload.type: 3000000000 is out of range");
         rejects("kind: poisson\nrate: 5/week").startsWith("workload.rate: '5/week' is not a rate");
         rejects("kind: poisson\nrate: 5\ndevices: 0").isEqualTo(
                 "workload.devices: 0 is out of range; a whole number from 1 to 50000000");
@@ -130,7 +134,8 @@ class WorkloadsParseTest {
         rejects("kind: trace\npath: classpath:traces/headerless.csv\nheader: false\ntime-unit: offset-s\n"
                 + "fields: {time: ts}").startsWith("workload.fields.time: 'ts' is not a column number");
         rejects("kind: trace\npath: classpath:traces/fleet.csv\ntime-unit: offset-s\nformat: parquet")
-                .isEqualTo("workload.format: 'parquet' is not allowed; one of csv, jsonl, campusiot");
+                .isEqualTo("workload.format: 'parquet' is not allowed; one of csv, jsonl, campusiot,"
+                        + " sluice-access-log");
         rejects("kind: trace\npath: classpath:traces/fleet.csv\ntime-unit: offset-s\nspeed-up: 0")
                 .startsWith("workload.speed-up: 0 is out of range");
         rejects("kind: trace\npath: classpath:traces/fleet.csv\ntime-unit: offset-s\namplify: {copies: 0, "
