@@ -106,7 +106,7 @@ class LoadBalancerTest {
 
     @Test
     void utilisationIsClampedAndNaNRefused() {
-        BackendLoad load = new BackendLoad(1_000_000_000L, 0);
+        BackendLoad load = LoadSignals.threadSafe(1_000_000_000L).newLoad(0);
         assertThat(load.utilisation()).isNaN();
         load.reportUtilisation(1.7, 5);
         assertThat(load.utilisation()).isEqualTo(1.0);

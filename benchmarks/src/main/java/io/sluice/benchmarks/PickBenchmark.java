@@ -5,6 +5,9 @@ import io.sluice.algorithms.BackendLoad;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.EndpointSet;
 import io.sluice.algorithms.Environment;
+import io.sluice.algorithms.HealthState;
+import io.sluice.algorithms.LoadBalancer;
+import io.sluice.algorithms.LoadSignals;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.StrategyRegistry;
@@ -130,16 +133,21 @@ public class PickBenchmark {
         int span = range[1] - range[0] + 1;
         SplittableRandom random = new SplittableRandom(LOAD_SEED);
         long now = env.nanoTime();
+        // One group of thread-safe loads, as a proxy cluster's load balancer makes them.
+        LoadSignals signals = LoadSignals.threadSafe(LoadBalancer.DEFAULT_EWMA_DECAY_NANOS);
         List<Endpoint> list = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Backend backend = Backend.of("backend-" + i, "10.0." + (i >> 8) + "." + (i & 0xFF) + ":8080",
                     range[0] + i % span);
-            Endpoint endpoint = Endpoint.healthy(backend, env);
-            BackendLoad load = endpoint.load();
-            for (int n = random.nextInt(8); n > 0; n--) {
+            BackendLoad load = signals.newLoad(now);
+            Endpoint endpoint = Endpoint.of(backend, load, HealthState.HEALTHY, now);
+            int inFlight = random.nextInt(8);
+            // One latency sample (a request that started and ended), then the requests left in flight.
+            load.onRequestStart();
+            load.onRequestEnd(now, TimeUnit.MILLISECONDS.toNanos(1 + random.nextInt(20)), true);
+            for (int n = inFlight; n > 0; n--) {
                 load.onRequestStart();
             }
-            load.latency().observe(now, TimeUnit.MILLISECONDS.toNanos(1 + random.nextInt(20)));
             load.reportUtilisation(random.nextDouble(), now);
             list.add(endpoint);
         }

@@ -56,15 +56,13 @@ final class PeakEwmaLoad implements LoadMetric {
     public Gauge gauge(List<Endpoint> endpoints) {
         int n = endpoints.size();
         BackendLoad[] loads = new BackendLoad[n];
-        PeakEwma[] latencies = new PeakEwma[n];
         double[] inverseWeight = new double[n];
         for (int i = 0; i < n; i++) {
             Endpoint e = endpoints.get(i);
             loads[i] = e.load();
-            latencies[i] = e.load().latency();
             inverseWeight[i] = 1 / e.weight();
         }
-        return new PeakEwmaGauge(loads, latencies, inverseWeight);
+        return new PeakEwmaGauge(loads, inverseWeight);
     }
 
     @Override
@@ -74,19 +72,19 @@ final class PeakEwmaLoad implements LoadMetric {
 
     private static final class PeakEwmaGauge implements Gauge {
         private final BackendLoad[] loads;
-        private final PeakEwma[] latencies;
         private final double[] inverseWeight;
 
-        PeakEwmaGauge(BackendLoad[] loads, PeakEwma[] latencies, double[] inverseWeight) {
+        PeakEwmaGauge(BackendLoad[] loads, double[] inverseWeight) {
             this.loads = loads;
-            this.latencies = latencies;
             this.inverseWeight = inverseWeight;
         }
 
         @Override
         public double cost(int i, long nowNanos) {
-            double latency = latencies[i].costNanos(nowNanos);
-            double inFlight = Endpoints.inFlight(loads[i]);
+            // One object holds both signals: a single dependent load per candidate.
+            BackendLoad load = loads[i];
+            double latency = load.latencyNanos(nowNanos);
+            double inFlight = Endpoints.inFlight(load);
             if (latency == 0) {
                 return inFlight == 0 ? 0 : (PENALTY + inFlight) * inverseWeight[i];
             }
@@ -100,7 +98,7 @@ final class PeakEwmaLoad implements LoadMetric {
 
         @Override
         public long sampleNanos(int i) {
-            return latencies[i].stampNanos();
+            return loads[i].latencyStampNanos();
         }
 
         @Override

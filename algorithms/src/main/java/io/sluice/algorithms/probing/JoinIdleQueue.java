@@ -23,7 +23,7 @@ import java.util.random.RandomGenerator;
  * sends an arrival to the head of its I-queue if there is one, and to a random server otherwise.
  * Reporting is off the critical path: the dispatcher never polls servers. Here the "server says it
  * is idle" is this balancer's own view: each available backend's {@link BackendLoad} gets an idle
- * listener ({@link BackendLoad#setIdleListener}) that joins it to the queue when its in-flight count
+ * listener ({@link BackendLoad#setListener}) that joins it to the queue when its in-flight count
  * falls to zero. A new picker also seeds the queue with the backends idle at build time, in random
  * order so a fleet of proxies built at the same moment does not pile onto the first member.
  *
@@ -60,6 +60,12 @@ final class JoinIdleQueue implements Strategy {
     private final Environment env;
     private final Fallback fallback;
     private final IdleQueue idle = new IdleQueue();
+    /** Joins a backend to the queue when its in-flight count falls to zero. */
+    private final BackendLoad.Listener joinWhenIdle = (load, inFlight) -> {
+        if (inFlight == 0) {
+            idle.join(load);
+        }
+    };
 
     JoinIdleQueue(Environment env, Fallback fallback) {
         this.env = env;
@@ -83,7 +89,7 @@ final class JoinIdleQueue implements Strategy {
         for (Endpoint e : array) {
             BackendLoad load = e.load();
             byLoad.put(load, e);
-            load.setIdleListener(() -> idle.join(load));
+            load.setListener(joinWhenIdle);
             if (load.inFlight() == 0) {
                 idleNow.add(load);
             }

@@ -6,6 +6,7 @@ import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.HealthState;
 import io.sluice.algorithms.LoadBalancer;
+import io.sluice.algorithms.LoadSignals;
 import io.sluice.algorithms.Prober;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.health.ActiveHealthCheck;
@@ -313,7 +314,8 @@ final class Engine {
         for (int k = 0; k < nLb; k++) {
             Environment env = Environment.virtual(this::now, RandomStreams.seed(seed, "lb-" + k))
                     .withProber(new VirtualProber());
-            lbs[k] = LoadBalancer.create(config.createStrategy(env), env, lbModel.ewmaDecayNanos());
+            lbs[k] = LoadBalancer.create(config.createStrategy(env), env,
+                    LoadSignals.singleWriter(lbModel.ewmaDecayNanos()));
             lbs[k].setBackends(members);
             for (int i = 0; i < n; i++) {
                 loads[k][i] = lbs[k].endpoint(ids[i]).load();
