@@ -10,7 +10,7 @@
  *       <td>{@code ActiveRequests}</td><td>Envoy {@code LEAST_REQUEST}</td></tr>
  *   <tr><td>{@code p2c-peak-ewma}</td><td>two distinct samples, weighted (or uniform)</td>
  *       <td>{@code PeakEwmaLoad}</td><td>Finagle / Linkerd {@code P2CPeakEwma}</td></tr>
- *   <tr><td>{@code response-time-weighted}</td><td>full scan, random tie-break</td>
+ *   <tr><td>{@code response-time-weighted}</td><td>lowest cost (an O(log N) tree of order keys), random tie-break</td>
  *       <td>{@code PeakEwmaLoad}</td><td>NGINX Plus {@code least_time}</td></tr>
  *   <tr><td>{@code p2c-utilisation}</td><td>two distinct samples, weighted (or uniform)</td>
  *       <td>{@code ReportedUtilisation}, falling back to in-flight</td>
