@@ -9,6 +9,7 @@ import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.LoadBalancer;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.StrategyRegistry;
+import io.sluice.algorithms.Tried;
 import io.sluice.algorithms.affinity.AffinityTable;
 import io.sluice.proxy.config.ProxyConfig;
 import io.sluice.proxy.config.ProxyConfig.PersistenceMode;
@@ -324,44 +325,39 @@ public final class Cluster {
 
     /**
      * Picks a backend for a request, never one in {@code tried}: first the {@code sticky} backend
-     * if it is available, then the strategy's pick; a strategy that keeps answering a tried backend
-     * (a hash of the same key does) falls back to a random available backend not tried yet.
+     * if it is available, then the strategy's pick among the untried backends
+     * ({@link LoadBalancer.Snapshot#pick(RequestContext, Tried)}: power-of-choices draws among
+     * them, a hash walks on to the key's next backend, join-idle-queue and Prequal spend nothing on
+     * tried backends). Every decision reads one snapshot, so the sticky check and the pick see the
+     * same endpoints.
      *
+     * @param random unused: the snapshot's own fallback draws from the cluster's environment
      * @return null when no available backend is left
      */
     Endpoint choose(RequestContext ctx, String sticky, Set<String> tried, Environment random) {
+        LoadBalancer.Snapshot snapshot = loadBalancer.snapshot();
         if (sticky != null && !tried.contains(sticky)) {
-            Endpoint e = available(sticky);
+            Endpoint e = snapshot.available(sticky);
             if (e != null) {
                 return e;
             }
         }
-        for (int i = 0; i < 3; i++) {
-            Endpoint e = loadBalancer.pick(ctx);
-            if (e == null && tried.isEmpty()) {
-                return null;
-            }
-            if (e != null && !tried.contains(e.id())) {
-                return e;
+        if (tried.isEmpty()) {
+            return snapshot.pick(ctx);
+        }
+        Tried excluded = Tried.NONE;
+        for (String id : tried) {
+            Endpoint e = snapshot.endpoint(id);
+            if (e != null) {
+                excluded = excluded.with(e);
             }
         }
-        List<Endpoint> left = new ArrayList<>();
-        for (Endpoint e : loadBalancer.endpoints().available()) {
-            if (!tried.contains(e.id())) {
-                left.add(e);
-            }
-        }
-        return left.isEmpty() ? null : left.get(random.random().nextInt(left.size()));
+        return snapshot.pick(ctx, excluded);
     }
 
     /** The endpoint of {@code id} if it is a member and available for new requests, else null. */
     Endpoint available(String id) {
-        for (Endpoint e : loadBalancer.endpoints().available()) {
-            if (e.id().equals(id)) {
-                return e;
-            }
-        }
-        return null;
+        return loadBalancer.snapshot().available(id);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.sluice.algorithms.LoadBalancer;
 import io.sluice.algorithms.LoadSignals;
 import io.sluice.algorithms.Prober;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.Tried;
 import io.sluice.algorithms.health.ActiveHealthCheck;
 import io.sluice.algorithms.health.CheckResult;
 import io.sluice.algorithms.health.OutlierConfig;
@@ -746,15 +747,9 @@ final class Engine {
             int failedOn = sBackend[s];
             int device = sDevice[s];
             RequestContext ctx = device >= 0 ? deviceContext[device] : RequestContext.NONE;
-            Endpoint e = null;
-            // Up to three picks to find another backend than the one that failed; a strategy that
-            // insists (a hash ring) gets its way on the third.
-            for (int tries = 0; tries < 3; tries++) {
-                e = lbs[lb].pick(ctx);
-                if (e == null || backendIndex.of(e) != failedOn) {
-                    break;
-                }
-            }
+            // A pick that excludes the backend that failed, as the proxy's retry does: no re-picks
+            // that spend idle-queue entries or probes, and a hash walks on to the key's next backend.
+            Endpoint e = lbs[lb].pick(ctx, Tried.of(loads[lb][failedOn]));
             if (e != null) {
                 retryTokens -= 1.0;
                 int r = takeSlot();
