@@ -67,6 +67,11 @@ public final class Tried {
         return false;
     }
 
+    /** The load of the {@code i}-th backend tried, {@code 0 <= i < size()}. */
+    public BackendLoad load(int i) {
+        return loads[i];
+    }
+
     public boolean isEmpty() {
         return loads.length == 0;
     }

@@ -84,6 +84,8 @@ public final class LowestKeyIndex {
     private final double[] key;
     private final int[] ties;
     private final Leaf[] leaves;
+    /** Where each load's leaf is, for retries; made at the first retry (a benign race). */
+    private LoadPositions positions;
     private volatile int state = NEW;
 
     /** Tells the tree that leaf {@link #index}'s load changed. */
@@ -249,10 +251,17 @@ public final class LowestKeyIndex {
         if (tried.isEmpty()) {
             return lowest(random);
         }
-        int[] excluded = new int[tried.size()];
+        LoadPositions where = positions;
+        if (where == null) {
+            where = new LoadPositions(loads);
+            positions = where;
+        }
+        Path path = SCRATCH.get().fit(Integer.numberOfTrailingZeros(size), tried.size());
+        int[] excluded = path.excluded;
         int k = 0;
-        for (int i = 0; i < n && k < excluded.length; i++) {
-            if (tried.contains(loads[i])) {
+        for (int t = 0; t < tried.size(); t++) {
+            int i = where.of(tried.load(t));
+            if (i >= 0) {
                 excluded[k++] = size + i;
             }
         }
@@ -262,20 +271,47 @@ public final class LowestKeyIndex {
         if (k == n) {
             return -1;
         }
-        long seed = random.nextLong();
-        double[] out = new double[2];
-        int v = 1;
-        int depth = 0;
+        // The minima without the excluded leaves, bottom-up, of the nodes above them only: at
+        // height h they are the distinct (leaf >>> h), at most k, stored at [h * k, h * k + width[h]);
+        // every other node keeps its stored minimum.
         int levels = Integer.numberOfTrailingZeros(size);
-        while (v < size) {
+        path.reset(levels, k);
+        for (int j = 0; j < k; j++) {
+            if (path.indexOf(0, excluded[j]) < 0) {
+                path.add(0, excluded[j], Double.POSITIVE_INFINITY, 0);
+            }
+        }
+        for (int h = 1; h <= levels; h++) {
+            for (int j = 0; j < path.width[h - 1]; j++) {
+                int parent = path.node[(h - 1) * k + j] >>> 1;
+                if (path.indexOf(h, parent) >= 0) {
+                    continue;
+                }
+                int l = path.indexOf(h - 1, 2 * parent);
+                int r = path.indexOf(h - 1, 2 * parent + 1);
+                double kl = l >= 0 ? path.low[(h - 1) * k + l] : (double) KEYS.getOpaque(key, 2 * parent);
+                int tl = l >= 0 ? path.count[(h - 1) * k + l] : (int) TIES.getOpaque(ties, 2 * parent);
+                double kr = r >= 0 ? path.low[(h - 1) * k + r] : (double) KEYS.getOpaque(key, 2 * parent + 1);
+                int tr = r >= 0 ? path.count[(h - 1) * k + r] : (int) TIES.getOpaque(ties, 2 * parent + 1);
+                if (tl == 0 || (tr > 0 && kr < kl)) {
+                    path.add(h, parent, kr, tr);
+                } else if (tr == 0 || kl < kr) {
+                    path.add(h, parent, kl, tl);
+                } else {
+                    path.add(h, parent, kl, tl + tr);
+                }
+            }
+        }
+        long seed = random.nextLong();
+        int v = 1;
+        for (int h = levels; h > 0; h--) {
             int l = 2 * v;
-            depth++;
-            minimum(l, levels - depth, excluded, k, out);
-            double kl = out[0];
-            int tl = (int) out[1];
-            minimum(l + 1, levels - depth, excluded, k, out);
-            double kr = out[0];
-            int tr = (int) out[1];
+            int jl = path.indexOf(h - 1, l);
+            int jr = path.indexOf(h - 1, l + 1);
+            double kl = jl >= 0 ? path.low[(h - 1) * k + jl] : (double) KEYS.getOpaque(key, l);
+            int tl = jl >= 0 ? path.count[(h - 1) * k + jl] : (int) TIES.getOpaque(ties, l);
+            double kr = jr >= 0 ? path.low[(h - 1) * k + jr] : (double) KEYS.getOpaque(key, l + 1);
+            int tr = jr >= 0 ? path.count[(h - 1) * k + jr] : (int) TIES.getOpaque(ties, l + 1);
             if (tl == 0 && tr == 0) {
                 return -1;
             }
@@ -292,44 +328,57 @@ public final class LowestKeyIndex {
         return leaf < n ? leaf : -1;
     }
 
+    /** Per-thread work arrays of a retry's descent, so it allocates nothing once warm. */
+    private static final ThreadLocal<Path> SCRATCH = ThreadLocal.withInitial(Path::new);
+
     /**
-     * Node {@code v}'s lowest key and its count over the leaves not excluded, into {@code out};
-     * {@code height} is the number of levels below v. A node above no excluded leaf answers from
-     * its own fields.
+     * The nodes above excluded leaves, per height, with their minima recomputed without them:
+     * height h's at {@code [h * k, h * k + width[h])}. Work arrays of one thread, reused.
      */
-    private void minimum(int v, int height, int[] excluded, int k, double[] out) {
-        boolean above = false;
-        for (int j = 0; j < k; j++) {
-            if (excluded[j] >>> height == v) {
-                above = true;
-                break;
+    private static final class Path {
+        int k;
+        int[] excluded = new int[4];
+        int[] node = new int[64];
+        double[] low = new double[64];
+        int[] count = new int[64];
+        int[] width = new int[32];
+
+        /** Room for {@code levels} levels and {@code k} excluded leaves. */
+        Path fit(int levels, int k) {
+            if (excluded.length < k) {
+                excluded = new int[k];
             }
+            int cells = (levels + 1) * k;
+            if (node.length < cells) {
+                node = new int[cells];
+                low = new double[cells];
+                count = new int[cells];
+            }
+            if (width.length < levels + 1) {
+                width = new int[levels + 1];
+            }
+            return this;
         }
-        if (!above) {
-            out[0] = (double) KEYS.getOpaque(key, v);
-            out[1] = (int) TIES.getOpaque(ties, v);
-            return;
+
+        void reset(int levels, int k) {
+            this.k = k;
+            java.util.Arrays.fill(width, 0, levels + 1, 0);
         }
-        if (height == 0) {
-            out[0] = Double.POSITIVE_INFINITY;
-            out[1] = 0;
-            return;
+
+        int indexOf(int h, int v) {
+            for (int j = 0, base = h * k; j < width[h]; j++) {
+                if (node[base + j] == v) {
+                    return j;
+                }
+            }
+            return -1;
         }
-        minimum(2 * v, height - 1, excluded, k, out);
-        double kl = out[0];
-        double tl = out[1];
-        minimum(2 * v + 1, height - 1, excluded, k, out);
-        double kr = out[0];
-        double tr = out[1];
-        if (tl == 0 || (tr > 0 && kr < kl)) {
-            out[0] = kr;
-            out[1] = tr;
-        } else if (tr == 0 || kl < kr) {
-            out[0] = kl;
-            out[1] = tl;
-        } else {
-            out[0] = kl;
-            out[1] = tl + tr;
+
+        void add(int h, int v, double minimum, int ties) {
+            int at = h * k + width[h]++;
+            node[at] = v;
+            low[at] = minimum;
+            count[at] = ties;
         }
     }
 

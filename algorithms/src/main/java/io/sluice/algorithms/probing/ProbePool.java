@@ -206,7 +206,7 @@ final class ProbePool implements Prober.ProbeSink {
         if (k == 0) {
             return null;
         }
-        Arrays.sort(sample, 0, s);
+        sortSmall(sample, s);
         int threshold = rifThreshold(sample, s, rifQuantile);
         int found = k;
         while (k > 0) {
@@ -226,6 +226,27 @@ final class ProbePool implements Prober.ProbeSink {
         Arrays.fill(candidates, 0, found, null);
         Arrays.fill(endpoints, 0, found, null);
         return null;
+    }
+
+    /**
+     * Sorts {@code values[0..count)} ascending: insertion sort for a pool-sized sample (16 by
+     * default, where {@link Arrays#sort}'s dispatch cost more than the sorting itself), the JDK's
+     * sort beyond 32.
+     */
+    static void sortSmall(int[] values, int count) {
+        if (count > 32) {
+            Arrays.sort(values, 0, count);
+            return;
+        }
+        for (int i = 1; i < count; i++) {
+            int v = values[i];
+            int j = i - 1;
+            while (j >= 0 && values[j] > v) {
+                values[j + 1] = values[j];
+                j--;
+            }
+            values[j + 1] = v;
+        }
     }
 
     /** Index of the HCL choice among the first {@code k} candidates. */

@@ -126,4 +126,34 @@ class RendezvousTest {
             }
         }
     }
+
+    /**
+     * A retry takes the key's next backend in rendezvous order: without its winner, the runner-up
+     * (remembered beside the winner in the cache); without both, the third. Checked against the
+     * brute-force ranking, with equal and unequal weights, over and under the cache threshold.
+     */
+    @Test
+    void retriesFollowTheRendezvousOrder() {
+        int[] weights = new int[40];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = 1 + i % 7;
+        }
+        for (List<Endpoint> list : List.of(Clusters.equal("b", 40, env), Clusters.weighted("w", weights, env),
+                Clusters.equal("s", 7, env))) {
+            Picker p = Clusters.picker(Clusters.strategy("rendezvous", env), list);
+            for (RequestContext key : Clusters.keys(500)) {
+                List<Endpoint> ranked = new java.util.ArrayList<>(list);
+                Endpoint first = highestRandomWeight(ranked, key.keyHash());
+                ranked.remove(first);
+                Endpoint second = highestRandomWeight(ranked, key.keyHash());
+                ranked.remove(second);
+                Endpoint third = highestRandomWeight(ranked, key.keyHash());
+                p.pick(key); // cache it
+                io.sluice.algorithms.Tried tried = io.sluice.algorithms.Tried.of(first);
+                assertThat(p.pick(key, tried)).isSameAs(second);
+                assertThat(p.pick(key, tried.with(second))).isSameAs(third);
+                assertThat(p.pick(key, io.sluice.algorithms.Tried.of(second))).isSameAs(first);
+            }
+        }
+    }
 }
