@@ -91,7 +91,7 @@ import javax.management.openmbean.CompositeData;
  * <ul>
  *   <li>{@code synthetic}: the throughput scenario for {@code requests} requests (default 100
  *       million: 1111 s of virtual time at 90,000/s).</li>
- *   <li>{@code trace}: the CampusIoT EMS trace ({@code shared:campusiot-helium}, 8110 frames of one
+ *   <li>{@code trace}: the CampusIoT EMS trace (shipped in {@code data/traces/campusiot-helium}, 8110 frames of one
  *       device over 201 days) played 1000 times faster and amplified to {@code copies} devices
  *       (default 10,000: 81 million requests over 4.8 hours of virtual time), each copy shifted by
  *       up to 30 minutes of trace time, through p2c-least-request over 100 backends with a 1 ms
@@ -99,7 +99,7 @@ import javax.management.openmbean.CompositeData;
  *       active (with a 48-day silence), so 10,000 copies at 1000x send about 17,000/s on average
  *       while active and at most 112 frames x 10,000 in 6 h of trace (21.6 s of replay): 52,000/s;
  *       at 10,000x the same fleet would send 170,000/s, an overload whose queues grow without
- *       bound. Needs {@code shared/traces} beside the repository (or {@code $SLUICE_TRACES}).</li>
+ *       bound. The trace is on the class path, inside the simulator's jar.</li>
  * </ul>
  * Uses the registered {@code p2c-least-request}; where it is not on the class path (a branch without
  * the strategies) a local two-choices strategy with the same rule stands in, and the output says so.
@@ -200,7 +200,7 @@ public final class SimulatorThroughput {
     private static SimulationConfig traceConfig(int copies) throws IOException {
         String yaml = "kind: trace\n"
                 + "format: campusiot\n"
-                + "path: shared:campusiot-helium/EMS_A81758FFFE04B1C1.ndjson.gz\n"
+                + "path: classpath:data/traces/campusiot-helium/EMS_A81758FFFE04B1C1.ndjson.gz\n"
                 + "speed-up: 1000\n"
                 + "amplify: {copies: " + copies + ", max-shift: 30m}\n";
         JsonNode node = new ObjectMapper(new YAMLFactory()).readTree(yaml);

@@ -46,9 +46,19 @@ final class BenchProxyCommand implements Callable<Integer> {
             description = "Warm-up run per target before the first round (default: 5s; 1s with --quick).")
     String warmup;
 
-    @CommandLine.Option(names = "--connections", paramLabel = "C",
-            description = "wrk connections, the same for every target (default: 32).")
-    Integer connections;
+    @CommandLine.Option(names = "--connections", split = ",", paramLabel = "C",
+            description = "wrk connections, the same for every target; one table per count (default: 64,256).")
+    List<Integer> connections;
+
+    @CommandLine.Option(names = "--cold", paramLabel = "TIME",
+            description = "A run right after each proxy starts, reported apart as its first seconds (JIT warm-up);"
+                    + " 0s for none (default: 10s; 2s with --quick).")
+    String cold;
+
+    @CommandLine.Option(names = "--transport", paramLabel = "NAME",
+            description = "Sluice's socket transport: auto, epoll, io_uring or nio (default: auto, which is epoll"
+                    + " on Linux); the output says which ran.")
+    String transport;
 
     @CommandLine.Option(names = "--wrk-threads", paramLabel = "T", description = "wrk's own threads (default: 1).")
     Integer wrkThreads;
@@ -104,7 +114,12 @@ final class BenchProxyCommand implements Callable<Integer> {
         add(args, "--rounds", rounds);
         add(args, "--duration", duration);
         add(args, "--warmup", warmup);
-        add(args, "--connections", connections);
+        if (connections != null && !connections.isEmpty()) {
+            args.add("--connections");
+            args.add(String.join(",", connections.stream().map(String::valueOf).toList()));
+        }
+        add(args, "--cold", cold);
+        add(args, "--transport", transport);
         add(args, "--wrk-threads", wrkThreads);
         if (quick) {
             args.add("--quick");

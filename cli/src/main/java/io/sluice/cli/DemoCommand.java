@@ -37,6 +37,10 @@ final class DemoCommand implements Runnable {
     @CommandLine.Option(names = "--seed", paramLabel = "N", description = "Override the scenario's seed.")
     Long seed;
 
+    @CommandLine.Option(names = "--seeds", paramLabel = "N",
+            description = "Seeds per strategy (default: the scenario's, see its seeds key).")
+    Integer seeds;
+
     @CommandLine.Option(names = "--threads", paramLabel = "N",
             description = "Simulations run at once (default: all cores). Results do not depend on it.")
     Integer threads;
@@ -52,7 +56,11 @@ final class DemoCommand implements Runnable {
         if (seed != null) {
             scenario = scenario.withSeed(seed);
         }
-        stderr.println("sluice demo: " + SCENARIO + ", " + scenario.runs().size() + " runs (every strategy)...");
+        if (seeds != null) {
+            scenario = scenario.withSeeds(seeds);
+        }
+        stderr.println("sluice demo: " + SCENARIO + ", " + scenario.runs().size() + " strategies x "
+                + scenario.seeds() + " seeds...");
         stderr.flush();
         List<RunResult> results = SimulateCommand.runAll(scenario, threads, stdout, stderr);
         Path resultsFile;

@@ -42,6 +42,12 @@ final class SimulateCommand implements Runnable {
     @CommandLine.Option(names = "--seed", paramLabel = "N", description = "Override the scenario's seed.")
     Long seed;
 
+    @CommandLine.Option(names = "--seeds", paramLabel = "N",
+            description = "Simulate each strategy with N seeds (the scenario's seed and N-1 derived from it) and"
+                    + " report 95% confidence intervals over them (default: the scenario's seeds, else "
+                    + io.sluice.simulator.scenario.Scenario.DEFAULT_SEEDS + ").")
+    Integer seeds;
+
     @CommandLine.Option(names = "--out", paramLabel = "DIR",
             description = "Folder for results.json (default: results/<scenario>-<seed>).")
     Path out;
@@ -75,6 +81,9 @@ final class SimulateCommand implements Runnable {
         Scenario s = Scenarios.load(scenario, Scenarios.Options.defaults().withSkipBadLines(skipBadLines));
         if (seed != null) {
             s = s.withSeed(seed);
+        }
+        if (seeds != null) {
+            s = s.withSeeds(seeds);
         }
         if (strategies != null) {
             s = s.withStrategies(strategies);

@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.proxy.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "sluice",
         mixinStandardHelpOptions = true,
-        version = "Sluice 0.1.0",
+        versionProvider = SluiceCommand.Version.class,
         description = "Load balancer for IoT platforms, with a simulator that tells you which routing strategy"
                 + " to deploy before you deploy it.",
         subcommands = {
@@ -20,6 +21,15 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class
         })
 public final class SluiceCommand implements Runnable {
+    /** {@code --version}: the version the build stamped (see {@link BuildInfo}), and the JVM it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"sluice " + BuildInfo.version(),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -30,6 +40,11 @@ public final class SluiceCommand implements Runnable {
 
     /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 bad usage). */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line, with bad input ({@link CliException}, illegal arguments) printed as one line and exit 1. */
+    static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new SluiceCommand());
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof CliException) {
@@ -38,7 +53,7 @@ public final class SluiceCommand implements Runnable {
             }
             throw ex;
         });
-        return cmd.execute(args);
+        return cmd;
     }
 
     public static void main(String[] args) {

@@ -27,10 +27,12 @@ class BenchProxyCommandTest {
     @Test
     void everyOptionSetIsPassedOn() {
         BenchProxyCommand command = parse("--threads", "1,2", "--rounds", "5", "--duration", "20s", "--warmup", "3s",
-                "--connections", "64", "--wrk-threads", "2", "--quick", "--no-install");
+                "--connections", "64,256", "--cold", "5s", "--transport", "io_uring", "--wrk-threads", "2", "--quick",
+                "--no-install");
         assertThat(command.harnessArguments(LAUNCHER, OUT)).containsExactly(
-                "--threads", "1,2", "--rounds", "5", "--duration", "20s", "--warmup", "3s", "--connections", "64",
-                "--wrk-threads", "2", "--quick", "--no-install", "--out", "/tmp/results/p", "--sluice", "/src/sluice");
+                "--threads", "1,2", "--rounds", "5", "--duration", "20s", "--warmup", "3s", "--connections", "64,256",
+                "--cold", "5s", "--transport", "io_uring", "--wrk-threads", "2", "--quick", "--no-install", "--out",
+                "/tmp/results/p", "--sluice", "/src/sluice");
     }
 
     @Test

@@ -58,8 +58,8 @@ class SimulateCommandTest {
         Outcome o = sluice("simulate", file.toString(), "--out", out.toString(), "--threads", "2");
         assertThat(o.exit()).as(o.err()).isZero();
         assertThat(o.err()).isEmpty();
-        assertThat(o.out()).startsWith("small (seed 4): 2 runs, 1.5s measured after 0.5s warm-up; poisson 800/s,"
-                + " 100 devices\nstrategy ");
+        assertThat(o.out()).startsWith("small (seed 4, " + io.sluice.simulator.scenario.Scenario.DEFAULT_SEEDS
+                + " seeds each): 2 runs, 1.5s measured after 0.5s warm-up; poisson 800/s, 100 devices\nstrategy ");
         assertThat(o.out()).contains("\nround-robin ").contains("\np2c ")
                 .endsWith("results written to " + out.resolve("results.json") + "\n");
         String json = Files.readString(out.resolve("results.json"));
@@ -77,12 +77,17 @@ class SimulateCommandTest {
     void seedAndStrategiesOverrideTheScenario(@TempDir Path dir) throws IOException {
         Path file = write(dir, "small.yaml", SCENARIO);
         Path out = dir.resolve("out");
-        Outcome o = sluice("simulate", file.toString(), "--seed", "9", "--strategies", "p2c,random", "--out",
-                out.toString());
+        Outcome o = sluice("simulate", file.toString(), "--seed", "9", "--seeds", "2", "--strategies", "p2c,random",
+                "--out", out.toString());
         assertThat(o.exit()).as(o.err()).isZero();
-        assertThat(o.out()).startsWith("small (seed 9): 2 runs").contains("\np2c ").contains("\nrandom ")
-                .doesNotContain("round-robin");
-        assertThat(Files.readString(out.resolve("results.json"))).contains("\"seed\": 9");
+        assertThat(o.out()).startsWith("small (seed 9, 2 seeds each): 2 runs").contains("\np2c ")
+                .contains("\nrandom ").doesNotContain("round-robin");
+        assertThat(Files.readString(out.resolve("results.json"))).contains("\"seed\": 9", "\"seeds\": 2");
+        Outcome one = sluice("simulate", file.toString(), "--seeds", "1", "--out", dir.resolve("one").toString());
+        assertThat(one.out()).startsWith("small (seed 4): 2 runs");
+        Outcome bad = sluice("simulate", file.toString(), "--seeds", "0");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("--seeds: 0 is out of range; a whole number from 1 to 1000");
     }
 
     @Test

@@ -6,17 +6,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -32,6 +26,8 @@ import io.sluice.proxy.RequestObserver.Outcome;
 import io.sluice.proxy.config.ProxyConfig;
 import io.sluice.proxy.config.ProxyConfig.PersistenceMode;
 import io.sluice.proxy.http.BodyKind;
+import io.sluice.proxy.http.HeadWriter;
+import io.sluice.proxy.http.Http1Encoder;
 import io.sluice.proxy.http.HttpViolation;
 import io.sluice.proxy.http.RequestDecoder;
 import io.sluice.proxy.http.RequestHead;
@@ -74,7 +70,18 @@ import java.util.concurrent.TimeUnit;
  * whatever the method; resets before any response byte are retried within the retry budget;
  * response timeouts and bad responses only for idempotent methods when {@code idempotentOnly}.
  * Out of attempts: 503 after connect failures, 504 after a timeout, 502 otherwise. Once response
- * bytes reached the client, a failure can only close the client connection.
+ * bytes reached the client, a failure can only close the client connection. The retry decision is
+ * one method, {@link #mayRetry}.
+ *
+ * <p>Apart from retries: a reset or close on a <em>reused</em> idle pooled connection before any
+ * response byte is a stale connection (the backend closed it while it idled, or restarted), not a
+ * backend failure. The request goes again at once over a new connection to the same backend,
+ * outside the retry policy and its budget ({@link #staleConnection}); a non-idempotent request only
+ * if none of it was written.
+ *
+ * <h2>Heads and timers</h2>
+ * Heads are encoded straight into pooled buffers ({@link Forwarding}); the connection's timeouts
+ * (idle, request header, response, linger) share one {@link ConnectionDeadline}.
  *
  * <h2>Expect: 100-continue</h2>
  * Answered by the proxy itself, once a backend connection is ready (so a request that will be
@@ -83,18 +90,33 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Not thread-safe: everything runs on the channel's event loop.
  */
-final class ClientConnection extends ChannelInboundHandlerAdapter implements ResponseSink {
+final class ClientConnection extends ChannelInboundHandlerAdapter implements ResponseSink, ListenerConnection {
     private static final String PROTO = "http";
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
+    private static final byte[] CONTINUE = HeadWriter.bytes("HTTP/1.1 100 Continue\r\n\r\n");
+    private static final byte[] CONTENT_TYPE_TEXT = HeadWriter.bytes("content-type: text/plain; charset=utf-8\r\n");
+    private static final byte[] CONTENT_LENGTH = HeadWriter.bytes("content-length");
+    private static final byte[] RETRY_AFTER_1 = HeadWriter.bytes("retry-after: 1\r\n");
+    private static final byte[] CONNECTION_CLOSE = HeadWriter.bytes("connection: close\r\n");
+    private static final byte[] X_REQUEST_ID = HeadWriter.bytes(Forwarding.REQUEST_ID);
+
     private final ListenerState listener;
     private final RequestDecoder decoder;
-    private final ProxyResponseEncoder encoder;
+    private final Http1Encoder encoder;
     private final Environment env = Environment.system();
     private ChannelHandlerContext ctx;
     private UpstreamPool pool;
+    private Forwarding.ClientAddress client = Forwarding.ClientAddress.of("unknown");
     private String clientIp = "unknown";
     private String clientAddress = "unknown";
+    /** The connection's one timer (see {@link ConnectionDeadline}) and what each kind of expiry does. */
+    private ConnectionDeadline deadline;
+    private final Runnable idleExpired = this::idleExpired;
+    private final Runnable headerExpired = this::headerExpired;
+    private final Runnable responseExpired = this::responseExpired;
+    private long idleNanos;
+    private long headerNanos;
     private boolean closing;
     /** Our side is shut; what the client still sends is read and dropped until it closes or time runs out. */
     private boolean lingering;
@@ -102,7 +124,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private boolean inputShut;
     private Exchange ex;
 
-    ClientConnection(ListenerState listener, RequestDecoder decoder, ProxyResponseEncoder encoder) {
+    ClientConnection(ListenerState listener, RequestDecoder decoder, Http1Encoder encoder) {
         this.listener = listener;
         this.decoder = decoder;
         this.encoder = encoder;
@@ -115,8 +137,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         if (remote instanceof InetSocketAddress isa && isa.getAddress() != null) {
             clientIp = isa.getAddress().getHostAddress();
             clientAddress = (clientIp.indexOf(':') >= 0 ? "[" + clientIp + "]" : clientIp) + ":" + isa.getPort();
+            client = Forwarding.ClientAddress.of(clientIp);
         }
         pool = listener.proxy.pool(ctx.channel().eventLoop());
+        ProxyConfig.Listener config = listener.config;
+        idleNanos = config.timeouts().idleNanos();
+        headerNanos = config.timeouts().requestHeadersNanos();
+        deadline = new ConnectionDeadline(ctx.executor());
+        decoder.phaseListener(this::onDecoderPhase);
         if (listener.draining) {
             // Accepted just as the listener began to drain, too late to be asked to: nothing is under way.
             closing = true;
@@ -179,6 +207,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
+        if (deadline != null) {
+            deadline.stop();
+        }
         Exchange e = ex;
         if (e != null) {
             if (e.outcome == null || e.outcome.equals("ok")) {
@@ -223,11 +254,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
         Router.Route route = router == null ? null : router.route(head);
         Cluster cluster = route == null ? null : route.cluster();
-        String requestId = Forwarding.requestId(head);
+        String clientRequestId = Forwarding.clientRequestId(head);
         RequestContext affinity = RequestContext.NONE;
         String cookieBackend = null;
         String affinityKey = null;
-        HttpHeaders upstream = null;
         if (cluster != null) {
             ProxyConfig.SessionPersistence sp = cluster.config().sessionPersistence();
             String key = switch (sp.mode()) {
@@ -242,22 +272,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             } else if (key != null) {
                 affinity = RequestContext.ofKey(key);
             }
-            upstream = Forwarding.upstreamRequest(head, clientIp, PROTO, requestId);
             cluster.requestStarted();
         }
-        Exchange e = new Exchange(head, route, cluster, requestId, System.nanoTime(), upstream, affinity,
-                cookieBackend, affinityKey);
+        Exchange e = new Exchange(head, route, cluster, clientRequestId, System.nanoTime(), affinity, cookieBackend,
+                affinityKey);
         if (listener.draining) {
             e.clientKeepAlive = false;
         }
         e.dispatchPending = true;
         ex = e;
-        encoder.headRequest(head.method().equals(HttpMethod.HEAD));
         List<RequestObserver> observers = listener.proxy.observers();
         if (observers.isEmpty()) {
             return;
         }
-        RequestObserver.RequestStart start = new RequestObserver.RequestStart(listener.name, requestId, clientAddress,
+        RequestObserver.RequestStart start = new RequestObserver.RequestStart(listener.name, e.requestId(), clientAddress,
                 head.method().name(), head.host(), head.target(), route == null ? null : route.name(),
                 cluster == null ? null : cluster.name(), e.startNanos);
         for (RequestObserver o : observers) {
@@ -291,7 +319,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
                 armResponseTimer(e);
             }
         } else if (e.dispatchPending || a != null) {
-            e.pendingBody.add(c);
+            e.holdBody(c);
         } else {
             c.release();
         }
@@ -300,7 +328,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private void onViolation(HttpViolation v) {
         Exchange e = ex;
         if (e == null) {
-            encoder.headRequest(false);
             respondLocal(null, v.status(), v.reason());
             return;
         }
@@ -358,7 +385,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         if (e.affinityKey != null && e.attempts == 0) {
             e.sticky = e.cluster.affinityBackend(e.affinityKey);
         }
-        Endpoint endpoint = e.cluster.choose(e.affinity, e.sticky, e.tried, env);
+        Endpoint endpoint = e.cluster.choose(e.affinity, e.sticky, e.tried(), env);
         if (endpoint == null) {
             if (e.attempts == 0) {
                 e.outcome = "no_backend";
@@ -366,8 +393,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             respondLocal(e, ifNone, e.attempts == 0 ? "no backend available" : "no other backend to try");
             return;
         }
-        e.tried.add(endpoint.id());
-        Attempt a = new Attempt(endpoint, e.attempts > 0);
+        e.markTried(endpoint.id());
+        startAttempt(e, endpoint, false, e.attempts > 0);
+    }
+
+    /**
+     * Sends {@code e} to {@code endpoint}: over an idle pooled connection when there is one and
+     * {@code fresh} is false, else over a new connection.
+     */
+    private void startAttempt(Exchange e, Endpoint endpoint, boolean fresh, boolean retry) {
+        Attempt a = new Attempt(endpoint, retry);
         e.attempts++;
         e.attempt = a;
         e.lastBackend = endpoint.id();
@@ -377,12 +412,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             attemptFailed(e, a, Outcome.CONNECT_FAILURE);
             return;
         }
-        UpstreamConnection pooled = pool.poll(address);
-        if (pooled != null) {
-            send(e, a, pooled);
-            return;
+        if (!fresh) {
+            UpstreamConnection pooled = pool.poll(address);
+            if (pooled != null) {
+                a.reused = true;
+                send(e, a, pooled);
+                return;
+            }
         }
-        ChannelFuture f = pool.connect(address, e.cluster.config().timeouts().connectNanos());
+        ChannelFuture f = pool.connect(UpstreamConnector.of(e.cluster.config()), address,
+                e.cluster.config().timeouts().connectNanos());
         a.connecting = f;
         f.addListener((ChannelFutureListener) cf -> {
             a.connecting = null;
@@ -404,14 +443,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         a.markSent(System.nanoTime());
         if (e.head.expectContinue() && !e.continueSent) {
             e.continueSent = true;
-            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                    Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+            encoder.startMessage(false);
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());
         }
-        conn.send(new DefaultHttpRequest(HttpVersion.HTTP_1_1, e.head.method(), e.head.target(), e.upstreamHeaders),
-                e.head.method().equals(HttpMethod.HEAD));
+        ChannelPromise sent = conn.channel().voidPromise();
+        if (a.reused && !e.idempotent) {
+            // Whether any of it left: a stale connection may replay a non-idempotent request only if none did.
+            sent = conn.channel().newPromise();
+            sent.addListener(f -> a.written |= f.isSuccess());
+        }
+        conn.send(Forwarding.requestHead(conn.channel().alloc(), e, client, PROTO), e.head.method() == HttpMethod.HEAD,
+                e.head.body() == BodyKind.CHUNKED, sent);
         HttpContent c;
         boolean lastSent = false;
-        while ((c = e.pendingBody.poll()) != null) {
+        while ((c = e.nextHeldBody()) != null) {
             if (c.content().isReadable()) {
                 e.bodyStreamed = true;
             }
@@ -431,14 +476,47 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     }
 
     private void armResponseTimer(Exchange e) {
-        e.cancelResponseTimer();
-        Attempt a = e.attempt;
-        e.responseTimer = ctx.executor().schedule(() -> {
-            e.responseTimer = null;
-            if (ex == e && e.attempt == a && a.headNanos < 0 && !a.ended) {
-                attemptFailed(e, a, Outcome.TIMEOUT);
-            }
-        }, e.cluster.config().timeouts().responseNanos(), TimeUnit.NANOSECONDS);
+        deadline.after(e.cluster.config().timeouts().responseNanos(), responseExpired);
+    }
+
+    private void cancelResponseTimer() {
+        deadline.clear();
+    }
+
+    // ---- timers ----
+
+    /** The decoder moved: waiting for a request (idle timeout), in a head (header timeout), or past it. */
+    private void onDecoderPhase(RequestDecoder.Phase phase) {
+        if (deadline == null || lingering) {
+            return;
+        }
+        switch (phase) {
+            case IDLE -> deadline.after(idleNanos, idleExpired);
+            case HEAD -> deadline.after(headerNanos, headerExpired);
+            default -> deadline.clear();
+        }
+    }
+
+    /** No request under way and none begun for the idle timeout: close silently. */
+    private void idleExpired() {
+        if (ex == null && !closing && decoder.phase() == RequestDecoder.Phase.IDLE) {
+            closing = true;
+            ctx.close();
+        }
+    }
+
+    /** The header block did not arrive in time: 408, through the decoder. */
+    private void headerExpired() {
+        decoder.headerTimeout();
+    }
+
+    /** No response head within the cluster's response timeout. */
+    private void responseExpired() {
+        Exchange e = ex;
+        Attempt a = e == null ? null : e.attempt;
+        if (a != null && a.headNanos < 0 && !a.ended && e.requestComplete) {
+            attemptFailed(e, a, Outcome.TIMEOUT);
+        }
     }
 
     // ---- from the backend ----
@@ -451,9 +529,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             from.close();
             return;
         }
-        e.cancelResponseTimer();
+        cancelResponseTimer();
         a.headNanos = System.nanoTime() - a.sentNanos;
-        a.status = rh.status().code();
+        a.status = rh.code();
         a.reusable = rh.keepAlive();
         if (!e.requestComplete) {
             // The backend answered before the whole body arrived; the rest will not be read.
@@ -470,20 +548,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         if (listener.draining) {
             e.clientKeepAlive = false;
         }
-        HttpHeaders h = Forwarding.clientResponse(rh, chunked);
-        if (!e.clientKeepAlive) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
         ProxyConfig.SessionPersistence sp = e.cluster.config().sessionPersistence();
-        if (sp.mode() == PersistenceMode.COOKIE && !a.endpoint.id().equals(e.cookieBackend)) {
-            h.add(HttpHeaderNames.SET_COOKIE, sp.name() + "=" + a.endpoint.id() + "; Path=/; HttpOnly");
-        }
-        if (!h.contains(Forwarding.REQUEST_ID)) {
-            h.set(Forwarding.REQUEST_ID, e.requestId);
-        }
+        String setCookie = sp.mode() == PersistenceMode.COOKIE && !a.endpoint.id().equals(e.cookieBackend)
+                ? a.endpoint.id() : null;
         e.status = a.status;
         e.responseStarted = true;
-        ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, rh.status(), h), ctx.voidPromise());
+        encoder.startMessage(chunked);
+        ctx.write(Forwarding.responseHead(ctx.alloc(), rh, chunked, !e.clientKeepAlive, sp.name(), setCookie, e),
+                ctx.voidPromise());
     }
 
     @Override
@@ -546,10 +618,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     }
 
     private void attemptFailed(Exchange e, Attempt a, Outcome outcome) {
-        e.cancelResponseTimer();
+        cancelResponseTimer();
+        boolean stale = staleConnection(e, a, outcome);
         if (a.connection != null) {
             a.connection.close();
             a.connection = null;
+        }
+        if (stale) {
+            // Not the backend failing a request: a keep-alive connection it had already closed. Again at
+            // once on a new connection to the same backend, outside the retry policy and its budget.
+            long latency = a.end(System.nanoTime(), true);
+            notifyAttempt(e, a, Outcome.STALE_CONNECTION, latency);
+            startAttempt(e, a.endpoint, true, a.retry);
+            return;
         }
         long latency = a.end(System.nanoTime(), false);
         notifyAttempt(e, a, outcome, latency);
@@ -585,6 +666,21 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
     }
 
+    /**
+     * Whether a failed attempt met a stale connection: an idle pooled connection that the backend
+     * had closed or reset before this request reached it (its keep-alive timeout, a restart). That
+     * is the case when the connection was reused, closed or reset before any response byte came
+     * back, and the request can be sent again: nothing of its body is lost, and a non-idempotent
+     * request only if none of it was written (the backend cannot have acted on it). Only the first
+     * attempt on a backend gets this second chance, and only on a pooled connection, so a backend
+     * that resets every new connection costs one extra connect, not a loop.
+     */
+    private boolean staleConnection(Exchange e, Attempt a, Outcome outcome) {
+        return outcome == Outcome.RESET && a.reused && a.connection != null && !a.connection.responseBegun()
+                && !e.responseStarted && !e.bodyStreamed && (e.idempotent || !a.written)
+                && ctx.channel().isActive();
+    }
+
     /** See the class comment: what may be retried, and the budget. Takes a budget place when it says yes. */
     private boolean mayRetry(Exchange e, Outcome outcome) {
         ProxyConfig.Retries policy = e.cluster.config().retries();
@@ -614,7 +710,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     /** Drops the attempt under way (the client left or broke the request). */
     private void cancelAttempt(Exchange e) {
-        e.cancelResponseTimer();
+        cancelResponseTimer();
         Attempt a = e.attempt;
         if (a == null || a.ended) {
             return;
@@ -635,29 +731,42 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     /** Answers with a proxy-made response; {@code e} is null for a request refused before its head was accepted. */
     private void respondLocal(Exchange e, HttpResponseStatus status, String reason) {
-        ByteBuf body = Unpooled.copiedBuffer(status.code() + " " + status.reasonPhrase() + ": " + reason + "\n",
-                StandardCharsets.UTF_8);
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        if (status.code() == 503) {
-            r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-        }
+        byte[] body = (status.code() + " " + status.reasonPhrase() + ": " + reason + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        boolean close = true;
         if (e != null) {
-            r.headers().set(Forwarding.REQUEST_ID, e.requestId);
             if (!e.requestComplete) {
                 e.clientKeepAlive = false;
             }
-            if (!e.clientKeepAlive) {
-                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            }
+            close = !e.clientKeepAlive;
+        }
+        ByteBuf out = ctx.alloc().buffer(256 + body.length);
+        HeadWriter.statusLine(out, status.code(), status.reasonPhrase());
+        out.writeBytes(CONTENT_TYPE_TEXT);
+        HeadWriter.field(out, CONTENT_LENGTH, body.length);
+        if (status.code() == 503) {
+            out.writeBytes(RETRY_AFTER_1);
+        }
+        if (e != null) {
+            HeadWriter.fieldStart(out, X_REQUEST_ID);
+            e.writeRequestId(out);
+            out.writeShort(HeadWriter.CRLF);
+        }
+        if (close) {
+            out.writeBytes(CONNECTION_CLOSE);
+        }
+        out.writeShort(HeadWriter.CRLF);
+        // A response to HEAD has the headers of the body it would have, and no body.
+        if (e == null || e.head.method() != HttpMethod.HEAD) {
+            out.writeBytes(body);
+        }
+        encoder.startMessage(false);
+        ctx.write(out, ctx.voidPromise());
+        if (e != null) {
             e.status = status.code();
             e.responseStarted = true;
-            ctx.write(r, ctx.voidPromise());
             end(e);
         } else {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.write(r, ctx.voidPromise());
             closeAfterFlush();
         }
     }
@@ -677,7 +786,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             return;
         }
         ex = null;
-        e.cancelResponseTimer();
+        cancelResponseTimer();
         e.releasePending();
         if (e.retryHeld) {
             e.cluster.retryEnded();
@@ -695,11 +804,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         boolean logging = telemetry.logging();
         if (logging || !observers.isEmpty()) {
             String outcome = e.outcome != null ? e.outcome : status == 0 ? "client_closed" : "ok";
-            RequestObserver.RequestEnd record = new RequestObserver.RequestEnd(listener.name, e.requestId,
+            RequestObserver.RequestEnd record = new RequestObserver.RequestEnd(listener.name, e.requestId(),
                     clientAddress, e.head.method().name(), e.head.host(), e.head.target(),
                     e.route == null ? null : e.route.name(), e.cluster == null ? null : e.cluster.name(),
                     e.lastBackend, e.lastBackendAddress, status, outcome, e.startNanos, duration, e.requestBytes,
-                    e.responseBytes, e.attempts);
+                    e.responseBytes, e.attempts, e.affinityKey != null ? e.affinityKey : e.affinity.affinityKey(),
+                    e.attempt == null ? -1 : e.attempt.headNanos,
+                    e.attempt == null || !e.attempt.sent ? -1 : System.nanoTime() - e.attempt.sentNanos);
             if (logging) {
                 telemetry.log(record);
             }
@@ -741,15 +852,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
                 return;
             }
             lingering = true;
+            deadline.clear();
             decoder.discard();
             duplex.shutdownOutput().addListener(x -> {
                 if (!x.isSuccess()) {
                     ch.close();
                     return;
                 }
-                ch.eventLoop().schedule(() -> {
-                    ch.close();
-                }, LINGER_NANOS, TimeUnit.NANOSECONDS);
+                deadline.after(LINGER_NANOS, ch::close);
                 ch.read();
             });
         });
@@ -760,7 +870,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
      * closes now, one with a request under way after its response (which says
      * {@code Connection: close} if its head is not sent yet). Runs on the channel's event loop.
      */
-    void drain() {
+    @Override
+    public void drain() {
         if (closing || lingering || ctx == null) {
             return;
         }
@@ -789,7 +900,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         if (observers.isEmpty()) {
             return;
         }
-        RequestObserver.Attempt record = new RequestObserver.Attempt(e.requestId, e.cluster.name(), a.endpoint.id(),
+        RequestObserver.Attempt record = new RequestObserver.Attempt(e.requestId(), e.cluster.name(), a.endpoint.id(),
                 a.endpoint.backend().address(), outcome, status, nanos, a.retry);
         for (RequestObserver o : observers) {
             try {
@@ -802,7 +913,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     /** The value of the affinity cookie, or null (also when it is malformed). */
     private static String cookie(RequestHead head, String name) {
-        for (String header : head.headers().getAll(HttpHeaderNames.COOKIE)) {
+        for (String header : head.headers().getAll("cookie")) {
             for (Cookie c : ServerCookieDecoder.LAX.decodeAll(header)) {
                 if (c.name().equals(name)) {
                     return c.value();

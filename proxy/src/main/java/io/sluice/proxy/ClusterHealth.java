@@ -19,8 +19,11 @@ import io.sluice.proxy.health.PassiveOutlierMonitor;
 import io.sluice.proxy.health.UpstreamFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The health of one cluster's backends: its {@link ActiveHealthChecker} (none for
@@ -45,6 +48,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Thread safety: every public method may be called from any thread.
  */
 public final class ClusterHealth {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterHealth.class);
+
     private final String cluster;
     private final Cluster.Services services;
     private final HealthAggregator aggregator;
@@ -89,11 +94,19 @@ public final class ClusterHealth {
         return h;
     }
 
-    /** Under the aggregator's lock: the load balancer and the metrics hear every change, in order. */
+    /**
+     * Under the aggregator's lock: the load balancer, the metrics and the operator's log hear every
+     * change, in order. A backend leaving service (unhealthy, ejected) is a warning.
+     */
     private void apply(String backendId, HealthState state) {
         lb.setHealth(backendId, state);
         if (services != null) {
             services.metrics().backend(cluster, backendId).healthTransition(state);
+            if (state == HealthState.UNHEALTHY || state == HealthState.EJECTED) {
+                LOG.warn("cluster {} backend {} is now {}", cluster, backendId, state.name().toLowerCase(Locale.ROOT));
+            } else {
+                LOG.info("cluster {} backend {} is now {}", cluster, backendId, state.name().toLowerCase(Locale.ROOT));
+            }
         }
     }
 

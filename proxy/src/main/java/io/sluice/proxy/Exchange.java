@@ -1,13 +1,15 @@
 package io.sluice.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.proxy.http.HeadWriter;
 import io.sluice.proxy.http.RequestHead;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
@@ -20,10 +22,13 @@ import java.util.Set;
 final class Exchange {
     final RequestHead head;
     final Cluster cluster;
-    final String requestId;
+    /** The client's own x-request-id when it sent a sane one, else null (then the id is {@link #idHigh}, {@link #idLow}). */
+    private final String clientRequestId;
+    private final long idHigh;
+    private final long idLow;
+    /** The request id as a String, made when first asked for (the access log, observers). */
+    private String requestId;
     final long startNanos;
-    /** The headers every attempt sends upstream, built once. */
-    final HttpHeaders upstreamHeaders;
     /** The route that matched, or null. */
     final Router.Route route;
     final RequestContext affinity;
@@ -33,9 +38,11 @@ final class Exchange {
     final String affinityKey;
     final boolean idempotent;
 
-    final Set<String> tried = new HashSet<>();
-    /** Body pieces received before an upstream connection was ready; written when it is. */
-    final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>();
+    /** The first backend tried, and the set of all tried once there is more than one (a retry). */
+    private String firstTried;
+    private Set<String> tried;
+    /** Body pieces received before an upstream connection was ready; written when it is. Made on first use. */
+    private ArrayDeque<HttpContent> pendingBody;
 
     Attempt attempt;
     int attempts;
@@ -60,37 +67,96 @@ final class Exchange {
     String outcome;
     long requestBytes;
     long responseBytes;
-    ScheduledFuture<?> responseTimer;
 
-    Exchange(RequestHead head, Router.Route route, Cluster cluster, String requestId, long startNanos,
-             HttpHeaders upstreamHeaders, RequestContext affinity, String cookieBackend, String affinityKey) {
+    /**
+     * @param clientRequestId the client's sane x-request-id, or null to use a new random 128-bit id
+     */
+    Exchange(RequestHead head, Router.Route route, Cluster cluster, String clientRequestId, long startNanos,
+             RequestContext affinity, String cookieBackend, String affinityKey) {
         this.head = head;
         this.route = route;
         this.cluster = cluster;
-        this.requestId = requestId;
+        this.clientRequestId = clientRequestId;
+        this.idHigh = clientRequestId == null ? Forwarding.randomIdHalf() : 0;
+        this.idLow = clientRequestId == null ? Forwarding.randomIdHalf() : 0;
         this.startNanos = startNanos;
-        this.upstreamHeaders = upstreamHeaders;
         this.affinity = affinity;
         this.cookieBackend = cookieBackend;
         this.sticky = cookieBackend;
         this.affinityKey = affinityKey;
-        this.idempotent = switch (head.method().name()) {
-            case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
-            default -> false;
-        };
+        this.idempotent = idempotent(head.method());
         this.clientKeepAlive = head.keepAlive();
     }
 
-    void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
+    /** RFC 9110 9.2.2: GET, HEAD, OPTIONS, TRACE, PUT and DELETE. */
+    static boolean idempotent(HttpMethod m) {
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS || m == HttpMethod.PUT
+                || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
+    }
+
+    /** The x-request-id forwarded upstream and returned to the client. */
+    String requestId() {
+        String id = requestId;
+        if (id == null) {
+            if (clientRequestId != null) {
+                id = clientRequestId;
+            } else {
+                byte[] hex = new byte[32];
+                HeadWriter.hex16(hex, 0, idHigh);
+                HeadWriter.hex16(hex, 16, idLow);
+                id = new String(hex, StandardCharsets.ISO_8859_1);
+            }
+            requestId = id;
         }
+        return id;
+    }
+
+    /** Writes {@link #requestId()} into a head without making a String of it. */
+    void writeRequestId(ByteBuf out) {
+        if (requestId != null || clientRequestId != null) {
+            HeadWriter.latin1(out, requestId());
+        } else {
+            HeadWriter.hex16(out, idHigh);
+            HeadWriter.hex16(out, idLow);
+        }
+    }
+
+    /** The backends tried so far (to pick another one on a retry). */
+    Set<String> tried() {
+        if (tried != null) {
+            return tried;
+        }
+        return firstTried == null ? Set.of() : Set.of(firstTried);
+    }
+
+    void markTried(String backendId) {
+        if (firstTried == null) {
+            firstTried = backendId;
+            return;
+        }
+        if (tried == null) {
+            tried = new HashSet<>();
+            tried.add(firstTried);
+        }
+        tried.add(backendId);
+    }
+
+    /** Keeps a body piece until an upstream connection is ready. */
+    void holdBody(HttpContent c) {
+        if (pendingBody == null) {
+            pendingBody = new ArrayDeque<>(4);
+        }
+        pendingBody.add(c);
+    }
+
+    /** The next held body piece, or null. */
+    HttpContent nextHeldBody() {
+        return pendingBody == null ? null : pendingBody.poll();
     }
 
     void releasePending() {
         HttpContent c;
-        while ((c = pendingBody.poll()) != null) {
+        while ((c = nextHeldBody()) != null) {
             ReferenceCountUtil.release(c);
         }
     }
@@ -105,6 +171,10 @@ final class Exchange {
         final boolean retry;
         ChannelFuture connecting;
         UpstreamConnection connection;
+        /** The connection came from the pool (it was idle, and may have been closed by the backend since). */
+        boolean reused;
+        /** Set for non-idempotent requests on reused connections: the request head reached the socket. */
+        boolean written;
         long sentNanos;
         boolean sent;
         boolean ended;

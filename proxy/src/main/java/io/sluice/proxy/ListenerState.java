@@ -52,7 +52,8 @@ final class ListenerState {
     }
 
     /**
-     * Counts a new connection in; false (and nothing counted) when the listener is full or draining.
+     * Counts a new connection in; false (and nothing counted) when the listener is full (counted in
+     * {@code sluice_listener_connections_refused_total}) or draining.
      */
     boolean admit() {
         int max = config.maxConnections();
@@ -62,6 +63,7 @@ final class ListenerState {
             }
             int now = connections.get();
             if (now >= max) {
+                metrics.connectionRefused();
                 return false;
             }
             if (connections.compareAndSet(now, now + 1)) {
@@ -81,6 +83,16 @@ final class ListenerState {
         });
     }
 
+    /** The protocol's connection handler in {@code ch}'s pipeline, or null before it is installed. */
+    private static ListenerConnection connection(Channel ch) {
+        for (java.util.Map.Entry<String, io.netty.channel.ChannelHandler> e : ch.pipeline()) {
+            if (e.getValue() instanceof ListenerConnection c) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /**
      * Stops accepting and asks every connection to close after its exchange under way. Returns at
      * once; {@link #connections} falls to zero as they close.
@@ -93,7 +105,7 @@ final class ListenerState {
         }
         for (Channel ch : channels) {
             ch.eventLoop().execute(() -> {
-                ClientConnection c = ch.pipeline().get(ClientConnection.class);
+                ListenerConnection c = connection(ch);
                 if (c != null) {
                     c.drain();
                 } else {

@@ -1,9 +1,8 @@
 package io.sluice.proxy;
 
-import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -19,6 +18,7 @@ import io.sluice.proxy.metrics.LiveState;
 import io.sluice.proxy.metrics.ProxyMetrics;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +34,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The running proxy: event loops (epoll when available, else NIO; one per core unless
+ * The running proxy: event loops ({@link Transport}: epoll when available, else NIO, io_uring on
+ * request; one per core unless
  * {@code workers} says otherwise), one bound socket per listener, the current
  * {@link RoutingSnapshot}, and the operational side: each cluster's health checks, outlier
  * detection and affinity table, the {@link ProxyMetrics} and the access log.
@@ -65,7 +66,7 @@ public final class Proxy implements AutoCloseable {
     private final EventLoopGroup group;
     private final StrategyRegistry registry;
     private final Environment env;
-    private final ProxyMetrics metrics = new ProxyMetrics();
+    private final ProxyMetrics metrics = new ProxyMetrics(BuildInfo.version(), true);
     private final Cluster.Services services;
     private final long startedNanos = System.nanoTime();
     private final AtomicReference<RoutingSnapshot> snapshot = new AtomicReference<>();
@@ -81,8 +82,13 @@ public final class Proxy implements AutoCloseable {
     private volatile boolean stopping;
     private boolean closed;
 
-    private Proxy(ProxyConfig config, StrategyRegistry registry, Environment env) {
-        this.transport = Transport.best();
+    /** The allocator of every client and upstream channel (tests count its peak). */
+    private final ByteBufAllocator allocator;
+
+    private Proxy(ProxyConfig config, StrategyRegistry registry, Environment env, Transport transport,
+                  ByteBufAllocator allocator) {
+        this.transport = transport;
+        this.allocator = allocator;
         this.registry = registry;
         this.env = env;
         int threads = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
@@ -106,7 +112,22 @@ public final class Proxy implements AutoCloseable {
 
     /** As {@link #start(ProxyConfig)}, with the strategy registry and environment given. */
     public static Proxy start(ProxyConfig config, StrategyRegistry registry, Environment env) {
-        Proxy p = new Proxy(config, registry, env);
+        return start(config, registry, env, Transport.best(), ByteBufAllocator.DEFAULT);
+    }
+
+    /** As {@link #start(ProxyConfig, StrategyRegistry, Environment)} on the given transport (tests). */
+    static Proxy start(ProxyConfig config, StrategyRegistry registry, Environment env, Transport transport) {
+        return start(config, registry, env, transport, ByteBufAllocator.DEFAULT);
+    }
+
+    /** As {@link #start(ProxyConfig)}, with the buffers of every connection from {@code allocator}. */
+    static Proxy start(ProxyConfig config, ByteBufAllocator allocator) {
+        return start(config, StrategyRegistry.standard(), Environment.system(), Transport.best(), allocator);
+    }
+
+    private static Proxy start(ProxyConfig config, StrategyRegistry registry, Environment env, Transport transport,
+                               ByteBufAllocator allocator) {
+        Proxy p = new Proxy(config, registry, env, transport, allocator);
         try {
             p.accessLog = AccessLog.open(config.accessLog().path());
             p.snapshot.set(RoutingSnapshot.build(config, null, registry, env, p.services));
@@ -129,28 +150,9 @@ public final class Proxy implements AutoCloseable {
         return state;
     }
 
-    /** Binds a server socket for {@code state}'s address and protocol. */
+    /** Binds a socket for {@code state}'s address, layers and protocol (see {@link ListenerStack}). */
     private void open(ListenerState state) {
-        ProxyConfig.Listener l = state.config;
-        ListenerProtocol protocol = ListenerProtocol.BY_NAME.get(l.protocol());
-        if (protocol == null) {
-            throw new IllegalArgumentException("listener '" + l.name() + "': protocol '" + l.protocol()
-                    + "' is not supported; allowed: " + String.join(", ", ListenerProtocol.BY_NAME.keySet()));
-        }
-        ServerBootstrap b = new ServerBootstrap()
-                .group(group)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(protocol.initializer(state));
-        try {
-            state.serverChannel = b.bind(l.bind().host(), l.bind().port()).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("listener '" + l.name() + "': cannot bind " + l.bind() + ": "
-                    + e.getMessage(), e);
-        }
+        state.serverChannel = ListenerStack.of(state.config).bind(group, transport, allocator, state);
     }
 
     /** The current routing snapshot. */
@@ -447,7 +449,7 @@ public final class Proxy implements AutoCloseable {
         return System.nanoTime() - startedNanos;
     }
 
-    /** "epoll" or "nio". */
+    /** "epoll", "io_uring" or "nio" (see {@link Transport}). */
     public String transport() {
         return transport.toString();
     }
@@ -470,7 +472,7 @@ public final class Proxy implements AutoCloseable {
     }
 
     UpstreamPool pool(EventLoop loop) {
-        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport));
+        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport, allocator));
     }
 
     /** Idle pooled connections to {@code backend} over all event loops (tests). */
@@ -627,6 +629,59 @@ public final class Proxy implements AutoCloseable {
         public AccessLogSample accessLog() {
             AccessLog log = accessLog;
             return log == AccessLog.off() ? null : new AccessLogSample(log.written(), log.dropped(), log.failed());
+        }
+
+        /**
+         * Each event loop counts its own pool, on the loop (a pool is confined to it); a loop that does
+         * not answer within a second (stopping) is left out of this scrape.
+         */
+        @Override
+        public List<UpstreamSample> upstreamConnections() {
+            RoutingSnapshot s = snapshot.get();
+            if (s == null) {
+                return List.of();
+            }
+            Map<InetSocketAddress, int[]> total = new HashMap<>();
+            for (UpstreamPool p : pools.values()) {
+                Map<InetSocketAddress, int[]> counts;
+                try {
+                    counts = p.loop().submit(p::connectionCounts).get(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+                    continue;
+                }
+                counts.forEach((a, n) -> {
+                    int[] t = total.computeIfAbsent(a, x -> new int[2]);
+                    t[0] += n[0];
+                    t[1] += n[1];
+                });
+            }
+            List<UpstreamSample> out = new ArrayList<>();
+            for (Cluster c : s.clusters()) {
+                for (ProxyConfig.BackendEntry b : c.config().backends()) {
+                    int[] n = total.getOrDefault(c.address(b.id()), new int[2]);
+                    out.add(new UpstreamSample(c.name(), b.id(), n[0], n[1]));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public List<CheckSample> healthChecks() {
+            RoutingSnapshot s = snapshot.get();
+            if (s == null) {
+                return List.of();
+            }
+            List<CheckSample> out = new ArrayList<>();
+            for (Cluster c : s.clusters()) {
+                for (ProxyConfig.BackendEntry b : c.config().backends()) {
+                    c.health().check(b.id()).ifPresent(st -> out.add(
+                            new CheckSample(c.name(), b.id(), st.passed(), st.failed(), st.timedOut())));
+                }
+            }
+            return out;
         }
     }
 }

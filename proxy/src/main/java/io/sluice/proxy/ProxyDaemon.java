@@ -9,10 +9,12 @@ import io.sluice.proxy.config.ConfigParser;
 import io.sluice.proxy.config.ProxyConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The proxy as a long-running process bound to its config file: the {@link Proxy}, its
@@ -29,14 +31,21 @@ import java.util.function.Consumer;
  *
  * <h2>Stop</h2>
  * {@link #stop()} drains the proxy ({@link Proxy#shutdown(long)}) within the config's
- * {@code drainTimeout}, then closes the admin API (which answers {@code /health} with 503
- * "draining" meanwhile). It runs once; later and concurrent calls wait for the first.
+ * {@code drainTimeout}, then closes the admin API (which answers {@code /ready} with 503 and
+ * {@code /live} with 200 meanwhile). It runs once; later and concurrent calls wait for the first.
  *
- * <p>Thread-safe. Messages for the operator (reloads, the stop) go to the {@code log} given.
+ * <h2>Readiness</h2>
+ * The admin API's {@code /ready} answers 200 once {@link #start} has returned (config loaded,
+ * listeners and admin API bound) and 503 from the moment the stop begins; {@code /live} answers 200
+ * as long as the admin API does, draining included. See {@link AdminServer}.
+ *
+ * <p>Thread-safe. Messages for the operator (start, reloads, signals, the stop) go to the SLF4J
+ * logger {@code io.sluice.proxy.ProxyDaemon}, one event each.
  */
 public final class ProxyDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyDaemon.class);
+
     private final Path file;
-    private final Consumer<String> log;
     private final Proxy proxy;
     private final AdminServer admin;
     private final Object reloadLock = new Object();
@@ -44,37 +53,48 @@ public final class ProxyDaemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean stopStarted;
     private volatile boolean drained;
+    /** False until the constructor has bound everything; /ready answers 503 until then. */
+    private volatile boolean started;
 
-    private ProxyDaemon(Path file, Consumer<String> log, Proxy proxy, ProxyConfig config) {
+    private ProxyDaemon(Path file, Proxy proxy, ProxyConfig config) {
         this.file = file;
-        this.log = log;
         this.proxy = proxy;
         try {
-            this.admin = AdminServer.start(config.admin().listen(), proxy, this::reload);
+            this.admin = AdminServer.start(config.admin().listen(), proxy, () -> reload("POST /reload"),
+                    this::readiness);
         } catch (RuntimeException e) {
             proxy.close();
             throw e;
         }
+        started = true;
+    }
+
+    /** What {@code /ready} says: not ready before the start has finished or once the stop has begun. */
+    private AdminServer.Readiness readiness() {
+        if (proxy.stopping()) {
+            return AdminServer.Readiness.DRAINING;
+        }
+        return started ? AdminServer.Readiness.READY : AdminServer.Readiness.STARTING;
     }
 
     /**
      * Reads {@code file}, starts the proxy and binds the admin API.
      *
-     * @param log where operator messages go (a line each), e.g. standard error
      * @throws ConfigException       with every error of the file
      * @throws IllegalStateException when a listener or the admin API cannot bind
      */
-    public static ProxyDaemon start(Path file, Consumer<String> log) throws ConfigException {
-        return start(file, log, StrategyRegistry.standard(), Environment.system());
+    public static ProxyDaemon start(Path file) throws ConfigException {
+        return start(file, StrategyRegistry.standard(), Environment.system());
     }
 
-    /** As {@link #start(Path, Consumer)}, with the strategy registry and environment given. */
-    public static ProxyDaemon start(Path file, Consumer<String> log, StrategyRegistry registry, Environment env)
-            throws ConfigException {
-        Objects.requireNonNull(log, "log");
+    /** As {@link #start(Path)}, with the strategy registry and environment given. */
+    public static ProxyDaemon start(Path file, StrategyRegistry registry, Environment env) throws ConfigException {
         ProxyConfig config = ConfigParser.load(Objects.requireNonNull(file, "file"));
+        String leakDetection = LeakDetection.applyProcessDefault();
         Proxy proxy = Proxy.start(config, registry, env);
-        return new ProxyDaemon(file, log, proxy, config);
+        LOG.info("transport {} (-D{}=auto|epoll|io_uring|nio); Netty leak detection {}", proxy.transport(),
+                Transport.PROPERTY, leakDetection);
+        return new ProxyDaemon(file, proxy, config);
     }
 
     /** The running proxy. */
@@ -94,9 +114,26 @@ public final class ProxyDaemon implements AutoCloseable {
 
     /**
      * Re-reads the config file and applies it, or refuses it and changes nothing (see the class
-     * comment). What {@code POST /reload} and SIGHUP run.
+     * comment). What {@code POST /reload} and SIGHUP run. Counted in
+     * {@code sluice_config_reloads_total} and logged.
      */
     public ReloadResult reload() {
+        return reload("reload");
+    }
+
+    /** @param cause names what asked for the reload in the log line */
+    private ReloadResult reload(String cause) {
+        ReloadResult r = apply();
+        proxy.metrics().reloaded(r.kind().name().toLowerCase(Locale.ROOT));
+        if (r.applied()) {
+            LOG.info("{}: {} from {}", cause, r.describe(), file);
+        } else {
+            LOG.warn("{}: {} (the running config is unchanged)", cause, r.describe());
+        }
+        return r;
+    }
+
+    private ReloadResult apply() {
         synchronized (reloadLock) {
             ProxyConfig next;
             try {
@@ -131,7 +168,7 @@ public final class ProxyDaemon implements AutoCloseable {
 
     /** SIGHUP: reloads and logs what happened. */
     public void onHangup() {
-        log.accept("sluice: SIGHUP: " + reload().describe());
+        reload("SIGHUP");
     }
 
     /**
@@ -157,12 +194,15 @@ public final class ProxyDaemon implements AutoCloseable {
             stopStarted = true;
         }
         long drainNanos = proxy.config().drainTimeoutNanos();
-        log.accept("sluice: stopping: no new connections; requests under way have " + Durations.format(drainNanos)
-                + " to finish");
+        LOG.info("stopping: not ready, no new connections; requests under way have {} to finish",
+                Durations.format(drainNanos));
         try {
             drained = proxy.shutdown(drainNanos);
-            log.accept(drained ? "sluice: stopped; every connection finished"
-                    : "sluice: stopped; connections still open at the drain deadline were closed");
+            if (drained) {
+                LOG.info("stopped; every connection finished");
+            } else {
+                LOG.warn("stopped; connections still open at the drain deadline were closed");
+            }
         } finally {
             admin.close();
             stopped.countDown();
@@ -197,7 +237,7 @@ public final class ProxyDaemon implements AutoCloseable {
      */
     public void installSignalHandlers() {
         for (String missing : Signals.install(this::onHangup, this::onTerminate)) {
-            log.accept("sluice: " + missing);
+            LOG.warn(missing);
         }
     }
 

@@ -37,7 +37,13 @@ public interface RequestObserver {
         /** The backend broke HTTP framing or syntax. */
         BAD_RESPONSE,
         /** The client went away or sent a bad body, so the proxy dropped the attempt. */
-        CANCELLED
+        CANCELLED,
+        /**
+         * An idle pooled connection turned out closed or reset by the backend before any response
+         * byte: not a failure of the backend. The request went again at once over a new
+         * connection to the same backend, outside the retry budget.
+         */
+        STALE_CONNECTION
     }
 
     /**
@@ -76,10 +82,17 @@ public interface RequestObserver {
      * @param requestBytes   request body bytes received from the client
      * @param responseBytes  response body bytes sent to the client
      * @param attempts       backend attempts made, including connect failures
+     * @param affinityKey    the session-affinity key the cluster routed by (the header's value, or the
+     *                       client's IP for source affinity), or null
+     * @param upstreamHeadNanos the last attempt's time from sending the request to the response head
+     *                       (the backend's time to first byte), or -1 when no response head came
+     * @param upstreamNanos  the last attempt's time from sending the request to the end of the request
+     *                       (the response's last byte, or the failure), or -1 when nothing was sent
      */
     record RequestEnd(String listener, String requestId, String clientAddress, String method, String host,
                       String target, String route, String cluster, String backendId, String backendAddress,
                       int status, String outcome, long startNanos, long durationNanos, long requestBytes,
-                      long responseBytes, int attempts) {
+                      long responseBytes, int attempts, String affinityKey, long upstreamHeadNanos,
+                      long upstreamNanos) {
     }
 }

@@ -37,9 +37,19 @@ final class Telemetry {
     }
 
     private final Proxy proxy;
+    /**
+     * The wall clock and the monotonic clock read together once: a request's start on the wall
+     * clock is {@code epochNanos0 + (startNanos - nanoTime0)}, so two lines' starts differ by exactly
+     * the monotonic time between them (a wall-clock step does not reorder a replayed log).
+     */
+    private final long epochNanos0;
+    private final long nanoTime0;
 
     Telemetry(Proxy proxy) {
         this.proxy = proxy;
+        Instant now = Instant.now();
+        this.nanoTime0 = System.nanoTime();
+        this.epochNanos0 = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** One upstream attempt on {@code backendId} of {@code cluster} ended. */
@@ -102,6 +112,10 @@ final class Telemetry {
                 .route(end.route())
                 .listener(end.listener())
                 .outcome(end.outcome())
+                .startMicros(Math.floorDiv(epochNanos0 + (end.startNanos() - nanoTime0), 1_000L))
+                .affinityKey(end.affinityKey())
+                .upstreamHeadNanos(end.upstreamHeadNanos())
+                .upstreamNanos(end.upstreamNanos())
                 .build());
     }
 }

@@ -1,12 +1,13 @@
 package io.sluice.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.sluice.proxy.http.Http1Encoder;
 import io.sluice.proxy.http.HttpViolation;
 import io.sluice.proxy.http.ResponseDecoder;
 import io.sluice.proxy.http.ResponseHead;
@@ -16,21 +17,24 @@ import java.net.InetSocketAddress;
  * One keep-alive connection to a backend, owned by one event loop: it serves one request at a
  * time for a {@link ResponseSink} (the client connection that borrowed it), then goes back to its
  * {@link UpstreamPool}. While pooled it keeps reading, so a backend closing it (or sending bytes
- * nobody asked for, which closes it) is noticed at once; it closes itself after the pool's idle
+ * nobody asked for, which closes it) is noticed at once; the pool closes it after its idle
  * timeout.
  */
 final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private final UpstreamPool pool;
     private final InetSocketAddress address;
     private final ResponseDecoder decoder;
+    private final Http1Encoder encoder;
     private Channel channel;
     private ResponseSink sink;
     private boolean pooled;
+    private long idleSinceNanos;
 
-    UpstreamConnection(UpstreamPool pool, InetSocketAddress address, ResponseDecoder decoder) {
+    UpstreamConnection(UpstreamPool pool, InetSocketAddress address, ResponseDecoder decoder, Http1Encoder encoder) {
         this.pool = pool;
         this.address = address;
         this.decoder = decoder;
+        this.encoder = encoder;
     }
 
     @Override
@@ -52,11 +56,20 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         pooled = false;
     }
 
-    /** Writes a request head (not flushed) and readies the decoder for its response. */
-    void send(HttpRequest head, boolean headMethod) {
+    /**
+     * Writes an encoded request head (not flushed), tells the encoder how the body that follows is
+     * framed, and readies the decoder for the response.
+     */
+    void send(ByteBuf head, boolean headMethod, boolean chunked, ChannelPromise promise) {
         decoder.expect(headMethod);
-        channel.write(head, channel.voidPromise());
+        encoder.startMessage(chunked);
+        channel.write(head, promise);
         channel.read();
+    }
+
+    /** Whether any byte of the response to the request under way has arrived. */
+    boolean responseBegun() {
+        return decoder.receivedSinceExpect();
     }
 
     /** Gives the connection back to the pool; the response was read to its end. */
@@ -65,6 +78,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         if (!channel.isActive()) {
             return;
         }
+        idleSinceNanos = System.nanoTime();
         pooled = true;
         pool.offer(this);
         channel.read();
@@ -80,6 +94,11 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     boolean pooled() {
         return pooled;
+    }
+
+    /** When it last went back to the pool ({@link System#nanoTime()}). */
+    long idleSinceNanos() {
+        return idleSinceNanos;
     }
 
     @Override
@@ -128,13 +147,6 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         sink = null;
         if (s != null) {
             s.onUpstreamFailure(this, null);
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && pooled) {
-            close();
         }
     }
 

@@ -6,13 +6,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpRequestEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.sluice.proxy.http.ResponseDecoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -30,61 +28,114 @@ import java.util.concurrent.TimeUnit;
 final class UpstreamPool {
     /** Idle connections kept per backend address and event loop; more are closed. */
     static final int MAX_IDLE_PER_ADDRESS = 256;
-    /** A pooled connection unused this long is closed. */
+    /** A pooled connection unused this long is closed (within {@link #SWEEP_NANOS} after). */
     static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(5);
     static final int MAX_STATUS_LINE = 8 * 1024;
     static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
     static final int MAX_RESPONSE_HEADERS = 256;
+    /** A connection idle longer than this has its TCP state checked before reuse. */
+    static final long PEEK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final EventLoop loop;
+    private final Transport transport;
     private final Bootstrap bootstrap;
     private final Map<InetSocketAddress, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+    /** Connected channels per address, pooled or in use: counted on connect and close, never per request. */
+    private final Map<InetSocketAddress, int[]> open = new HashMap<>();
 
-    UpstreamPool(EventLoop loop, Transport transport) {
+    UpstreamPool(EventLoop loop, Transport transport, io.netty.buffer.ByteBufAllocator allocator) {
         this.loop = loop;
+        this.transport = transport;
         this.bootstrap = new Bootstrap().group(loop).channel(transport.socketChannel())
+                .option(ChannelOption.ALLOCATOR, allocator)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true);
+        // One sweep per pool closes what idled too long: no timer per connection, nothing per request.
+        loop.scheduleWithFixedDelay(this::closeIdle, SWEEP_NANOS, SWEEP_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    /** Closes the pooled connections idle for longer than {@link #IDLE_NANOS}. */
+    void closeIdle() {
+        long now = System.nanoTime();
+        List<UpstreamConnection> expired = null;
+        for (ArrayDeque<UpstreamConnection> q : idle.values()) {
+            for (UpstreamConnection c : q) {
+                if (now - c.idleSinceNanos() > IDLE_NANOS) {
+                    if (expired == null) {
+                        expired = new ArrayList<>();
+                    }
+                    expired.add(c);
+                }
+            }
+        }
+        if (expired != null) {
+            for (UpstreamConnection c : expired) {
+                c.close();
+            }
+        }
     }
 
     EventLoop loop() {
         return loop;
     }
 
-    /** An idle live connection to {@code address}, or null. */
+    /**
+     * An idle live connection to {@code address}, or null. A pooled connection keeps reading, so a
+     * close or reset from the backend normally removes it at once; what can slip through is a FIN
+     * that reached the socket in the same event-loop turn. For a connection idle longer than
+     * {@link #PEEK_AFTER_NANOS} (the ones a backend's keep-alive timeout closes) the kernel's TCP
+     * state is asked too, where the transport can ({@link Transport#peerClosed}): one system call
+     * on the rare borrow after a pause, none on the busy path. What still slips through is a stale
+     * connection, retried at once on a new one by {@link ClientConnection}.
+     */
     UpstreamConnection poll(InetSocketAddress address) {
         ArrayDeque<UpstreamConnection> q = idle.get(address);
         if (q == null) {
             return null;
         }
         UpstreamConnection c;
+        long now = 0;
         while ((c = q.pollLast()) != null) {
-            if (c.channel().isActive()) {
-                return c;
+            if (!c.channel().isActive()) {
+                continue;
             }
+            if (now == 0) {
+                now = System.nanoTime();
+            }
+            if (now - c.idleSinceNanos() > PEEK_AFTER_NANOS && transport.peerClosed(c.channel())) {
+                c.close();
+                continue;
+            }
+            return c;
         }
         return null;
     }
 
-    /** Starts a new connection; its {@link UpstreamConnection} is in the pipeline once connected. */
-    ChannelFuture connect(InetSocketAddress address, long connectTimeoutNanos) {
+    /**
+     * Starts a new connection to {@code address}; once connected, {@code connector} has put its
+     * {@link UpstreamConnection} in the pipeline.
+     */
+    ChannelFuture connect(UpstreamConnector connector, InetSocketAddress address, long connectTimeoutNanos) {
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)));
         UpstreamPool pool = this;
-        return bootstrap.clone()
+        ChannelFuture f = bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ResponseDecoder decoder = new ResponseDecoder(MAX_STATUS_LINE, MAX_RESPONSE_HEADER_BYTES,
-                                MAX_RESPONSE_HEADERS);
-                        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, IDLE_NANOS, TimeUnit.NANOSECONDS))
-                                .addLast("encoder", new HttpRequestEncoder())
-                                .addLast("decoder", decoder)
-                                .addLast("upstream", new UpstreamConnection(pool, address, decoder));
+                        connector.install(ch, pool, address);
                     }
                 })
                 .connect(address);
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                open.computeIfAbsent(address, a -> new int[1])[0]++;
+                f.channel().closeFuture().addListener(closed -> open.get(address)[0]--);
+            }
+        });
+        return f;
     }
 
     void offer(UpstreamConnection c) {
@@ -115,6 +166,20 @@ final class UpstreamPool {
                 }
             }
         }
+    }
+
+    /**
+     * Open and idle connections per address, {@code {open, idle}}, for the metrics; addresses with
+     * neither are left out.
+     */
+    Map<InetSocketAddress, int[]> connectionCounts() {
+        Map<InetSocketAddress, int[]> out = new HashMap<>();
+        open.forEach((a, n) -> {
+            if (n[0] > 0) {
+                out.put(a, new int[]{n[0], idleCount(a)});
+            }
+        });
+        return out;
     }
 
     /** Idle connections to {@code address} (tests and, later, the admin API). */

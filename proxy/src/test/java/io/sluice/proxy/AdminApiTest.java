@@ -179,6 +179,23 @@ class AdminApiTest {
     }
 
     @Test
+    void liveAndReadyAnswer200WhileServingAndOnlyToGet() throws Exception {
+        List<TestBackend> bs = backends("a");
+        try (DaemonFixture f = DaemonFixture.start(DaemonFixture.config("round-robin", bs, "", ""), bs)) {
+            HttpResponse<String> live = f.admin("GET", "/live", null);
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(DaemonFixture.JSON.readTree(live.body()).get("status").asText()).isEqualTo("live");
+            HttpResponse<String> ready = f.admin("GET", "/ready", null);
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(DaemonFixture.JSON.readTree(ready.body()).get("status").asText()).isEqualTo("ready");
+            HttpResponse<String> post = f.admin("POST", "/ready", "{}");
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(post.headers().firstValue("allow")).hasValue("GET");
+            assertThat(f.admin("GET", "/nope", null).body()).contains("GET /live, GET /ready");
+        }
+    }
+
+    @Test
     void healthSaysServingAndMetricsAreThePrometheusText() throws Exception {
         List<TestBackend> bs = backends("a");
         try (DaemonFixture f = DaemonFixture.start(DaemonFixture.config("round-robin", bs, "", ""), bs)) {
@@ -186,6 +203,7 @@ class AdminApiTest {
             assertThat(h.statusCode()).isEqualTo(200);
             JsonNode health = DaemonFixture.JSON.readTree(h.body());
             assertThat(health.get("status").asText()).isEqualTo("serving");
+            assertThat(health.get("ready").asBoolean()).isTrue();
             assertThat(health.get("listeners").get("web").asText()).endsWith(":" + f.port());
             assertThat(f.get("/").statusCode()).isEqualTo(200);
             HttpResponse<String> m = f.admin("GET", "/metrics", null);

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -29,7 +28,9 @@ final class DaemonFixture implements AutoCloseable {
     final Path file;
     final ProxyDaemon daemon;
     final List<TestBackend> backends;
-    final List<String> log = new CopyOnWriteArrayList<>();
+    /** What the daemon logged (logger io.sluice.proxy.ProxyDaemon), "LEVEL message" a line. */
+    final List<String> log;
+    private final LogCapture capture = new LogCapture(ProxyDaemon.class);
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -37,7 +38,13 @@ final class DaemonFixture implements AutoCloseable {
         this.dir = dir;
         this.file = file;
         this.backends = backends;
-        this.daemon = ProxyDaemon.start(file, log::add);
+        this.log = capture.lines;
+        try {
+            this.daemon = ProxyDaemon.start(file);
+        } catch (ConfigException | RuntimeException e) {
+            capture.close();
+            throw e;
+        }
     }
 
     /** Starts a daemon on {@code yaml}, written to a fresh file. */
@@ -145,6 +152,7 @@ final class DaemonFixture implements AutoCloseable {
         try {
             daemon.stop();
         } finally {
+            capture.close();
             for (TestBackend b : backends) {
                 b.close();
             }

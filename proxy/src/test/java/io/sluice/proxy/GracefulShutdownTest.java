@@ -39,10 +39,16 @@ class GracefulShutdownTest {
             assertThat(DaemonFixture.await(10, () -> f.daemon.proxy().stopping())).isTrue();
             assertThat(ReloadTest.refused(f.port())).as("no new connection is accepted").isTrue();
             assertThat(idle.closedByPeer()).as("an idle keep-alive connection is closed").isTrue();
+            // Not ready, so no new traffic, but live, so no orchestrator kills it before its requests end.
+            HttpResponse<String> ready = f.admin("GET", "/ready", null);
+            assertThat(ready.statusCode()).as("not ready while draining").isEqualTo(503);
+            assertThat(DaemonFixture.JSON.readTree(ready.body()).get("status").asText()).isEqualTo("draining");
+            assertThat(f.admin("GET", "/live", null).statusCode()).as("live while draining").isEqualTo(200);
             HttpResponse<String> health = f.admin("GET", "/health", null);
-            assertThat(health.statusCode()).as("the admin API says draining meanwhile").isEqualTo(503);
+            assertThat(health.statusCode()).as("the status page answers while draining").isEqualTo(200);
             JsonNode h = DaemonFixture.JSON.readTree(health.body());
             assertThat(h.get("status").asText()).isEqualTo("draining");
+            assertThat(h.get("ready").asBoolean()).isFalse();
             assertThat(h.get("connections").asInt()).isEqualTo(1);
             assertThat(f.daemon.awaitStopped(200, TimeUnit.MILLISECONDS)).as("waits for the request").isFalse();
             HttpResponse<String> refusedReload = f.admin("POST", "/reload", null);
@@ -55,7 +61,7 @@ class GracefulShutdownTest {
             assertThat(r.body()).isEqualTo("a");
             assertThat(f.daemon.awaitStopped(30, TimeUnit.SECONDS)).isTrue();
             assertThat(f.daemon.stop()).as("every connection finished before the deadline").isTrue();
-            assertThat(f.log).anyMatch(l -> l.contains("every connection finished"));
+            assertThat(f.log).anyMatch(l -> l.equals("INFO stopped; every connection finished"));
         }
     }
 
@@ -71,7 +77,7 @@ class GracefulShutdownTest {
             assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(f.daemon.stop()).as("a connection was still open at the deadline").isFalse();
             assertThatThrownBy(() -> slow.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
-            assertThat(f.log).anyMatch(l -> l.contains("closed"));
+            assertThat(f.log).anyMatch(l -> l.startsWith("WARN stopped; connections still open") && l.contains("closed"));
         } finally {
             release.countDown();
         }

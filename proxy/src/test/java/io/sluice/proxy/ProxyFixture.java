@@ -40,6 +40,12 @@ final class ProxyFixture implements AutoCloseable {
      */
     static ProxyFixture start(String strategy, List<TestBackend> backends, String clusterExtra, String listenerExtra)
             throws ConfigException {
+        return start(strategy, backends, clusterExtra, listenerExtra, io.netty.buffer.ByteBufAllocator.DEFAULT);
+    }
+
+    /** As above, the proxy's connections taking their buffers from {@code allocator}. */
+    static ProxyFixture start(String strategy, List<TestBackend> backends, String clusterExtra, String listenerExtra,
+                              io.netty.buffer.ByteBufAllocator allocator) throws ConfigException {
         StringBuilder y = new StringBuilder();
         y.append("workers: 2\n");
         y.append("listeners:\n");
@@ -52,14 +58,19 @@ final class ProxyFixture implements AutoCloseable {
             y.append("      - { id: ").append(b.id).append(", address: '").append(b.address()).append("' }\n");
         }
         y.append(clusterExtra);
-        return start(y.toString(), backends);
+        return start(y.toString(), backends, allocator);
     }
 
     static ProxyFixture start(String yaml, List<TestBackend> backends) throws ConfigException {
+        return start(yaml, backends, io.netty.buffer.ByteBufAllocator.DEFAULT);
+    }
+
+    static ProxyFixture start(String yaml, List<TestBackend> backends, io.netty.buffer.ByteBufAllocator allocator)
+            throws ConfigException {
         // Tests keep standard output quiet: no access log unless the test asks for one.
         String quiet = yaml.contains("accessLog") ? yaml : "accessLog: { path: \"off\" }\n" + yaml;
         ProxyConfig config = ConfigParser.parse(quiet);
-        return new ProxyFixture(Proxy.start(config), backends);
+        return new ProxyFixture(Proxy.start(config, allocator), backends);
     }
 
     int port() {

@@ -77,29 +77,61 @@ class ProxyRoutingTest {
         }
     }
 
-    /** A backend that answers only once {@code release} is counted down (one permit per request). */
-    private static TestBackend held(String id, java.util.concurrent.Semaphore release) throws Exception {
+    /**
+     * A backend that answers only once {@code release} gives a permit (one per request), counts
+     * {@code arrived} down as each request comes in, and notes in {@code early} any request that
+     * came in while an earlier one was still unanswered: a proxy that forwards one request at a
+     * time per client connection never makes it do so.
+     */
+    private static TestBackend held(String id, java.util.concurrent.Semaphore release,
+                                    java.util.concurrent.CountDownLatch arrived, List<String> early)
+            throws java.io.IOException {
+        java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
         return TestBackend.start(id, (b, req, out) -> {
+            if (unanswered.getAndIncrement() > 0) {
+                early.add(req.target());
+            }
+            arrived.countDown();
             release.acquireUninterruptibly();
-            return TestBackend.hello(b, req, out);
+            boolean keep = TestBackend.hello(b, req, out);
+            unanswered.decrementAndGet();
+            return keep;
         });
+    }
+
+    private static TestBackend held(String id, java.util.concurrent.Semaphore release) throws Exception {
+        return held(id, release, new java.util.concurrent.CountDownLatch(1), new CopyOnWriteArrayList<>());
+    }
+
+    /** Waits up to 10 s for the kernel to say {@code condition} of the proxy's side of {@code c}. */
+    private static void awaitProxySide(RawConnection c, String what,
+                                       java.util.function.Predicate<KernelSocket> condition) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(KernelSocket.available(), "needs Linux /proc/net/tcp");
+        boolean met = DaemonFixture.await(10, () -> {
+            KernelSocket k = KernelSocket.proxySideOf(c.socket);
+            return k != null && condition.test(k);
+        });
+        assertThat(met).as(what).isTrue();
     }
 
     @Test
     void aRequestSentWhileTheResponseIsUnderWayIsAnsweredAfterIt() throws Exception {
         java.util.concurrent.Semaphore release = new java.util.concurrent.Semaphore(0);
-        try (ProxyFixture f = ProxyFixture.start("round-robin", List.of(held("a", release)), "", "");
+        java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+        List<String> early = new CopyOnWriteArrayList<>();
+        try (ProxyFixture f = ProxyFixture.start("round-robin", List.of(held("a", release, first, early)), "", "");
              RawConnection c = new RawConnection(f.port())) {
             c.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(first.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("/1 reaches the backend").isTrue();
             // The second request arrives while the first waits for its backend: the proxy reads it
-            // (the client stays armed) but must hold it until the first response is complete.
-            Thread.sleep(100);
+            // (the client stays armed: its receive queue empties) but must hold it until the first
+            // response is complete.
             c.send("GET /2 HTTP/1.1\r\nHost: x\r\n\r\n");
-            Thread.sleep(100);
-            assertThat(f.backends.get(0).requestCount()).as("requests forwarded while one is under way").isEqualTo(1);
+            awaitProxySide(c, "the proxy read /2 from its socket", k -> k.rxQueue() == 0);
             release.release(2);
             assertThat(c.read().status()).isEqualTo(200);
             assertThat(c.read().status()).isEqualTo(200);
+            assertThat(early).as("requests forwarded while an earlier one was unanswered").isEmpty();
             assertThat(f.backends.get(0).requests).extracting(TestBackend.Received::target)
                     .containsExactly("/1", "/2");
         }
@@ -108,13 +140,15 @@ class ProxyRoutingTest {
     @Test
     void aClientThatShutsItsSendingSideAfterTheRequestStillGetsTheResponse() throws Exception {
         java.util.concurrent.Semaphore release = new java.util.concurrent.Semaphore(0);
-        try (ProxyFixture f = ProxyFixture.start("round-robin", List.of(held("a", release)), "", "");
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        try (ProxyFixture f = ProxyFixture.start("round-robin",
+                List.of(held("a", release, arrived, new CopyOnWriteArrayList<>())), "", "");
              RawConnection c = new RawConnection(f.port())) {
             c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(arrived.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             c.socket.shutdownOutput();
-            // Give the FIN time to reach the proxy before the backend answers (if it arrives later,
-            // the test checks less but still passes for a correct proxy).
-            Thread.sleep(200);
+            // The FIN has reached the proxy's socket (CLOSE_WAIT) before the backend answers.
+            awaitProxySide(c, "the proxy's side got the FIN", k -> k.state().equals(KernelSocket.CLOSE_WAIT));
             release.release();
             RawConnection.Response r = c.read();
             assertThat(r.status()).isEqualTo(200);

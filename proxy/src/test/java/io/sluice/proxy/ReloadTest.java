@@ -217,29 +217,54 @@ class ReloadTest {
         }
     }
 
+    /**
+     * "No checks" is shown against a control: a second cluster, checked at the same 20 ms interval
+     * on the same event loops, keeps being checked throughout. While it takes 25 more checks (at
+     * least 25 intervals), a backend whose checks were still running would take about as many; it
+     * takes none. After the stop, the event-loop threads that run the checks are gone and the
+     * backend has no connection left from the proxy, so nothing can send it another check.
+     */
     @Test
     void checksStopWhenAReloadTurnsThemOffAndWhenTheProxyStops() throws Exception {
         AtomicInteger checks = new AtomicInteger();
+        AtomicInteger controlChecks = new AtomicInteger();
         TestBackend a = TestBackend.start("a", (b, req, out) -> {
             if (req.target().equals("/health")) {
                 checks.incrementAndGet();
             }
             return TestBackend.hello(b, req, out);
         });
-        List<TestBackend> bs = List.of(a);
-        String checked = DaemonFixture.config("round-robin", bs, "",
-                "    healthCheck: { type: http, path: /health, interval: 20ms, timeout: 20ms }\n");
+        TestBackend ctl = TestBackend.start("ctl", (b, req, out) -> {
+            if (req.target().equals("/health")) {
+                controlChecks.incrementAndGet();
+            }
+            return TestBackend.hello(b, req, out);
+        });
+        List<TestBackend> bs = List.of(a, ctl);
+        String hc = "    healthCheck: { type: http, path: /health, interval: 20ms, timeout: 20ms }\n";
+        String control = "  - name: control\n    strategy: { name: round-robin }\n    backends:\n"
+                + "      - { id: ctl, address: '" + ctl.address() + "' }\n" + hc;
+        String checked = DaemonFixture.config("round-robin", List.of(a), "", hc + control);
+        Set<Thread> before = ioThreads();
         DaemonFixture f = DaemonFixture.start(checked, bs);
+        Set<Thread> proxyThreads;
         try {
             assertThat(DaemonFixture.await(10, () -> checks.get() >= 3)).isTrue();
-            f.rewrite(DaemonFixture.config("round-robin", bs, "", ""));
+            proxyThreads = ioThreads();
+            proxyThreads.removeAll(before);
+            assertThat(proxyThreads).as("the proxy's event loops").isNotEmpty();
+            f.rewrite(DaemonFixture.config("round-robin", List.of(a), "", control));
             assertThat(f.admin("POST", "/reload", null).statusCode()).isEqualTo(200);
             assertThat(f.backend("a").get("check").isNull()).isTrue();
-            // A check already under way may still land; after that, none. 25 intervals of quiet prove it.
-            Thread.sleep(100);
+            // A check already under way may still land: it is answered within its 20 ms timeout, so
+            // once the control has been checked three more times any such check has come.
+            int c0 = controlChecks.get();
+            assertThat(DaemonFixture.await(10, () -> controlChecks.get() >= c0 + 3)).isTrue();
             int after = checks.get();
-            Thread.sleep(500);
-            assertThat(checks.get()).as("no checks once turned off").isEqualTo(after);
+            int c1 = controlChecks.get();
+            assertThat(DaemonFixture.await(20, () -> controlChecks.get() >= c1 + 25)).as("the control is checked")
+                    .isTrue();
+            assertThat(checks.get()).as("checks of a while the control took 25").isEqualTo(after);
 
             f.rewrite(checked);
             assertThat(f.admin("POST", "/reload", null).statusCode()).isEqualTo(200);
@@ -248,10 +273,21 @@ class ReloadTest {
         } finally {
             f.close();
         }
-        Thread.sleep(100);
-        int atStop = checks.get();
-        Thread.sleep(500);
-        assertThat(checks.get()).as("no checks after the proxy stopped").isEqualTo(atStop);
+        // close() returns once the event loops have terminated; the backend then sees its last
+        // connections from the proxy close.
+        assertThat(proxyThreads).as("event-loop threads after the stop").noneMatch(Thread::isAlive);
+        assertThat(DaemonFixture.await(10, () -> a.openConnections() == 0)).as("a's connections closed").isTrue();
+    }
+
+    /** The live event-loop threads of every proxy in this JVM. */
+    private static Set<Thread> ioThreads() {
+        Set<Thread> out = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("sluice-io") && t.isAlive()) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /** True when nothing accepts on {@code port} (waits a little for a socket being closed). */

@@ -110,8 +110,17 @@ class TelemetryTest {
             ok.fieldNames().forEachRemaining(fields::add);
             assertThat(fields).containsExactlyInAnyOrder("time", "request_id", "client_address", "method", "path",
                     "host", "status", "bytes_in", "bytes_out", "duration_ms", "upstream_backend", "upstream_address",
-                    "attempts", "cluster", "route", "listener", "outcome");
+                    "attempts", "cluster", "route", "listener", "outcome", "start_us", "affinity_key",
+                    "upstream_ttfb_ms", "upstream_ms");
             assertThat(Instant.parse(ok.get("time").asText())).isAfter(before);
+            // The precise start agrees with the millisecond time to within the clocks' anchoring (1 s here).
+            long startMicros = ok.get("start_us").asLong();
+            assertThat(Math.abs(startMicros / 1000 - Instant.parse(ok.get("time").asText()).toEpochMilli()))
+                    .isLessThan(1000);
+            assertThat(ok.get("affinity_key").isNull()).as("no session affinity configured").isTrue();
+            double ttfb = ok.get("upstream_ttfb_ms").asDouble();
+            assertThat(ttfb).isPositive().isLessThanOrEqualTo(ok.get("upstream_ms").asDouble());
+            assertThat(ok.get("upstream_ms").asDouble()).isLessThanOrEqualTo(ok.get("duration_ms").asDouble());
             assertThat(ok.get("request_id").asText()).isNotBlank();
             assertThat(ok.get("client_address").asText()).startsWith("127.0.0.1:");
             assertThat(ok.get("method").asText()).isEqualTo("POST");
@@ -131,6 +140,9 @@ class TelemetryTest {
             assertThat(none.get("status").asInt()).isEqualTo(404);
             assertThat(none.get("outcome").asText()).isEqualTo("no_route");
             assertThat(none.get("upstream_backend").isNull()).isTrue();
+            assertThat(none.get("upstream_ttfb_ms").isNull()).as("no backend was asked").isTrue();
+            assertThat(none.get("upstream_ms").isNull()).isTrue();
+            assertThat(none.get("start_us").asLong()).isGreaterThanOrEqualTo(startMicros);
         } finally {
             Files.deleteIfExists(log);
             Files.deleteIfExists(dir);
@@ -184,7 +196,7 @@ class TelemetryTest {
         return r.body();
     }
 
-    private static Map<String, Double> samples(String text) {
+    static Map<String, Double> samples(String text) {
         Map<String, Double> out = new HashMap<>();
         for (String line : text.split("\n")) {
             if (line.isEmpty() || line.startsWith("#")) {

@@ -39,6 +39,15 @@ final class TestBackend implements AutoCloseable {
         }
     }
 
+    /** Thrown by a handler to reset the connection (SO_LINGER 0, then close) instead of answering. */
+    static final class ResetConnection extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ResetConnection() {
+            super("reset by the test backend");
+        }
+    }
+
     /** Writes the response to {@code req} on {@code out}; return false to close the connection after. */
     @FunctionalInterface
     interface Handler {
@@ -92,6 +101,21 @@ final class TestBackend implements AutoCloseable {
         });
     }
 
+    /**
+     * A backend that answers the first request on each connection like {@link #hello} and resets
+     * the connection when a second one arrives on it, without answering: every idle keep-alive
+     * connection the proxy pools to it is stale by the time it is reused.
+     */
+    static TestBackend resettingReusedConnections(String id) throws IOException {
+        return new TestBackend(id, (b, req, out) -> {
+            long earlier = b.requests.stream().filter(r -> r.connectionId() == req.connectionId()).count();
+            if (earlier > 1) {
+                throw new ResetConnection();
+            }
+            return hello(b, req, out);
+        });
+    }
+
     /** The default handler: 200 with the backend id as body. */
     static boolean hello(TestBackend b, Received req, OutputStream out) throws IOException {
         byte[] body = b.id.getBytes(StandardCharsets.US_ASCII);
@@ -116,6 +140,11 @@ final class TestBackend implements AutoCloseable {
 
     int requestCount() {
         return requests.size();
+    }
+
+    /** Connections open now (accepted and not yet closed by either side). */
+    int openConnections() {
+        return sockets.size();
     }
 
     /** Stops accepting and resets every open connection (SO_LINGER 0), like a crashed process. */
@@ -180,6 +209,12 @@ final class TestBackend implements AutoCloseable {
                 if (conn != null && conn.equalsIgnoreCase("close")) {
                     return;
                 }
+            }
+        } catch (ResetConnection e) {
+            try {
+                s.setSoLinger(true, 0);
+            } catch (SocketException ignored) {
+                // closing anyway
             }
         } catch (SocketException e) {
             // reset or killed

@@ -112,10 +112,23 @@ final class SimulationSection {
         fact(dl, "workload", Markup.escape(sc.workload()));
         fact(dl, "offered load", sc.offeredRatePerSecond() == null ? "unknown (a trace)"
                 : Markup.escape(Html.plain(sc.offeredRatePerSecond())) + " requests/s");
+        Map<String, Long> byType = results.runs().get(0).summary().requestsByType();
+        if (!byType.isEmpty()) {
+            StringBuilder types = new StringBuilder();
+            byType.forEach((name, count) -> types.append(types.length() == 0 ? "" : ", ")
+                    .append(Markup.escape(name)).append(' ').append(count));
+            fact(dl, "message types", types + " (requests of the first run by type)");
+        }
         fact(dl, "backends", Markup.escape(sc.backendsDescription()));
         fact(dl, "load balancers", Integer.toString(sc.loadBalancers()));
         fact(dl, "measured", Markup.escape(Html.plain(sc.durationSeconds())) + " s of simulated time after "
                 + Markup.escape(Html.plain(sc.warmupSeconds())) + " s of warm-up; seed " + sc.seed());
+        fact(dl, "seeds", sc.seeds() == 1
+                ? "1: no confidence intervals (simulate with --seeds 2 or more to get them)"
+                : "N = " + sc.seeds() + " per strategy, the same for every strategy (seed " + sc.seed()
+                        + " and " + (sc.seeds() - 1) + " derived from it); latency percentiles and totals pool"
+                        + " every seed's requests; intervals are 95 % Student t over the " + sc.seeds()
+                        + " per-seed values: mean \u00b1 t(0.975, N\u22121) \u00d7 s / \u221aN");
         if (results.isSweep()) {
             fact(dl, "sweep", Markup.escape(results.sweep().parameter()) + " = " + Markup.escape(String.join(", ",
                     results.sweep().values().stream().map(Html::plain).toList())));
@@ -142,7 +155,8 @@ final class SimulationSection {
                     .append("</strong>").append(specNote(winner.get())).append(".</p>");
             html.append("<p class=\"evidence\">").append(evidence(rec)).append("</p>");
         }
-        html.append(ruleHtml(false));
+        html.append(seedsNote(rec.withIntervals()));
+        html.append(ruleHtml(rec.rule(), false));
         html.append("</div>\n");
         html.append(verdictTable(rec.verdicts(), "verdicts"));
         return html.toString();
@@ -168,7 +182,9 @@ final class SimulationSection {
                     .append(Markup.escape(Html.plain(at.value()))).append(": ").append(evidence(at.recommendation()))
                     .append("</p>");
         }
-        html.append(ruleHtml(true));
+        boolean intervals = Recommendation.haveIntervals(results.runs());
+        html.append(seedsNote(intervals));
+        html.append(ruleHtml(intervals ? Recommendation.RULE_WITH_INTERVALS : Recommendation.RULE, true));
         html.append("</div>\n");
         Table table = new Table("sweep-verdicts").number(parameter).text("recommended").number("its p99 (ms)")
                 .number("its failed share").text("compared with").number("their p99 (ms)");
@@ -222,9 +238,9 @@ final class SimulationSection {
         String against = rec.baselineIsRoundRobin() ? "for " + Markup.escape(label(b))
                 : "for the runner-up, " + Markup.escape(label(b));
         StringBuilder text = new StringBuilder();
-        text.append("p99 <strong>").append(Html.ms(ws.latencyMs().p99())).append(" ms</strong> against ")
-                .append(Html.ms(bs.latencyMs().p99())).append(" ms ").append(against)
-                .append(relative(ws.latencyMs().p99(), bs.latencyMs().p99()));
+        text.append("p99 <strong>").append(Html.ms(ws.latencyMs().p99())).append(" ms</strong>").append(p99Ci(w))
+                .append(" against ").append(Html.ms(bs.latencyMs().p99())).append(" ms").append(p99Ci(b)).append(' ')
+                .append(against).append(relative(ws.latencyMs().p99(), bs.latencyMs().p99()));
         text.append("; mean ").append(Html.ms(ws.latencyMs().mean())).append(" ms against ")
                 .append(Html.ms(bs.latencyMs().mean())).append(" ms");
         text.append("; failed ").append(Html.percent(ws.failureRate())).append(" of requests against ")
@@ -235,6 +251,16 @@ final class SimulationSection {
         rec.verdicts().stream().filter(v -> v.run() == b).findFirst().ifPresent(v -> text.append(" Why not ")
                 .append(Markup.escape(label(b))).append(": ").append(Markup.escape(v.reason())).append('.'));
         return text.toString();
+    }
+
+    /** " (95 % CI of the per-seed p99s 118–124 ms)", or nothing without intervals. */
+    private static String p99Ci(Run r) {
+        SimulationResults.Confidence c = r.confidence();
+        if (c == null || !c.p99Ms().bounded()) {
+            return "";
+        }
+        return " (95 % CI of the per-seed p99s " + Html.ms(c.p99Ms().low()) + "\u2013" + Html.ms(c.p99Ms().high())
+                + " ms)";
     }
 
     private static String relative(Double winner, Double base) {
@@ -249,9 +275,19 @@ final class SimulationSection {
                 : " (" + Html.fmt("%.0f", -change * 100) + " % higher)";
     }
 
-    private String ruleHtml(boolean sweep) {
+    /** "Judged over N seeds with 95 % intervals", or why there are none. */
+    private String seedsNote(boolean intervals) {
+        int n = results.scenario().seeds();
+        return "<p class=\"seeds\" data-seeds=\"" + n + "\">" + (intervals
+                ? "Judged over <strong>N = " + n + " seeds</strong> per strategy: each p99, mean and failed share in"
+                        + " the verdicts is the mean over the seeds with its 95 % confidence interval in brackets."
+                : "Judged on <strong>one seed</strong>: without an interval to tell a difference from noise, runs"
+                        + " within 2 % are tied.") + "</p>";
+    }
+
+    private String ruleHtml(List<String> rule, boolean sweep) {
         StringBuilder html = new StringBuilder("<p class=\"rule-title\">How the recommendation is chosen:</p><ol class=\"rule\">");
-        for (String step : Recommendation.RULE) {
+        for (String step : rule) {
             html.append("<li>").append(Markup.escape(step)).append("</li>");
         }
         if (sweep) {
@@ -261,12 +297,19 @@ final class SimulationSection {
     }
 
     private String verdictTable(List<Verdict> verdicts, String kind) {
-        Table table = new Table(kind).text("strategy").number("failed share").number("p99 (ms)").number("mean (ms)")
-                .number("fairness (Jain)").text("verdict");
+        boolean ci = !verdicts.isEmpty() && verdicts.get(0).run().confidence() != null;
+        String suffix = ci ? " [95 % CI]" : "";
+        Table table = new Table(kind).text("strategy").number("failed share" + suffix).number("p99 (ms)" + suffix)
+                .number("mean (ms)" + suffix).number("fairness (Jain)").text("verdict");
         for (Verdict v : verdicts) {
             Summary s = v.run().summary();
-            table.row(List.of(Cell.text(label(v.run())), percentCell(s.failureRate()), msCell(s.latencyMs().p99()),
-                    msCell(s.latencyMs().mean()), Cell.number(s.jainUtilisation(), Html.num(s.jainUtilisation(), 3)),
+            SimulationResults.Confidence c = v.run().confidence();
+            table.row(List.of(Cell.text(label(v.run())),
+                    c == null ? percentCell(s.failureRate()) : Cell.number(c.failedShare().mean(),
+                            Recommendation.share(c.failedShare())),
+                    c == null ? msCell(s.latencyMs().p99()) : intervalCell(c.p99Ms()),
+                    c == null ? msCell(s.latencyMs().mean()) : intervalCell(c.meanMs()),
+                    Cell.number(s.jainUtilisation(), Html.num(s.jainUtilisation(), 3)),
                     Cell.text(v.reason())), v.chosen() ? "win" : "");
         }
         return table.html() + "\n";
@@ -609,6 +652,10 @@ final class SimulationSection {
         return "<div class=\"panel\"><h3>" + Markup.escape(title) + "</h3><p class=\"muted\">" + Markup.escape(note)
                 + "</p><div class=\"figure\">" + figureHtml + "</div><div class=\"beside\">" + tableHtml
                 + "</div></div>\n";
+    }
+
+    private static Cell intervalCell(SimulationResults.Interval i) {
+        return Cell.number(i.mean(), Recommendation.interval(i));
     }
 
     private static Cell msCell(Double ms) {

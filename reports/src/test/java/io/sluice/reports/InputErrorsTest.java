@@ -101,8 +101,8 @@ class InputErrorsTest {
 
     @Test
     void aNewerSchemaVersionIsRefused() throws IOException {
-        assertThat(problem("normal.json", d -> d.put("schemaVersion", 2)))
-                .endsWith("results.json: schemaVersion: version 2 is newer than this sluice reads (up to 1); use a newer"
+        assertThat(problem("normal.json", d -> d.put("schemaVersion", 3)))
+                .endsWith("results.json: schemaVersion: version 3 is newer than this sluice reads (up to 2); use a newer"
                         + " sluice");
     }
 

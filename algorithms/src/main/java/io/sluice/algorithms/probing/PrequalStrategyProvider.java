@@ -45,7 +45,7 @@ public final class PrequalStrategyProvider implements StrategyProvider {
     @Override
     public String description() {
         return "Prequal (Wydrowski et al., NSDI 2024): asynchronous reusable probes of requests in flight"
-                + " and latency; the fastest backend that is not hot.";
+                + " and latency; the fastest backend that is not hot. Simulator only: the proxy has no prober.";
     }
 
     @Override

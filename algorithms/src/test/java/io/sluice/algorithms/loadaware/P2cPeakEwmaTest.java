@@ -35,8 +35,14 @@ class P2cPeakEwmaTest {
      * 12 x 6 = 72 ms with ~5 in flight each (500 requests/s x 10 ms). Idle, b0 wins a comparison
      * only after its cost has decayed below that, 80 e^(-dt/tau) < 72, dt >= ~0.1 s, and winning
      * once puts a request in flight, doubling its cost until the slow answer resets its peak
-     * 80..120 ms later. So it gets about one request per 0.2 s, 25 in 5 s. With (1), <= 65 of
-     * 5,000 picks: 1.3%, well below the required third of its fair share, 1/9 = 11.1%.
+     * 80..120 ms later. So it gets about one request per 0.2 s, 25 in 5 s. With (1), about 65 of
+     * 5,000 picks: 1.3 %, well below the required third of its fair share, 1/9 = 11.1 %.
+     *
+     * <p>Tolerance, over ten seeds. The 65 is an estimate, not a bound, so it is not asserted as
+     * one. Count b0's picks as roughly Poisson (wins spaced by the decay, each one a rare event):
+     * standard deviation sqrt(65) = 8.1. One seed may then reach 65 + 5 x 8.1 = 105 picks, 2.1 %;
+     * the mean of ten seeds 65 + 5 x 8.1 / sqrt(10) = 78 picks, 1.56 %. Every seed must also keep
+     * the requirement itself, below 1/9.
      *
      * <p>Not starved: b0's cost decays towards 0 while it gets nothing, and within
      * tau ln(120 / 8) = 2.7 s it is below the cost of an idle fast backend (>= 8 ms), the least
@@ -46,21 +52,27 @@ class P2cPeakEwmaTest {
     @Test
     void stopsFavouringABackendThatTurnsTenTimesSlower() {
         List<Backend> backends = List.of(Backend.of("b0", "h:0"), Backend.of("b1", "h:1"), Backend.of("b2", "h:2"));
-        VirtualTimeRun run = new VirtualTimeRun(NAME, Map.of(), backends, SECOND, 2024, (id, start, random) -> {
-            long base = id.equals("b0") && start >= 5 * SECOND ? 100 * MS : 10 * MS;
-            return (long) (base * (0.8 + 0.4 * random.nextDouble()));
-        });
-        run.run(2 * SECOND, MS);
+        double sumAfter = 0;
+        int seeds = 10;
+        for (long seed = 2024; seed < 2024 + seeds; seed++) {
+            VirtualTimeRun run = new VirtualTimeRun(NAME, Map.of(), backends, SECOND, seed, (id, start, random) -> {
+                long base = id.equals("b0") && start >= 5 * SECOND ? 100 * MS : 10 * MS;
+                return (long) (base * (0.8 + 0.4 * random.nextDouble()));
+            });
+            run.run(2 * SECOND, MS);
 
-        Map<String, Long> before = run.run(5 * SECOND, MS);
-        double shareBefore = before.get("b0") / 3000.0;
-        assertThat(shareBefore).isCloseTo(1 / 3.0, within(0.043));
+            Map<String, Long> before = run.run(5 * SECOND, MS);
+            double shareBefore = before.get("b0") / 3000.0;
+            assertThat(shareBefore).as("seed %d before", seed).isCloseTo(1 / 3.0, within(0.043));
 
-        Map<String, Long> justAfter = run.run(6 * SECOND, MS);
-        Map<String, Long> later = run.run(10 * SECOND, MS);
-        double shareAfter = (justAfter.get("b0") + later.get("b0")) / 5000.0;
-        assertThat(shareAfter).isLessThan(1 / 9.0).isLessThan(0.013);
-        assertThat(later.get("b0")).isGreaterThanOrEqualTo(1);
+            Map<String, Long> justAfter = run.run(6 * SECOND, MS);
+            Map<String, Long> later = run.run(10 * SECOND, MS);
+            double shareAfter = (justAfter.get("b0") + later.get("b0")) / 5000.0;
+            assertThat(shareAfter).as("seed %d after", seed).isLessThan(1 / 9.0).isLessThan(105 / 5000.0);
+            assertThat(later.get("b0")).as("seed %d: not starved", seed).isGreaterThanOrEqualTo(1);
+            sumAfter += shareAfter;
+        }
+        assertThat(sumAfter / seeds).as("mean share after, over %d seeds", seeds).isLessThan(78 / 5000.0);
     }
 
     /** Two backends: the pair is always both, so the cheaper always wins. A: 10 ms, B: 20 ms, both idle. */

@@ -40,11 +40,17 @@ final class ChildProcessGroup implements AutoCloseable {
      * @throws IllegalStateException when the JVM is shutting down
      */
     Process start(List<String> command, Path log) {
+        return start(command, log, java.util.Map.of());
+    }
+
+    /** As {@link #start(List, Path)}, with {@code environment} added to the child's environment. */
+    Process start(List<String> command, Path log, java.util.Map<String, String> environment) {
         if (shuttingDown) {
             throw new IllegalStateException("shutting down; not starting " + command.get(0));
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
         try {
             Process process = builder.start();
             live.add(process);

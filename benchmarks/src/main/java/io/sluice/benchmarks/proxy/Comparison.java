@@ -60,27 +60,32 @@ final class Comparison {
     }
 
     private final int threads;
+    private final int connections;
     private final List<Row> rows;
     private final List<RoundRatio> roundRatios;
 
-    private Comparison(int threads, List<Row> rows, List<RoundRatio> roundRatios) {
+    private Comparison(int threads, int connections, List<Row> rows, List<RoundRatio> roundRatios) {
         this.threads = threads;
+        this.connections = connections;
         this.rows = List.copyOf(rows);
         this.roundRatios = List.copyOf(roundRatios);
     }
 
     /**
      * @param threads  the proxies' worker threads
+     * @param connections wrk's connections
      * @param targets  the targets of this matrix, in table order (a target absent from {@code runs}
      *                 and {@code failures} is left out: Sluice when it is not available)
      * @param runs     every successful measured run at this thread count
      * @param failures why a target failed, by target (it may still have rounds from before)
      */
-    static Comparison of(int threads, List<Target> targets, List<Run> runs, Map<Target, String> failures) {
+    static Comparison of(int threads, int connections, List<Target> targets, List<Run> runs,
+                         Map<Target, String> failures) {
         Map<Target, List<Run>> byTarget = new EnumMap<>(Target.class);
         for (Run run : runs) {
-            if (run.threads() != threads) {
-                throw new IllegalArgumentException("run of " + run.threads() + " threads in the matrix of " + threads);
+            if (run.threads() != threads || run.connections() != connections) {
+                throw new IllegalArgumentException("run of " + run.threads() + " threads, " + run.connections()
+                        + " connections in the matrix of " + threads + ", " + connections);
             }
             byTarget.computeIfAbsent(run.target(), t -> new ArrayList<>()).add(run);
         }
@@ -112,7 +117,7 @@ final class Comparison {
                 }
             }
         }
-        return new Comparison(threads, rows, ratios);
+        return new Comparison(threads, connections, rows, ratios);
     }
 
     private static double median(List<Run> runs, ToDoubleFunction<Run> metric) {
@@ -124,6 +129,10 @@ final class Comparison {
 
     int threads() {
         return threads;
+    }
+
+    int connections() {
+        return connections;
     }
 
     List<Row> rows() {
@@ -198,7 +207,8 @@ final class Comparison {
 
     /** {@code Sluice / HAProxy at 2 threads: 1.05x req/s, 0.97x p99: target met (...)}. */
     String verdictLine() {
-        String line = "Sluice / HAProxy at " + threads + (threads == 1 ? " thread" : " threads") + ": ";
+        String line = "Sluice / HAProxy at " + threads + (threads == 1 ? " thread" : " threads") + ", c=" + connections
+                + ": ";
         Verdict verdict = verdict();
         if (verdict == Verdict.NOT_MEASURED) {
             return line + "not measured (" + (row(Target.SLUICE) == null ? "Sluice not run" : "no successful rounds")

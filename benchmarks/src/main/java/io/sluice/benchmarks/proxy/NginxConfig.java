@@ -18,9 +18,9 @@ final class NginxConfig {
 
     /**
      * Idle upstream connections each NGINX worker keeps to the backends. It must exceed the
-     * connections wrk opens (32 by default) so that no request waits for a new upstream connection.
+     * connections wrk opens (up to 256 by default) so that no request waits for a new upstream connection.
      */
-    static final int UPSTREAM_KEEPALIVE = 256;
+    static final int UPSTREAM_KEEPALIVE = 512;
 
     private NginxConfig() {
     }

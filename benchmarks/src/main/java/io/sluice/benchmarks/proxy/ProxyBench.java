@@ -54,6 +54,8 @@ public final class ProxyBench {
     private final ProxyBenchOptions options;
     private final PrintStream out;
     private final PrintStream err;
+    /** The transport Sluice said at start it runs on, or null before it started. */
+    private String sluiceTransport;
 
     ProxyBench(ProxyBenchOptions options, PrintStream out, PrintStream err) {
         this.options = options;
@@ -102,11 +104,12 @@ public final class ProxyBench {
         Tools tools = Tools.ensure(options.install(), dir.resolve("logs"), err);
         Map<String, String> versions = new LinkedHashMap<>(tools.versions());
         List<Target> targets = targets();
-        Wrk wrk = new Wrk(tools.wrk(), options.wrkThreads(), options.connections());
+        Wrk wrk = new Wrk(tools.wrk(), options.wrkThreads());
         Instant started = Instant.now();
         printPlan(targets, wrk, dir);
 
         List<Comparison> comparisons = new ArrayList<>();
+        List<Comparison> cold = new ArrayList<>();
         List<Run> runs = new ArrayList<>();
         try (ChildProcessGroup children = new ChildProcessGroup()) {
             List<Integer> backendPorts = Loopback.freePorts(BACKENDS);
@@ -117,7 +120,14 @@ public final class ProxyBench {
                 measureMatrix(children, tools, wrk, work, dir, threads, targets, direct, backendPorts, matrixRuns,
                         failures);
                 runs.addAll(matrixRuns);
-                comparisons.add(Comparison.of(threads, targets, matrixRuns, failures));
+                List<Run> coldRuns = matrixRuns.stream().filter(r -> r.round() == Run.COLD).toList();
+                if (!coldRuns.isEmpty()) {
+                    cold.add(Comparison.of(threads, options.connections().get(0), targets, coldRuns, Map.of()));
+                }
+                for (int connections : options.connections()) {
+                    comparisons.add(Comparison.of(threads, connections, targets, matrixRuns.stream()
+                            .filter(r -> r.round() != Run.COLD && r.connections() == connections).toList(), failures));
+                }
             }
             if (children.shuttingDown()) {
                 throw new BenchFailure("stopped (Ctrl-C or kill) before the end; no results written");
@@ -127,7 +137,8 @@ public final class ProxyBench {
         }
         Instant finished = Instant.now();
 
-        ResultsFile results = new ResultsFile(options, versions, targets, started, finished, runs, comparisons);
+        ResultsFile results = new ResultsFile(options, versions, targets, started, finished, runs, comparisons, cold,
+                sluiceTransport);
         results.write(dir.resolve("proxy-bench.json"));
         String summary = results.summaryMarkdown();
         write(dir.resolve("summary.md"), summary);
@@ -135,13 +146,24 @@ public final class ProxyBench {
         for (Comparison comparison : comparisons) {
             out.println("Proxies at " + comparison.threads() + (comparison.threads() == 1 ? " thread" : " threads")
                     + " (medians of " + options.rounds() + (options.rounds() == 1 ? " round, " : " rounds, ")
-                    + wrk.describe() + " -d" + options.durationSeconds() + "s):");
+                    + wrk.describe(comparison.connections()) + " -d" + options.durationSeconds() + "s):");
+            out.println();
+            out.print(comparison.toMarkdown());
+            out.println();
+        }
+        for (Comparison comparison : cold) {
+            out.println("First " + options.coldSeconds() + " s after start (JIT warm-up), " + comparison.threads()
+                    + (comparison.threads() == 1 ? " thread, " : " threads, ") + wrk.describe(comparison.connections())
+                    + ", one run each:");
             out.println();
             out.print(comparison.toMarkdown());
             out.println();
         }
         if (options.sluice() == null) {
             out.println("Sluice was not measured: `./sluice proxy` is not available in this build.");
+        } else {
+            out.println("Sluice ran on the " + (sluiceTransport == null ? "(unreported)" : sluiceTransport)
+                    + " transport (--transport " + options.transport() + ").");
         }
         out.println(NOISE_NOTE);
         out.println("Wrote " + dir.resolve("summary.md") + ", proxy-bench.json, and the configs, wrk outputs and"
@@ -160,15 +182,17 @@ public final class ProxyBench {
     }
 
     private void printPlan(List<Target> targets, Wrk wrk, Path dir) {
-        long perMatrix = (long) targets.size() * (options.warmupSeconds()
-                + (long) options.rounds() * options.durationSeconds());
+        long perMatrix = (long) targets.size() * (options.coldSeconds() + options.warmupSeconds()
+                + (long) options.rounds() * options.durationSeconds() * options.connections().size());
         long total = perMatrix * options.threads().size();
-        err.printf("proxy-bench: targets %s; proxy threads %s; warm-up %d s then %d round%s of %d s per target;"
-                        + " %s; about %d s in all; results in %s%n",
+        err.printf("proxy-bench: targets %s; proxy threads %s; wrk connections %s; a %d s run right after start,"
+                        + " warm-up %d s, then %d round%s of %d s per target and connection count; %s; about %d s in"
+                        + " all; results in %s%n",
                 String.join(", ", targets.stream().map(Target::key).toList()),
                 String.join(",", options.threads().stream().map(String::valueOf).toList()),
-                options.warmupSeconds(), options.rounds(), options.rounds() == 1 ? "" : "s", options.durationSeconds(),
-                wrk.describe(), total, dir);
+                String.join(",", options.connections().stream().map(String::valueOf).toList()),
+                options.coldSeconds(), options.warmupSeconds(), options.rounds(), options.rounds() == 1 ? "" : "s",
+                options.durationSeconds(), wrk.describe(options.connections().get(0)), total, dir);
         if (options.sluice() == null) {
             err.println("proxy-bench: NOTE: Sluice is not measured: `./sluice proxy` is not available in this build;"
                     + " measuring direct, HAProxy and NGINX only.");
@@ -235,12 +259,33 @@ public final class ProxyBench {
             }
             try {
                 awaitBalancing(server, target == Target.SLUICE ? SLUICE_START : NGINX_HAPROXY_START);
+                if (target == Target.SLUICE) {
+                    sluiceTransport = SluiceConfig.transportFromLog(server.log());
+                    err.println("proxy-bench: sluice runs on the " + sluiceTransport + " transport");
+                }
             } catch (IOException e) {
                 fail(target, "did not start: " + e.getMessage() + tail(server.log()), failures, live,
                         children, server);
             }
         }
 
+        int first = options.connections().get(0);
+        if (options.coldSeconds() > 0) {
+            // Each proxy has answered only the balance probes so far: these seconds include its JIT warm-up.
+            for (Target target : targets) {
+                Server server = live.get(target);
+                if (server == null || target == Target.DIRECT) {
+                    continue;
+                }
+                Path output = dir.resolve("wrk/" + tag + "-c" + first + "-cold-" + target.key() + ".txt");
+                Measured measured = measure(children, wrk, server, options.coldSeconds(), first, output, failures, live);
+                if (measured != null) {
+                    runs.add(new Run(threads, first, Run.COLD, target, measured.result(),
+                            measured.cpuMicrosPerRequest()));
+                    report(threads, first, "first " + options.coldSeconds() + " s", target, measured.result());
+                }
+            }
+        }
         if (options.warmupSeconds() > 0) {
             for (Target target : targets) {
                 Server server = live.get(target);
@@ -250,27 +295,27 @@ public final class ProxyBench {
                 err.printf("proxy-bench: %d thread%s, warm-up %d s: %s%n", threads, threads == 1 ? "" : "s",
                         options.warmupSeconds(), target.key());
                 err.flush();
-                measure(children, wrk, server, options.warmupSeconds(),
+                measure(children, wrk, server, options.warmupSeconds(), first,
                         dir.resolve("wrk/" + tag + "-warmup-" + target.key() + ".txt"), failures, live);
             }
         }
-        for (int round = 1; round <= options.rounds(); round++) {
-            for (Target target : targets) {
-                Server server = live.get(target);
-                if (server == null) {
-                    continue;
-                }
-                Path output = dir.resolve("wrk/" + tag + "-r" + round + "-" + target.key() + ".txt");
-                Measured measured = measure(children, wrk, server, options.durationSeconds(), output, failures, live);
-                if (measured != null) {
-                    runs.add(new Run(threads, round, target, measured.result(), measured.cpuMicrosPerRequest()));
-                    WrkResult r = measured.result();
-                    err.printf("proxy-bench: %d thread%s, round %d/%d, %-7s %s req/s, p50 %s, p99 %s%s%n", threads,
-                            threads == 1 ? "" : "s", round, options.rounds(), target.key() + ":",
-                            Comparison.formatRate(r.requestsPerSecond()), Comparison.formatMicros(r.p50Micros()),
-                            Comparison.formatMicros(r.p99Micros()),
-                            r.errors() > 0 ? ", " + r.errors() + " errors!" : "");
-                    err.flush();
+        for (int connections : options.connections()) {
+            for (int round = 1; round <= options.rounds(); round++) {
+                for (Target target : targets) {
+                    Server server = live.get(target);
+                    if (server == null) {
+                        continue;
+                    }
+                    Path output = dir.resolve("wrk/" + tag + "-c" + connections + "-r" + round + "-" + target.key()
+                            + ".txt");
+                    Measured measured = measure(children, wrk, server, options.durationSeconds(), connections, output,
+                            failures, live);
+                    if (measured != null) {
+                        runs.add(new Run(threads, connections, round, target, measured.result(),
+                                measured.cpuMicrosPerRequest()));
+                        report(threads, connections, "round " + round + "/" + options.rounds(), target,
+                                measured.result());
+                    }
                 }
             }
         }
@@ -281,6 +326,14 @@ public final class ProxyBench {
         }
     }
 
+    private void report(int threads, int connections, String what, Target target, WrkResult r) {
+        err.printf("proxy-bench: %d thread%s, c=%d, %s, %-7s %s req/s, p50 %s, p99 %s%s%n", threads,
+                threads == 1 ? "" : "s", connections, what, target.key() + ":", Comparison.formatRate(r.requestsPerSecond()),
+                Comparison.formatMicros(r.p50Micros()), Comparison.formatMicros(r.p99Micros()),
+                r.errors() > 0 ? ", " + r.errors() + " errors!" : "");
+        err.flush();
+    }
+
     private Server startProxy(ChildProcessGroup children, Tools tools, Target target, int threads, Path matrixDir,
                               Path dir, String tag, List<Integer> ports, List<Integer> backendPorts) {
         Path log = dir.resolve("logs/" + tag + "-" + target.key() + ".log");
@@ -289,8 +342,8 @@ public final class ProxyBench {
                 Path config = matrixDir.resolve("sluice.yaml");
                 writeConfig(config, SluiceConfig.render(threads, ports.get(0), ports.get(3), backendPorts),
                         dir.resolve("configs/" + tag + "-sluice.yaml"));
-                yield new Server(target, ports.get(0),
-                        children.start(SluiceConfig.command(options.sluice(), config), log), log);
+                yield new Server(target, ports.get(0), children.start(SluiceConfig.command(options.sluice(), config), log,
+                        SluiceConfig.environment(options.transport())), log);
             }
             case HAPROXY -> {
                 Path config = matrixDir.resolve("haproxy.cfg");
@@ -340,7 +393,8 @@ public final class ProxyBench {
     }
 
     /** One wrk run against {@code server}; on failure the target is marked failed and dropped from {@code live}. */
-    private Measured measure(ChildProcessGroup children, Wrk wrk, Server server, int seconds, Path output,
+    private Measured measure(ChildProcessGroup children, Wrk wrk, Server server, int seconds, int connections,
+                             Path output,
                              Map<Target, String> failures, Map<Target, Server> live) throws InterruptedException {
         if (!server.process().isAlive()) {
             fail(server.target(), "exited with code " + server.process().exitValue() + tail(server.log()),
@@ -350,7 +404,7 @@ public final class ProxyBench {
         long cpuBefore = cpuNanos(server.process());
         WrkResult result;
         try {
-            result = wrk.run(children, server.port(), seconds, output);
+            result = wrk.run(children, server.port(), seconds, connections, output);
             if (children.shuttingDown()) {
                 throw new BenchFailure("stopped (Ctrl-C or kill) during a run; no results written");
             }

@@ -18,20 +18,29 @@ import java.util.regex.Pattern;
  * @param rounds          measured rounds per target and thread count; the figures are their medians
  * @param durationSeconds length of each measured wrk run
  * @param warmupSeconds   length of the warm-up run per target before the first round (JIT, pools)
- * @param connections     wrk connections, the same for every target
+ * @param coldSeconds     length of the run taken right after each proxy started, reported apart as
+ *                        its first seconds (JIT warm-up); 0 for none
+ * @param connections     wrk connections, the same for every target; one matrix per count (default 64,256)
  * @param wrkThreads      wrk's own threads
  * @param out             where the JSON and summary.md go
  * @param sluice          the {@code sluice} launcher, or null when {@code sluice proxy} is not available
  * @param install         whether missing haproxy/nginx/wrk may be installed with apt-get
  * @param quick           whether the quick (smoke) profile supplied the defaults
+ * @param transport       Sluice's socket transport ({@code -Dsluice.transport}): auto, epoll, io_uring or nio
  */
-record ProxyBenchOptions(List<Integer> threads, int rounds, int durationSeconds, int warmupSeconds, int connections,
-                         int wrkThreads, Path out, Path sluice, boolean install, boolean quick) {
+record ProxyBenchOptions(List<Integer> threads, int rounds, int durationSeconds, int warmupSeconds, int coldSeconds,
+                         List<Integer> connections, int wrkThreads, Path out, Path sluice, boolean install,
+                         boolean quick, String transport) {
+    /** The values {@code --transport} takes. */
+    static final List<String> TRANSPORTS = List.of("auto", "epoll", "io_uring", "nio");
 
     static final String USAGE = """
-            usage: ProxyBench [--threads 1,2] [--rounds 3] [--duration 10s] [--warmup 5s] [--connections 32]
-                              [--wrk-threads 1] [--out DIR] [--sluice PATH] [--no-install] [--quick]
-              --quick      smoke profile: 2 s runs, 1 s warm-up (explicit options still win)
+            usage: ProxyBench [--threads 1,2] [--connections 64,256] [--rounds 3] [--duration 10s] [--warmup 5s]
+                              [--cold 10s] [--transport auto|epoll|io_uring|nio] [--wrk-threads 1] [--out DIR]
+                              [--sluice PATH] [--no-install] [--quick]
+              --cold       a run right after each proxy starts, reported apart (its first seconds); 0s for none
+              --transport  Sluice's socket transport (-Dsluice.transport); the output says which ran
+              --quick      smoke profile: 2 s runs, 1 s warm-up, 2 s cold run (explicit options still win)
               --sluice     the ./sluice launcher; without it Sluice is not measured
               --no-install fail instead of apt-get installing missing haproxy, nginx or wrk""";
 
@@ -40,6 +49,14 @@ record ProxyBenchOptions(List<Integer> threads, int rounds, int durationSeconds,
 
     ProxyBenchOptions {
         threads = List.copyOf(threads);
+        connections = List.copyOf(connections);
+        if (connections.isEmpty()) {
+            throw new IllegalArgumentException("--connections needs at least one count");
+        }
+        if (!TRANSPORTS.contains(transport)) {
+            throw new IllegalArgumentException("--transport must be one of " + String.join(", ", TRANSPORTS) + ", not '"
+                    + transport + "'");
+        }
         if (threads.isEmpty()) {
             throw new IllegalArgumentException("--threads needs at least one count");
         }
@@ -49,10 +66,14 @@ record ProxyBenchOptions(List<Integer> threads, int rounds, int durationSeconds,
         requireRange("--rounds", rounds, 1, 100);
         requireRange("--duration", durationSeconds, 1, 3600);
         requireRange("--warmup", warmupSeconds, 0, 3600);
-        requireRange("--connections", connections, 1, 10_000);
+        requireRange("--cold", coldSeconds, 0, 3600);
+        for (int c : connections) {
+            requireRange("--connections", c, 1, 10_000);
+        }
         requireRange("--wrk-threads", wrkThreads, 1, 64);
-        if (wrkThreads > connections) {
-            throw new IllegalArgumentException("--wrk-threads " + wrkThreads + " exceeds --connections " + connections
+        int fewest = connections.stream().mapToInt(Integer::intValue).min().orElseThrow();
+        if (wrkThreads > fewest) {
+            throw new IllegalArgumentException("--wrk-threads " + wrkThreads + " exceeds --connections " + fewest
                     + " (each wrk thread needs a connection)");
         }
     }
@@ -67,7 +88,9 @@ record ProxyBenchOptions(List<Integer> threads, int rounds, int durationSeconds,
         Integer rounds = null;
         Integer duration = null;
         Integer warmup = null;
-        Integer connections = null;
+        List<Integer> connections = null;
+        Integer cold = null;
+        String transport = null;
         Integer wrkThreads = null;
         Path out = null;
         Path sluice = null;
@@ -85,7 +108,8 @@ record ProxyBenchOptions(List<Integer> threads, int rounds, int durationSeconds,
             switch (name) {
                 case "--quick" -> quick = true;
                 case "--no-install" -> install = false;
-                case "--threads", "--rounds", "--duration", "--warmup", "--connections", "--wrk-threads", "--out",
+                case "--threads", "--rounds", "--duration", "--warmup", "--cold", "--transport", "--connections",
+                        "--wrk-threads", "--out",
                         "--sluice" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
@@ -98,7 +122,9 @@ record ProxyBenchOptions(List<Integer> threads, int rounds, int durationSeconds,
                         case "--rounds" -> rounds = integer(name, value);
                         case "--duration" -> duration = seconds(name, value);
                         case "--warmup" -> warmup = seconds(name, value);
-                        case "--connections" -> connections = integer(name, value);
+                        case "--connections" -> connections = counts("--connections", value);
+                        case "--cold" -> cold = seconds(name, value);
+                        case "--transport" -> transport = value.trim().toLowerCase(Locale.ROOT).replace('-', '_');
                         case "--wrk-threads" -> wrkThreads = integer(name, value);
                         case "--out" -> out = Path.of(value);
                         default -> sluice = Path.of(value);
@@ -112,18 +138,24 @@ record ProxyBenchOptions(List<Integer> threads, int rounds, int durationSeconds,
                 rounds != null ? rounds : 3,
                 duration != null ? duration : (quick ? 2 : 10),
                 warmup != null ? warmup : (quick ? 1 : 5),
-                connections != null ? connections : 32,
+                cold != null ? cold : (quick ? 2 : 10),
+                connections != null ? connections : List.of(64, 256),
                 wrkThreads != null ? wrkThreads : 1,
                 out != null ? out : Path.of("results", "proxy-bench-" + LocalDateTime.now().format(STAMP)),
-                sluice, install, quick);
+                sluice, install, quick, transport != null ? transport : "auto");
     }
 
     /** {@code 1,2} -> [1, 2]; duplicates dropped, order kept. */
     static List<Integer> threadCounts(String value) {
+        return counts("--threads", value);
+    }
+
+    /** A comma-separated list of whole numbers; duplicates dropped, order kept. */
+    static List<Integer> counts(String option, String value) {
         Set<Integer> counts = new LinkedHashSet<>();
         for (String part : value.split(",")) {
             if (!part.isBlank()) {
-                counts.add(integer("--threads", part.trim()));
+                counts.add(integer(option, part.trim()));
             }
         }
         return new ArrayList<>(counts);

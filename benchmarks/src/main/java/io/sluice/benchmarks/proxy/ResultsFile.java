@@ -19,7 +19,7 @@ import java.util.Map;
  * are JSON {@code null}.
  */
 final class ResultsFile {
-    static final String SCHEMA = "sluice-proxy-bench/1";
+    static final String SCHEMA = "sluice-proxy-bench/2";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final DateTimeFormatter LOCAL_TIME =
@@ -32,9 +32,17 @@ final class ResultsFile {
     private final Instant finished;
     private final List<Run> runs;
     private final List<Comparison> comparisons;
+    private final List<Comparison> cold;
+    private final String sluiceTransport;
 
+    /**
+     * @param comparisons     one per thread count and connection count, over the measured rounds
+     * @param cold            one per thread count: the run right after each proxy started
+     * @param sluiceTransport the transport Sluice reported at start, or null
+     */
     ResultsFile(ProxyBenchOptions options, Map<String, String> versions, List<Target> targets, Instant started,
-                Instant finished, List<Run> runs, List<Comparison> comparisons) {
+                Instant finished, List<Run> runs, List<Comparison> comparisons, List<Comparison> cold,
+                String sluiceTransport) {
         this.options = options;
         this.versions = Map.copyOf(versions);
         this.targets = List.copyOf(targets);
@@ -42,6 +50,8 @@ final class ResultsFile {
         this.finished = finished;
         this.runs = List.copyOf(runs);
         this.comparisons = List.copyOf(comparisons);
+        this.cold = List.copyOf(cold);
+        this.sluiceTransport = sluiceTransport;
     }
 
     ObjectNode toJson() {
@@ -63,7 +73,10 @@ final class ResultsFile {
         settings.put("rounds", options.rounds());
         settings.put("durationSeconds", options.durationSeconds());
         settings.put("warmupSeconds", options.warmupSeconds());
-        settings.put("connections", options.connections());
+        ArrayNode connections = settings.putArray("connections");
+        options.connections().forEach(connections::add);
+        settings.put("coldSeconds", options.coldSeconds());
+        settings.put("transport", options.transport());
         settings.put("wrkThreads", options.wrkThreads());
         settings.put("quick", options.quick());
         settings.put("backends", ProxyBench.BACKENDS);
@@ -77,13 +90,25 @@ final class ResultsFile {
         } else {
             sluice.putNull("note");
         }
+        if (sluiceTransport == null) {
+            sluice.putNull("transport");
+        } else {
+            sluice.put("transport", sluiceTransport);
+        }
 
-        ArrayNode matrices = root.putArray("matrices");
-        for (Comparison comparison : comparisons) {
+        addMatrices(root.putArray("matrices"), comparisons, false);
+        addMatrices(root.putArray("coldStart"), cold, true);
+        return root;
+    }
+
+    private void addMatrices(ArrayNode matrices, List<Comparison> list, boolean coldRuns) {
+        for (Comparison comparison : list) {
             ObjectNode matrix = matrices.addObject();
             matrix.put("threads", comparison.threads());
+            matrix.put("connections", comparison.connections());
             ArrayNode raw = matrix.putArray("runs");
-            runs.stream().filter(r -> r.threads() == comparison.threads()).forEach(r -> addRun(raw, r));
+            runs.stream().filter(r -> r.threads() == comparison.threads() && r.connections() == comparison.connections()
+                    && (r.round() == Run.COLD) == coldRuns).forEach(r -> addRun(raw, r));
             ArrayNode medians = matrix.putArray("medians");
             for (Comparison.Row row : comparison.rows()) {
                 ObjectNode m = medians.addObject();
@@ -114,7 +139,6 @@ final class ResultsFile {
                 number(r, "p99Ratio", ratio.p99());
             }
         }
-        return root;
     }
 
     private static void addRun(ArrayNode array, Run run) {
@@ -160,7 +184,8 @@ final class ResultsFile {
                 .append("Measured ").append(LOCAL_TIME.format(started)).append(" by `sluice bench proxy`")
                 .append(options.quick() ? " (quick profile: rough numbers)" : "").append(": ")
                 .append(options.rounds()).append(options.rounds() == 1 ? " round" : " interleaved rounds")
-                .append(" of `wrk -t").append(options.wrkThreads()).append(" -c").append(options.connections())
+                .append(" of `wrk -t").append(options.wrkThreads()).append(" -c")
+                .append(String.join("|", options.connections().stream().map(String::valueOf).toList()))
                 .append(" -d").append(options.durationSeconds()).append("s --latency` per target after a ")
                 .append(options.warmupSeconds()).append(" s warm-up; ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" CPUs; ")
@@ -177,9 +202,21 @@ final class ResultsFile {
         if (options.sluice() == null) {
             md.append("**Sluice was not measured**: `./sluice proxy` is not available in this build.\n\n");
         }
+        if (sluiceTransport != null) {
+            md.append("Sluice ran on the ").append(sluiceTransport).append(" transport (`--transport ")
+                    .append(options.transport()).append("`).\n\n");
+        }
         for (Comparison comparison : comparisons) {
             md.append("## ").append(comparison.threads()).append(comparison.threads() == 1 ? " thread" : " threads")
-                    .append("\n\n").append(comparison.toMarkdown()).append('\n');
+                    .append(", ").append(comparison.connections()).append(" connections\n\n")
+                    .append(comparison.toMarkdown()).append('\n');
+        }
+        for (Comparison comparison : cold) {
+            md.append("## First ").append(options.coldSeconds()).append(" s after start (JIT warm-up), ")
+                    .append(comparison.threads()).append(comparison.threads() == 1 ? " thread" : " threads")
+                    .append(", ").append(comparison.connections()).append(" connections\n\n")
+                    .append("One run per proxy, right after it started and answered its first probes.\n\n")
+                    .append(comparison.toMarkdown()).append('\n');
         }
         md.append(ProxyBench.NOISE_NOTE).append('\n')
                 .append("\nRaw numbers per round: `proxy-bench.json`; wrk outputs: `wrk/`; generated configs:")

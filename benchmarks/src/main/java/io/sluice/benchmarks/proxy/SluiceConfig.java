@@ -48,6 +48,35 @@ final class SluiceConfig {
         return yaml.toString();
     }
 
+    /**
+     * The environment that makes the launcher start the JVM on {@code transport}
+     * ({@code SLUICE_JAVA_OPTS=-Dsluice.transport=...}); empty for {@code auto}, Sluice's own choice.
+     */
+    static java.util.Map<String, String> environment(String transport) {
+        return transport.equals("auto") ? java.util.Map.of()
+                : java.util.Map.of("SLUICE_JAVA_OPTS", "-Dsluice.transport=" + transport);
+    }
+
+    /**
+     * The transport Sluice names in its startup log ({@code sluice: transport epoll (...)}), or
+     * {@code "unknown"} when the log has no such line.
+     */
+    static String transportFromLog(Path log) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(log)) {
+                int at = line.indexOf("sluice: transport ");
+                if (at >= 0) {
+                    String rest = line.substring(at + "sluice: transport ".length()).trim();
+                    int end = rest.indexOf(' ');
+                    return end < 0 ? rest : rest.substring(0, end);
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return "unknown";
+        }
+        return "unknown";
+    }
+
     /** {@code <launcher> proxy --config <config>}: the launcher execs the JVM, so the child is Sluice itself. */
     static List<String> command(Path launcher, Path config) {
         return List.of(launcher.toString(), "proxy", "--config", config.toString());

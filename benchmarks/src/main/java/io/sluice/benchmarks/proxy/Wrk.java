@@ -16,16 +16,14 @@ final class Wrk {
 
     private final Path executable;
     private final int threads;
-    private final int connections;
 
-    Wrk(Path executable, int threads, int connections) {
+    Wrk(Path executable, int threads) {
         this.executable = executable;
         this.threads = threads;
-        this.connections = connections;
     }
 
     /** {@code wrk -t<threads> -c<connections> -d<seconds>s --latency http://127.0.0.1:<port>/}. */
-    List<String> command(int port, int seconds) {
+    List<String> command(int port, int seconds, int connections) {
         return List.of(executable.toString(), "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency",
                 "http://" + Loopback.address(port) + "/");
     }
@@ -35,8 +33,9 @@ final class Wrk {
      *
      * @throws IllegalStateException when wrk fails, hangs or prints no result (the message quotes it)
      */
-    WrkResult run(ChildProcessGroup children, int port, int seconds, Path output) throws InterruptedException {
-        Process wrk = children.start(command(port, seconds), output);
+    WrkResult run(ChildProcessGroup children, int port, int seconds, int connections, Path output)
+            throws InterruptedException {
+        Process wrk = children.start(command(port, seconds, connections), output);
         try {
             if (!wrk.waitFor(seconds + SLACK_SECONDS, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("wrk did not finish within " + (seconds + SLACK_SECONDS) + " s");
@@ -57,7 +56,7 @@ final class Wrk {
         }
     }
 
-    String describe() {
+    String describe(int connections) {
         return "wrk -t" + threads + " -c" + connections + " --latency";
     }
 }

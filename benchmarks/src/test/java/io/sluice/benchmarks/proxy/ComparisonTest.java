@@ -13,7 +13,7 @@ class ComparisonTest {
     private static final List<Target> ALL = List.of(Target.DIRECT, Target.SLUICE, Target.HAPROXY, Target.NGINX);
 
     static Run run(int threads, int round, Target target, double rps, double p50, double p99, long non2xx) {
-        return new Run(threads, round, target,
+        return new Run(threads, 64, round, target,
                 new WrkResult(rps, (long) rps * 10, p50, p50 * 1.2, p50 * 1.5, p99, 0, 0, 0, 0, non2xx),
                 10.0 + round);
     }
@@ -34,7 +34,7 @@ class ComparisonTest {
 
     @Test
     void mediansIgnoreTheDisturbedRoundAndRatiosAreOfTheMedians() {
-        Comparison c = Comparison.of(1, ALL, threeRounds(30_000, 2_000), Map.of());
+        Comparison c = Comparison.of(1, 64, ALL, threeRounds(30_000, 2_000), Map.of());
         // Sluice req/s over the rounds: 30,000, 12,000, 30,600 -> median 30,000; HAProxy's 25,000.
         Comparison.Row sluice = c.row(Target.SLUICE);
         assertThat(sluice.rounds()).isEqualTo(3);
@@ -53,13 +53,13 @@ class ComparisonTest {
 
     @Test
     void rowsFollowTheTargetOrder() {
-        Comparison c = Comparison.of(1, ALL, threeRounds(30_000, 2_000), Map.of());
+        Comparison c = Comparison.of(1, 64, ALL, threeRounds(30_000, 2_000), Map.of());
         assertThat(c.rows()).extracting(Comparison.Row::target).containsExactlyElementsOf(ALL);
     }
 
     @Test
     void perRoundRatiosPairSluiceWithHaproxyOfTheSameRound() {
-        Comparison c = Comparison.of(1, ALL, threeRounds(30_000, 2_000), Map.of());
+        Comparison c = Comparison.of(1, 64, ALL, threeRounds(30_000, 2_000), Map.of());
         assertThat(c.roundRatios()).extracting(Comparison.RoundRatio::round).containsExactly(1, 2, 3);
         // Both scaled by the same factor in each round: the paired ratio is 1.2 every time.
         assertThat(c.roundRatios()).allSatisfy(r -> {
@@ -70,7 +70,7 @@ class ComparisonTest {
 
     @Test
     void exactlyEqualToHaproxyMeetsTheTarget() {
-        Comparison c = Comparison.of(1, ALL, threeRounds(25_000, 2_500), Map.of());
+        Comparison c = Comparison.of(1, 64, ALL, threeRounds(25_000, 2_500), Map.of());
         assertThat(c.sluiceRequestsPerSecondRatio()).isEqualTo(1.0);
         assertThat(c.sluiceP99Ratio()).isEqualTo(1.0);
         assertThat(c.verdict()).isEqualTo(Comparison.Verdict.MET);
@@ -78,7 +78,7 @@ class ComparisonTest {
 
     @Test
     void fewerRequestsPerSecondMissesTheTarget() {
-        Comparison c = Comparison.of(1, ALL, threeRounds(24_000, 2_000), Map.of());
+        Comparison c = Comparison.of(1, 64, ALL, threeRounds(24_000, 2_000), Map.of());
         assertThat(c.sluiceRequestsPerSecondRatio()).isCloseTo(0.96, within(1e-9));
         assertThat(c.verdict()).isEqualTo(Comparison.Verdict.MISSED);
         assertThat(c.verdictLine()).contains("0.96x req/s").contains("target missed");
@@ -86,7 +86,7 @@ class ComparisonTest {
 
     @Test
     void aHigherP99MissesTheTargetEvenWithMoreRequests() {
-        Comparison c = Comparison.of(1, ALL, threeRounds(40_000, 2_600), Map.of());
+        Comparison c = Comparison.of(1, 64, ALL, threeRounds(40_000, 2_600), Map.of());
         assertThat(c.sluiceRequestsPerSecondRatio()).isCloseTo(1.6, within(1e-9));
         assertThat(c.sluiceP99Ratio()).isCloseTo(1.04, within(1e-9));
         assertThat(c.verdict()).isEqualTo(Comparison.Verdict.MISSED);
@@ -96,7 +96,7 @@ class ComparisonTest {
     void errorsMissTheTargetWhateverTheRatios() {
         List<Run> runs = new ArrayList<>(threeRounds(30_000, 2_000));
         runs.set(1, run(1, 1, Target.SLUICE, 30_000, 600, 2_000, 5));
-        Comparison c = Comparison.of(1, ALL, runs, Map.of());
+        Comparison c = Comparison.of(1, 64, ALL, runs, Map.of());
         assertThat(c.row(Target.SLUICE).errors()).isEqualTo(5);
         assertThat(c.verdict()).isEqualTo(Comparison.Verdict.MISSED);
         assertThat(c.verdictLine()).contains("with errors");
@@ -107,7 +107,7 @@ class ComparisonTest {
     void withoutSluiceThereIsNoVerdictButTheOthersAreCompared() {
         List<Run> runs = threeRounds(30_000, 2_000).stream().filter(r -> r.target() != Target.SLUICE).toList();
         List<Target> targets = List.of(Target.DIRECT, Target.HAPROXY, Target.NGINX);
-        Comparison c = Comparison.of(1, targets, runs, Map.of());
+        Comparison c = Comparison.of(1, 64, targets, runs, Map.of());
         assertThat(c.row(Target.SLUICE)).isNull();
         assertThat(c.sluiceRequestsPerSecondRatio()).isNaN();
         assertThat(c.verdict()).isEqualTo(Comparison.Verdict.NOT_MEASURED);
@@ -119,7 +119,7 @@ class ComparisonTest {
     @Test
     void aTargetThatFailedToStartHasARowWithItsReasonAndNoNumbers() {
         List<Run> runs = threeRounds(30_000, 2_000).stream().filter(r -> r.target() != Target.SLUICE).toList();
-        Comparison c = Comparison.of(1, ALL, runs, Map.of(Target.SLUICE, "did not start: exited with code 1"));
+        Comparison c = Comparison.of(1, 64, ALL, runs, Map.of(Target.SLUICE, "did not start: exited with code 1"));
         Comparison.Row sluice = c.row(Target.SLUICE);
         assertThat(sluice.rounds()).isZero();
         assertThat(sluice.requestsPerSecond()).isNaN();
@@ -133,7 +133,7 @@ class ComparisonTest {
     void aTargetThatFailedMidwayKeepsItsEarlierRounds() {
         List<Run> runs = threeRounds(30_000, 2_000).stream()
                 .filter(r -> r.target() != Target.SLUICE || r.round() == 1).toList();
-        Comparison c = Comparison.of(1, ALL, runs, Map.of(Target.SLUICE, "exited with code 137"));
+        Comparison c = Comparison.of(1, 64, ALL, runs, Map.of(Target.SLUICE, "exited with code 137"));
         assertThat(c.row(Target.SLUICE).rounds()).isEqualTo(1);
         assertThat(c.row(Target.SLUICE).failure()).contains("137");
         assertThat(c.sluiceRequestsPerSecondRatio()).isCloseTo(1.2, within(1e-9));
@@ -142,7 +142,7 @@ class ComparisonTest {
     @Test
     void withoutHaproxyNoRatioCanBeFormed() {
         List<Run> runs = threeRounds(30_000, 2_000).stream().filter(r -> r.target() != Target.HAPROXY).toList();
-        Comparison c = Comparison.of(1, ALL, runs, Map.of(Target.HAPROXY, "could not start"));
+        Comparison c = Comparison.of(1, 64, ALL, runs, Map.of(Target.HAPROXY, "could not start"));
         assertThat(c.row(Target.SLUICE).requestsPerSecondVsHaproxy()).isNaN();
         assertThat(c.verdict()).isEqualTo(Comparison.Verdict.NOT_MEASURED);
     }
@@ -150,17 +150,17 @@ class ComparisonTest {
     @Test
     void aRunOfAnotherThreadCountIsRefused() {
         List<Run> runs = List.of(run(2, 1, Target.HAPROXY, 1, 1, 1, 0));
-        assertThatThrownBy(() -> Comparison.of(1, ALL, runs, Map.of()))
+        assertThatThrownBy(() -> Comparison.of(1, 64, ALL, runs, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void theMarkdownTableHasOneLinePerTargetInWrksUnits() {
-        String md = Comparison.of(1, ALL, threeRounds(30_000, 2_000), Map.of()).toMarkdown();
+        String md = Comparison.of(1, 64, ALL, threeRounds(30_000, 2_000), Map.of()).toMarkdown();
         assertThat(md).contains("| target | rounds | req/s | p50 | p99 |")
                 .contains("| sluice | 3 | 30,000 | 600us | 2.00ms | 12us | 0 | 1.20x | 0.80x |")
                 .contains("| haproxy | 3 | 25,000 | 700us | 2.50ms | 12us | 0 | 1.00x | 1.00x |")
-                .contains("Sluice / HAProxy at 1 thread: 1.20x req/s, 0.80x p99: target met");
+                .contains("Sluice / HAProxy at 1 thread, c=64: 1.20x req/s, 0.80x p99: target met");
     }
 
     @Test

@@ -14,7 +14,9 @@ class ProxyBenchOptionsTest {
         assertThat(o.rounds()).isEqualTo(3);
         assertThat(o.durationSeconds()).isEqualTo(10);
         assertThat(o.warmupSeconds()).isEqualTo(5);
-        assertThat(o.connections()).isEqualTo(32);
+        assertThat(o.connections()).containsExactly(64, 256);
+        assertThat(o.coldSeconds()).isEqualTo(10);
+        assertThat(o.transport()).isEqualTo("auto");
         assertThat(o.wrkThreads()).isEqualTo(1);
         assertThat(o.sluice()).isNull();
         assertThat(o.install()).isTrue();
@@ -28,6 +30,7 @@ class ProxyBenchOptionsTest {
         assertThat(quick.durationSeconds()).isEqualTo(2);
         assertThat(quick.warmupSeconds()).isEqualTo(1);
         assertThat(quick.rounds()).isEqualTo(3);
+        assertThat(quick.coldSeconds()).isEqualTo(2);
         ProxyBenchOptions explicit = ProxyBenchOptions.parse("--quick", "--duration", "5s", "--warmup=0");
         assertThat(explicit.durationSeconds()).isEqualTo(5);
         assertThat(explicit.warmupSeconds()).isZero();
@@ -36,12 +39,14 @@ class ProxyBenchOptionsTest {
     @Test
     void everyOptionIsReadInBothForms() {
         ProxyBenchOptions o = ProxyBenchOptions.parse("--threads=2,1,2", "--rounds", "5", "--duration", "1m",
-                "--connections", "64", "--wrk-threads=2", "--out", "/tmp/x", "--sluice", "/src/sluice",
-                "--no-install");
+                "--connections", "256,64", "--wrk-threads=2", "--out", "/tmp/x", "--sluice", "/src/sluice",
+                "--no-install", "--cold=0s", "--transport", "io-uring");
         assertThat(o.threads()).containsExactly(2, 1);
         assertThat(o.rounds()).isEqualTo(5);
         assertThat(o.durationSeconds()).isEqualTo(60);
-        assertThat(o.connections()).isEqualTo(64);
+        assertThat(o.connections()).containsExactly(256, 64);
+        assertThat(o.coldSeconds()).isZero();
+        assertThat(o.transport()).isEqualTo("io_uring");
         assertThat(o.wrkThreads()).isEqualTo(2);
         assertThat(o.out()).isEqualTo(Path.of("/tmp/x"));
         assertThat(o.sluice()).isEqualTo(Path.of("/src/sluice"));
@@ -77,7 +82,9 @@ class ProxyBenchOptionsTest {
 
     @Test
     void moreWrkThreadsThanConnectionsIsRefused() {
-        assertThatThrownBy(() -> ProxyBenchOptions.parse("--connections", "2", "--wrk-threads", "4"))
+        assertThatThrownBy(() -> ProxyBenchOptions.parse("--transport", "kqueue"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--transport must be one of");
+        assertThatThrownBy(() -> ProxyBenchOptions.parse("--connections", "64,2", "--wrk-threads", "4"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exceeds --connections 2");
     }
 

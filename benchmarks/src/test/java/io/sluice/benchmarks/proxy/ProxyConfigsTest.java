@@ -57,8 +57,8 @@ class ProxyConfigsTest {
                 .contains("pid " + dir + "/nginx.pid;")
                 .doesNotContain("least_conn")
                 .doesNotContain("ip_hash");
-        // Upstream keep-alive must outnumber wrk's default connections or requests wait for new ones.
-        assertThat(NginxConfig.UPSTREAM_KEEPALIVE).isGreaterThan(32);
+        // Upstream keep-alive must outnumber wrk's largest default connection count or requests wait for new ones.
+        assertThat(NginxConfig.UPSTREAM_KEEPALIVE).isGreaterThan(256);
     }
 
     @Test

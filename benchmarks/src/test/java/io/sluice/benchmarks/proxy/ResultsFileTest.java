@@ -21,9 +21,9 @@ class ResultsFileTest {
 
     private ResultsFile results(ProxyBenchOptions options, List<Target> targets, List<Run> runs,
                                 Map<Target, String> failures) {
-        Comparison c = Comparison.of(1, targets, runs, failures);
+        Comparison c = Comparison.of(1, 64, targets, runs, failures);
         return new ResultsFile(options, VERSIONS, targets, Instant.parse("2026-11-28T10:00:00Z"),
-                Instant.parse("2026-11-28T10:05:00Z"), runs, List.of(c));
+                Instant.parse("2026-11-28T10:05:00Z"), runs, List.of(c), List.of(), "epoll");
     }
 
     @Test
@@ -40,13 +40,17 @@ class ResultsFileTest {
         assertThat(root.at("/versions/nginx").asText()).contains("1.22.1");
         assertThat(root.at("/settings/rounds").asInt()).isEqualTo(3);
         assertThat(root.at("/settings/durationSeconds").asInt()).isEqualTo(10);
-        assertThat(root.at("/settings/connections").asInt()).isEqualTo(32);
+        assertThat(root.at("/settings/connections").toString()).isEqualTo("[64,256]");
+        assertThat(root.at("/settings/coldSeconds").asInt()).isEqualTo(10);
+        assertThat(root.at("/settings/transport").asText()).isEqualTo("auto");
+        assertThat(root.at("/sluice/transport").asText()).isEqualTo("epoll");
         assertThat(root.at("/settings/strategy").asText()).isEqualTo("round-robin");
         assertThat(root.at("/settings/targets").toString()).isEqualTo("[\"direct\",\"sluice\",\"haproxy\",\"nginx\"]");
         assertThat(root.at("/sluice/measured").asBoolean()).isTrue();
 
         JsonNode matrix = root.at("/matrices/0");
         assertThat(matrix.get("threads").asInt()).isEqualTo(1);
+        assertThat(matrix.get("connections").asInt()).isEqualTo(64);
         assertThat(matrix.get("runs")).hasSize(12);
         JsonNode first = matrix.at("/runs/1");
         assertThat(first.get("round").asInt()).isEqualTo(1);
@@ -97,7 +101,7 @@ class ResultsFileTest {
         List<Run> runs = ComparisonTest.threeRounds(30_000, 2_000).stream()
                 .filter(r -> r.target() != Target.SLUICE).toList();
         String md = results(options, targets, runs, Map.of()).summaryMarkdown();
-        assertThat(md).contains("## 1 thread\n")
+        assertThat(md).contains("## 1 thread, 64 connections\n")
                 .contains("| haproxy | 3 | 25,000 |")
                 .contains("quick profile")
                 .contains("**Sluice was not measured**")

@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * What the access log records about one request. Immutable; build one with {@link #builder()}
  * at the end of the request, on the event loop, and hand it to {@link AccessLog#log}. Any field may
- * be null (numbers 0) when the request ended before it was known: a request that never reached a
+ * be null (numbers 0, upstream times -1) when the request ended before it was known: a request that never reached a
  * backend has no backend id, address or cluster.
  *
  * @param time            when the request's first byte arrived, written in ISO-8601 UTC with milliseconds
@@ -29,11 +29,22 @@ import java.time.Instant;
  *                        {@code no_backend}, {@code upstream_connect_failure},
  *                        {@code upstream_reset}, {@code upstream_timeout}, {@code client_closed},
  *                        {@code request_timeout}, {@code bad_request}, {@code too_large}
+ * @param startMicros     when the request's head arrived, in microseconds since the Unix epoch, on the
+ *                        proxy's monotonic clock anchored to the wall clock when the proxy started: the
+ *                        differences between two lines are exact; written as {@code start_us}; 0 unknown
+ * @param affinityKey     the session-affinity key the cluster routed by (header value, or client IP for
+ *                        source affinity), or null; written as {@code affinity_key}
+ * @param upstreamHeadNanos the last attempt's time from sending the request to the response head, the
+ *                        backend's time to first byte; -1 when none came; written as {@code upstream_ttfb_ms}
+ *                        (null when -1) with microsecond precision
+ * @param upstreamNanos   the last attempt's time from sending the request to the end of the request; -1 when
+ *                        nothing was sent; written as {@code upstream_ms} (null when -1)
  */
 public record AccessLogEntry(Instant time, String requestId, String clientAddress, String method, String path,
                              String host, int status, long bytesIn, long bytesOut, long durationNanos,
                              String backendId, String backendAddress, int attempts, String cluster, String route,
-                             String listener, String outcome) {
+                             String listener, String outcome, long startMicros, String affinityKey,
+                             long upstreamHeadNanos, long upstreamNanos) {
 
     /** An empty builder. */
     public static Builder builder() {
@@ -63,8 +74,32 @@ public record AccessLogEntry(Instant time, String requestId, String clientAddres
         private String route;
         private String listener;
         private String outcome;
+        private long startMicros;
+        private String affinityKey;
+        private long upstreamHeadNanos = -1;
+        private long upstreamNanos = -1;
 
         private Builder() {
+        }
+
+        public Builder startMicros(long value) {
+            this.startMicros = value;
+            return this;
+        }
+
+        public Builder affinityKey(String value) {
+            this.affinityKey = value;
+            return this;
+        }
+
+        public Builder upstreamHeadNanos(long value) {
+            this.upstreamHeadNanos = value;
+            return this;
+        }
+
+        public Builder upstreamNanos(long value) {
+            this.upstreamNanos = value;
+            return this;
         }
 
         public Builder time(Instant value) {
@@ -155,7 +190,8 @@ public record AccessLogEntry(Instant time, String requestId, String clientAddres
         /** The entry; the builder may be reused. */
         public AccessLogEntry build() {
             return new AccessLogEntry(time, requestId, clientAddress, method, path, host, status, bytesIn, bytesOut,
-                    durationNanos, backendId, backendAddress, attempts, cluster, route, listener, outcome);
+                    durationNanos, backendId, backendAddress, attempts, cluster, route, listener, outcome, startMicros,
+                    affinityKey, upstreamHeadNanos, upstreamNanos);
         }
     }
 }

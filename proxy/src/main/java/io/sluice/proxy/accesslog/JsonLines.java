@@ -56,12 +56,26 @@ final class JsonLines {
             json.writeStringField("route", e.route());
             json.writeStringField("listener", e.listener());
             json.writeStringField("outcome", e.outcome());
+            // For replay in the simulator (trace format sluice-access-log).
+            json.writeNumberField("start_us", e.startMicros());
+            json.writeStringField("affinity_key", e.affinityKey());
+            millisOrNull("upstream_ttfb_ms", e.upstreamHeadNanos());
+            millisOrNull("upstream_ms", e.upstreamNanos());
             json.writeEndObject();
             json.writeRaw('\n');
             json.flush();
             lines++;
         } catch (IOException ex) {
             throw new UncheckedIOException("a ByteArrayOutputStream does not fail", ex);
+        }
+    }
+
+    /** Nanoseconds as milliseconds with microsecond precision, or null when negative (not known). */
+    private void millisOrNull(String field, long nanos) throws IOException {
+        if (nanos < 0) {
+            json.writeNullField(field);
+        } else {
+            json.writeNumberField(field, Math.round(nanos / 1_000.0) / 1_000.0);
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link AccessLog} with a bounded queue and one writer thread. Producers only {@code offer};
@@ -16,6 +18,8 @@ import java.util.function.LongSupplier;
  * stream when the buffer passes {@link #WRITE_THRESHOLD} bytes or a flush is due.
  */
 final class QueuedAccessLog implements AccessLog {
+    private static final Logger LOG = LoggerFactory.getLogger(QueuedAccessLog.class);
+
     /** Buffered bytes that trigger a write: big enough to make writes few, small enough to stay in cache. */
     static final int WRITE_THRESHOLD = 64 * 1024;
     private static final int BATCH = 1_024;
@@ -169,7 +173,8 @@ final class QueuedAccessLog implements AccessLog {
     private void report(Exception e) {
         if (!reportedError) {
             reportedError = true;
-            System.err.println("sluice: access log write failed, lines are being lost: " + e);
+            LOG.error("access log write failed, lines are being lost (counted in sluice_access_log_lines_total"
+                    + " as result failed): {}", e.toString());
         }
     }
 }

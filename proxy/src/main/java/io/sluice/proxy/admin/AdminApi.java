@@ -40,11 +40,13 @@ final class AdminApi {
 
     private final Proxy proxy;
     private final Supplier<ReloadResult> reload;
+    private final Supplier<AdminServer.Readiness> readiness;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    AdminApi(Proxy proxy, Supplier<ReloadResult> reload) {
+    AdminApi(Proxy proxy, Supplier<ReloadResult> reload, Supplier<AdminServer.Readiness> readiness) {
         this.proxy = proxy;
         this.reload = reload;
+        this.readiness = readiness;
     }
 
     /**
@@ -77,6 +79,12 @@ final class AdminApi {
 
     private Response route(String method, String path, byte[] body) {
         String[] p = segments(path);
+        if (p.length == 1 && p[0].equals("live")) {
+            return get(method) ? live() : notAllowed("GET");
+        }
+        if (p.length == 1 && p[0].equals("ready")) {
+            return get(method) ? ready() : notAllowed("GET");
+        }
         if (p.length == 1 && p[0].equals("health")) {
             return get(method) ? health() : notAllowed("GET");
         }
@@ -119,7 +127,8 @@ final class AdminApi {
                 };
             }
         }
-        return Response.error(404, "no such admin endpoint: " + path + "; endpoints: GET /health, GET /metrics,"
+        return Response.error(404, "no such admin endpoint: " + path + "; endpoints: GET /live, GET /ready,"
+                + " GET /health, GET /metrics,"
                 + " GET /clusters, GET /clusters/{cluster}, POST /clusters/{cluster}/backends/{id}/weight,"
                 + " POST /clusters/{cluster}/backends/{id}/drain, POST /clusters/{cluster}/backends/{id}/undrain,"
                 + " POST /clusters/{cluster}/backends/{id}/load, POST /reload");
@@ -164,10 +173,27 @@ final class AdminApi {
 
     // ---- endpoints ----
 
+    /** Liveness: the process answers, so it serves (draining too). */
+    private Response live() {
+        ObjectNode o = json.createObjectNode();
+        o.put("status", "live");
+        return ok(o);
+    }
+
+    /** Readiness: 200 only when the proxy should get new traffic. */
+    private Response ready() {
+        AdminServer.Readiness r = readiness.get();
+        ObjectNode o = json.createObjectNode();
+        o.put("status", r.name().toLowerCase(Locale.ROOT));
+        return status(r == AdminServer.Readiness.READY ? 200 : 503, o);
+    }
+
+    /** The status page: 200 while it answers, draining included (see {@link AdminServer}, Probes). */
     private Response health() {
         ObjectNode o = json.createObjectNode();
         boolean stopping = proxy.stopping();
         o.put("status", stopping ? "draining" : "serving");
+        o.put("ready", readiness.get() == AdminServer.Readiness.READY);
         o.put("uptimeSeconds", Math.round(proxy.uptimeNanos() / 1e7) / 100.0);
         o.put("transport", proxy.transport());
         o.put("connections", proxy.connections());
@@ -175,7 +201,7 @@ final class AdminApi {
         for (Map.Entry<String, InetSocketAddress> e : proxy.addresses().entrySet()) {
             ls.put(e.getKey(), hostPort(e.getValue()));
         }
-        return status(stopping ? 503 : 200, o);
+        return ok(o);
     }
 
     private Response metrics() {

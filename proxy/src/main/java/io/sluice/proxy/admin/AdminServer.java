@@ -29,7 +29,10 @@ import java.util.function.Supplier;
  * default), apart from the proxy's listeners and event loops.
  *
  * <pre>
- *   GET  /health                                   the proxy's own liveness: 200 serving, 503 draining
+ *   GET  /live                                     liveness: 200 while the process serves, draining included
+ *   GET  /ready                                    readiness: 200 ready; 503 starting or draining
+ *   GET  /health                                   status for people (JSON): serving or draining, uptime,
+ *                                                  connections, listeners; always 200 while it answers
  *   GET  /metrics                                  Prometheus text exposition (format 0.0.4)
  *   GET  /clusters                                 every cluster, in brief
  *   GET  /clusters/{c}                             one cluster and its backends: health, check status,
@@ -50,9 +53,29 @@ import java.util.function.Supplier;
  * none of that may block an event loop, and running admin requests one at a time makes a weight
  * change or a drain never race a reload from the same operator.
  *
+ * <h2>Probes</h2>
+ * An orchestrator restarts a process whose liveness probe fails and stops sending traffic to one
+ * whose readiness probe fails. A draining proxy must do the second and not the first, or it is
+ * killed before its requests finish: so {@code /live} stays 200 while draining and only
+ * {@code /ready} turns 503. {@code /health} (the status page operators read) also answers 200
+ * while the process serves, its body saying {@code "status": "draining"}, so a probe wired to it
+ * never kills a draining proxy either. Before the first config is loaded there is no admin API yet
+ * (its address comes from that config): a probe's connection is refused, which every orchestrator
+ * counts as not live and not ready.
+ *
  * <p>Thread safety: {@link #rebind} and {@link #close} may be called from any thread.
  */
 public final class AdminServer implements AutoCloseable {
+    /** What {@code GET /ready} reports. */
+    public enum Readiness {
+        /** The process is still starting: 503. */
+        STARTING,
+        /** Serving with its config: 200. */
+        READY,
+        /** The graceful stop has begun: 503, while {@code /live} stays 200. */
+        DRAINING
+    }
+
     /** Largest request body accepted; admin bodies are a few bytes of JSON. */
     static final int MAX_BODY_BYTES = 64 * 1024;
     /** An admin connection idle this long is closed. */
@@ -65,21 +88,24 @@ public final class AdminServer implements AutoCloseable {
     /** Open admin connections, closed explicitly at {@link #close()} (the event loop's shutdown may not). */
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
 
-    private AdminServer(Proxy proxy, Supplier<ReloadResult> reload) {
+    private AdminServer(Proxy proxy, Supplier<ReloadResult> reload, Supplier<Readiness> readiness) {
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sluice-admin-io", true),
                 NioIoHandler.newFactory());
         this.worker = Executors.newSingleThreadExecutor(new DefaultThreadFactory("sluice-admin", true));
-        this.api = new AdminApi(proxy, reload);
+        this.api = new AdminApi(proxy, reload, readiness);
     }
 
     /**
      * Binds the admin API.
      *
-     * @param reload re-reads the config file and applies it: what {@code POST /reload} runs
+     * @param reload    re-reads the config file and applies it: what {@code POST /reload} runs
+     * @param readiness what {@code GET /ready} reports, read at each request
      * @throws IllegalStateException naming the address when it cannot bind
      */
-    public static AdminServer start(ProxyConfig.HostPort listen, Proxy proxy, Supplier<ReloadResult> reload) {
-        AdminServer s = new AdminServer(Objects.requireNonNull(proxy, "proxy"), Objects.requireNonNull(reload, "reload"));
+    public static AdminServer start(ProxyConfig.HostPort listen, Proxy proxy, Supplier<ReloadResult> reload,
+                                    Supplier<Readiness> readiness) {
+        AdminServer s = new AdminServer(Objects.requireNonNull(proxy, "proxy"), Objects.requireNonNull(reload, "reload"),
+                Objects.requireNonNull(readiness, "readiness"));
         try {
             s.server = s.bind(listen);
         } catch (RuntimeException e) {

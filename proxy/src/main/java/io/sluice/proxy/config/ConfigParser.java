@@ -451,8 +451,19 @@ public final class ConfigParser {
         return validated(new Strategy(name, params, wrappers), path);
     }
 
+    /** Strategies the simulator runs but the proxy cannot, each with why and what to choose instead. */
+    static final Map<String, String> SIMULATOR_ONLY = Map.of("prequal", "prequal is simulator-only: it balances"
+            + " on probes of each backend's requests in flight and latency, and the proxy has no network prober"
+            + " to send them (it would silently fall back to its own counts); choose p2c-least-request or"
+            + " p2c-peak-ewma, which use the same signals as the proxy sees them");
+
     /** Asks the registry to build the strategy, so every name and parameter is checked as the proxy will use it. */
     private Strategy validated(Strategy s, String path) {
+        String refused = SIMULATOR_ONLY.get(s.name());
+        if (refused != null) {
+            errors.add(path + ": " + refused);
+            return null;
+        }
         try {
             registry.create(s.toSpec(), Environment.system());
             return s;

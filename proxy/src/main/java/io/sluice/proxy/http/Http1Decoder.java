@@ -8,6 +8,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -45,8 +46,7 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
         START_LINE, HEADERS, BODY_FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, BODY_UNTIL_CLOSE, PAUSED, FAILED
     }
 
-    /** Headers are validated here, byte by byte, so Netty's own validation would only repeat it. */
-    static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    /** Trailers are validated here, byte by byte, so Netty's own validation would only repeat it. */
     private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory()
             .withValidation(false);
     private static final int MAX_CHUNK_LINE = 1024;
@@ -62,9 +62,11 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
     private State state = State.START_LINE;
     private boolean processing;
     private boolean emitted;
+    /** Some byte arrived since the last {@link #resume()}. */
+    private boolean received;
 
-    private HttpHeaders headers;
-    private HttpHeaders trailers;
+    private HttpFields headers;
+    private HttpFields trailers;
     private int headerBytes;
     private int headerCount;
     private int emptyLines;
@@ -87,7 +89,7 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
      * The header block is complete: build and {@link #emit} the head, then call {@link #beginBody}
      * (or {@link #skipInterim()} for a 1xx response).
      */
-    abstract void headersDone(HttpHeaders headers) throws HttpViolation.Failure;
+    abstract void headersDone(HttpFields headers) throws HttpViolation.Failure;
 
     /** The status for a violation of the given kind; a response decoder answers 502 to all. */
     abstract HttpResponseStatus status(HttpResponseStatus requestStatus);
@@ -118,6 +120,7 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean wasEmpty = buf == null || !buf.isReadable();
+        received |= in.isReadable();
         buf = buf == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), buf, in);
         if (state == State.PAUSED) {
             bytesWhilePaused();
@@ -165,6 +168,11 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
         return buf != null && buf.isReadable();
     }
 
+    /** True once some byte arrived since the decoder last resumed for a new message (or was created). */
+    public boolean receivedSinceResume() {
+        return received;
+    }
+
     /** True while no byte of the next message has arrived. */
     boolean idle() {
         return state == State.START_LINE && headers == null && (buf == null || !buf.isReadable());
@@ -179,6 +187,7 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.START_LINE;
+        received = buf != null && buf.isReadable();
         headers = null;
         trailers = null;
         headerBytes = 0;
@@ -277,7 +286,7 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
                     }
                     return true;
                 }
-                headers = HEADERS.newHeaders();
+                headers = new HttpFields();
                 startLine(line);
                 if (state == State.START_LINE) {
                     state = State.HEADERS;
@@ -285,22 +294,23 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
                 return true;
             }
             case HEADERS: {
-                String line = readLine(maxHeaderBytes - headerBytes - 2, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                int len = lineLength(maxHeaderBytes - headerBytes - 2, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
                         "header block");
-                if (line == null) {
+                if (len < 0) {
                     return false;
                 }
-                if (line.isEmpty()) {
-                    HttpHeaders done = headers;
-                    headersDone(done);
+                if (len == 0) {
+                    buf.skipBytes(2);
+                    headersDone(headers);
                     return true;
                 }
-                headerBytes += line.length() + 2;
+                headerBytes += len + 2;
                 if (++headerCount > maxHeaders) {
                     throw new HttpViolation.Failure(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
                             "more than " + maxHeaders + " header fields");
                 }
-                field(line, headers);
+                field(buf, buf.readerIndex(), len, headers, headerCount - 1);
+                buf.skipBytes(len + 2);
                 return true;
             }
             case BODY_FIXED: {
@@ -313,7 +323,7 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
                 bodyBytes += n;
                 if (remaining == 0) {
                     state = State.PAUSED;
-                    emit(new DefaultLastHttpContent(slice, TRAILERS));
+                    emit(new DefaultLastHttpContent(slice, EmptyHttpHeaders.INSTANCE));
                 } else {
                     emit(new DefaultHttpContent(slice));
                 }
@@ -365,26 +375,28 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
                 return true;
             }
             case TRAILERS: {
-                String line = readLine(maxHeaderBytes - headerBytes - 2, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                int len = lineLength(maxHeaderBytes - headerBytes - 2, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
                         "trailer block");
-                if (line == null) {
+                if (len < 0) {
                     return false;
                 }
-                if (line.isEmpty()) {
+                if (len == 0) {
+                    buf.skipBytes(2);
                     state = State.PAUSED;
                     emit(trailers == null ? LastHttpContent.EMPTY_LAST_CONTENT
-                            : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
+                            : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, nettyTrailers(trailers)));
                     return true;
                 }
-                headerBytes += line.length() + 2;
+                headerBytes += len + 2;
                 if (++headerCount > maxHeaders) {
                     throw new HttpViolation.Failure(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
                             "more than " + maxHeaders + " trailer fields");
                 }
                 if (trailers == null) {
-                    trailers = TRAILERS.newHeaders();
+                    trailers = new HttpFields();
                 }
-                field(line, trailers);
+                field(buf, buf.readerIndex(), len, trailers, -1);
+                buf.skipBytes(len + 2);
                 return true;
             }
             case BODY_UNTIL_CLOSE: {
@@ -404,6 +416,20 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
      * line end, so a peer cannot make the proxy wait for (or buffer) an endless line.
      */
     private String readLine(int maxContent, HttpResponseStatus tooLong, String what) throws HttpViolation.Failure {
+        int len = lineLength(maxContent, tooLong, what);
+        if (len < 0) {
+            return null;
+        }
+        String line = buf.toString(buf.readerIndex(), len, StandardCharsets.ISO_8859_1);
+        buf.skipBytes(len + 2);
+        return line;
+    }
+
+    /**
+     * The length of the next line without its CRLF, which starts at the reader index and is left
+     * unread; -1 when it has not fully arrived. Same checks as {@link #readLine}.
+     */
+    private int lineLength(int maxContent, HttpResponseStatus tooLong, String what) throws HttpViolation.Failure {
         int r = buf.readerIndex();
         int window = Math.max(0, maxContent) + 2;
         int n = Math.min(buf.readableBytes(), window);
@@ -416,7 +442,7 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
             if (cr >= 0 && cr < r + n - 1) {
                 throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "bare CR in " + what);
             }
-            return null;
+            return -1;
         }
         if (lf == r || buf.getByte(lf - 1) != '\r') {
             throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "line in " + what + " ends in bare LF");
@@ -425,46 +451,112 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
         if (len > 0 && buf.indexOf(r, r + len, (byte) '\r') >= 0) {
             throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "bare CR in " + what);
         }
-        String line = buf.toString(r, len, StandardCharsets.ISO_8859_1);
-        buf.skipBytes(len + 2);
-        return line;
+        return len;
     }
 
-    /** One {@code name: value} line of a header or trailer block, validated and added. */
-    private static void field(String line, HttpHeaders into) throws HttpViolation.Failure {
-        char first = line.charAt(0);
+    /**
+     * One {@code name: value} line of a header or trailer block, {@code len} bytes at {@code at} in
+     * {@code in} (no CRLF), validated byte by byte and added: no String is made of the line itself,
+     * and none of a name or value equal to the one at the same position {@code slot} of the previous
+     * message on this connection (see {@link #recall}).
+     */
+    private void field(ByteBuf in, int at, int len, HttpFields into, int slot) throws HttpViolation.Failure {
+        byte first = in.getByte(at);
         if (first == ' ' || first == '\t') {
             throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "obs-fold (header line starts with"
                     + " whitespace)");
         }
-        int colon = line.indexOf(':');
+        int end = at + len;
+        int colon = -1;
+        for (int i = at; i < end; i++) {
+            byte b = in.getByte(i);
+            if (b == ':') {
+                colon = i;
+                break;
+            }
+            if (!HttpSyntax.isTchar(b)) {
+                // A byte that is no token char before any colon: either a bad name or no colon at all.
+                int c = in.indexOf(i, end, (byte) ':');
+                if (c < 0) {
+                    throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "header line without colon");
+                }
+                throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "invalid character 0x"
+                        + Integer.toHexString(b & 0xff) + " in header name");
+            }
+        }
         if (colon < 0) {
             throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "header line without colon");
         }
-        if (colon == 0) {
+        if (colon == at) {
             throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "empty header name");
         }
-        for (int i = 0; i < colon; i++) {
-            if (!HttpSyntax.isTchar(line.charAt(i))) {
-                throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "invalid character 0x"
-                        + Integer.toHexString(line.charAt(i)) + " in header name");
-            }
-        }
         int start = colon + 1;
-        int end = line.length();
-        while (start < end && isOws(line.charAt(start))) {
+        int stop = end;
+        while (start < stop && isOws(in.getByte(start))) {
             start++;
         }
-        while (end > start && isOws(line.charAt(end - 1))) {
-            end--;
+        while (stop > start && isOws(in.getByte(stop - 1))) {
+            stop--;
         }
-        for (int i = start; i < end; i++) {
-            if (!HttpSyntax.isFieldChar(line.charAt(i))) {
+        for (int i = start; i < stop; i++) {
+            byte b = in.getByte(i);
+            if (!HttpSyntax.isFieldChar(b)) {
                 throw new HttpViolation.Failure(HttpResponseStatus.BAD_REQUEST, "invalid character 0x"
-                        + Integer.toHexString(line.charAt(i)) + " in the value of " + line.substring(0, colon));
+                        + Integer.toHexString(b & 0xff) + " in the value of "
+                        + in.toString(at, colon - at, StandardCharsets.ISO_8859_1));
             }
         }
-        into.add(line.substring(0, colon), line.substring(start, end));
+        into.add(recall(in, at, colon - at, slot, true), recall(in, start, stop - start, slot, false));
+    }
+
+    /** Fields remembered per position for {@link #recall}; a keep-alive peer repeats most of its fields. */
+    private static final int REMEMBERED_FIELDS = 16;
+    private String[] lastNames;
+    private String[] lastValues;
+
+    /**
+     * The string of {@code len} bytes at {@code at}: the one the previous message had at the same
+     * field position when the bytes are equal (a client's Host and User-Agent, a backend's Server,
+     * Content-Type, Connection come back identical on every message of a connection), else a new
+     * one, remembered for the next message. Comparing a few bytes costs less than making, copying
+     * and later collecting a String; a miss costs one comparison that fails early.
+     */
+    private String recall(ByteBuf in, int at, int len, int slot, boolean name) {
+        if (slot < 0 || slot >= REMEMBERED_FIELDS) {
+            return in.toString(at, len, StandardCharsets.ISO_8859_1);
+        }
+        if (lastNames == null) {
+            lastNames = new String[REMEMBERED_FIELDS];
+            lastValues = new String[REMEMBERED_FIELDS];
+        }
+        String[] memory = name ? lastNames : lastValues;
+        String last = memory[slot];
+        if (last != null && sameBytes(in, at, len, last)) {
+            return last;
+        }
+        String s = in.toString(at, len, StandardCharsets.ISO_8859_1);
+        memory[slot] = s;
+        return s;
+    }
+
+    private static boolean sameBytes(ByteBuf in, int at, int len, String s) {
+        if (s.length() != len) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if ((in.getByte(at + i) & 0xff) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static HttpHeaders nettyTrailers(HttpFields fields) {
+        HttpHeaders h = TRAILERS.newHeaders();
+        for (int i = 0; i < fields.size(); i++) {
+            h.add(fields.name(i), fields.value(i));
+        }
+        return h;
     }
 
     /**
@@ -504,6 +596,10 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
     }
 
     private static boolean isOws(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private static boolean isOws(byte c) {
         return c == ' ' || c == '\t';
     }
 

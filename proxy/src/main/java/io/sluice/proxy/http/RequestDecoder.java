@@ -1,15 +1,10 @@
 package io.sluice.proxy.http;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Decodes client requests strictly (see {@link Http1Decoder} for the byte-level rules) and checks
@@ -31,87 +26,90 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>505</td><td>an HTTP version other than 1.0 and 1.1</td></tr>
  * </table>
  *
- * <p>Timers: while no byte of a request has arrived, the connection closes silently after the idle
- * timeout; from the first byte, the whole header block must arrive within the header timeout.
+ * <p>Timers are the connection's, not the decoder's (one deadline per connection): the owner is
+ * told through {@link #messageStarted()} and {@link #idle()} and calls {@link #headerTimeout()}
+ * when the header block did not arrive in time.
  */
 public final class RequestDecoder extends Http1Decoder {
     private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
+    static final String HOST = "host";
+    static final String TRANSFER_ENCODING = "transfer-encoding";
+    static final String CONTENT_LENGTH = "content-length";
+    static final String EXPECT = "expect";
+    static final String CONNECTION = "connection";
 
-    private final long headerTimeoutNanos;
-    private final long idleTimeoutNanos;
-    private ScheduledFuture<?> timer;
+    private Phase phase;
 
     private HttpMethod method;
     private String target;
     private HttpVersion version;
 
     /**
-     * @param maxRequestLine     bytes of the request line, without CRLF (over: 414)
-     * @param maxHeaderBytes     bytes of the header lines with their CRLFs (over: 431)
-     * @param maxHeaders         header fields (over: 431)
-     * @param maxBodyBytes       body bytes (over: 413)
-     * @param headerTimeoutNanos header block deadline from its first byte (then 408); 0 for none
-     * @param idleTimeoutNanos   close after this long with no request under way; 0 for never
+     * Where the decoder is, for the connection's timers: waiting for a request ({@link #IDLE}), in a
+     * header block ({@link #HEAD}), or past it ({@link #BODY}, until the next {@link #resume()}).
      */
-    public RequestDecoder(int maxRequestLine, int maxHeaderBytes, int maxHeaders, long maxBodyBytes,
-                          long headerTimeoutNanos, long idleTimeoutNanos) {
+    public enum Phase {
+        IDLE, HEAD, BODY
+    }
+
+    /** What the connection's owner hears when the decoder's {@link Phase} changes. */
+    @FunctionalInterface
+    public interface PhaseListener {
+        void phase(Phase phase);
+    }
+
+    private PhaseListener listener = p -> {
+    };
+
+    /**
+     * @param maxRequestLine bytes of the request line, without CRLF (over: 414)
+     * @param maxHeaderBytes bytes of the header lines with their CRLFs (over: 431)
+     * @param maxHeaders     header fields (over: 431)
+     * @param maxBodyBytes   body bytes (over: 413)
+     */
+    public RequestDecoder(int maxRequestLine, int maxHeaderBytes, int maxHeaders, long maxBodyBytes) {
         super(maxRequestLine, maxHeaderBytes, maxHeaders, maxBodyBytes);
-        this.headerTimeoutNanos = headerTimeoutNanos;
-        this.idleTimeoutNanos = idleTimeoutNanos;
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        if (idle()) {
-            armIdle();
+    /** Tells {@code l} of every phase change from now on, starting with the current phase. */
+    public void phaseListener(PhaseListener l) {
+        this.listener = l;
+        setPhase(idle() ? Phase.IDLE : phase == null ? Phase.HEAD : phase);
+    }
+
+    /** The current phase. */
+    public Phase phase() {
+        return phase == null ? Phase.IDLE : phase;
+    }
+
+    private void setPhase(Phase p) {
+        if (phase != p) {
+            phase = p;
+            listener.phase(p);
         }
-        ctx.fireChannelActive();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        cancelTimer();
-        super.channelInactive(ctx);
     }
 
     @Override
     public void resume() {
         super.resume();
         if (idle()) {
-            armIdle();
+            setPhase(Phase.IDLE);
         }
     }
 
     @Override
     void messageStarted() {
-        cancelTimer();
-        if (headerTimeoutNanos > 0) {
-            timer = ctx.executor().schedule(() -> {
-                timer = null;
-                if (!paused() && !failed()) {
-                    fail(HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received within the timeout");
-                    ctx.fireChannelReadComplete();
-                }
-            }, headerTimeoutNanos, TimeUnit.NANOSECONDS);
-        }
+        setPhase(Phase.HEAD);
     }
 
-    private void armIdle() {
-        cancelTimer();
-        if (idleTimeoutNanos > 0 && ctx != null) {
-            timer = ctx.executor().schedule(() -> {
-                timer = null;
-                if (idle()) {
-                    ctx.close();
-                }
-            }, idleTimeoutNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+    /**
+     * The header block did not arrive within the connection's header timeout: refuses the request
+     * with 408 if it is still in its header block (else nothing happens).
+     */
+    public void headerTimeout() {
+        if (phase == Phase.HEAD && !paused() && !failed()) {
+            fail(HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received within the timeout");
+            ctx.fireChannelReadComplete();
         }
     }
 
@@ -128,19 +126,49 @@ public final class RequestDecoder extends Http1Decoder {
         if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0 || sp2 == sp1 + 1) {
             throw bad("malformed request line");
         }
-        String m = line.substring(0, sp1);
-        if (!HttpSyntax.isToken(m)) {
-            throw bad("invalid method");
+        HttpMethod m = knownMethod(line, sp1);
+        if (m == null) {
+            String name = line.substring(0, sp1);
+            if (!HttpSyntax.isToken(name)) {
+                throw bad("invalid method");
+            }
+            m = HttpMethod.valueOf(name);
         }
-        String t = line.substring(sp1 + 1, sp2);
-        for (int i = 0; i < t.length(); i++) {
-            if (!HttpSyntax.isTargetChar(t.charAt(i))) {
+        for (int i = sp1 + 1; i < sp2; i++) {
+            if (!HttpSyntax.isTargetChar(line.charAt(i))) {
                 throw bad("invalid character in request target");
             }
         }
-        version = version(line.substring(sp2 + 1));
-        method = HttpMethod.valueOf(m);
-        target = t;
+        version = version(line, sp2 + 1);
+        method = m;
+        target = line.substring(sp1 + 1, sp2);
+    }
+
+    private static final HttpMethod[] COMMON_METHODS = {HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
+        HttpMethod.HEAD, HttpMethod.DELETE, HttpMethod.PATCH, HttpMethod.OPTIONS};
+
+    /** The common method the line starts with (exactly {@code length} chars), or null: no substring for them. */
+    private static HttpMethod knownMethod(String line, int length) {
+        for (HttpMethod m : COMMON_METHODS) {
+            String n = m.name();
+            if (n.length() == length && line.startsWith(n)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static HttpVersion version(String line, int at) throws HttpViolation.Failure {
+        if (line.length() - at == 8 && line.startsWith("HTTP/1.", at)) {
+            char minor = line.charAt(at + 7);
+            if (minor == '1') {
+                return HttpVersion.HTTP_1_1;
+            }
+            if (minor == '0') {
+                return HttpVersion.HTTP_1_0;
+            }
+        }
+        return version(line.substring(at));
     }
 
     private static HttpVersion version(String v) throws HttpViolation.Failure {
@@ -159,15 +187,15 @@ public final class RequestDecoder extends Http1Decoder {
     }
 
     @Override
-    void headersDone(HttpHeaders headers) throws HttpViolation.Failure {
-        cancelTimer();
+    void headersDone(HttpFields headers) throws HttpViolation.Failure {
+        setPhase(Phase.BODY);
         boolean http11 = version == HttpVersion.HTTP_1_1;
-        if (method.equals(HttpMethod.CONNECT)) {
+        if (method == HttpMethod.CONNECT) {
             throw new HttpViolation.Failure(HttpResponseStatus.NOT_IMPLEMENTED, "CONNECT is not supported");
         }
 
         // Host (RFC 9112 3.2): exactly one in HTTP/1.1; an absolute-form target overrides it.
-        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+        List<String> hosts = headers.getAll(HOST);
         if (hosts.size() > 1) {
             throw bad("repeated Host header");
         }
@@ -194,7 +222,7 @@ public final class RequestDecoder extends Http1Decoder {
                     throw bad("invalid authority in request target");
                 }
                 host = authority;
-                headers.set(HttpHeaderNames.HOST, authority);
+                headers.set(HOST, authority);
                 origin = slash < 0 ? "/" + target.substring(end) : target.substring(slash);
             } else {
                 throw bad("invalid request target");
@@ -202,8 +230,8 @@ public final class RequestDecoder extends Http1Decoder {
         }
 
         // Framing (RFC 9112 6.1-6.3), strictly: anything two parsers might read differently is refused.
-        List<String> tes = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        List<String> cls = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        List<String> tes = headers.getAll(TRANSFER_ENCODING);
+        List<String> cls = headers.getAll(CONTENT_LENGTH);
         BodyKind body = BodyKind.NONE;
         long contentLength = -1;
         if (!tes.isEmpty()) {
@@ -247,7 +275,7 @@ public final class RequestDecoder extends Http1Decoder {
         }
 
         boolean expectContinue = false;
-        List<String> expects = headers.getAll(HttpHeaderNames.EXPECT);
+        List<String> expects = headers.getAll(EXPECT);
         if (!expects.isEmpty() && http11) {
             if (expects.size() > 1 || !expects.get(0).equalsIgnoreCase("100-continue")) {
                 throw new HttpViolation.Failure(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation");
@@ -282,12 +310,10 @@ public final class RequestDecoder extends Http1Decoder {
     }
 
     /** Whether a Connection header lists {@code token} (case-insensitively). */
-    static boolean hasToken(HttpHeaders headers, String token) {
-        for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String t : v.split(",")) {
-                if (t.trim().equalsIgnoreCase(token)) {
-                    return true;
-                }
+    static boolean hasToken(HttpFields headers, String token) {
+        for (int i = headers.indexOf(CONNECTION, 0); i >= 0; i = headers.indexOf(CONNECTION, i + 1)) {
+            if (HttpFields.listsToken(headers.value(i), token)) {
+                return true;
             }
         }
         return false;

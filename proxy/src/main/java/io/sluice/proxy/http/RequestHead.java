@@ -1,6 +1,5 @@
 package io.sluice.proxy.http;
 
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.Objects;
@@ -15,14 +14,14 @@ public final class RequestHead {
     private final HttpMethod method;
     private final String target;
     private final HttpVersion version;
-    private final HttpHeaders headers;
+    private final HttpFields headers;
     private final String host;
     private final BodyKind body;
     private final long contentLength;
     private final boolean expectContinue;
     private final boolean keepAlive;
 
-    RequestHead(HttpMethod method, String target, HttpVersion version, HttpHeaders headers, String host, BodyKind body,
+    RequestHead(HttpMethod method, String target, HttpVersion version, HttpFields headers, String host, BodyKind body,
                 long contentLength, boolean expectContinue, boolean keepAlive) {
         this.method = Objects.requireNonNull(method);
         this.target = Objects.requireNonNull(target);
@@ -54,7 +53,7 @@ public final class RequestHead {
         return version;
     }
 
-    public HttpHeaders headers() {
+    public HttpFields headers() {
         return headers;
     }
 

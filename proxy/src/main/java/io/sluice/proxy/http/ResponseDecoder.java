@@ -1,7 +1,5 @@
 package io.sluice.proxy.http;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
@@ -20,7 +18,8 @@ import java.util.List;
 public final class ResponseDecoder extends Http1Decoder {
     private boolean headRequest;
     private HttpVersion version;
-    private HttpResponseStatus status;
+    private int code;
+    private String reason;
 
     /**
      * @param maxStatusLine  bytes of the status line
@@ -36,6 +35,11 @@ public final class ResponseDecoder extends Http1Decoder {
     public void expect(boolean head) {
         this.headRequest = head;
         resume();
+    }
+
+    /** Whether any byte of the response announced by the last {@link #expect} has arrived. */
+    public boolean receivedSinceExpect() {
+        return receivedSinceResume();
     }
 
     @Override
@@ -70,20 +74,23 @@ public final class ResponseDecoder extends Http1Decoder {
         if (code < 100 || code > 599) {
             throw bad("status code out of range");
         }
-        String reason = line.length() > 13 ? line.substring(13) : "";
-        for (int i = 0; i < reason.length(); i++) {
-            if (!HttpSyntax.isFieldChar(reason.charAt(i))) {
+        for (int i = 13; i < line.length(); i++) {
+            if (!HttpSyntax.isFieldChar(line.charAt(i))) {
                 throw bad("invalid character in reason phrase");
             }
         }
+        // The standard phrase (almost always sent) is shared rather than cut out of the line.
+        String standard = HttpResponseStatus.valueOf(code).reasonPhrase();
+        String reason = line.length() <= 13 ? standard
+                : line.length() - 13 == standard.length() && line.startsWith(standard, 13) ? standard
+                : line.substring(13);
         version = minor == '1' ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
-        status = new HttpResponseStatus(code, reason.isEmpty() ? HttpResponseStatus.valueOf(code).reasonPhrase()
-                : reason);
+        this.code = code;
+        this.reason = reason;
     }
 
     @Override
-    void headersDone(HttpHeaders headers) throws HttpViolation.Failure {
-        int code = status.code();
+    void headersDone(HttpFields headers) throws HttpViolation.Failure {
         if (code == 101) {
             throw bad("101 Switching Protocols without an upgrade request");
         }
@@ -91,8 +98,8 @@ public final class ResponseDecoder extends Http1Decoder {
             skipInterim();
             return;
         }
-        List<String> tes = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        List<String> cls = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        List<String> tes = headers.getAll(RequestDecoder.TRANSFER_ENCODING);
+        List<String> cls = headers.getAll(RequestDecoder.CONTENT_LENGTH);
         if (!tes.isEmpty() && !cls.isEmpty()) {
             throw bad("both Content-Length and Transfer-Encoding");
         }
@@ -123,7 +130,7 @@ public final class ResponseDecoder extends Http1Decoder {
         }
         boolean keepAlive = body != BodyKind.UNTIL_CLOSE && (version == HttpVersion.HTTP_1_1
                 ? !RequestDecoder.hasToken(headers, "close") : RequestDecoder.hasToken(headers, "keep-alive"));
-        emit(new ResponseHead(version, status, headers, body, contentLength, keepAlive));
+        emit(new ResponseHead(version, code, reason, headers, body, contentLength, keepAlive));
         if (!failed()) {
             beginBody(body, contentLength);
         }

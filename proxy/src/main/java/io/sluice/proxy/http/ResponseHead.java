@@ -1,6 +1,5 @@
 package io.sluice.proxy.http;
 
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
@@ -10,16 +9,18 @@ import io.netty.handler.codec.http.HttpVersion;
  */
 public final class ResponseHead {
     private final HttpVersion version;
-    private final HttpResponseStatus status;
-    private final HttpHeaders headers;
+    private final int code;
+    private final String reason;
+    private final HttpFields headers;
     private final BodyKind body;
     private final long contentLength;
     private final boolean keepAlive;
 
-    ResponseHead(HttpVersion version, HttpResponseStatus status, HttpHeaders headers, BodyKind body,
+    ResponseHead(HttpVersion version, int code, String reason, HttpFields headers, BodyKind body,
                  long contentLength, boolean keepAlive) {
         this.version = version;
-        this.status = status;
+        this.code = code;
+        this.reason = reason;
         this.headers = headers;
         this.body = body;
         this.contentLength = contentLength;
@@ -30,11 +31,23 @@ public final class ResponseHead {
         return version;
     }
 
-    public HttpResponseStatus status() {
-        return status;
+    /** The status code, 200 to 599 (interim responses are never emitted). */
+    public int code() {
+        return code;
     }
 
-    public HttpHeaders headers() {
+    /** The reason phrase as sent (the standard one when the backend sent none). */
+    public String reason() {
+        return reason;
+    }
+
+    /** The status, made on each call: for tests and rare paths; the data path uses {@link #code()}. */
+    public HttpResponseStatus status() {
+        HttpResponseStatus standard = HttpResponseStatus.valueOf(code);
+        return standard.reasonPhrase().equals(reason) ? standard : new HttpResponseStatus(code, reason);
+    }
+
+    public HttpFields headers() {
         return headers;
     }
 
@@ -54,6 +67,6 @@ public final class ResponseHead {
 
     @Override
     public String toString() {
-        return version + " " + status + " (body " + body + ")";
+        return version + " " + code + " " + reason + " (body " + body + ")";
     }
 }

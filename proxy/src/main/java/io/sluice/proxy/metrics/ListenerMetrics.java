@@ -10,6 +10,7 @@ public final class ListenerMetrics {
     private final CounterDataPoint accepted;
     private final CounterDataPoint received;
     private final CounterDataPoint sent;
+    private final CounterDataPoint refused;
 
     ListenerMetrics(ProxyMetrics m, String name) {
         this.name = name;
@@ -17,6 +18,12 @@ public final class ListenerMetrics {
         this.accepted = m.accepted.labelValues(name);
         this.received = m.receivedBytes.labelValues(name);
         this.sent = m.sentBytes.labelValues(name);
+        this.refused = m.refused.labelValues(name);
+    }
+
+    /** A connection was closed at once because the listener was full ({@code maxConnections}). */
+    public void connectionRefused() {
+        refused.inc();
     }
 
     /** The listener's name: the {@code listener} label. */

@@ -25,6 +25,19 @@ public interface LiveState {
     AccessLogSample accessLog();
 
     /**
+     * Connections to every backend of every cluster: open (connected, in use or pooled) and idle
+     * (pooled, waiting for a request). Empty by default.
+     */
+    default List<UpstreamSample> upstreamConnections() {
+        return List.of();
+    }
+
+    /** The active health checks of every backend that has them, counted since its checker started. Empty by default. */
+    default List<CheckSample> healthChecks() {
+        return List.of();
+    }
+
+    /**
      * One backend as the picker sees it now.
      *
      * @param inFlight    attempts sent and not yet ended ({@code BackendLoad.inFlight()})
@@ -42,5 +55,16 @@ public interface LiveState {
 
     /** Lines of the access log written, dropped (queue full) and failed (I/O errors). */
     record AccessLogSample(long written, long dropped, long failed) {
+    }
+
+    /**
+     * Connections to one backend's address over every event loop. Two clusters naming the same
+     * address share the connections, and each reports them.
+     */
+    record UpstreamSample(String cluster, String backend, int open, int idle) {
+    }
+
+    /** Active health checks of one backend: passed, failed (connect error, bad status) and timed out. */
+    record CheckSample(String cluster, String backend, long passed, long failed, long timedOut) {
     }
 }

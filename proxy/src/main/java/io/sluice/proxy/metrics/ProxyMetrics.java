@@ -47,6 +47,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *   sluice_affinity_expirations_total{cluster}                        counter*   keys dropped after their idle TTL
  *   sluice_affinity_entries{cluster}                                  gauge*     keys held
  *   sluice_access_log_lines_total{result}                             counter*   access log lines written, dropped, failed
+ *   sluice_listener_connections_refused_total{listener}               counter    connections closed at once: over maxConnections
+ *   sluice_backend_connections_open{cluster,backend}                  gauge*     upstream connections open (in use or pooled)
+ *   sluice_backend_connections_idle{cluster,backend}                  gauge*     upstream connections pooled, waiting for a request
+ *   sluice_health_checks_total{cluster,backend,result}                counter*   active checks: passed, failed, timeout (counted
+ *                                                                                  from when the cluster's checker started)
+ *   sluice_config_reloads_total{result}                               counter    reloads: applied, invalid, refused
+ *   sluice_build_info{version}                                        gauge      1, labelled with the version the build stamped
+ *   jvm_*, process_*                                                  (various)  the JVM and process (Prometheus JVM instrumentation)
  * </pre>
  * Metrics marked * are read at scrape time from the {@link LiveState} given to
  * {@link #bindLiveState}: the in-flight count is the backend's own
@@ -79,6 +87,7 @@ public final class ProxyMetrics {
     public static final String NO_BACKEND = "none";
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusRegistry jvm;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
             .setIncludeCreatedTimestamps(false).build();
 
@@ -92,6 +101,8 @@ public final class ProxyMetrics {
     final Counter accepted;
     final Counter receivedBytes;
     final Counter sentBytes;
+    final Counter refused;
+    private final Counter reloads;
 
     private final Map<String, ListenerMetrics> listeners = new ConcurrentHashMap<>();
     private final Map<String, ClusterMetrics> clusters = new ConcurrentHashMap<>();
@@ -101,7 +112,17 @@ public final class ProxyMetrics {
     private record RouteKey(String listener, String route, String cluster) {
     }
 
+    /** Metrics with {@code sluice_build_info{version="unknown"}} and no JVM metrics (unit tests). */
     public ProxyMetrics() {
+        this("unknown", false);
+    }
+
+    /**
+     * @param version    the {@code version} label of {@code sluice_build_info}
+     * @param jvmMetrics whether {@link #scrape()} appends the JVM's metrics (one set per JVM, shared)
+     */
+    public ProxyMetrics(String version, boolean jvmMetrics) {
+        this.jvm = jvmMetrics ? JvmRegistry.get() : null;
         requests = counter("sluice_requests", "Requests answered, by listener, route, cluster, backend and status class.",
                 "listener", "route", "cluster", "backend", "code_class");
         Histogram.Builder h = Histogram.builder()
@@ -116,6 +137,7 @@ public final class ProxyMetrics {
         attempts = counter("sluice_backend_attempts", "Upstream attempts, by how they ended.", "cluster", "backend",
                 "outcome");
         registerLiveMetrics();
+        registerConnectionAndCheckMetrics();
         healthTransitions = counter("sluice_backend_health_transitions",
                 "Changes of a backend's combined health, by the state it entered.", "cluster", "backend", "state");
         ejections = counter("sluice_backend_ejections", "Outlier ejections of a backend, by the rule that fired.",
@@ -126,6 +148,30 @@ public final class ProxyMetrics {
         accepted = counter("sluice_listener_connections_accepted", "Downstream connections accepted.", "listener");
         receivedBytes = counter("sluice_listener_received_bytes", "Bytes read from clients.", "listener");
         sentBytes = counter("sluice_listener_sent_bytes", "Bytes written to clients.", "listener");
+        refused = counter("sluice_listener_connections_refused",
+                "Connections closed at once because the listener had maxConnections open.", "listener");
+        reloads = counter("sluice_config_reloads", "Config reloads, by outcome: applied, invalid (the file has errors),"
+                + " refused (valid, but needs a restart).", "result");
+        for (String r : RELOAD_RESULTS) {
+            reloads.labelValues(r);
+        }
+        gauge("sluice_build_info", "The build of this proxy: always 1, labelled with its version.", "version")
+                .labelValues(Objects.requireNonNull(version, "version")).set(1);
+    }
+
+    /** The {@code result} labels of {@code sluice_config_reloads_total}, each exported from the start at 0. */
+    static final List<String> RELOAD_RESULTS = List.of("applied", "invalid", "refused");
+
+    /**
+     * Counts one reload by its outcome.
+     *
+     * @param result one of {@link #RELOAD_RESULTS}
+     */
+    public void reloaded(String result) {
+        if (!RELOAD_RESULTS.contains(result)) {
+            throw new IllegalArgumentException("reload result must be one of " + RELOAD_RESULTS + ", got " + result);
+        }
+        reloads.labelValues(result).inc();
     }
 
     private Counter counter(String name, String help, String... labels) {
@@ -226,6 +272,42 @@ public final class ProxyMetrics {
                 }).register(registry);
     }
 
+    private void registerConnectionAndCheckMetrics() {
+        GaugeWithCallback.builder().name("sluice_backend_connections_open")
+                .help("Upstream connections open to the backend: in use or pooled.").labelNames("cluster", "backend")
+                .callback(cb -> {
+                    for (LiveState.UpstreamSample u : upstreamSamples()) {
+                        cb.call(u.open(), u.cluster(), u.backend());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("sluice_backend_connections_idle")
+                .help("Upstream connections pooled, waiting for a request.").labelNames("cluster", "backend")
+                .callback(cb -> {
+                    for (LiveState.UpstreamSample u : upstreamSamples()) {
+                        cb.call(u.idle(), u.cluster(), u.backend());
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("sluice_health_checks")
+                .help("Active health checks of the backend, by result: passed, failed, timeout; counted from when"
+                        + " the cluster's checker started (a reload that changes healthCheck starts a new one).")
+                .labelNames("cluster", "backend", "result")
+                .callback(cb -> {
+                    LiveState s = live;
+                    if (s != null) {
+                        for (LiveState.CheckSample c : s.healthChecks()) {
+                            cb.call(c.passed(), c.cluster(), c.backend(), "passed");
+                            cb.call(c.failed(), c.cluster(), c.backend(), "failed");
+                            cb.call(c.timedOut(), c.cluster(), c.backend(), "timeout");
+                        }
+                    }
+                }).register(registry);
+    }
+
+    private List<LiveState.UpstreamSample> upstreamSamples() {
+        LiveState s = live;
+        return s == null ? List.of() : s.upstreamConnections();
+    }
+
     private List<LiveState.BackendSample> backendSamples() {
         LiveState s = live;
         return s == null ? List.of() : s.backends();
@@ -239,7 +321,7 @@ public final class ProxyMetrics {
         this.live = Objects.requireNonNull(state, "state");
     }
 
-    /** The registry, to add more collectors (JVM metrics, say) to the same scrape. */
+    /** The proxy's own registry, to add more collectors to the same scrape (the JVM's are apart, see {@link #writeTo}). */
     public PrometheusRegistry registry() {
         return registry;
     }
@@ -310,9 +392,12 @@ public final class ProxyMetrics {
         clusters.remove(cluster);
     }
 
-    /** Writes the current values in the Prometheus text format (version 0.0.4). */
+    /** Writes the current values in the Prometheus text format (version 0.0.4), the JVM's after the proxy's. */
     public void writeTo(OutputStream out) throws IOException {
         writer.write(out, registry.scrape());
+        if (jvm != null) {
+            writer.write(out, jvm.scrape());
+        }
     }
 
     /** The current values in the Prometheus text format, UTF-8: the body of {@code GET /metrics}. */

@@ -46,6 +46,10 @@ class AccessLogTest {
                 .bytesIn(512)
                 .bytesOut(2)
                 .durationNanos(12_345_678)
+                .startMicros(1_709_294_400_123_456L)
+                .affinityKey("dev-9")
+                .upstreamHeadNanos(10_000_400)
+                .upstreamNanos(11_999_600)
                 .backendId("t1")
                 .backendAddress("10.0.1.1:9001")
                 .attempts(2)
@@ -99,10 +103,17 @@ class AccessLogTest {
         assertThat(a.get("route").asText()).isEqualTo("r0");
         assertThat(a.get("listener").asText()).isEqualTo("web");
         assertThat(a.get("outcome").asText()).isEqualTo("ok");
-        assertThat(a.size()).isEqualTo(17);
+        assertThat(a.get("start_us").asLong()).isEqualTo(1_709_294_400_123_456L);
+        assertThat(a.get("affinity_key").asText()).isEqualTo("dev-9");
+        assertThat(a.get("upstream_ttfb_ms").asDouble()).isEqualTo(10.0);
+        assertThat(a.get("upstream_ms").asDouble()).isEqualTo(12.0);
+        assertThat(a.size()).isEqualTo(21);
 
         JsonNode b = lines.get(1);
-        assertThat(b.size()).as("the same fields, unknown ones null").isEqualTo(17);
+        assertThat(b.size()).as("the same fields, unknown ones null").isEqualTo(21);
+        assertThat(b.get("affinity_key").isNull()).isTrue();
+        assertThat(b.get("upstream_ttfb_ms").isNull()).as("no response head: null, not -1").isTrue();
+        assertThat(b.get("upstream_ms").isNull()).isTrue();
         assertThat(b.get("time").isNull()).isTrue();
         assertThat(b.get("upstream_backend").isNull()).isTrue();
         assertThat(b.get("status").asInt()).isEqualTo(503);

@@ -113,6 +113,17 @@ class ConfigParserTest {
         assertThat(t.retries()).isEqualTo(new ProxyConfig.Retries(2, 20, true));
     }
 
+    /** Prequal needs probes the proxy cannot send: refused with why and what to use, in either spelling. */
+    @Test
+    void prequalIsRefusedAsSimulatorOnly() {
+        for (String strategy : List.of("prequal", "{ name: prequal, params: { probe-rate: 2 } }")) {
+            assertThat(errors(MINIMAL.replace("strategy: round-robin", "strategy: " + strategy)))
+                    .singleElement().asString()
+                    .startsWith("clusters[0].strategy: prequal is simulator-only")
+                    .contains("no network prober", "p2c-least-request");
+        }
+    }
+
     @Test
     void fillsDefaults() throws Exception {
         ProxyConfig c = ConfigParser.parse(MINIMAL);

@@ -37,7 +37,7 @@ class DecodersTest {
     }
 
     private static EmbeddedChannel requests() {
-        return new EmbeddedChannel(new RequestDecoder(8192, 32768, 100, 1 << 20, 0, 0));
+        return new EmbeddedChannel(new RequestDecoder(8192, 32768, 100, 1 << 20));
     }
 
     @Test
@@ -56,7 +56,7 @@ class DecodersTest {
 
     @Test
     void pipelinedRequestsWaitUntilResumed() {
-        RequestDecoder d = new RequestDecoder(8192, 32768, 100, 1 << 20, 0, 0);
+        RequestDecoder d = new RequestDecoder(8192, 32768, 100, 1 << 20);
         EmbeddedChannel ch = new EmbeddedChannel(d);
         ch.writeInbound(bytes("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nPUT /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok"));
         List<Object> first = drain(ch);

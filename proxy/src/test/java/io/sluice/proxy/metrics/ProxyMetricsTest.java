@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 class ProxyMetricsTest {
@@ -168,9 +169,34 @@ class ProxyMetricsTest {
     }
 
     @Test
-    void anUnusedRegistryHasNoSamples() {
+    void anUnusedRegistryHasOnlyTheBuildAndTheReloadCounters() {
         String text = new ProxyMetrics().scrapeText();
-        assertThat(samples(text)).isEmpty();
+        assertThat(samples(text)).containsOnly(Map.entry("sluice_build_info{version=\"unknown\"}", 1.0),
+                Map.entry("sluice_config_reloads_total{result=\"applied\"}", 0.0),
+                Map.entry("sluice_config_reloads_total{result=\"invalid\"}", 0.0),
+                Map.entry("sluice_config_reloads_total{result=\"refused\"}", 0.0));
+        assertThat(text).doesNotContain("jvm_");
+    }
+
+    @Test
+    void buildInfoReloadsAndRefusalsAndTheJvmAppended() {
+        ProxyMetrics m = new ProxyMetrics("1.2.3", true);
+        m.reloaded("applied");
+        m.reloaded("applied");
+        m.reloaded("refused");
+        assertThatThrownBy(() -> m.reloaded("maybe")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("reload result must be one of [applied, invalid, refused], got maybe");
+        m.listener("web").connectionRefused();
+        String text = m.scrapeText();
+        Map<String, Double> s = samples(text);
+        assertThat(s.get(series("sluice_build_info", "version=1.2.3"))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_config_reloads_total", "result=applied"))).isEqualTo(2.0);
+        assertThat(s.get(series("sluice_config_reloads_total", "result=invalid"))).isEqualTo(0.0);
+        assertThat(s.get(series("sluice_config_reloads_total", "result=refused"))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_listener_connections_refused_total", "listener=web"))).isEqualTo(1.0);
+        assertThat(text.indexOf("# TYPE jvm_")).as("the JVM's metrics follow the proxy's")
+                .isGreaterThan(text.indexOf("sluice_build_info"));
+        assertThat(s).containsKey("process_cpu_seconds_total");
     }
 
     @Test
@@ -268,6 +294,16 @@ class ProxyMetricsTest {
             public AccessLogSample accessLog() {
                 return new AccessLogSample(7, 1, 0);
             }
+
+            @Override
+            public List<UpstreamSample> upstreamConnections() {
+                return List.of(new UpstreamSample("c", "b1", 5, 2), new UpstreamSample("c", "b2", 0, 0));
+            }
+
+            @Override
+            public List<CheckSample> healthChecks() {
+                return List.of(new CheckSample("c", "b1", 40, 2, 1));
+            }
         };
     }
 
@@ -290,6 +326,12 @@ class ProxyMetricsTest {
         assertThat(s.get(series("sluice_affinity_entries", "cluster=c"))).isEqualTo(5.0);
         assertThat(s.get(series("sluice_access_log_lines_total", "result=written"))).isEqualTo(7.0);
         assertThat(s.get(series("sluice_access_log_lines_total", "result=dropped"))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_backend_connections_open", "cluster=c", "backend=b1"))).isEqualTo(5.0);
+        assertThat(s.get(series("sluice_backend_connections_idle", "cluster=c", "backend=b1"))).isEqualTo(2.0);
+        assertThat(s.get(series("sluice_backend_connections_open", "cluster=c", "backend=b2"))).isEqualTo(0.0);
+        assertThat(s.get(series("sluice_health_checks_total", "cluster=c", "backend=b1", "result=passed"))).isEqualTo(40.0);
+        assertThat(s.get(series("sluice_health_checks_total", "cluster=c", "backend=b1", "result=failed"))).isEqualTo(2.0);
+        assertThat(s.get(series("sluice_health_checks_total", "cluster=c", "backend=b1", "result=timeout"))).isEqualTo(1.0);
     }
 
     @Test
@@ -315,6 +357,8 @@ class ProxyMetricsTest {
         File promtool = findOnPath("promtool");
         assumeThat(promtool).as("promtool is not installed (Debian package 'prometheus'); skipping the exposition lint")
                 .isNotNull();
+        // Every metric family: the proxy's, and the JVM's appended after them.
+        ProxyMetrics metrics = new ProxyMetrics("0.1.0", true);
         RouteMetrics route = metrics.route("web", "r", "c");
         route.requestCompleted(metrics.backend("c", "b1"), 200, 3 * MS);
         route.requestCompleted(null, 503, MS);
@@ -326,6 +370,8 @@ class ProxyMetricsTest {
         metrics.backend("c", "b1").attemptEnded("response");
         metrics.bindLiveState(fixedLiveState());
 
+        metrics.listener("web").connectionRefused();
+        metrics.reloaded("invalid");
         Process p = new ProcessBuilder(promtool.getPath(), "check", "metrics").redirectErrorStream(true).start();
         try (OutputStream in = p.getOutputStream()) {
             in.write(metrics.scrape());

@@ -41,9 +41,9 @@ public record SimulationResults(String source, Scenario scenario, Sweep sweep, L
      * @param backendCount         backends in the model
      * @param yaml                 the scenario text exactly as read
      */
-    public record Scenario(String name, String description, String source, long seed, double durationSeconds,
-                           double warmupSeconds, String workload, Double offeredRatePerSecond, int backendCount,
-                           String backendsDescription, int loadBalancers, String yaml) {
+    public record Scenario(String name, String description, String source, long seed, int seeds,
+                           double durationSeconds, double warmupSeconds, String workload, Double offeredRatePerSecond,
+                           int backendCount, String backendsDescription, int loadBalancers, String yaml) {
     }
 
     /**
@@ -63,12 +63,56 @@ public record SimulationResults(String source, Scenario scenario, Sweep sweep, L
      * @param strategy   the label users chose (defaults to the strategy name)
      * @param spec       the full strategy spec, wrappers and parameters included
      * @param sweepValue the swept parameter's value, {@code null} outside a sweep
+     * @param summary    every seed's requests pooled (one seed: that seed's)
+     * @param confidence 95 % intervals over the seeds; {@code null} with one seed or in a version 1 file
+     * @param perSeed    each seed's own summary, in seed order; empty in a version 1 file
      * @param backends   one per backend, in scenario order
      */
     public record Run(String strategy, String spec, Double sweepValue, long seed, Summary summary,
-                      LatencyHistogram latencyHistogram, List<BackendResult> backends, TimeSeries timeSeries) {
+                      Confidence confidence, List<SeedSummary> perSeed, LatencyHistogram latencyHistogram,
+                      List<BackendResult> backends, TimeSeries timeSeries) {
         public Run {
+            perSeed = List.copyOf(perSeed);
             backends = List.copyOf(backends);
+        }
+
+        /** How many seeds the run pooled (1 for a version 1 file). */
+        public int seeds() {
+            return confidence == null ? Math.max(1, perSeed.size()) : confidence.seeds();
+        }
+    }
+
+    /** One seed's summary of a run. */
+    public record SeedSummary(long seed, Summary summary) {
+    }
+
+    /**
+     * 95 % confidence intervals over a run's seeds.
+     *
+     * @param method      how they were computed ({@code student-t}: over the per-seed values)
+     * @param level       the confidence level, 0.95
+     * @param seeds       how many seeds
+     * @param p99Ms       of the per-seed p99 latencies
+     * @param meanMs      of the per-seed mean latencies
+     * @param failedShare of the per-seed failed shares
+     */
+    public record Confidence(String method, double level, int seeds, Interval p99Ms, Interval meanMs,
+                             Interval failedShare) {
+    }
+
+    /**
+     * A confidence interval; {@code low} and {@code high} are {@code null} when the values had no
+     * spread to estimate (a seed that completed nothing), {@code mean} too when a value was missing.
+     */
+    public record Interval(Double mean, Double low, Double high) {
+        /** Whether the interval has both bounds. */
+        public boolean bounded() {
+            return low != null && high != null;
+        }
+
+        /** Whether the two intervals share a point; false when either is unbounded. */
+        public boolean overlaps(Interval other) {
+            return bounded() && other.bounded() && low <= other.high && other.low <= high;
         }
     }
 
@@ -81,11 +125,12 @@ public record SimulationResults(String source, Scenario scenario, Sweep sweep, L
      * @param maxOverMeanLoad the busiest backend's requests over the mean requests per backend
      * @param affinityHitRate share of a device's requests sent where its previous one went
      * @param sessionsMoved   devices whose backend changed because theirs failed or left
+     * @param requestsByType  requests by message type name, in the file's order; empty when the workload has no types
      */
     public record Summary(long requests, long completed, long errors, long timeouts, long rejections, long retries,
                           double throughputPerSecond, Double errorRate, Double timeoutRate, Double rejectionRate,
                           Latency latencyMs, Double jainUtilisation, Double maxOverMeanLoad, Double affinityHitRate,
-                          Long sessionsMoved) {
+                          Long sessionsMoved, Map<String, Long> requestsByType) {
         /**
          * The share of requests that did not succeed: errorRate + timeoutRate + rejectionRate, a
          * missing rate counting 0; {@code null} when all three are missing (no request at all).

@@ -3,17 +3,21 @@ package io.sluice.reports.simulation;
 import io.sluice.reports.ReportInputException;
 import io.sluice.reports.json.JsonField;
 import io.sluice.reports.simulation.SimulationResults.BackendResult;
+import io.sluice.reports.simulation.SimulationResults.Confidence;
+import io.sluice.reports.simulation.SimulationResults.Interval;
 import io.sluice.reports.simulation.SimulationResults.Latency;
 import io.sluice.reports.simulation.SimulationResults.LatencyHistogram;
 import io.sluice.reports.simulation.SimulationResults.Percentile;
 import io.sluice.reports.simulation.SimulationResults.Run;
 import io.sluice.reports.simulation.SimulationResults.Scenario;
+import io.sluice.reports.simulation.SimulationResults.SeedSummary;
 import io.sluice.reports.simulation.SimulationResults.Summary;
 import io.sluice.reports.simulation.SimulationResults.Sweep;
 import io.sluice.reports.simulation.SimulationResults.TimeSeries;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,9 +41,13 @@ import org.HdrHistogram.HistogramIterationValue;
 public final class SimulationResultsReader {
     /** The {@code schema} value of a simulator results document. */
     public static final String SCHEMA = "sluice.simulation-results";
-    /** The newest {@code schemaVersion} this reader knows. */
-    public static final int VERSION = 1;
-    /** The only histogram encoding of version 1. */
+    /**
+     * The newest {@code schemaVersion} this reader knows. Version 2 added several seeds per run
+     * ({@code scenario.seeds}, a run's {@code seeds}, {@code confidence} and {@code perSeed}); a
+     * version 1 file is read as one seed per run without intervals.
+     */
+    public static final int VERSION = 2;
+    /** The only histogram encoding of versions 1 and 2. */
     public static final String ENCODING = "hdrhistogram-v2-compressed-base64";
 
     /** Milliseconds per histogram unit. */
@@ -70,7 +78,7 @@ public final class SimulationResultsReader {
             throw version.problem("version " + v + " is newer than this sluice reads (up to " + VERSION
                     + "); use a newer sluice");
         }
-        Scenario scenario = scenario(document.get("scenario").object());
+        Scenario scenario = scenario(document.get("scenario").object(), v);
         JsonField sweepField = document.get("sweep").nullableObject();
         Sweep sweep = sweepField == null ? null : sweep(sweepField);
         List<JsonField> runFields = document.get("runs").elements();
@@ -79,19 +87,27 @@ public final class SimulationResultsReader {
         }
         List<Run> runs = new ArrayList<>();
         for (JsonField r : runFields) {
-            runs.add(run(r, scenario, sweep));
+            runs.add(run(r, scenario, sweep, v));
         }
         return new SimulationResults(document.source(), scenario, sweep, runs);
     }
 
-    private static Scenario scenario(JsonField s) {
+    private static Scenario scenario(JsonField s, long version) {
         JsonField backends = s.get("backends").object();
         long count = backends.get("count").count();
         if (count < 1 || count > Integer.MAX_VALUE) {
             throw backends.get("count").problem("expected at least 1 backend, got " + count);
         }
+        int seeds = 1;
+        if (version >= 2) {
+            long n = s.get("seeds").count();
+            if (n < 1 || n > Integer.MAX_VALUE) {
+                throw s.get("seeds").problem("expected at least 1 seed, got " + n);
+            }
+            seeds = (int) n;
+        }
         return new Scenario(s.get("name").text(), s.get("description").text(), s.get("source").text(),
-                s.get("seed").integer(), s.get("durationSeconds").nonNegative(), s.get("warmupSeconds").nonNegative(),
+                s.get("seed").integer(), seeds, s.get("durationSeconds").nonNegative(), s.get("warmupSeconds").nonNegative(),
                 s.get("workload").text(), s.get("offeredRatePerSecond").nullableNonNegative(), (int) count,
                 backends.get("description").text(), (int) Math.min(Integer.MAX_VALUE, s.get("loadBalancers").count()),
                 s.get("yaml").text());
@@ -109,7 +125,7 @@ public final class SimulationResultsReader {
         return new Sweep(s.get("parameter").text(), values);
     }
 
-    private static Run run(JsonField r, Scenario scenario, Sweep sweep) {
+    private static Run run(JsonField r, Scenario scenario, Sweep sweep, long version) {
         JsonField sweepValueField = r.get("sweepValue");
         Double sweepValue = sweepValueField.nullableNumber();
         if (sweep == null && sweepValue != null) {
@@ -120,9 +136,62 @@ public final class SimulationResultsReader {
                     + JsonField.describe(sweepValueField.node()));
         }
         List<BackendResult> backends = backends(r.get("backends"), scenario.backendCount());
+        Confidence confidence = null;
+        List<SeedSummary> perSeed = new ArrayList<>();
+        if (version >= 2) {
+            List<JsonField> seedFields = r.get("seeds").elements();
+            if (seedFields.size() != scenario.seeds()) {
+                throw r.get("seeds").problem("has " + seedFields.size() + " seeds, expected scenario.seeds = "
+                        + scenario.seeds());
+            }
+            List<JsonField> perSeedFields = r.get("perSeed").elements();
+            if (perSeedFields.size() != scenario.seeds()) {
+                throw r.get("perSeed").problem("has " + perSeedFields.size() + " entries, expected one per seed ("
+                        + scenario.seeds() + ")");
+            }
+            for (int i = 0; i < perSeedFields.size(); i++) {
+                JsonField one = perSeedFields.get(i).object();
+                long seed = one.get("seed").integer();
+                if (seed != seedFields.get(i).integer()) {
+                    throw one.get("seed").problem("is " + seed + ", expected seeds[" + i + "] = "
+                            + seedFields.get(i).integer());
+                }
+                perSeed.add(new SeedSummary(seed, summary(one.get("summary").object())));
+            }
+            JsonField c = r.get("confidence").nullableObject();
+            if (c == null && scenario.seeds() > 1) {
+                throw r.get("confidence").problem("is null, expected intervals over the " + scenario.seeds()
+                        + " seeds");
+            }
+            confidence = c == null ? null : confidence(c, scenario.seeds());
+        }
         return new Run(r.get("strategy").text(), r.get("spec").text(), sweepValue, r.get("seed").integer(),
-                summary(r.get("summary").object()), histogram(r.get("latencyHistogram").object()), backends,
-                timeSeries(r.get("timeSeries").object(), backends));
+                summary(r.get("summary").object()), confidence, perSeed, histogram(r.get("latencyHistogram").object()),
+                backends, timeSeries(r.get("timeSeries").object(), backends));
+    }
+
+    private static Confidence confidence(JsonField c, int seeds) {
+        JsonField method = c.get("method");
+        if (!"student-t".equals(method.text())) {
+            throw method.problem("expected \"student-t\", got " + JsonField.describe(method.node()));
+        }
+        double level = c.get("level").fraction();
+        long n = c.get("seeds").count();
+        if (n != seeds) {
+            throw c.get("seeds").problem("is " + n + ", expected scenario.seeds = " + seeds);
+        }
+        return new Confidence(method.text(), level, seeds, interval(c.get("p99Ms").object()),
+                interval(c.get("meanMs").object()), interval(c.get("failedShare").object()));
+    }
+
+    private static Interval interval(JsonField i) {
+        Double mean = i.get("mean").nullableNumber();
+        Double low = i.get("low").nullableNumber();
+        Double high = i.get("high").nullableNumber();
+        if (low != null && high != null && (low > high || mean == null || mean < low || mean > high)) {
+            throw i.problem("expected low <= mean <= high, got " + low + " <= " + mean + " <= " + high);
+        }
+        return new Interval(mean, low, high);
     }
 
     private static Summary summary(JsonField s) {
@@ -138,7 +207,18 @@ public final class SimulationResultsReader {
                         latency.get("p999").nullableNonNegative(), latency.get("max").nullableNonNegative()),
                 fairness.get("jainUtilisation").nullableFraction(), fairness.get("maxOverMeanLoad").nullableNonNegative(),
                 affinity == null ? null : affinity.get("hitRate").nullableFraction(),
-                affinity == null || affinity.get("sessionsMoved").isNull() ? null : affinity.get("sessionsMoved").count());
+                affinity == null || affinity.get("sessionsMoved").isNull() ? null : affinity.get("sessionsMoved").count(),
+                requestsByType(s.get("requestsByType")));
+    }
+
+    /** Optional: files written before the field existed have none, read as no types. */
+    private static Map<String, Long> requestsByType(JsonField f) {
+        if (!f.isPresent()) {
+            return Map.of();
+        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        f.object().members().forEach((name, count) -> out.put(name, count.count()));
+        return Collections.unmodifiableMap(out);
     }
 
     private static LatencyHistogram histogram(JsonField h) {

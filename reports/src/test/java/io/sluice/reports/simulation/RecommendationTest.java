@@ -24,6 +24,56 @@ class RecommendationTest {
                 "failed 2.00 % of requests, more than 0.1 percentage point above the best (0.030 %)");
     }
 
+    /** The class comment's worked example with seeds: A [118, 124], B [121, 127], C [130, 134]. */
+    @Test
+    void withIntervalsOverlappingP99sTieAndASeparateOneIsOut() {
+        double[] ok = {0.0003, 0.0002, 0.0004};
+        Run a = Runs.withIntervals("a", ok, new double[] {121, 118, 124}, new double[] {20, 19, 21}, 0.9);
+        Run b = Runs.withIntervals("b", ok, new double[] {124, 121, 127}, new double[] {15, 14, 16}, 0.9);
+        Run c = Runs.withIntervals("c", ok, new double[] {132, 130, 134}, new double[] {10, 9, 11}, 0.9);
+        Recommendation rec = Recommendation.of(List.of(a, b, c));
+        assertThat(rec.withIntervals()).isTrue();
+        assertThat(rec.rule()).isEqualTo(Recommendation.RULE_WITH_INTERVALS);
+        // A and B tie on p99; B's mean interval [14, 16] lies below A's [19, 21]: B wins.
+        assertThat(rec.winner()).containsSame(b);
+        assertThat(rec.verdicts()).extracting(Verdict::reason).containsExactly(
+                "mean latency 20.00 [19.00, 21.00] ms, wholly above the lowest 15.00 [14.00, 16.00] ms",
+                "recommended",
+                "p99 132.0 [130.0, 134.0] ms, wholly above the lowest 121.0 [118.0, 124.0] ms");
+        // On one seed the 2 % rule would have put B out on p99 (124 > 121 x 1.02 = 123.42).
+        Recommendation one = Recommendation.of(List.of(run("a", 0.0003, 121.0, 20.0, 0.9),
+                run("b", 0.0003, 124.0, 15.0, 0.9)));
+        assertThat(one.withIntervals()).isFalse();
+        assertThat(one.winner().orElseThrow().strategy()).isEqualTo("a");
+    }
+
+    @Test
+    void withIntervalsAFailedShareIsOutOnlyWhenItsWholeIntervalIsPastTheBestPlusTheTolerance() {
+        // Best failed share [0.1 %, 0.3 %]: the limit is 0.3 % + 0.1 point = 0.4 %. A run at [0.35 %, 0.6 %]
+        // may be as good and stays; one at [0.45 %, 0.5 %] is out however fast.
+        Run best = Runs.withIntervals("best", new double[] {0.002, 0.001, 0.003}, new double[] {200, 190, 210},
+                new double[] {20, 19, 21}, 1.0);
+        Run maybe = Runs.withIntervals("maybe", new double[] {0.004, 0.0035, 0.006}, new double[] {100, 95, 105},
+                new double[] {20, 19, 21}, 1.0);
+        Run worse = Runs.withIntervals("worse", new double[] {0.0047, 0.0045, 0.005}, new double[] {50, 45, 55},
+                new double[] {20, 19, 21}, 1.0);
+        Recommendation rec = Recommendation.of(List.of(best, maybe, worse));
+        assertThat(rec.winner()).containsSame(maybe);
+        assertThat(rec.verdicts().get(2).reason()).startsWith("failed 0.470 % [0.450 %, 0.500 %] of requests,"
+                + " wholly above the best 0.200 % [0.100 %, 0.300 %]");
+    }
+
+    @Test
+    void withIntervalsAnUnboundedIntervalFallsBackToTheTwoPerCentRuleOnItsMean() {
+        Run bounded = Runs.withIntervals("bounded", new double[] {0, 0, 0}, new double[] {100, 95, 105},
+                new double[] {20, 19, 21}, 1.0);
+        Run unbounded = Runs.withIntervals("unbounded", new double[] {0, 0, 0}, new double[] {104},
+                new double[] {10}, 1.0);
+        Recommendation rec = Recommendation.of(List.of(bounded, unbounded));
+        assertThat(rec.winner()).containsSame(bounded);
+        assertThat(rec.verdicts().get(1).reason()).contains("more than 2 % above the lowest");
+    }
+
     @Test
     void aRunExactlyAtTheFailureLimitStaysIn() {
         // Best 0.1 %, limit 0.2 %: the 0.2 % run is at the limit, not above it, and has the lower p99.
@@ -122,8 +172,8 @@ class RecommendationTest {
     @Test
     void aRunIsRoundRobinByLabelOrBySpec() {
         Run labelled = run("rr", 0, 1.0, 1.0, 1.0);
-        Run bySpec = new Run("rr", "round-robin", null, 1, labelled.summary(), labelled.latencyHistogram(),
-                List.of(), labelled.timeSeries());
+        Run bySpec = new Run("rr", "round-robin", null, 1, labelled.summary(), null, List.of(),
+                labelled.latencyHistogram(), List.of(), labelled.timeSeries());
         assertThat(Recommendation.isRoundRobin(labelled)).isFalse();
         assertThat(Recommendation.isRoundRobin(bySpec)).isTrue();
         assertThat(Recommendation.isRoundRobin(run("round-robin", 0, 1.0, 1.0, 1.0))).isTrue();

@@ -53,6 +53,60 @@ class SimulationResultsReaderTest {
         assertThat(p2c.timeSeries().backendUtilisation().keySet()).containsExactly("b0", "b1", "b2", "b3", "b4");
     }
 
+    /** A version 1 file reads as one seed per run; version 2 adds seeds, per-seed summaries and intervals. */
+    @Test
+    void versionOneHasNoIntervalsAndVersionTwoCarriesThem() throws Exception {
+        SimulationResults v1 = read("normal.json", d -> { });
+        assertThat(v1.scenario().seeds()).isEqualTo(1);
+        assertThat(v1.runs()).allSatisfy(r -> {
+            assertThat(r.confidence()).isNull();
+            assertThat(r.seeds()).isEqualTo(1);
+        });
+        SimulationResults v2 = read("normal.json", SimulationResultsReaderTest::asVersionTwo);
+        assertThat(v2.scenario().seeds()).isEqualTo(2);
+        Run first = v2.runs().get(0);
+        assertThat(first.seeds()).isEqualTo(2);
+        assertThat(first.perSeed()).extracting(SimulationResults.SeedSummary::seed).containsExactly(42L, 43L);
+        assertThat(first.confidence().p99Ms()).isEqualTo(new SimulationResults.Interval(300.0, 290.0, 310.0));
+        assertThat(first.confidence().failedShare().bounded()).isFalse();
+
+        assertThatProblem(d -> {
+            asVersionTwo(d);
+            ((ObjectNode) d.get("runs").get(1)).putNull("confidence");
+        }, "runs[1].confidence: is null, expected intervals over the 2 seeds");
+        assertThatProblem(d -> {
+            asVersionTwo(d);
+            ((ObjectNode) d.get("runs").get(0).get("confidence").get("p99Ms")).put("low", 400.0);
+        }, "runs[0].confidence.p99Ms: expected low <= mean <= high, got 400.0 <= 300.0 <= 310.0");
+        assertThatProblem(d -> {
+            asVersionTwo(d);
+            ((com.fasterxml.jackson.databind.node.ArrayNode) d.get("runs").get(0).get("perSeed")).remove(1);
+        }, "runs[0].perSeed: has 1 entries, expected one per seed (2)");
+    }
+
+    private static void assertThatProblem(Consumer<ObjectNode> edit, String message) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> read("normal.json", edit))
+                .isInstanceOf(io.sluice.reports.ReportInputException.class).hasMessageEndingWith(message);
+    }
+
+    /** The fixture as a two-seed version 2 file (the second seed's summary a copy of the first's). */
+    private static void asVersionTwo(ObjectNode d) {
+        d.put("schemaVersion", 2);
+        ((ObjectNode) d.get("scenario")).put("seeds", 2);
+        for (var r : d.get("runs")) {
+            ObjectNode run = (ObjectNode) r;
+            run.putArray("seeds").add(42).add(43);
+            var perSeed = run.putArray("perSeed");
+            perSeed.addObject().put("seed", 42).set("summary", run.get("summary").deepCopy());
+            perSeed.addObject().put("seed", 43).set("summary", run.get("summary").deepCopy());
+            ObjectNode c = run.putObject("confidence");
+            c.put("method", "student-t").put("level", 0.95).put("seeds", 2);
+            c.putObject("p99Ms").put("mean", 300.0).put("low", 290.0).put("high", 310.0);
+            c.putObject("meanMs").put("mean", 20.0).put("low", 19.0).put("high", 21.0);
+            c.putObject("failedShare").put("mean", 0.001).putNull("low").putNull("high");
+        }
+    }
+
     @Test
     void theDistributionIsDecodedFromTheHistogramAndAgreesWithTheSummary() throws Exception {
         Run rr = read("normal.json", d -> { }).runs().get(0);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Across a sweep: most wins, a tie to the latest winner; the Javadoc's worked examples. */
 class SweepRecommendationTest {
-    private static final Scenario SCENARIO = new Scenario("s", "", "", 1, 1, 0, "", null, 1, "", 1, "");
+    private static final Scenario SCENARIO = new Scenario("s", "", "", 1, 1, 1, 0, "", null, 1, "", 1, "");
 
     /** A sweep where {@code winners[i]} has the lowest p99 at value {@code values[i]}. */
     private static SimulationResults sweep(double[] values, String... winners) {

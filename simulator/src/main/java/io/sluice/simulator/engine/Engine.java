@@ -177,6 +177,8 @@ final class Engine {
     private long[] sSent = new long[slotCapacity];
     private double[] sDemand = new double[slotCapacity];
     private double[] sMultiple = new double[slotCapacity];
+    /** An arrival's observed service time (ns at speed 1), or -1: see {@code Arrival.serviceNanos}. */
+    private long[] sServiceNanos = new long[slotCapacity];
     private int[] sDevice = new int[slotCapacity];
     private int[] sLb = new int[slotCapacity];
     private int[] sBackend = new int[slotCapacity];
@@ -545,6 +547,7 @@ final class Engine {
             sAttempt[s] = 0;
             sMeasured[s] = isMeasured;
             sMultiple[s] = arrival.serviceDemand;
+            sServiceNanos[s] = arrival.serviceNanos;
             send(s, b);
         }
         scheduleArrival();
@@ -615,6 +618,7 @@ final class Engine {
         sSent = Arrays.copyOf(sSent, len);
         sDemand = Arrays.copyOf(sDemand, len);
         sMultiple = Arrays.copyOf(sMultiple, len);
+        sServiceNanos = Arrays.copyOf(sServiceNanos, len);
         sDevice = Arrays.copyOf(sDevice, len);
         sLb = Arrays.copyOf(sLb, len);
         sBackend = Arrays.copyOf(sBackend, len);
@@ -676,7 +680,8 @@ final class Engine {
             return;
         }
         double multiple = sMultiple[s];
-        double work = Double.isNaN(multiple) ? service[b].sample(serviceRandom[b]) : multiple * service[b].mean();
+        double work = sServiceNanos[s] >= 0 ? sServiceNanos[s]
+                : Double.isNaN(multiple) ? service[b].sample(serviceRandom[b]) : multiple * service[b].mean();
         sDemand[s] = work;
         advance(b);
         accrueBusy(b);
@@ -759,6 +764,7 @@ final class Engine {
                 sAttempt[r] = sAttempt[s] + 1;
                 sMeasured[r] = sMeasured[s];
                 sMultiple[r] = sMultiple[s];
+                sServiceNanos[r] = sServiceNanos[s];
                 if (sMeasured[s]) {
                     retries++;
                 }

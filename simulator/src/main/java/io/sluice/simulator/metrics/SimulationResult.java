@@ -60,6 +60,88 @@ public final class SimulationResult {
         this.endNanos = endNanos;
     }
 
+    /**
+     * The runs of one configuration with different seeds taken together, as if they were one long
+     * run: outcomes, per-backend requests and completions, affinity counts, events and probes are
+     * summed; the latency histograms are merged, so the percentiles are those of every measured
+     * request of every seed, and the exact mean is their mean (the seeds' means weighted by their
+     * successful requests); a backend's utilisation and the fairness built on it are the mean over
+     * seeds, its mean latency weighted by completions; the measured window is the seeds' windows
+     * added up, so throughput stays per second of one run. The time series and the seed are the
+     * first run's: one concrete history to look at, not an average that no run went through.
+     * A single run is returned as it is.
+     *
+     * @throws IllegalArgumentException when {@code runs} is empty or the runs have different backends
+     */
+    public static SimulationResult pooled(List<SimulationResult> runs) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("nothing to pool");
+        }
+        SimulationResult first = runs.get(0);
+        if (runs.size() == 1) {
+            return first;
+        }
+        int nb = first.backends.size();
+        long window = 0;
+        long[] o = new long[8];
+        Histogram histogram = new Histogram(first.histogram.getNumberOfSignificantValueDigits());
+        histogram.setAutoResize(true);
+        double latencySum = 0;
+        long[] requests = new long[nb];
+        long[] completed = new long[nb];
+        double[] utilisation = new double[nb];
+        double[] latencyWeighted = new double[nb];
+        long[] a = new long[5];
+        long events = 0;
+        long probes = 0;
+        long end = 0;
+        for (SimulationResult r : runs) {
+            if (r.backends.size() != nb) {
+                throw new IllegalArgumentException("runs to pool have " + nb + " and " + r.backends.size()
+                        + " backends");
+            }
+            window += r.windowNanos;
+            Outcomes x = r.outcomes;
+            long[] v = {x.requests(), x.succeeded(), x.errors(), x.timeouts(), x.rejected(), x.unavailable(),
+                    x.unfinished(), x.retries()};
+            for (int i = 0; i < o.length; i++) {
+                o[i] += v[i];
+            }
+            histogram.add(r.histogram);
+            if (r.latency.count() > 0) {
+                latencySum += r.latency.meanNanos() * r.latency.count();
+            }
+            for (int b = 0; b < nb; b++) {
+                BackendResult br = r.backends.get(b);
+                requests[b] += br.requests();
+                completed[b] += br.completed();
+                utilisation[b] += br.utilisation() / runs.size();
+                if (br.completed() > 0) {
+                    latencyWeighted[b] += br.meanLatencyNanos() * br.completed();
+                }
+            }
+            Affinity f = r.affinity;
+            a[0] += f.devices();
+            a[1] += f.requestsWithPrevious();
+            a[2] += f.hits();
+            a[3] += f.devicesMoved();
+            a[4] += f.devicesMovedByFailure();
+            events += r.events;
+            probes += r.probes;
+            end = Math.max(end, r.endNanos);
+        }
+        List<BackendResult> backends = new java.util.ArrayList<>(nb);
+        for (int b = 0; b < nb; b++) {
+            backends.add(new BackendResult(first.backends.get(b).id(), requests[b], completed[b], utilisation[b],
+                    completed[b] == 0 ? Double.NaN : latencyWeighted[b] / completed[b]));
+        }
+        long count = histogram.getTotalCount();
+        LatencySummary latency = LatencySummary.of(histogram, count == 0 ? Double.NaN : latencySum / count);
+        return new SimulationResult(first.description, first.seed, window,
+                new Outcomes(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7]), latency, histogram, backends,
+                new Affinity(a[0], a[1], a[2], a[3], a[4]), first.intervals, events, probes, end);
+    }
+
     public String description() {
         return description;
     }

@@ -1,5 +1,6 @@
 package io.sluice.simulator.output;
 
+import io.sluice.simulator.metrics.Interval;
 import io.sluice.simulator.metrics.LatencySummary;
 import io.sluice.simulator.metrics.Outcomes;
 import io.sluice.simulator.metrics.SimulationResult;
@@ -17,7 +18,8 @@ import java.util.Locale;
  * give the same text.
  *
  * <p>Columns: {@code req/s} completed requests per second of the measured window; {@code mean ..
- * max} latency of successful requests in ms; {@code err% tmo% rej%} errors (including no backend
+ * max} latency of successful requests in ms, every seed's requests pooled; {@code p99+-} the
+ * half-width of the 95 % Student t interval of the per-seed p99s ({@code -} with one seed); {@code err% tmo% rej%} errors (including no backend
  * and unfinished), timeouts and rejections as a share of requests; {@code jain} Jain's index of
  * backend utilisation (1 = even); {@code max/mean} the busiest backend's requests over the mean;
  * {@code affinity%} share of a device's requests sent where its previous one went ({@code -} when no
@@ -34,8 +36,8 @@ public final class ComparisonTable {
         if (sweep != null) {
             header.add(sweep.parameter().yamlName());
         }
-        header.addAll(List.of("req/s", "mean", "p50", "p90", "p99", "p99.9", "max", "err%", "tmo%", "rej%", "jain",
-                "max/mean", "affinity%"));
+        header.addAll(List.of("req/s", "mean", "p50", "p90", "p99", "p99+-", "p99.9", "max", "err%", "tmo%", "rej%",
+                "jain", "max/mean", "affinity%"));
         List<List<String>> rows = new ArrayList<>();
         for (RunResult run : runs) {
             SimulationResult r = run.result();
@@ -52,6 +54,8 @@ public final class ComparisonTable {
             row.add(any ? millis(l.p50Nanos()) : "-");
             row.add(any ? millis(l.p90Nanos()) : "-");
             row.add(any ? millis(l.p99Nanos()) : "-");
+            Interval p99 = run.confidence().p99Nanos();
+            row.add(p99.bounded() ? millis(p99.halfWidth()) : "-");
             row.add(any ? millis(l.p999Nanos()) : "-");
             row.add(any ? millis(l.maxNanos()) : "-");
             row.add(percent(ResultsJson.rate(ResultsJson.errors(o), o.requests())));
@@ -81,12 +85,15 @@ public final class ComparisonTable {
         for (List<String> row : rows) {
             line(out, row, width);
         }
-        out.append("latency in ms of successful requests; err% includes no-backend and unfinished requests\n");
+        out.append("latency in ms of successful requests; err% includes no-backend and unfinished requests");
+        out.append(scenario.seeds() == 1 ? "\n" : "; p99+- is the half-width of the 95% Student t interval over "
+                + scenario.seeds() + " seeds\n");
         return out.toString();
     }
 
     private static String title(Scenario s, int runs) {
-        return s.name() + " (seed " + s.seed() + "): " + runs + (runs == 1 ? " run, " : " runs, ")
+        return s.name() + " (seed " + s.seed() + (s.seeds() == 1 ? "" : ", " + s.seeds() + " seeds each") + "): "
+                + runs + (runs == 1 ? " run, " : " runs, ")
                 + plain((s.durationNanos() - s.warmUpNanos()) / 1e9) + "s measured after "
                 + plain(s.warmUpNanos() / 1e9) + "s warm-up; " + s.workload().describe();
     }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import io.sluice.algorithms.StrategySpec;
 import io.sluice.simulator.metrics.BackendResult;
+import io.sluice.simulator.metrics.Confidence;
+import io.sluice.simulator.metrics.Interval;
 import io.sluice.simulator.metrics.IntervalSample;
 import io.sluice.simulator.metrics.LatencySummary;
 import io.sluice.simulator.metrics.Outcomes;
@@ -32,7 +34,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
 /**
- * Writes {@code results.json}, schema {@code sluice.simulation-results} version 1, exactly as
+ * Writes {@code results.json}, schema {@code sluice.simulation-results} version 2, exactly as
  * {@code docs/results-schema.md} specifies it: the contract with {@code ./sluice report}.
  *
  * <p>Deterministic: the same scenario and results give the same bytes. Keys are written in the
@@ -42,6 +44,10 @@ import org.HdrHistogram.HistogramIterationValue;
  *
  * <p>How the engine's measurements map onto the schema's fields:
  * <ul>
+ *   <li>A run's {@code summary}, {@code latencyHistogram} and {@code backends} pool its seeds
+ *       ({@code SimulationResult.pooled}: counts summed, histograms merged); {@code timeSeries} is
+ *       its first seed's; {@code perSeed} has each seed's own summary and {@code confidence} the
+ *       95 % Student t intervals over them ({@code metrics.Interval}).</li>
  *   <li>{@code summary.errors}: requests that failed other than by a timeout or a rejection: errors
  *       (crashed or unreachable backend), no backend available, and requests still unfinished at the drain
  *       limit; so {@code completed + errors + timeouts + rejections = requests}.</li>
@@ -53,6 +59,8 @@ import org.HdrHistogram.HistogramIterationValue;
  *       network hops included.</li>
  *   <li>{@code timeSeries}: the intervals after the warm-up; a request counts in the interval it ended in;
  *       {@code errors} counts every failed ending (error, timeout, rejection, no backend).</li>
+ *   <li>{@code summary.requestsByType}: arrivals of the measured window by message type name, as the
+ *       run's workload counted them ({@link RunResult#requestsByType()}): numbers first, then words.</li>
  *   <li>{@code latencyHistogram}: the run's latency histogram (recorded in nanoseconds, 3 significant
  *       digits) re-recorded in microseconds, each bucket at its highest equivalent value.</li>
  * </ul>
@@ -60,7 +68,7 @@ import org.HdrHistogram.HistogramIterationValue;
 public final class ResultsJson {
     /** The {@code schema} field; a reader refuses any other. */
     public static final String SCHEMA = "sluice.simulation-results";
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
     /** The file name inside the output folder. */
     public static final String FILE_NAME = "results.json";
 
@@ -126,6 +134,7 @@ public final class ResultsJson {
         g.writeStringField("description", s.description());
         g.writeStringField("source", s.source());
         g.writeNumberField("seed", s.seed());
+        g.writeNumberField("seeds", s.seeds());
         number(g, "durationSeconds", (s.durationNanos() - s.warmUpNanos()) / 1e9);
         number(g, "warmupSeconds", s.warmUpNanos() / 1e9);
         g.writeStringField("workload", s.workload().describe());
@@ -165,14 +174,30 @@ public final class ResultsJson {
             number(g, "sweepValue", run.run().sweepValue());
         }
         g.writeNumberField("seed", r.seed());
-        summary(g, r);
+        g.writeArrayFieldStart("seeds");
+        for (SimulationResult one : run.seeds()) {
+            g.writeNumber(one.seed());
+        }
+        g.writeEndArray();
+        summary(g, r, run.requestsByType());
+        confidence(g, run.confidence());
+        g.writeArrayFieldStart("perSeed");
+        int i = 0;
+        for (SimulationResult one : run.seeds()) {
+            g.writeStartObject();
+            g.writeNumberField("seed", one.seed());
+            summary(g, one, run.requestsByTypePerSeed().get(i++));
+            g.writeEndObject();
+        }
+        g.writeEndArray();
         histogram(g, r);
         backends(g, scenario, r);
         timeSeries(g, scenario, r);
         g.writeEndObject();
     }
 
-    private static void summary(JsonGenerator g, SimulationResult r) throws IOException {
+    private static void summary(JsonGenerator g, SimulationResult r, Map<String, Long> requestsByType)
+            throws IOException {
         Outcomes o = r.outcomes();
         long errors = errors(o);
         g.writeObjectFieldStart("summary");
@@ -204,6 +229,39 @@ public final class ResultsJson {
         number(g, "hitRate", r.affinity().hitRate());
         g.writeNumberField("sessionsMoved", r.affinity().devicesMovedByFailure());
         g.writeEndObject();
+        g.writeObjectFieldStart("requestsByType");
+        for (Map.Entry<String, Long> e : requestsByType.entrySet()) {
+            g.writeNumberField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /**
+     * The intervals of a run; {@code null} with one seed, where there is no spread to estimate. An
+     * interval whose values include a NaN (a seed without a completed request) has null bounds.
+     */
+    private static void confidence(JsonGenerator g, Confidence c) throws IOException {
+        if (c.seeds() < 2) {
+            g.writeNullField("confidence");
+            return;
+        }
+        g.writeObjectFieldStart("confidence");
+        g.writeStringField("method", "student-t");
+        number(g, "level", Interval.LEVEL);
+        g.writeNumberField("seeds", c.seeds());
+        interval(g, "p99Ms", c.p99Nanos(), 1e6);
+        interval(g, "meanMs", c.meanNanos(), 1e6);
+        interval(g, "failedShare", c.failedShare(), 1);
+        g.writeEndObject();
+    }
+
+    /** Divided by {@code divisor} (1e6 for nanoseconds to milliseconds), as every other latency is. */
+    private static void interval(JsonGenerator g, String name, Interval i, double divisor) throws IOException {
+        g.writeObjectFieldStart(name);
+        number(g, "mean", i.mean() / divisor);
+        number(g, "low", i.low() / divisor);
+        number(g, "high", i.high() / divisor);
         g.writeEndObject();
     }
 

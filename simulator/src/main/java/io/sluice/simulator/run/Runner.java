@@ -6,6 +6,7 @@ import io.sluice.simulator.metrics.SimulationResult;
 import io.sluice.simulator.scenario.ScenarioRun;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -18,12 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the simulations of a scenario on a pool of threads, one simulation per thread at a time,
- * and returns their results in scenario order. Each simulation is single-threaded and
- * deterministic and shares nothing mutable with the others, so the results are the same whatever
- * the number of threads and whichever run finishes first.
+ * and returns their results in scenario order. A run of several seeds is several simulations, and
+ * every simulation of every run goes into the one pool, so seeds run in parallel too. Each
+ * simulation is single-threaded and deterministic and shares nothing mutable with the others, so
+ * the results are the same whatever the number of threads and whichever simulation finishes first.
  *
- * <p>If a run fails (a malformed trace line), the runs after it in scenario order are cancelled
- * and the failure of the earliest failing run is thrown: the same error every time.
+ * <p>If a simulation fails (a malformed trace line), the ones after it in scenario order are
+ * cancelled and the failure of the earliest failing one is thrown: the same error every time.
  */
 public final class Runner {
     private static final long PROGRESS_PERIOD_MILLIS = 500;
@@ -58,15 +60,18 @@ public final class Runner {
      *                          (for example {@code WorkloadException} naming file:line)
      */
     public List<RunResult> run(List<ScenarioRun> runs) {
-        int n = runs.size();
-        List<TrackedWorkload> tracked = new ArrayList<>(n);
-        List<SimulationConfig> configs = new ArrayList<>(n);
+        // One job per (run, seed), in scenario order then seed order.
+        List<SimulationConfig> configs = new ArrayList<>();
+        List<TrackedWorkload> tracked = new ArrayList<>();
         for (ScenarioRun r : runs) {
-            TrackedWorkload w = new TrackedWorkload(r.config().workload());
-            tracked.add(w);
-            configs.add(r.config().toBuilder().workload(w).build());
+            for (SimulationConfig c : r.configs()) {
+                TrackedWorkload w = new TrackedWorkload(c.workload(), c.warmUpNanos(), c.durationNanos());
+                tracked.add(w);
+                configs.add(c.toBuilder().workload(w).build());
+            }
         }
-        Batch batch = new Batch(runs, tracked);
+        int n = configs.size();
+        Batch batch = new Batch(configs, tracked);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, n)), daemon("sluice-run"));
         ScheduledExecutorService timer = progress == Progress.NONE ? null
                 : Executors.newSingleThreadScheduledExecutor(daemon("sluice-progress"));
@@ -85,11 +90,10 @@ public final class Runner {
                     return result;
                 }));
             }
-            List<RunResult> out = new ArrayList<>(n);
+            List<SimulationResult> results = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                SimulationResult result;
                 try {
-                    result = futures.get(i).get();
+                    results.add(futures.get(i).get());
                 } catch (ExecutionException e) {
                     futures.forEach(f -> f.cancel(true));
                     Throwable cause = e.getCause();
@@ -105,7 +109,17 @@ public final class Runner {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while simulating", e);
                 }
-                out.add(new RunResult(runs.get(i), result, tracked.get(i).skippedLines()));
+            }
+            List<RunResult> out = new ArrayList<>(runs.size());
+            int job = 0;
+            for (ScenarioRun r : runs) {
+                int seeds = r.configs().size();
+                List<Map<String, Long>> types = new ArrayList<>(seeds);
+                for (TrackedWorkload w : tracked.subList(job, job + seeds)) {
+                    types.add(w.requestsByType());
+                }
+                out.add(new RunResult(r, results.subList(job, job + seeds), tracked.get(job).skippedLines(), types));
+                job += seeds;
             }
             return out;
         } finally {
@@ -131,15 +145,15 @@ public final class Runner {
         };
     }
 
-    /** What the progress timer reads: per run, done or how far, and the events of finished runs. */
+    /** What the progress timer reads: per simulation, done or how far, and the events of finished ones. */
     private static final class Batch {
         private final long start = System.nanoTime();
-        private final List<ScenarioRun> runs;
+        private final List<SimulationConfig> runs;
         private final List<TrackedWorkload> tracked;
         private final boolean[] done;
         private final long[] events;
 
-        Batch(List<ScenarioRun> runs, List<TrackedWorkload> tracked) {
+        Batch(List<SimulationConfig> runs, List<TrackedWorkload> tracked) {
             this.runs = runs;
             this.tracked = tracked;
             this.done = new boolean[runs.size()];
@@ -165,7 +179,7 @@ public final class Runner {
                     finishedEvents += events[i];
                     finishedArrivals += tracked.get(i).arrivals();
                 } else {
-                    long duration = runs.get(i).config().durationNanos();
+                    long duration = runs.get(i).durationNanos();
                     covered += Math.min(1.0, (double) tracked.get(i).reachedNanos() / duration);
                     runningArrivals += tracked.get(i).arrivals();
                 }

@@ -2,11 +2,16 @@ package io.sluice.simulator.run;
 
 import io.sluice.simulator.workload.Arrival;
 import io.sluice.simulator.workload.ArrivalStream;
+import io.sluice.simulator.workload.MessageTypes;
+import io.sluice.simulator.workload.TypeTally;
 import io.sluice.simulator.workload.WorkloadSpec;
+import java.util.Map;
 
 /**
  * A run's workload, watched: it passes every arrival through unchanged and lets the runner see, from
- * another thread, how far in virtual time the run has got and how many trace lines were skipped.
+ * another thread, how far in virtual time the run has got and how many trace lines were skipped, and
+ * at the end how many arrivals of the measured window ({@code [warmUp, duration)}, the requests the
+ * engine measures) each message type had.
  * The engine reads arrivals one at a time in time order, so the last arrival's time is the run's
  * progress (to within one inter-arrival gap).
  */
@@ -15,12 +20,17 @@ final class TrackedWorkload implements WorkloadSpec {
     private static final int PUBLISH_EVERY = 4096;
 
     private final WorkloadSpec inner;
+    private final long measuredFromNanos;
+    private final long measuredToNanos;
     private volatile long reachedNanos;
     private volatile long arrivals;
     private volatile long skippedLines;
+    private volatile Map<String, Long> requestsByType = Map.of();
 
-    TrackedWorkload(WorkloadSpec inner) {
+    TrackedWorkload(WorkloadSpec inner, long warmUpNanos, long durationNanos) {
         this.inner = inner;
+        this.measuredFromNanos = warmUpNanos;
+        this.measuredToNanos = durationNanos;
     }
 
     long reachedNanos() {
@@ -35,9 +45,15 @@ final class TrackedWorkload implements WorkloadSpec {
         return skippedLines;
     }
 
+    /** Arrivals of the measured window by message type name, once the stream is closed. */
+    Map<String, Long> requestsByType() {
+        return requestsByType;
+    }
+
     @Override
     public ArrivalStream open(long seed, long horizonNanos) {
         ArrivalStream source = inner.open(seed, horizonNanos);
+        TypeTally types = new TypeTally();
         return new ArrivalStream() {
             private long count;
 
@@ -45,6 +61,10 @@ final class TrackedWorkload implements WorkloadSpec {
             public boolean next(Arrival into) {
                 if (!source.next(into)) {
                     return false;
+                }
+                if (into.type != MessageTypes.UNKNOWN && into.timeNanos >= measuredFromNanos
+                        && into.timeNanos < measuredToNanos) {
+                    types.add(into.type);
                 }
                 if (++count % PUBLISH_EVERY == 0) {
                     reachedNanos = into.timeNanos;
@@ -61,6 +81,7 @@ final class TrackedWorkload implements WorkloadSpec {
             @Override
             public void close() {
                 skippedLines = source.skippedLines();
+                requestsByType = types.byName(inner.messageTypes());
                 arrivals = count;
                 source.close();
             }
@@ -75,5 +96,10 @@ final class TrackedWorkload implements WorkloadSpec {
     @Override
     public String describe() {
         return inner.describe();
+    }
+
+    @Override
+    public MessageTypes messageTypes() {
+        return inner.messageTypes();
     }
 }

@@ -31,7 +31,7 @@ import java.util.Set;
  * stops the parse with its YAML path.
  */
 final class ScenarioParser {
-    static final List<String> TOP_KEYS = List.of("description", "seed", "duration", "warm-up", "interval",
+    static final List<String> TOP_KEYS = List.of("description", "seed", "seeds", "duration", "warm-up", "interval",
             "drain-limit", "backends", "events", "load-balancer", "strategies", "workload", "sweep");
     private static final List<String> GROUP_KEYS = List.of("name", "count", "servers", "service-time", "speed",
             "discipline", "queue-capacity", "zone", "weight");
@@ -61,6 +61,7 @@ final class ScenarioParser {
         s.allow("a scenario", TOP_KEYS);
         String description = s.text("description", "", "one paragraph of text").trim();
         long seed = s.integer("seed", 1L, Long.MIN_VALUE, Long.MAX_VALUE);
+        int seeds = s.integer("seeds", Scenario.DEFAULT_SEEDS, 1, Scenario.MAX_SEEDS);
         long duration = s.duration("duration", null, 1_000_000L, MAX_DURATION);
         long warmUp = s.duration("warm-up", 0L, 0, MAX_DURATION);
         if (warmUp >= duration) {
@@ -92,11 +93,11 @@ final class ScenarioParser {
         LoadBalancerModel lb = loadBalancer(s);
         List<ScenarioStrategy> strategies = strategies(s);
         WorkloadSpec workload = workload(s);
-        Scenario scenario = new Scenario(name, description, source, yaml, seed, duration, warmUp, interval, drain,
-                groups, summary, lb, events, workload, strategies, null, registry);
+        Scenario scenario = new Scenario(name, description, source, yaml, seed, seeds, duration, warmUp, interval,
+                drain, groups, summary, lb, events, workload, strategies, null, registry);
         Sweep sweep = sweep(s, scenario);
-        return sweep == null ? scenario : new Scenario(name, description, source, yaml, seed, duration, warmUp,
-                interval, drain, groups, summary, lb, events, workload, strategies, sweep, registry);
+        return sweep == null ? scenario : new Scenario(name, description, source, yaml, seed, seeds, duration,
+                warmUp, interval, drain, groups, summary, lb, events, workload, strategies, sweep, registry);
     }
 
     private static long gcd(long a, long b) {

@@ -2,20 +2,30 @@ package io.sluice.simulator.scenario;
 
 import io.sluice.algorithms.StrategySpec;
 import io.sluice.simulator.engine.SimulationConfig;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * One simulation of a scenario: a strategy at one sweep point, ready to run.
+ * One run of a scenario: a strategy at one sweep point, ready to simulate once per seed.
  *
  * @param label      the strategy's label
  * @param spec       the strategy as configured
  * @param sweepValue the sweep parameter's value for this run, or null without a sweep
- * @param config     everything the engine needs, seed included
+ * @param configs    everything the engine needs, one per seed of {@link Scenario#seedList()}, in that order;
+ *                   they differ only in their seed
  */
-public record ScenarioRun(String label, StrategySpec spec, Double sweepValue, SimulationConfig config) {
+public record ScenarioRun(String label, StrategySpec spec, Double sweepValue, List<SimulationConfig> configs) {
     public ScenarioRun {
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(spec, "spec");
-        Objects.requireNonNull(config, "config");
+        configs = List.copyOf(configs);
+        if (configs.isEmpty()) {
+            throw new IllegalArgumentException("a run needs at least one seed");
+        }
+    }
+
+    /** The configuration with the scenario's own (first) seed. */
+    public SimulationConfig config() {
+        return configs.get(0);
     }
 }

@@ -20,6 +20,12 @@ public final class Arrival {
      * the workload does not say and the backend model draws it from its distribution.
      */
     public double serviceDemand = Double.NaN;
+    /**
+     * Service demand in nanoseconds of work at speed 1, as observed in production (a replayed
+     * access log's upstream time to first byte), or -1 when the workload does not say. Takes
+     * precedence over {@link #serviceDemand}.
+     */
+    public long serviceNanos = -1;
 
     /** Resets every optional field; the stream then sets what it knows. */
     public void clear() {
@@ -29,5 +35,6 @@ public final class Arrival {
         type = -1;
         sizeBytes = -1;
         serviceDemand = Double.NaN;
+        serviceNanos = -1;
     }
 }

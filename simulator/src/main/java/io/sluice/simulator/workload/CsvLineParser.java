@@ -19,8 +19,8 @@ final class CsvLineParser extends TraceLineParser {
     private int sizeColumn = -1;
     private int demandColumn = -1;
 
-    CsvLineParser(TraceFields fields, TraceTimeUnit unit, char delimiter, boolean hasHeader) {
-        super(fields, unit);
+    CsvLineParser(TraceFields fields, TraceTimeUnit unit, MessageTypes types, char delimiter, boolean hasHeader) {
+        super(fields, unit, types);
         this.delimiter = delimiter;
         this.hasHeader = hasHeader;
         if (!hasHeader) {

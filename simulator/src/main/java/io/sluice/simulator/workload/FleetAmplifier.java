@@ -152,6 +152,7 @@ final class FleetAmplifier {
             into.type = c.record.type;
             into.sizeBytes = c.record.sizeBytes;
             into.serviceDemand = c.record.serviceDemand;
+            into.serviceNanos = c.record.serviceNanos;
             if (++c.position < copies) {
                 c.timeNanos = c.record.timeNanos + c.copies.shifts[c.position];
                 heap.add(c);

@@ -14,8 +14,8 @@ import java.io.IOException;
 final class JsonLineParser extends TraceLineParser {
     private final JsonFactory factory = new JsonFactory();
 
-    JsonLineParser(TraceFields fields, TraceTimeUnit unit) {
-        super(fields, unit);
+    JsonLineParser(TraceFields fields, TraceTimeUnit unit, MessageTypes types) {
+        super(fields, unit, types);
     }
 
     @Override

@@ -53,4 +53,9 @@ final class TimeScaledWorkload implements WorkloadSpec {
     public String describe() {
         return inner.describe() + String.format(Locale.ROOT, " (time x%.4g)", factor);
     }
+
+    @Override
+    public MessageTypes messageTypes() {
+        return inner.messageTypes();
+    }
 }

@@ -17,10 +17,13 @@ abstract class TraceLineParser {
 
     final TraceFields fields;
     final TraceTimeUnit unit;
+    private final MessageTypes types;
 
-    TraceLineParser(TraceFields fields, TraceTimeUnit unit) {
+    /** @param types where type words get their ids (see {@link MessageTypes}) */
+    TraceLineParser(TraceFields fields, TraceTimeUnit unit, MessageTypes types) {
         this.fields = fields;
         this.unit = unit;
+        this.types = types;
     }
 
     /** Called with the first non-blank line; returns true if it was a header to skip. */
@@ -51,7 +54,14 @@ abstract class TraceLineParser {
             throw new BadLine(fields.device(), "missing or empty; every line needs a device id");
         }
         into.device = device;
-        into.type = optionalInt(fields.type(), type, Integer.MIN_VALUE, "a whole number (message type)");
+        into.type = MessageTypes.UNKNOWN;
+        if (type != null && !type.isBlank()) {
+            try {
+                into.type = types.idOf(type);
+            } catch (IllegalArgumentException e) {
+                throw new BadLine(fields.type(), e.getMessage());
+            }
+        }
         into.sizeBytes = optionalInt(fields.size(), size, 0, "a whole number of bytes >= 0");
         into.serviceDemand = Double.NaN;
         if (demand != null && !demand.isBlank()) {

@@ -2,72 +2,41 @@ package io.sluice.simulator.workload;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Function;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Resolves the {@code path:} of a trace workload.
  * <ul>
- *   <li>{@code classpath:traces/x.csv}: a resource on the class path (examples and tests ship these).</li>
- *   <li>{@code shared:campusiot-helium/x.ndjson.gz}: a file under the project's shared traces folder,
- *       which lives beside the repository ({@code <repo>/../shared/traces}) and is not in it. It is the
- *       first that exists of: {@code $SLUICE_TRACES} (an explicit override); {@code shared/traces} and
- *       {@code ../shared/traces} from the working directory; {@code $SLUICE_HOME/../shared/traces}
- *       ({@code SLUICE_HOME} is the repository root, set by the {@code sluice} launcher); then
- *       {@code shared/traces} under each further ancestor of the working directory, which finds it
- *       from a module folder or a git worktree too.</li>
+ *   <li>{@code classpath:data/traces/campusiot-helium/x.ndjson.gz}: a resource on the class path. The
+ *       traces the project ships ({@code data/traces} in the repository) are there under
+ *       {@code data/traces/}, inside the simulator's jar, so they are found from any working directory;
+ *       examples and tests ship smaller ones the same way.</li>
  *   <li>anything else: a file path, relative to the scenario file's folder unless absolute.</li>
  * </ul>
- * The environment and working directory are injected so tests can pin them.
+ * Nothing outside the repository, the class path and the paths a scenario names is ever looked at.
  */
 final class TraceLocator {
-    static final String SHARED = "shared:";
     static final String CLASSPATH = "classpath:";
+    /** Where the shipped traces are on the class path; see {@code data/README.md}. */
+    static final String SHIPPED = "data/traces/";
+
+    /** {@code word:} at the start, two letters or more (so {@code C:\} stays a Windows path). */
+    private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):");
 
     private final Path baseDir;
-    private final Path workingDir;
-    private final Function<String, String> env;
 
-    TraceLocator(Path baseDir, Path workingDir, Function<String, String> env) {
-        this.baseDir = baseDir == null ? workingDir : baseDir;
-        this.workingDir = workingDir.toAbsolutePath().normalize();
-        this.env = env;
-    }
-
-    static TraceLocator system(Path baseDir) {
-        return new TraceLocator(baseDir, Path.of("").toAbsolutePath(), System::getenv);
-    }
-
-    /** The shared traces folders to try, in order. */
-    List<Path> sharedCandidates() {
-        Set<Path> out = new LinkedHashSet<>();
-        String override = env.apply("SLUICE_TRACES");
-        if (override != null && !override.isBlank()) {
-            out.add(Path.of(override).toAbsolutePath().normalize());
-        }
-        out.add(workingDir.resolve("shared/traces"));
-        if (workingDir.getParent() != null) {
-            out.add(workingDir.getParent().resolve("shared/traces"));
-        }
-        String home = env.apply("SLUICE_HOME");
-        if (home != null && !home.isBlank()) {
-            Path h = Path.of(home).toAbsolutePath().normalize();
-            out.add((h.getParent() == null ? h : h.getParent()).resolve("shared/traces"));
-        }
-        for (Path p = workingDir.getParent(); p != null; p = p.getParent()) {
-            out.add(p.resolve("shared/traces"));
-        }
-        return new ArrayList<>(out);
+    /** @param baseDir the scenario file's folder: relative paths resolve against it; null for the working directory */
+    TraceLocator(Path baseDir) {
+        this.baseDir = (baseDir == null ? Path.of("") : baseDir).toAbsolutePath().normalize();
     }
 
     /** @param yamlPath names the field in errors */
     TraceSource resolve(String text, String yamlPath) {
         String t = text.trim();
         if (t.isEmpty()) {
-            throw new WorkloadException(yamlPath + ": empty; give a file path, shared:<file> or classpath:<resource>");
+            throw new WorkloadException(yamlPath + ": empty; give a file path or classpath:<resource>");
         }
         if (t.startsWith(CLASSPATH)) {
             String resource = t.substring(CLASSPATH.length()).replaceFirst("^/+", "");
@@ -76,27 +45,23 @@ final class TraceLocator {
                 loader = TraceLocator.class.getClassLoader();
             }
             if (loader.getResource(resource) == null) {
-                throw new WorkloadException(yamlPath + ": '" + t + "' is not on the class path");
+                throw new WorkloadException(yamlPath + ": '" + t + "' is not on the class path"
+                        + (resource.startsWith(SHIPPED) ? "; the shipped traces are listed in data/README.md" : ""));
             }
             return TraceSource.ofResource(resource, loader);
         }
-        if (t.startsWith(SHARED)) {
-            String rel = t.substring(SHARED.length()).replaceFirst("^/+", "");
-            List<Path> tried = sharedCandidates();
-            for (Path dir : tried) {
-                Path f = dir.resolve(rel);
-                if (Files.isRegularFile(f)) {
-                    return TraceSource.ofFile(f);
-                }
-            }
-            throw new WorkloadException(yamlPath + ": '" + t + "' not found; looked in " + tried
-                    + "; set SLUICE_TRACES to the shared traces folder");
+        Matcher scheme = SCHEME.matcher(t);
+        if (scheme.find() && !Files.exists(baseDir.resolve(t))) {
+            throw new WorkloadException(yamlPath + ": '" + t + "': unknown scheme '"
+                    + scheme.group(1).toLowerCase(Locale.ROOT) + ":'; give a file path (relative to the scenario's"
+                    + " folder, or absolute) or classpath:<resource>, such as classpath:" + SHIPPED
+                    + "campusiot-helium/EMS_A81758FFFE04B1C1.ndjson.gz for a trace the project ships");
         }
         Path f = baseDir.resolve(t).toAbsolutePath().normalize();
         if (!Files.isRegularFile(f)) {
             throw new WorkloadException(yamlPath + ": trace file '" + t + "' not found (resolved to " + f
-                    + " from the scenario's folder); use a path relative to the scenario, an absolute path,"
-                    + " shared:<file> or classpath:<resource>");
+                    + " from the scenario's folder); use a path relative to the scenario, an absolute path"
+                    + " or classpath:<resource>");
         }
         return TraceSource.ofFile(f);
     }

@@ -8,6 +8,8 @@ final class TraceRecord {
     int type = -1;
     int sizeBytes = -1;
     double serviceDemand = Double.NaN;
+    /** Observed service time in nanoseconds, or -1 (see {@link Arrival#serviceNanos}). */
+    long serviceNanos = -1;
     /** 1-based line number in the file: names bad lines and breaks ties between equal times. */
     long line;
 }

@@ -10,7 +10,7 @@ import java.util.Locale;
  * by a positive constant and truncating keep the order, so compression can come last.
  */
 final class TraceWorkload implements WorkloadSpec {
-    enum Format { CSV, JSONL, CAMPUSIOT }
+    enum Format { CSV, JSONL, CAMPUSIOT, SLUICE_ACCESS_LOG }
 
     private final TraceSource source;
     private final Format format;
@@ -23,11 +23,15 @@ final class TraceWorkload implements WorkloadSpec {
     private final double speedUp;
     private final int copies;
     private final long maxShiftNanos;
+    private final MessageTypes types;
 
-    /** @param copies 0 for no amplification (device ids as in the trace), else N copies {@code d#k} */
+    /**
+     * @param copies 0 for no amplification (device ids as in the trace), else N copies {@code d#k}
+     * @param types  the scenario workload's message types, where this trace's type words get their ids
+     */
     TraceWorkload(TraceSource source, Format format, TraceFields fields, TraceTimeUnit unit, char delimiter,
             boolean header, long reorderWindowNanos, boolean skipBadLines, double speedUp, int copies,
-            long maxShiftNanos) {
+            long maxShiftNanos, MessageTypes types) {
         this.source = source;
         this.format = format;
         this.fields = fields;
@@ -39,6 +43,7 @@ final class TraceWorkload implements WorkloadSpec {
         this.speedUp = speedUp;
         this.copies = copies;
         this.maxShiftNanos = maxShiftNanos;
+        this.types = types;
     }
 
     TraceSource source() {
@@ -47,8 +52,11 @@ final class TraceWorkload implements WorkloadSpec {
 
     @Override
     public ArrivalStream open(long seed, long horizonNanos) {
-        TraceLineParser parser = format == Format.CSV ? new CsvLineParser(fields, unit, delimiter, header)
-                : new JsonLineParser(fields, unit);
+        TraceLineParser parser = switch (format) {
+            case CSV -> new CsvLineParser(fields, unit, types, delimiter, header);
+            case SLUICE_ACCESS_LOG -> new AccessLogLineParser(types);
+            default -> new JsonLineParser(fields, unit, types);
+        };
         TraceReader reader = new TraceReader(source, parser, reorderWindowNanos, skipBadLines);
         FleetAmplifier amplifier = copies > 0 ? new FleetAmplifier(reader, copies, maxShiftNanos, Seeds.derive(seed, 1))
                 : null;
@@ -78,6 +86,7 @@ final class TraceWorkload implements WorkloadSpec {
                     into.type = r.type;
                     into.sizeBytes = r.sizeBytes;
                     into.serviceDemand = r.serviceDemand;
+                    into.serviceNanos = r.serviceNanos;
                 }
                 if (speedUp != 1) {
                     into.timeNanos = (long) (into.timeNanos / speedUp);
@@ -114,7 +123,8 @@ final class TraceWorkload implements WorkloadSpec {
 
     @Override
     public String describe() {
-        StringBuilder s = new StringBuilder("trace ").append(format.name().toLowerCase(Locale.ROOT)).append(' ')
+        StringBuilder s = new StringBuilder("trace ").append(format.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .append(' ')
                 .append(source.fileName());
         if (speedUp != 1) {
             s.append(" x").append(speedUp == Math.rint(speedUp) ? Long.toString((long) speedUp) : speedUp)

@@ -15,6 +15,8 @@ final class WorkloadParser {
     private static final int MAX_DEVICES = 50_000_000;
 
     private final TraceLocator locator;
+    /** One dictionary for the whole workload: every source's type words share its ids. */
+    private final MessageTypes types = new MessageTypes();
 
     WorkloadParser(TraceLocator locator) {
         this.locator = locator;
@@ -25,7 +27,7 @@ final class WorkloadParser {
     }
 
     WorkloadSpec parse(YamlSection s) {
-        return source(s, "dev-", false).spec();
+        return new ParsedWorkload(source(s, "dev-", false).spec(), types);
     }
 
     private static final List<String> MARKS = List.of("device-prefix", "type", "size", "service-demand");
@@ -92,21 +94,29 @@ final class WorkloadParser {
         return (int) s.integer("devices", dflt, 1, MAX_DEVICES);
     }
 
-    private static ArrivalMarks marks(YamlSection s) {
-        int type = (int) s.integer("type", -1L, 0, Integer.MAX_VALUE);
+    private ArrivalMarks marks(YamlSection s) {
+        int type = MessageTypes.UNKNOWN;
+        if (s.has("type")) {
+            String text = s.messageType("type");
+            try {
+                type = types.idOf(text);
+            } catch (IllegalArgumentException e) {
+                throw s.error("type", e.getMessage());
+            }
+        }
         int size = (int) s.integer("size", -1L, 0, Integer.MAX_VALUE);
         double demand = s.has("service-demand") ? s.number("service-demand", Double.NaN, 0, 1e9) : Double.NaN;
         if (s.has("type") || s.has("size") || s.has("service-demand")) {
-            return new ArrivalMarks(type, size, demand);
+            return new ArrivalMarks(type, types.nameOf(type), size, demand);
         }
         return ArrivalMarks.NONE;
     }
 
-    private static WorkloadSpec poisson(YamlSection s, String defaultPrefix) {
+    private WorkloadSpec poisson(YamlSection s, String defaultPrefix) {
         return new PoissonWorkload(s.rate("rate", Double.NaN), prefix(s, defaultPrefix), devices(s, 1000L), marks(s));
     }
 
-    private static WorkloadSpec periodic(YamlSection s, String defaultPrefix) {
+    private WorkloadSpec periodic(YamlSection s, String defaultPrefix) {
         int devices = devices(s, null);
         long period = s.duration("period", null, 1, MAX_DURATION);
         long jitter = s.duration("jitter", 0L, 0, MAX_DURATION);
@@ -130,7 +140,7 @@ final class WorkloadParser {
 
     private static final List<String> STATE = List.of("rate", "mean-sojourn");
 
-    private static WorkloadSpec mmpp(YamlSection s, String defaultPrefix) {
+    private WorkloadSpec mmpp(YamlSection s, String defaultPrefix) {
         YamlSection on = s.section("on").allow("an mmpp state", STATE);
         double onRate = on.rate("rate", Double.NaN);
         long onMean = on.duration("mean-sojourn", null, 1, MAX_DURATION);
@@ -141,7 +151,7 @@ final class WorkloadParser {
                 marks(s));
     }
 
-    private static WorkloadSpec synchronisedAccess(YamlSection s, String defaultPrefix) {
+    private WorkloadSpec synchronisedAccess(YamlSection s, String defaultPrefix) {
         int devices = devices(s, null);
         long window = s.duration("window", 10_000_000_000L, 1, MAX_DURATION);
         String shape = s.choice("distribution", "beta", List.of("beta", "uniform"));
@@ -157,7 +167,7 @@ final class WorkloadParser {
                 prefix(s, defaultPrefix), marks(s));
     }
 
-    private static WorkloadSpec storm(YamlSection s, String defaultPrefix) {
+    private WorkloadSpec storm(YamlSection s, String defaultPrefix) {
         int devices = devices(s, null);
         long at = s.duration("at", 0L, 0, MAX_DURATION);
         long outage = s.duration("outage", 0L, 0, MAX_DURATION);
@@ -221,18 +231,25 @@ final class WorkloadParser {
 
     private WorkloadSpec trace(YamlSection s) {
         TraceSource source = locator.resolve(s.requiredText("path",
-                "a file path, shared:<file> or classpath:<resource>"), s.path("path"));
+                "a file path or classpath:<resource>"), s.path("path"));
         String name = source.fileName().toLowerCase(Locale.ROOT);
         String bare = name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
         String detected = bare.endsWith(".csv") || bare.endsWith(".tsv") ? "csv"
                 : bare.endsWith(".jsonl") || bare.endsWith(".ndjson") || bare.endsWith(".json") ? "jsonl" : null;
-        List<String> formats = List.of("csv", "jsonl", "campusiot");
+        List<String> formats = List.of("csv", "jsonl", "campusiot", "sluice-access-log");
         if (detected == null && !s.has("format")) {
             throw s.error("format", "required: cannot tell the format of '" + source.fileName()
                     + "' from its name; one of " + String.join(", ", formats));
         }
         TraceWorkload.Format format = TraceWorkload.Format.valueOf(
-                s.choice("format", detected, formats).toUpperCase(Locale.ROOT));
+                s.choice("format", detected, formats).toUpperCase(Locale.ROOT).replace('-', '_'));
+        boolean accessLog = format == TraceWorkload.Format.SLUICE_ACCESS_LOG;
+        for (String fixed : List.of("time-unit", "fields")) {
+            if (s.has(fixed) && accessLog) {
+                throw s.error(fixed, "not for a sluice-access-log trace: its fields and time unit are the proxy's own"
+                        + " (start_us, affinity_key, upstream_ttfb_ms)");
+            }
+        }
         boolean csv = format == TraceWorkload.Format.CSV;
         for (String csvOnly : List.of("delimiter", "header")) {
             if (s.has(csvOnly) && !csv) {
@@ -249,12 +266,13 @@ final class WorkloadParser {
             }
             delimiter = d.charAt(0);
         }
-        String unitText = s.choice("time-unit", format == TraceWorkload.Format.CAMPUSIOT ? "epoch-ms" : null,
-                TraceTimeUnit.yamlNames());
+        String unitText = s.choice("time-unit", format == TraceWorkload.Format.CAMPUSIOT ? "epoch-ms"
+                : accessLog ? "epoch-us" : null, TraceTimeUnit.yamlNames());
         TraceTimeUnit unit = TraceTimeUnit.ofYaml(unitText);
         TraceFields fields = fields(s, format == TraceWorkload.Format.CAMPUSIOT ? TraceFields.campusIot()
                 : csv && !header ? TraceFields.headerless() : TraceFields.defaults(), csv && !header);
-        long window = s.duration("reorder-window", 0L, 0, MAX_DURATION);
+        // An access log is written as requests end: starts come out of order by up to the longest request.
+        long window = s.duration("reorder-window", accessLog ? 60_000_000_000L : 0L, 0, MAX_DURATION);
         boolean skip = s.bool("skip-bad-lines", false);
         double speedUp = s.number("speed-up", 1, 1e-6, 1e12);
         int copies = 0;
@@ -265,7 +283,7 @@ final class WorkloadParser {
             maxShift = a.duration("max-shift", null, 0, MAX_DURATION);
         }
         return new TraceWorkload(source, format, fields, unit, delimiter, header, window, skip, speedUp, copies,
-                maxShift);
+                maxShift, types);
     }
 
     private static TraceFields fields(YamlSection s, TraceFields dflt, boolean numbered) {

@@ -16,4 +16,12 @@ public interface WorkloadSpec {
 
     /** One line for reports, e.g. {@code poisson 5000/s} or {@code trace campusiot x10000 devices}. */
     String describe();
+
+    /**
+     * The names of the message type ids its arrivals carry ({@link Arrival#type}). A workload parsed
+     * from a scenario has its own dictionary; the default, an empty one, names numbers only.
+     */
+    default MessageTypes messageTypes() {
+        return new MessageTypes();
+    }
 }

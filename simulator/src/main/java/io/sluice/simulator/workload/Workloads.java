@@ -39,7 +39,7 @@ public final class Workloads {
      *                           allowed; also when a trace file cannot be found
      */
     public static WorkloadSpec parse(JsonNode node, String yamlPath, Path baseDir) {
-        return parse(node, yamlPath, TraceLocator.system(baseDir));
+        return parse(node, yamlPath, new TraceLocator(baseDir));
     }
 
     static WorkloadSpec parse(JsonNode node, String yamlPath, TraceLocator locator) {

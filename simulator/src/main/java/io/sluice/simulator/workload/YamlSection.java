@@ -199,6 +199,19 @@ final class YamlSection extends YamlMapping {
         return r;
     }
 
+    /**
+     * A message type (see {@link MessageTypes}): the text of a whole number from 0 to
+     * {@link Integer#MAX_VALUE} or of a word; a YAML number outside that range is refused.
+     */
+    String messageType(String key) {
+        String allowed = "a whole number from 0 to " + Integer.MAX_VALUE + " or a word, like 5 or alarm";
+        JsonNode v = raw().get(key);
+        if (v != null && v.isNumber() && !(v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 0)) {
+            throw error(key, show(v) + " is out of range; " + allowed);
+        }
+        return requiredText(key, allowed);
+    }
+
     YamlSection section(String key) {
         if (!has(key)) {
             throw error(key, "required");

@@ -27,6 +27,7 @@ class ResultsJsonTest {
     private static final String SMALL = """
             description: Two backends, one run.
             seed: 3
+            seeds: 1
             duration: 2s
             warm-up: 500ms
             interval: 500ms
@@ -98,6 +99,35 @@ class ResultsJsonTest {
     }
 
     @Test
+    void severalSeedsArePooledWithPerSeedSummariesAndIntervals() {
+        Scenario one = parse(SMALL);
+        Scenario four = one.withSeeds(4);
+        List<RunResult> results = run(four);
+        JsonNode root = ResultsSchemaRules.check(ResultsJson.bytes(four, results));
+        assertThat(root.at("/scenario/seeds").asInt()).isEqualTo(4);
+        JsonNode run = root.at("/runs/0");
+        assertThat(run.get("seeds").size()).isEqualTo(4);
+        assertThat(run.at("/seeds/0").asLong()).isEqualTo(3);
+        // The first seed's summary is exactly the one-seed run's.
+        JsonNode alone = ResultsSchemaRules.check(ResultsJson.bytes(one, run(one))).at("/runs/0/summary");
+        assertThat(run.at("/perSeed/0/summary")).isEqualTo(alone);
+        // Pooled: requests summed; throughput per second of one run.
+        RunResult r = results.get(0);
+        long requests = r.seeds().stream().mapToLong(x -> x.outcomes().requests()).sum();
+        long completed = r.seeds().stream().mapToLong(x -> x.outcomes().succeeded()).sum();
+        assertThat(run.at("/summary/requests").asLong()).isEqualTo(requests);
+        assertThat(run.at("/summary/throughputPerSecond").asDouble()).isCloseTo(completed / 4.0 / 1.5,
+                org.assertj.core.api.Assertions.within(1e-9));
+        // The intervals, in the schema's units.
+        JsonNode c = run.get("confidence");
+        assertThat(c.get("method").asText()).isEqualTo("student-t");
+        assertThat(c.at("/p99Ms/mean").asDouble()).isEqualTo(r.confidence().p99Nanos().mean() / 1e6);
+        assertThat(c.at("/p99Ms/low").asDouble()).isEqualTo(r.confidence().p99Nanos().low() / 1e6);
+        assertThat(c.at("/failedShare/high").asDouble()).isEqualTo(r.confidence().failedShare().high());
+        assertThat(c.at("/meanMs/low").asDouble()).isLessThan(c.at("/meanMs/high").asDouble());
+    }
+
+    @Test
     void valuesThatDoNotExistAreNull() {
         // Every backend crashed from the start: nothing completes, so latencies have no value.
         Scenario s = parse(SMALL.replace("workload:", """
@@ -161,7 +191,7 @@ class ResultsJsonTest {
         byte[] bytes = Files.readAllBytes(file);
         assertThat(bytes).isEqualTo(ResultsJson.bytes(s, results));
         String text = new String(bytes, StandardCharsets.UTF_8);
-        assertThat(text).startsWith("{\n  \"schema\": \"sluice.simulation-results\",\n  \"schemaVersion\": 1,\n")
+        assertThat(text).startsWith("{\n  \"schema\": \"sluice.simulation-results\",\n  \"schemaVersion\": 2,\n")
                 .endsWith("}\n");
     }
 

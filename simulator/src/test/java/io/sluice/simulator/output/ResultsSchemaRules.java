@@ -15,11 +15,12 @@ import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
- * The rules of {@code docs/results-schema.md} (schema v1) as assertions, so every test that writes
+ * The rules of {@code docs/results-schema.md} (schema v2) as assertions, so every test that writes
  * results can check the file the way the reports module will read it: every field present with
  * its type and in its order, {@code runs} non-empty, time-series arrays as long as
  * {@code startSeconds}, one backend entry per backend, histogram percentiles ascending and ending
- * at 100, rates in [0, 1], nulls only where a value may not exist, and the histogram decodable.
+ * at 100, rates in [0, 1], nulls only where a value may not exist, requests by type counted at most
+ * once, and the histogram decodable.
  */
 public final class ResultsSchemaRules {
     private ResultsSchemaRules() {
@@ -33,18 +34,22 @@ public final class ResultsSchemaRules {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("\r", "NaN",
-                "Infinity");
+        String text = new String(json, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain("\r");
+        // As JSON values only: the base64 of a histogram may spell NaN by chance.
+        assertThat(text).doesNotContainPattern("[:\\[,]\\s*-?(NaN|Infinity)");
         fields(root, "", "schema", "schemaVersion", "scenario", "sweep", "runs");
         assertThat(root.get("schema").asText()).isEqualTo("sluice.simulation-results");
         assertThat(root.get("schemaVersion").isInt()).isTrue();
-        assertThat(root.get("schemaVersion").asInt()).isEqualTo(1);
+        assertThat(root.get("schemaVersion").asInt()).isEqualTo(2);
 
         JsonNode s = root.get("scenario");
-        fields(s, "scenario", "name", "description", "source", "seed", "durationSeconds", "warmupSeconds", "workload",
-                "offeredRatePerSecond", "backends", "loadBalancers", "yaml");
+        fields(s, "scenario", "name", "description", "source", "seed", "seeds", "durationSeconds", "warmupSeconds",
+                "workload", "offeredRatePerSecond", "backends", "loadBalancers", "yaml");
         text(s, "scenario", "name", "description", "source", "workload", "yaml");
-        integer(s, "scenario", "seed", "loadBalancers");
+        integer(s, "scenario", "seed", "seeds", "loadBalancers");
+        int seeds = s.get("seeds").asInt();
+        assertThat(seeds).as("scenario.seeds").isPositive();
         number(s, "scenario", "durationSeconds", "warmupSeconds");
         assertThat(s.get("durationSeconds").asDouble()).isPositive();
         numberOrNull(s, "scenario", "offeredRatePerSecond");
@@ -65,26 +70,67 @@ public final class ResultsSchemaRules {
         assertThat(runs.isArray()).as("runs is an array").isTrue();
         assertThat(runs.size()).as("runs is never empty").isPositive();
         for (int i = 0; i < runs.size(); i++) {
-            run(runs.get(i), "runs[" + i + "]", backendCount, !sweep.isNull());
+            run(runs.get(i), "runs[" + i + "]", backendCount, !sweep.isNull(), seeds);
         }
         return root;
     }
 
-    private static void run(JsonNode r, String p, int backendCount, boolean swept) {
-        fields(r, p, "strategy", "spec", "sweepValue", "seed", "summary", "latencyHistogram", "backends",
-                "timeSeries");
+    private static void run(JsonNode r, String p, int backendCount, boolean swept, int seeds) {
+        fields(r, p, "strategy", "spec", "sweepValue", "seed", "seeds", "summary", "confidence", "perSeed",
+                "latencyHistogram", "backends", "timeSeries");
         text(r, p, "strategy", "spec");
         integer(r, p, "seed");
+        assertThat(r.get("seeds").size()).as(p + ".seeds: scenario.seeds of them").isEqualTo(seeds);
+        assertThat(r.get("seeds").get(0).asLong()).as(p + ".seeds starts with the run's seed")
+                .isEqualTo(r.get("seed").asLong());
+        r.get("seeds").forEach(v -> assertThat(v.isIntegralNumber()).isTrue());
+        JsonNode perSeed = r.get("perSeed");
+        assertThat(perSeed.size()).as(p + ".perSeed: one per seed").isEqualTo(seeds);
+        long pooledRequests = 0;
+        for (int k = 0; k < perSeed.size(); k++) {
+            JsonNode one = perSeed.get(k);
+            fields(one, p + ".perSeed[" + k + "]", "seed", "summary");
+            assertThat(one.get("seed").asLong()).isEqualTo(r.get("seeds").get(k).asLong());
+            summary(one.get("summary"), p + ".perSeed[" + k + "].summary", backendCount);
+            pooledRequests += one.get("summary").get("requests").asLong();
+        }
+        assertThat(r.get("summary").get("requests").asLong()).as(p + ".summary pools the seeds' requests")
+                .isEqualTo(pooledRequests);
+        JsonNode c = r.get("confidence");
+        if (seeds == 1) {
+            assertThat(c.isNull()).as(p + ".confidence with one seed").isTrue();
+        } else {
+            String cp = p + ".confidence";
+            fields(c, cp, "method", "level", "seeds", "p99Ms", "meanMs", "failedShare");
+            assertThat(c.get("method").asText()).isEqualTo("student-t");
+            assertThat(c.get("level").asDouble()).isEqualTo(0.95);
+            assertThat(c.get("seeds").asInt()).isEqualTo(seeds);
+            for (String m : List.of("p99Ms", "meanMs", "failedShare")) {
+                JsonNode i = c.get(m);
+                fields(i, cp + "." + m, "mean", "low", "high");
+                numberOrNull(i, cp + "." + m, "mean", "low", "high");
+                if (i.get("low").isNumber()) {
+                    assertThat(i.get("low").asDouble()).as(cp + "." + m + " low <= mean")
+                            .isLessThanOrEqualTo(i.get("mean").asDouble());
+                    assertThat(i.get("mean").asDouble()).as(cp + "." + m + " mean <= high")
+                            .isLessThanOrEqualTo(i.get("high").asDouble());
+                }
+            }
+        }
         if (swept) {
             number(r, p, "sweepValue");
         } else {
             assertThat(r.get("sweepValue").isNull()).as(p + ".sweepValue").isTrue();
         }
 
-        JsonNode sum = r.get("summary");
-        String sp = p + ".summary";
+        long completed = summary(r.get("summary"), p + ".summary", backendCount);
+        histogramAndSeries(r, p, backendCount, completed);
+    }
+
+    /** Checks a summary object; returns its completed count. */
+    private static long summary(JsonNode sum, String sp, int backendCount) {
         fields(sum, sp, "requests", "completed", "errors", "timeouts", "rejections", "retries", "throughputPerSecond",
-                "errorRate", "timeoutRate", "rejectionRate", "latencyMs", "fairness", "affinity");
+                "errorRate", "timeoutRate", "rejectionRate", "latencyMs", "fairness", "affinity", "requestsByType");
         integer(sum, sp, "requests", "completed", "errors", "timeouts", "rejections", "retries");
         long requests = sum.get("requests").asLong();
         long completed = sum.get("completed").asLong();
@@ -120,7 +166,20 @@ public final class ResultsSchemaRules {
             assertThat(aff.get("hitRate").asDouble()).isBetween(0.0, 1.0);
         }
         integer(aff, sp + ".affinity", "sessionsMoved");
+        JsonNode byType = sum.get("requestsByType");
+        assertThat(byType.isObject()).as(sp + ".requestsByType is an object").isTrue();
+        long typed = 0;
+        for (Iterator<String> it = byType.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            assertThat(byType.get(name).isIntegralNumber() && byType.get(name).asLong() > 0)
+                    .as(sp + ".requestsByType." + name + " is a count > 0").isTrue();
+            typed += byType.get(name).asLong();
+        }
+        assertThat(typed).as(sp + ".requestsByType counts requests at most once").isLessThanOrEqualTo(requests);
+        return completed;
+    }
 
+    private static void histogramAndSeries(JsonNode r, String p, int backendCount, long completed) {
         JsonNode h = r.get("latencyHistogram");
         String hp = p + ".latencyHistogram";
         fields(h, hp, "unit", "encoding", "data", "percentiles");

@@ -1,45 +1,31 @@
 package io.sluice.simulator.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.simulator.output.ResultsJson;
 import io.sluice.simulator.output.ResultsSchemaRules;
 import io.sluice.simulator.scenario.Scenario;
 import io.sluice.simulator.scenario.Scenarios;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every built-in scenario parses and runs, shortened to two strategies (the built-ins' own
- * lengths are what the demo runs, so they are kept), and writes a results file that keeps the
+ * Every built-in scenario parses and runs, shortened to two strategies and two seeds (the built-ins'
+ * own lengths are what the demo runs, so they are kept), and writes a results file that keeps the
  * schema's rules; the event each one is about shows in its results.
  */
 class BuiltinScenariosTest {
-    private static boolean sharedTracesPresent() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("shared/traces/campusiot-helium/EMS_A81758FFFE04B1C1.ndjson.gz"))) {
-                return true;
-            }
-        }
-        return System.getenv("SLUICE_TRACES") != null;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"campusiot-fleet", "poisson-baseline", "backend-crash", "reconnect-storm",
             "synchronised-access"})
     void runsShortenedAndKeepsTheSchema(String name) {
-        if (name.equals("campusiot-fleet")) {
-            assumeTrue(sharedTracesPresent(), "shared/traces not found beside the repository");
-        }
         Scenario full = Scenarios.builtin(name, Scenarios.Options.defaults());
         assertThat(full.source()).isEqualTo("builtin:" + name);
         assertThat(full.description()).isNotBlank();
-        Scenario s = full.withStrategies(List.of("p2c-least-request", "ring-hash"));
+        assertThat(full.seeds()).as("built-ins run the default number of seeds").isEqualTo(Scenario.DEFAULT_SEEDS);
+        Scenario s = full.withStrategies(List.of("p2c-least-request", "ring-hash")).withSeeds(2);
         List<RunResult> results = new Runner(2, Progress.NONE).run(s.runs());
         JsonNode root = ResultsSchemaRules.check(ResultsJson.bytes(s, results));
         assertThat(root.at("/scenario/name").asText()).isEqualTo(name);
@@ -50,7 +36,7 @@ class BuiltinScenariosTest {
                 assertThat(root.at("/scenario/backends/count").asInt()).isEqualTo(12);
                 // 10,000 devices: the copies of the three devices that send in the 30 h replayed; a few
                 // copies of the sparse IMST device send only during the warm-up, so they are not counted.
-                assertThat(results.get(0).result().affinity().devices()).isBetween(9_500L, 10_000L);
+                assertThat(results.get(0).seeds().get(0).affinity().devices()).isBetween(9_500L, 10_000L);
                 // Consistent hashing keeps every device where it was.
                 assertThat(root.at("/runs/1/summary/affinity/hitRate").asDouble()).isEqualTo(1.0);
                 // The slowdown of std-2 (x10 from 20 s to 30 s, intervals 10 to 19 after the 10 s

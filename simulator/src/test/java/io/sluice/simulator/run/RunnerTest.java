@@ -22,13 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  * another seed changes them; runs come back in scenario order; a failing run's error reaches the
  * caller. The scenario switches on every feature that draws random numbers or keeps state (several
  * load balancers, network jitter, timeouts, retries, health checks, probes, utilisation reports,
- * every kind of scripted event, devices, both disciplines, a wrapper, a sweep), so any shared or
- * unseeded state between parallel runs would show as different bytes.
+ * every kind of scripted event, devices, both disciplines, a wrapper, a sweep, two seeds), so any
+ * shared or unseeded state between parallel runs would show as different bytes.
  */
 class RunnerTest {
     static final String SCENARIO = """
             description: Every feature at once, briefly.
             seed: 17
+            seeds: 2
             duration: 3s
             warm-up: 500ms
             interval: 250ms
@@ -103,6 +104,27 @@ class RunnerTest {
     }
 
     @Test
+    void eachSeedOfARunIsTheSameSimulationAsThatSeedAlone() {
+        Scenario s = scenario().withStrategies(List.of("prequal")).withSeeds(3);
+        List<Long> seeds = s.seedList();
+        assertThat(seeds).hasSize(3).doesNotHaveDuplicates().startsWith(17L);
+        RunResult pooled = new Runner(2, Progress.NONE).run(s.runs()).get(0);
+        for (int k = 0; k < 3; k++) {
+            RunResult alone = new Runner(1, Progress.NONE).run(s.withSeed(seeds.get(k)).withSeeds(1).runs()).get(0);
+            assertThat(pooled.seeds().get(k)).as("seed %d", seeds.get(k)).isEqualTo(alone.result());
+        }
+        // Pooling sums the seeds' requests and merges their latencies.
+        long requests = pooled.seeds().stream().mapToLong(r -> r.outcomes().requests()).sum();
+        assertThat(pooled.result().outcomes().requests()).isEqualTo(requests);
+        assertThat(pooled.result().latency().count())
+                .isEqualTo(pooled.seeds().stream().mapToLong(r -> r.latency().count()).sum());
+        // The interval is over the per-seed p99s.
+        double[] p99 = pooled.seeds().stream().mapToDouble(r -> r.latency().p99Nanos()).toArray();
+        assertThat(pooled.confidence().p99Nanos()).isEqualTo(io.sluice.simulator.metrics.Interval.studentT(p99));
+        assertThat(pooled.confidence().p99Nanos().bounded()).isTrue();
+    }
+
+    @Test
     void resultsComeBackInScenarioOrder() {
         Scenario s = scenario();
         List<ScenarioRun> runs = s.runs();
@@ -111,6 +133,7 @@ class RunnerTest {
         for (int i = 0; i < runs.size(); i++) {
             assertThat(results.get(i).run()).isSameAs(runs.get(i));
             assertThat(results.get(i).result().seed()).isEqualTo(17);
+            assertThat(results.get(i).seeds()).extracting(r -> r.seed()).containsExactlyElementsOf(s.seedList());
             assertThat(results.get(i).skippedLines()).isZero();
         }
         assertThat(results).extracting(r -> r.run().label() + "@" + r.run().sweepValue()).containsExactly(
@@ -145,10 +168,14 @@ class RunnerTest {
 
     @Test
     void skippedLinesAreCountedPerRun(@TempDir Path dir) throws IOException {
-        List<RunResult> results = new Runner(2, Progress.NONE).run(trace(dir, true).runs());
-        // Line 5 has no time, line 7 no device.
+        Scenario s = trace(dir, true);
+        List<RunResult> results = new Runner(2, Progress.NONE).run(s.runs());
+        // Line 5 has no time, line 7 no device: counted once per run, not once per seed.
         assertThat(results).extracting(RunResult::skippedLines).containsExactly(2L, 2L);
-        assertThat(results.get(0).result().outcomes().requests()).isEqualTo(5);
+        // Every seed replays the same five requests of the trace.
+        assertThat(results.get(0).seeds()).hasSize(s.seeds())
+                .allSatisfy(r -> assertThat(r.outcomes().requests()).isEqualTo(5));
+        assertThat(results.get(0).result().outcomes().requests()).isEqualTo(5L * s.seeds());
     }
 
     @Test
@@ -175,8 +202,9 @@ class RunnerTest {
         Scenario s = scenario().withStrategies(List.of("random"));
         new Runner(1, recorder).run(s.runs());
         assertThat(last[0].fraction()).isEqualTo(1.0);
-        assertThat(last[0].runsDone()).isEqualTo(2);
-        assertThat(last[0].runs()).isEqualTo(2);
+        // Two sweep values x two seeds: four simulations.
+        assertThat(last[0].runsDone()).isEqualTo(4);
+        assertThat(last[0].runs()).isEqualTo(4);
         assertThat(last[0].eventsPerSecond()).isPositive();
         assertThat(last[0].etaNanos()).isZero();
         updates.forEach(u -> assertThat(u.fraction()).isBetween(0.0, 1.0));

@@ -68,7 +68,7 @@ class ScenarioErrorsTest {
                         + " scenarios/scenario-example.yaml)"),
                 Arguments.of("- a\n- b\n", "t.yaml: expected a scenario (a mapping of key: value), got [\"a\",\"b\"]"),
                 Arguments.of(DURATION + BACKENDS + WORKLOAD + "warmup: 1s\n", "t.yaml: warmup: unknown field for a"
-                        + " scenario; allowed: description, seed, duration, warm-up, interval, drain-limit, backends,"
+                        + " scenario; allowed: description, seed, seeds, duration, warm-up, interval, drain-limit, backends,"
                         + " events, load-balancer, strategies, workload, sweep"),
                 Arguments.of(BACKENDS + WORKLOAD, "t.yaml: duration: required; " + DURATION_RANGE),
                 Arguments.of(with("duration: 10\n", BACKENDS, WORKLOAD), "t.yaml: duration: 10 is not a duration; "
@@ -79,6 +79,10 @@ class ScenarioErrorsTest {
                         + " duration; " + DURATION_RANGE),
                 Arguments.of(with(DURATION + "seed: abc\n", BACKENDS, WORKLOAD), "t.yaml: seed: 'abc' is not a whole"
                         + " number; a whole number from -9223372036854775808 to 9223372036854775807"),
+                Arguments.of(with(DURATION + "seeds: 0\n", BACKENDS, WORKLOAD), "t.yaml: seeds: 0 is out of range;"
+                        + " a whole number from 1 to 1000"),
+                Arguments.of(with(DURATION + "seeds: 2.5\n", BACKENDS, WORKLOAD), "t.yaml: seeds: 2.5 is not a whole"
+                        + " number; a whole number from 1 to 1000"),
                 Arguments.of(with(DURATION + "warm-up: 2s\n", BACKENDS, WORKLOAD), "t.yaml: warm-up: '2s' is not"
                         + " shorter than the duration 2s; the warm-up must leave some of the run to measure"),
                 Arguments.of(with(DURATION + "warm-up: 1500ms\ninterval: 1s\n", BACKENDS, WORKLOAD), "t.yaml: warm-up:"

@@ -134,6 +134,9 @@ class ScenarioParseTest {
     void leftOutKeysTakeTheirDefaults() {
         Scenario s = parse(DURATION + BACKENDS + WORKLOAD);
         assertThat(s.seed()).isEqualTo(1);
+        assertThat(s.seeds()).isEqualTo(Scenario.DEFAULT_SEEDS);
+        assertThat(s.runs()).allSatisfy(r -> assertThat(r.configs()).extracting(c -> c.seed())
+                .containsExactlyElementsOf(s.seedList()));
         assertThat(s.description()).isEmpty();
         assertThat(s.warmUpNanos()).isZero();
         assertThat(s.intervalNanos()).isEqualTo(S);
@@ -239,6 +242,12 @@ class ScenarioParseTest {
         assertThat(t.strategies().get(0).spec().params()).isEqualTo(Map.of("choices", 4));
         assertThat(t.runs()).allSatisfy(r -> assertThat(r.config().seed()).isEqualTo(9));
         assertThat(s.seed()).isEqualTo(5);
+        // The seeds derive from the first, so another first seed moves them all; the count can be overridden.
+        assertThat(t.seedList()).doesNotContainAnyElementsOf(s.seedList());
+        assertThat(s.withSeeds(2).seedList()).containsExactlyElementsOf(s.seedList().subList(0, 2));
+        assertThat(parse(DURATION + BACKENDS + WORKLOAD + "seeds: 3\n").seeds()).isEqualTo(3);
+        assertThatThrownBy(() -> s.withSeeds(0)).isInstanceOf(ScenarioException.class)
+                .hasMessage("--seeds: 0 is out of range; a whole number from 1 to 1000");
 
         String names = String.join(", ", StrategyRegistry.standard().strategyNames());
         assertThatThrownBy(() -> s.withStrategies(List.of("random", "fastest")))

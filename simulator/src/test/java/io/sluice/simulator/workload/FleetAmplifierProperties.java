@@ -36,7 +36,7 @@ class FleetAmplifierProperties {
             Files.writeString(file, csv);
             long maxShift = maxShiftMs * 1_000_000L;
             TraceReader reader = new TraceReader(TraceSource.ofFile(file),
-                    new CsvLineParser(TraceFields.defaults(), TraceTimeUnit.OFFSET_MS, ',', true), 0, false);
+                    new CsvLineParser(TraceFields.defaults(), TraceTimeUnit.OFFSET_MS, new MessageTypes(), ',', true), 0, false);
             FleetAmplifier amplifier = new FleetAmplifier(reader, copies, maxShift, seed);
             List<String> out = new ArrayList<>();
             Arrival a = new Arrival();

@@ -9,7 +9,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** One arrival copied out of the reused {@link Arrival}, plus the test-side plumbing to get them. */
 record Recorded(long time, String device, long hash, int type, int size, double demand) {
@@ -60,10 +59,9 @@ record Recorded(long time, String device, long hash, int type, int size, double 
         }
     }
 
-    /** Parses a workload section written as YAML, with the environment pinned (no SLUICE_* variables). */
+    /** Parses a workload section written as YAML, relative trace paths resolving against the test resources. */
     static WorkloadSpec parse(String sectionYaml) {
-        return Workloads.parse(yaml(sectionYaml), "workload",
-                new TraceLocator(resources(), Path.of("").toAbsolutePath(), Map.<String, String>of()::get));
+        return Workloads.parse(yaml(sectionYaml), "workload", new TraceLocator(resources()));
     }
 
     static final long SECOND = 1_000_000_000L;

@@ -109,7 +109,7 @@ class WorkloadsParseTest {
         rejects("kind: trace\npath: classpath:traces/headerless.csv\nheader: false\ntime-unit: offset-s\n"
                 + "fields: {time: ts}").hasMessageStartingWith("workload.fields.time: 'ts' is not a column number");
         rejects("kind: trace\npath: classpath:traces/fleet.csv\ntime-unit: offset-s\nformat: parquet")
-                .hasMessage("workload.format: 'parquet' is not allowed; one of csv, jsonl, campusiot");
+                .hasMessage("workload.format: 'parquet' is not allowed; one of csv, jsonl, campusiot, sluice-access-log");
         rejects("kind: trace\npath: classpath:traces/fleet.csv\ntime-unit: offset-s\nspeed-up: 0")
                 .hasMessageStartingWith("workload.speed-up: 0 is out of range");
         rejects("kind: trace\npath: classpath:traces/fleet.csv\ntime-unit: offset-s\namplify: {copies: 0, "
