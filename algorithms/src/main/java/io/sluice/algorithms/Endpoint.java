@@ -40,7 +40,8 @@ public final class Endpoint {
     /** A healthy endpoint with fresh load signals (tests, examples, benchmarks). */
     public static Endpoint healthy(Backend backend, Environment env) {
         long now = env.nanoTime();
-        return new Endpoint(backend, new BackendLoad(10_000_000_000L, now), HealthState.HEALTHY, backend.weight(), now);
+        return new Endpoint(backend, LoadSignals.threadSafe(LoadBalancer.DEFAULT_EWMA_DECAY_NANOS).newLoad(now),
+                HealthState.HEALTHY, backend.weight(), now);
     }
 
     public Backend backend() {

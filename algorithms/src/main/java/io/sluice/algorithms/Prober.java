@@ -28,6 +28,6 @@ public interface Prober {
     /** Answers synchronously from the endpoint's {@link BackendLoad}: in-flight count and peak-EWMA cost. */
     Prober LOCAL = (endpoint, sink, env) -> {
         long now = env.nanoTime();
-        sink.onProbe(endpoint, endpoint.load().inFlight(), (long) endpoint.load().latency().costNanos(now), now);
+        sink.onProbe(endpoint, endpoint.load().inFlight(), (long) endpoint.load().latencyNanos(now), now);
     };
 }

@@ -106,11 +106,68 @@ class LoadBalancerTest {
 
     @Test
     void utilisationIsClampedAndNaNRefused() {
-        BackendLoad load = new BackendLoad(1_000_000_000L, 0);
+        BackendLoad load = LoadSignals.threadSafe(1_000_000_000L).newLoad(0);
         assertThat(load.utilisation()).isNaN();
         load.reportUtilisation(1.7, 5);
         assertThat(load.utilisation()).isEqualTo(1.0);
         assertThat(load.utilisationStampNanos()).isEqualTo(5);
         assertThatThrownBy(() -> load.reportUtilisation(Double.NaN, 6)).hasMessageContaining("NaN");
+    }
+
+    /**
+     * Endpoints and picker are published together: a snapshot's picker only ever answers its own
+     * available endpoints, and its lookups answer from the same moment, whatever happened since.
+     */
+    @Test
+    void aSnapshotHoldsItsEndpointsAndPickerTogether() {
+        LoadBalancer lb = LoadBalancer.create(first, env);
+        lb.setBackends(List.of(Backend.of("a", "h:1"), Backend.of("b", "h:2")));
+        LoadBalancer.Snapshot before = lb.snapshot();
+        lb.setHealth("a", HealthState.EJECTED);
+        LoadBalancer.Snapshot after = lb.snapshot();
+        assertThat(before.pick(RequestContext.NONE).id()).isEqualTo("a");
+        assertThat(before.available("a")).isNotNull();
+        assertThat(after.pick(RequestContext.NONE).id()).isEqualTo("b");
+        assertThat(after.available("a")).isNull();
+        assertThat(after.endpoint("a").health()).isEqualTo(HealthState.EJECTED);
+        assertThat(after.endpoint("ghost")).isNull();
+        assertThat(after.endpoints().available()).extracting(Endpoint::id).containsExactly("b");
+    }
+
+    /**
+     * A strategy without a native exclusion pick (this test's "first") answers null when its pick
+     * was tried; the snapshot then falls back to a random untried available backend, and to null
+     * only when every available backend was tried. A tried set made from one snapshot still
+     * excludes the same backends in a later one (loads, not endpoint objects, are compared).
+     */
+    @Test
+    void aRetryAvoidsTriedBackendsEvenAcrossRebuilds() {
+        LoadBalancer lb = LoadBalancer.create(first, env);
+        lb.setBackends(List.of(Backend.of("a", "h:1"), Backend.of("b", "h:2"), Backend.of("c", "h:3")));
+        Tried tried = Tried.of(lb.endpoint("a"));
+        lb.setBackends(List.of(Backend.of("a", "h:1", 7), Backend.of("b", "h:2"), Backend.of("c", "h:3")));
+        for (int i = 0; i < 50; i++) {
+            assertThat(lb.pick(RequestContext.NONE, tried).id()).isIn("b", "c");
+        }
+        tried = tried.with(lb.endpoint("b"));
+        assertThat(lb.pick(RequestContext.NONE, tried).id()).isEqualTo("c");
+        assertThat(lb.pick(RequestContext.NONE, tried.with(lb.endpoint("c")))).isNull();
+        assertThat(tried.size()).isEqualTo(2);
+        assertThat(tried.with(lb.endpoint("b"))).isSameAs(tried);
+        assertThat(Tried.NONE.isEmpty()).isTrue();
+        assertThat(Tried.NONE.contains((Endpoint) null)).isFalse();
+    }
+
+    @Test
+    void theSignalsChosenAtCreationMakeTheLoads() {
+        LoadBalancer single = LoadBalancer.create(first, env, LoadSignals.singleWriter(5_000_000_000L));
+        single.setBackends(List.of(Backend.of("a", "h:1")));
+        assertThat(single.signals().threadSafe()).isFalse();
+        assertThat(single.endpoint("a").load().signals()).isSameAs(single.signals());
+        assertThat(single.endpoint("a").load().latencyDecayNanos()).isEqualTo(5_000_000_000L);
+        LoadBalancer shared = LoadBalancer.create(first, env);
+        shared.setBackends(List.of(Backend.of("a", "h:1")));
+        assertThat(shared.signals().threadSafe()).isTrue();
+        assertThat(shared.endpoint("a").load().latencyDecayNanos()).isEqualTo(LoadBalancer.DEFAULT_EWMA_DECAY_NANOS);
     }
 }

@@ -19,14 +19,138 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * The contract every registered strategy keeps, whatever its algorithm: checked over random backend
  * sets, weights, health states and keys. New strategies (including custom SPI ones on the test class
- * path) are covered automatically because the strategy names come from the registry.
+ * path) are covered automatically because the strategy names come from the registry; the
+ * two-choices strategies are also checked with {@code sampling: uniform}.
  */
 class StrategyContractProperties {
     private static final StrategyRegistry REGISTRY = StrategyRegistry.standard();
 
+    /** Every registered strategy with its defaults, and each strategy that samples also sampling uniformly. */
+    static List<StrategySpec> specs() {
+        List<StrategySpec> specs = new ArrayList<>();
+        for (StrategyProvider p : REGISTRY.strategies()) {
+            specs.add(StrategySpec.of(p.name()));
+            if (p.parameters().stream().anyMatch(ps -> ps.name().equals("sampling"))) {
+                specs.add(StrategySpec.of(p.name(), Map.of("sampling", "uniform")));
+            }
+        }
+        return specs;
+    }
+
     @Provide
     Arbitrary<String> strategies() {
         return Arbitraries.of(REGISTRY.strategyNames());
+    }
+
+    @Provide
+    Arbitrary<StrategySpec> specsWithVariants() {
+        return Arbitraries.of(specs());
+    }
+
+    /** Whether {@code name} is one of the module's own strategies (every one of them answers retries natively). */
+    private static boolean builtIn(String name) {
+        String pkg = REGISTRY.strategy(name).getClass().getPackageName();
+        return pkg.startsWith("io.sluice.algorithms.") && !pkg.endsWith(".custom");
+    }
+
+    /**
+     * A retry's pick, straight from the picker (no fallback around it): never a tried backend, never
+     * an unavailable one, and, for every built-in strategy, null only when every available backend
+     * was tried (a custom strategy without a native exclusion pick may answer null, and the
+     * snapshot's fallback answers instead). Tried sets are random subsets of the members
+     * (unavailable ones included), up to all of them.
+     */
+    @Property(tries = 400)
+    void exclusionPickAvoidsTriedBackendsAndAnswersWhileAnyIsLeft(@ForAll("specsWithVariants") StrategySpec spec,
+                                                                 @ForAll @IntRange(min = 1, max = 30) int size,
+                                                                 @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Environment env = environment(seed);
+        LoadBalancer lb = LoadBalancer.create(REGISTRY.create(spec, env), env);
+        lb.setBackends(backends(size, random));
+        for (int i = 0; i < size; i++) {
+            if (random.nextInt(4) == 0) {
+                lb.setHealth("b" + i, HealthState.EJECTED);
+            }
+        }
+        LoadBalancer.Snapshot snapshot = lb.snapshot();
+        Picker picker = snapshot.picker();
+        for (int round = 0; round < 40; round++) {
+            Tried tried = Tried.NONE;
+            int triedCount = random.nextInt(size + 1);
+            for (Endpoint e : snapshot.endpoints().all()) {
+                if (random.nextInt(size) < triedCount) {
+                    tried = tried.with(e);
+                }
+            }
+            Set<String> untried = new HashSet<>();
+            for (Endpoint e : snapshot.endpoints().available()) {
+                if (!tried.contains(e)) {
+                    untried.add(e.id());
+                }
+            }
+            for (int k = 0; k < 5; k++) {
+                RequestContext ctx = context(random);
+                Endpoint picked = picker.pick(ctx, tried);
+                if (untried.isEmpty()) {
+                    assertThat(picked).as("%s: every available backend tried", spec).isNull();
+                } else if (picked != null || builtIn(spec.name())) {
+                    assertThat(picked).as("%s with %d untried", spec, untried.size()).isNotNull();
+                    assertThat(untried).as("%s", spec).contains(picked.id());
+                    picked.load().onRequestStart();
+                    picked.load().onRequestEnd(env.nanoTime(), 1_000_000L * (1 + random.nextInt(20)), random.nextBoolean());
+                }
+                // Through the snapshot, with its fallback: the same promise.
+                Endpoint viaSnapshot = snapshot.pick(ctx, tried);
+                assertThat(viaSnapshot == null).isEqualTo(untried.isEmpty());
+                if (viaSnapshot != null) {
+                    assertThat(untried).contains(viaSnapshot.id());
+                }
+            }
+        }
+    }
+
+    /** With nothing tried a retry's pick is an ordinary pick: available, never null while any is. */
+    @Property(tries = 100)
+    void exclusionPickWithNothingTriedIsAPick(@ForAll("specsWithVariants") StrategySpec spec,
+                                              @ForAll @IntRange(min = 1, max = 20) int size, @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Environment env = environment(seed);
+        LoadBalancer lb = LoadBalancer.create(REGISTRY.create(spec, env), env);
+        lb.setBackends(backends(size, random));
+        for (int i = 0; i < 50; i++) {
+            Endpoint picked = lb.pick(context(random), Tried.NONE);
+            assertThat(picked).as("%s", spec).isNotNull();
+            assertThat(picked.health().available()).isTrue();
+        }
+    }
+
+    /**
+     * Hashing strategies place a retry by the key too: the same key and the same tried set give
+     * the same backend every time, on every proxy.
+     */
+    @Property(tries = 100)
+    void hashingRetriesAreStablePerKey(@ForAll("hashing") String name, @ForAll @IntRange(min = 2, max = 30) int size,
+                                       @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Environment env = environment(seed);
+        LoadBalancer lb = LoadBalancer.create(REGISTRY.create(name, env), env);
+        lb.setBackends(backends(size, random));
+        for (int k = 0; k < 30; k++) {
+            RequestContext ctx = RequestContext.ofKey("device-" + random.nextInt(1000));
+            Endpoint first = lb.pick(ctx);
+            Tried tried = Tried.of(first);
+            Endpoint retry = lb.pick(ctx, tried);
+            assertThat(retry.id()).as("%s", name).isNotEqualTo(first.id());
+            for (int again = 0; again < 3; again++) {
+                assertThat(lb.pick(ctx, tried).id()).as("%s", name).isEqualTo(retry.id());
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<String> hashing() {
+        return Arbitraries.of("ring-hash", "maglev", "rendezvous", "jump-hash");
     }
 
     /** A seeded virtual environment whose clock advances 1 ms per reading, so time-based logic moves. */

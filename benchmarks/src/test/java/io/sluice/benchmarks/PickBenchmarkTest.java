@@ -71,4 +71,39 @@ class PickBenchmarkTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'no-such-strategy' is not registered");
     }
+
+    @Test
+    void aStrategyMayCarryParametersInBrackets() {
+        assertThat(PickBenchmark.spec("p2c-peak-ewma").params()).isEmpty();
+        io.sluice.algorithms.StrategySpec spec = PickBenchmark.spec("p2c-least-request[sampling=uniform;choices=3]");
+        assertThat(spec.name()).isEqualTo("p2c-least-request");
+        assertThat(spec.params()).containsEntry("sampling", "uniform").containsEntry("choices", "3");
+        for (String bad : List.of("p2c[sampling]", "[a=b]", "p2c[a=b")) {
+            assertThatThrownBy(() -> PickBenchmark.spec(bad)).hasMessageContaining("name[key=value;key=value]");
+        }
+    }
+
+    /** Every trial sets up, over unequal weights: the picks and the retries of every strategy and variant answer. */
+    @Test
+    void everyStrategyAndVariantSetsUpAndAnswersPicksAndRetries() {
+        List<String> names = new java.util.ArrayList<>(io.sluice.algorithms.StrategyRegistry.standard().strategyNames());
+        names.addAll(List.of("p2c-peak-ewma[sampling=uniform]", "p2c-utilisation[sampling=uniform]",
+                "p2c-least-request[sampling=uniform]"));
+        for (String name : names) {
+            PickBenchmark benchmark = new PickBenchmark();
+            benchmark.strategy = name;
+            benchmark.backends = 100;
+            benchmark.weights = "1..10";
+            benchmark.keys = 1024;
+            benchmark.buildPicker();
+            PickBenchmark.Cursor cursor = new PickBenchmark.Cursor();
+            for (int i = 0; i < 2 * PickBenchmark.REQUESTS; i++) {
+                Endpoint first = benchmark.pick(cursor);
+                cursor.next--;
+                Endpoint retry = benchmark.retry(cursor);
+                assertThat(first).as(name).isNotNull();
+                assertThat(retry).as(name).isNotNull();
+            }
+        }
+    }
 }

@@ -24,9 +24,10 @@ import picocli.CommandLine.Command;
  * {@link PickCostTable}.
  *
  * <p>Four JMH runs at most: 1 and 2 threads (JMH's thread count is per run), each with equal
- * weights for every selected strategy and with weights 1..10 for the selected strategies whose
- * pick depends on weights ({@link #WEIGHT_DEPENDENT}). Only registered strategies are passed to
- * JMH; a requested name that is not registered is skipped with a note.
+ * weights for every selected strategy (its pick and a retry's pick) and with weights 1..10 for the
+ * selected strategies whose pick depends on weights ({@link #WEIGHT_DEPENDENT}), those that sample
+ * also with {@code sampling=uniform} ({@link #SAMPLING_VARIANTS}). Only registered strategies are
+ * passed to JMH; a requested name that is not registered is skipped with a note.
  */
 @Command(name = "algorithms", mixinStandardHelpOptions = true,
         description = {
@@ -36,10 +37,17 @@ import picocli.CommandLine.Command;
                         + " output directory and prints the table; numbers that miss their targets end in '!'."})
 final class BenchAlgorithmsCommand implements Callable<Integer> {
     /** Strategies also measured with unequal weights, since their pick (or its data structure) depends on them. */
-    static final List<String> WEIGHT_DEPENDENT = List.of("weighted-round-robin", "weighted-random", "ring-hash",
-            "rendezvous");
+    static final List<String> WEIGHT_DEPENDENT = List.of("weighted-round-robin", "weighted-random",
+            "least-connections", "p2c-least-request", "p2c-peak-ewma", "response-time-weighted", "p2c-utilisation",
+            "ring-hash", "maglev", "rendezvous", "bounded-load");
 
-    static final String BENCHMARK_REGEX = "^io\\.sluice\\.benchmarks\\.PickBenchmark\\.pick$";
+    /** Strategies measured a second time under unequal weights with their other sampling. */
+    static final List<String> SAMPLING_VARIANTS = List.of("p2c-least-request", "p2c-peak-ewma", "p2c-utilisation");
+
+    /** A pick and a retry's pick. */
+    static final String BENCHMARK_REGEX = "^io\\.sluice\\.benchmarks\\.PickBenchmark\\.(pick|retry)$";
+    /** A pick only (the unequal-weights runs). */
+    static final String PICK_REGEX = "^io\\.sluice\\.benchmarks\\.PickBenchmark\\.pick$";
     static final String BACKENDS = "10,100,1000";
     static final String EQUAL_WEIGHTS = "1";
     static final String UNEQUAL_WEIGHTS = "1..10";
@@ -65,7 +73,12 @@ final class BenchAlgorithmsCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         StrategyRegistry registry = StrategyRegistry.standard();
         List<String> selected = select(registry.strategyNames(), strategies, err);
-        List<String> weighted = selected.stream().filter(WEIGHT_DEPENDENT::contains).toList();
+        List<String> weighted = new ArrayList<>(selected.stream().filter(WEIGHT_DEPENDENT::contains).toList());
+        for (String name : selected) {
+            if (SAMPLING_VARIANTS.contains(name)) {
+                weighted.add(name + "[sampling=uniform]");
+            }
+        }
         JmhProfile profile = quick ? JmhProfile.QUICK : JmhProfile.STANDARD;
         Path dir = (out != null ? out : BenchCommand.defaultOutDir()).toAbsolutePath().normalize();
         try {
@@ -78,16 +91,16 @@ final class BenchAlgorithmsCommand implements Callable<Integer> {
         jar.buildIfStale(err);
 
         int backendCounts = BACKENDS.split(",").length;
-        int trials = 2 * (selected.size() + weighted.size()) * backendCounts;
+        int trials = 2 * (2 * selected.size() + weighted.size()) * backendCounts;
         err.printf("sluice: %d %s (%s)%s, %s each, about %d s in all; results in %s%n", selected.size(),
                 selected.size() == 1 ? "strategy" : "strategies", String.join(", ", selected), weighted.isEmpty() ? "" : ", " + weighted.size() + " also with weights "
                         + UNEQUAL_WEIGHTS, profile.describe(), profile.estimateSeconds(trials), dir);
         List<Path> files = new ArrayList<>();
         for (int threads = 1; threads <= 2; threads++) {
-            files.add(runJmh(jar, profile, selected, EQUAL_WEIGHTS, threads, dir.resolve("pick-t" + threads + ".json"),
-                    err));
+            files.add(runJmh(jar, profile, BENCHMARK_REGEX, selected, EQUAL_WEIGHTS, threads,
+                    dir.resolve("pick-t" + threads + ".json"), err));
             if (!weighted.isEmpty()) {
-                files.add(runJmh(jar, profile, weighted, UNEQUAL_WEIGHTS, threads,
+                files.add(runJmh(jar, profile, PICK_REGEX, weighted, UNEQUAL_WEIGHTS, threads,
                         dir.resolve("pick-weighted-t" + threads + ".json"), err));
             }
         }
@@ -151,9 +164,9 @@ final class BenchAlgorithmsCommand implements Callable<Integer> {
     }
 
     /** The JMH arguments of one run; package-private so a test can check them without running JMH. */
-    static List<String> jmhArguments(JmhProfile profile, List<String> strategies, String weights, int threads,
-                                     Path resultFile) {
-        List<String> args = new ArrayList<>(List.of(BENCHMARK_REGEX,
+    static List<String> jmhArguments(JmhProfile profile, String regex, List<String> strategies, String weights,
+                                     int threads, Path resultFile) {
+        List<String> args = new ArrayList<>(List.of(regex,
                 "-p", "strategy=" + String.join(",", strategies),
                 "-p", "backends=" + BACKENDS,
                 "-p", "weights=" + weights,
@@ -164,12 +177,12 @@ final class BenchAlgorithmsCommand implements Callable<Integer> {
         return args;
     }
 
-    private static Path runJmh(BenchmarksJar jar, JmhProfile profile, List<String> strategies, String weights,
-                               int threads, Path resultFile, PrintWriter err) {
+    private static Path runJmh(BenchmarksJar jar, JmhProfile profile, String regex, List<String> strategies,
+                               String weights, int threads, Path resultFile, PrintWriter err) {
         err.printf("%nsluice: JMH, %d thread%s, weights %s: %s%n", threads, threads == 1 ? "" : "s", weights,
                 String.join(", ", strategies));
         err.flush();
-        int exit = jar.run(jmhArguments(profile, strategies, weights, threads, resultFile));
+        int exit = jar.run(jmhArguments(profile, regex, strategies, weights, threads, resultFile));
         if (exit != 0) {
             throw new CliException("JMH failed (exit " + exit + ", " + threads + " thread(s), weights " + weights
                     + "); see its output above");
@@ -183,7 +196,7 @@ final class BenchAlgorithmsCommand implements Callable<Integer> {
         StringBuilder md = new StringBuilder()
                 .append("# Pick cost per strategy\n\n")
                 .append("Measured ").append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")))
-                .append(" by `sluice bench algorithms` (JMH `PickBenchmark`, average time per pick): ")
+                .append(" by `sluice bench algorithms` (JMH `PickBenchmark`, average time per pick or retry): ")
                 .append(profile.name()).append(" profile, ").append(profile.describe()).append("; JDK ").append(jdk)
                 .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs.\n")
                 .append("Equal weights (1) unless the row says otherwise; hashing strategies pick for 1024 distinct"

@@ -50,9 +50,9 @@ class BenchAlgorithmsCommandTest {
     @Test
     void jmhGetsOnlyTheSelectedStrategiesTheThreadCountAndAJsonResultFile() {
         Path file = Path.of("out", "pick-t2.json");
-        List<String> args = BenchAlgorithmsCommand.jmhArguments(JmhProfile.QUICK, List.of("round-robin", "maglev"),
-                "1..10", 2, file);
-        assertThat(args.get(0)).isEqualTo(BenchAlgorithmsCommand.BENCHMARK_REGEX);
+        List<String> args = BenchAlgorithmsCommand.jmhArguments(JmhProfile.QUICK, BenchAlgorithmsCommand.PICK_REGEX,
+                List.of("round-robin", "maglev"), "1..10", 2, file);
+        assertThat(args.get(0)).isEqualTo(BenchAlgorithmsCommand.PICK_REGEX);
         assertThat(String.join(" ", args))
                 .contains("-p strategy=round-robin,maglev")
                 .contains("-p backends=10,100,1000")
@@ -64,9 +64,24 @@ class BenchAlgorithmsCommandTest {
     }
 
     @Test
-    void theBenchmarkRegexMatchesThePickMethodOnly() {
+    void theBenchmarkRegexesMatchThePickAndRetryMethodsOnly() {
         assertThat("io.sluice.benchmarks.PickBenchmark.pick").matches(BenchAlgorithmsCommand.BENCHMARK_REGEX);
+        assertThat("io.sluice.benchmarks.PickBenchmark.retry").matches(BenchAlgorithmsCommand.BENCHMARK_REGEX);
         assertThat("io.sluice.benchmarks.PickBenchmark.pickMany").doesNotMatch(BenchAlgorithmsCommand.BENCHMARK_REGEX);
+        assertThat("io.sluice.benchmarks.PickBenchmark.pick").matches(BenchAlgorithmsCommand.PICK_REGEX);
+        assertThat("io.sluice.benchmarks.PickBenchmark.retry").doesNotMatch(BenchAlgorithmsCommand.PICK_REGEX);
+    }
+
+    /** Every strategy whose pick reads weights is measured under unequal weights too, the samplers both ways. */
+    @Test
+    void weightDependentStrategiesAndSamplingVariantsAreRegistered() {
+        List<String> registered = io.sluice.algorithms.StrategyRegistry.standard().strategyNames();
+        assertThat(registered).containsAll(BenchAlgorithmsCommand.WEIGHT_DEPENDENT);
+        assertThat(BenchAlgorithmsCommand.WEIGHT_DEPENDENT).containsAll(BenchAlgorithmsCommand.SAMPLING_VARIANTS);
+        for (String name : BenchAlgorithmsCommand.SAMPLING_VARIANTS) {
+            assertThat(io.sluice.algorithms.StrategyRegistry.standard().strategy(name).parameters())
+                    .anySatisfy(p -> assertThat(p.name()).isEqualTo("sampling"));
+        }
     }
 
     @Test

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.sluice.algorithms.Endpoint;
-import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.policy.AffinityPolicy;
 import io.sluice.algorithms.policy.AttemptFailure;
@@ -106,7 +105,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private final ListenerState listener;
     private final RequestDecoder decoder;
     private final Http1Encoder encoder;
-    private final Environment env = Environment.system();
     private ChannelHandlerContext ctx;
     private UpstreamPool pool;
     private Forwarding.ClientAddress client = Forwarding.ClientAddress.of("unknown");
@@ -388,7 +386,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         if (e.affinityKey != null && e.attempts == 0) {
             e.sticky = e.cluster.affinityBackend(e.affinityKey);
         }
-        Endpoint endpoint = e.cluster.choose(e.affinity, e.sticky, e.tried(), env);
+        Endpoint endpoint = e.cluster.choose(e.affinity, e.sticky, e.tried());
         if (endpoint == null) {
             if (e.attempts == 0) {
                 e.outcome = "no_backend";

@@ -330,28 +330,25 @@ public final class Cluster {
 
     /**
      * Picks a backend for a request, never one in {@code tried}: first the {@code sticky} backend
-     * if it is available, then {@link RetryTarget#choose} (the rule the simulator uses too).
+     * if it is available, then {@link RetryTarget#choose} on the same snapshot (the rule the
+     * simulator uses too: the strategy's own pick among the untried backends).
      *
      * @return null when no available backend is left
      */
-    Endpoint choose(RequestContext ctx, String sticky, Set<String> tried, Environment random) {
+    Endpoint choose(RequestContext ctx, String sticky, Set<String> tried) {
+        LoadBalancer.Snapshot snapshot = loadBalancer.snapshot();
         if (sticky != null && !tried.contains(sticky)) {
-            Endpoint e = available(sticky);
+            Endpoint e = snapshot.available(sticky);
             if (e != null) {
                 return e;
             }
         }
-        return RetryTarget.choose(loadBalancer, ctx, tried, random.random());
+        return RetryTarget.choose(snapshot, ctx, tried);
     }
 
     /** The endpoint of {@code id} if it is a member and available for new requests, else null. */
     Endpoint available(String id) {
-        for (Endpoint e : loadBalancer.endpoints().available()) {
-            if (e.id().equals(id)) {
-                return e;
-            }
-        }
-        return null;
+        return loadBalancer.snapshot().available(id);
     }
 
     /**

@@ -603,7 +603,7 @@ public final class Proxy implements AutoCloseable {
             for (Cluster c : s.clusters()) {
                 for (Endpoint e : c.loadBalancer().endpoints().all()) {
                     out.add(new BackendSample(c.name(), e.id(), e.load().inFlight(),
-                            e.load().latency().costNanos(now) / 1e9, e.health(), c.weight(e.id())));
+                            e.load().latencyNanos(now) / 1e9, e.health(), c.weight(e.id())));
                 }
             }
             return out;

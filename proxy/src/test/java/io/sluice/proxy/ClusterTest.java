@@ -71,21 +71,21 @@ class ClusterTest {
         RequestContext key = RequestContext.ofKey("device-7");
         Set<String> tried = new HashSet<>();
         for (int i = 0; i < 3; i++) {
-            String id = c.choose(key, null, tried, Environment.system()).id();
+            String id = c.choose(key, null, tried).id();
             assertThat(tried.add(id)).as("picked %s twice", id).isTrue();
         }
-        assertThat(c.choose(key, null, tried, Environment.system())).isNull();
+        assertThat(c.choose(key, null, tried)).isNull();
     }
 
     @Test
     void aStickyBackendIsUsedOnlyWhileAvailableAndNotTried() throws Exception {
         Cluster c = build(config(20, "{ id: a, address: 127.0.0.1:1 }, { id: b, address: 127.0.0.1:2 }"), null);
-        assertThat(c.choose(RequestContext.NONE, "b", Set.of(), Environment.system()).id()).isEqualTo("b");
-        assertThat(c.choose(RequestContext.NONE, "b", Set.of("b"), Environment.system()).id()).isEqualTo("a");
+        assertThat(c.choose(RequestContext.NONE, "b", Set.of()).id()).isEqualTo("b");
+        assertThat(c.choose(RequestContext.NONE, "b", Set.of("b")).id()).isEqualTo("a");
         c.loadBalancer().setHealth("b", HealthState.UNHEALTHY);
-        assertThat(c.choose(RequestContext.NONE, "b", Set.of(), Environment.system()).id()).isEqualTo("a");
+        assertThat(c.choose(RequestContext.NONE, "b", Set.of()).id()).isEqualTo("a");
         c.loadBalancer().setHealth("a", HealthState.EJECTED);
-        assertThat(c.choose(RequestContext.NONE, "b", Set.of(), Environment.system())).isNull();
+        assertThat(c.choose(RequestContext.NONE, "b", Set.of())).isNull();
     }
 
     @Test
@@ -178,7 +178,7 @@ class ClusterTest {
         assertThat(otherStrategy.loadBalancer().endpoint("a").health())
                 .as("the new load balancer is told the drain").isEqualTo(HealthState.DRAINING);
         for (int i = 0; i < 10; i++) {
-            assertThat(otherStrategy.choose(RequestContext.NONE, null, Set.of(), Environment.system()).id())
+            assertThat(otherStrategy.choose(RequestContext.NONE, null, Set.of()).id())
                     .isEqualTo("b");
         }
         assertThat(otherStrategy.health().undrain("a")).isEqualTo(HealthState.HEALTHY);

@@ -5,6 +5,7 @@ import io.sluice.algorithms.EndpointSet;
 import io.sluice.algorithms.Hashing;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.Tried;
 import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.HashMap;
@@ -26,6 +27,10 @@ import java.util.random.RandomGenerator;
  * backend becomes unavailable only its keys move, and they spread evenly. Should every retry hit a
  * hole (probability {@code (1 - a)^16} with a fraction {@code a} available, about 1e-5 at a = 0.5),
  * the key jumps over the available backends alone, which is uniform but not stable.
+ *
+ * <p>A retry treats tried backends as holes too: the key's rehash sequence, the same on every
+ * proxy, continues to the first untried available bucket; should all rehashes miss, it jumps over
+ * the untried available backends alone.
  */
 final class JumpHashPicker implements Picker {
     /** Retries over the member buckets before jumping over the available ones alone. */
@@ -93,6 +98,36 @@ final class JumpHashPicker implements Picker {
             }
         }
         return available[bucket(ctx.keyHash(), available.length)];
+    }
+
+    @Override
+    public Endpoint pick(RequestContext ctx, Tried tried) {
+        if (tried.isEmpty()) {
+            return pick(ctx);
+        }
+        if (!Placement.hasKey(ctx)) {
+            return Endpoints.anyUntried(available, tried, random);
+        }
+        if (Endpoints.allTried(available, tried)) {
+            return null;
+        }
+        long key = ctx.keyHash();
+        Endpoint e = buckets[bucket(key, buckets.length)];
+        for (int attempt = 0; attempt < MAX_REHASHES && (e == null || tried.contains(e)); attempt++) {
+            key = Hashing.mix64(key + REHASH_INCREMENT);
+            e = buckets[bucket(key, buckets.length)];
+        }
+        if (e != null && !tried.contains(e)) {
+            return e;
+        }
+        int left = 0;
+        Endpoint[] untried = new Endpoint[available.length];
+        for (Endpoint a : available) {
+            if (!tried.contains(a)) {
+                untried[left++] = a;
+            }
+        }
+        return untried[bucket(ctx.keyHash(), left)];
     }
 
     /**

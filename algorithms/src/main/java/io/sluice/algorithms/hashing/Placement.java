@@ -6,6 +6,8 @@ import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Hashing;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.Tried;
+import io.sluice.algorithms.internal.Endpoints;
 import io.sluice.algorithms.Strategy;
 import io.sluice.algorithms.internal.SnapshotStrategy;
 
@@ -57,6 +59,25 @@ final class Placement {
         Endpoint[] sorted = endpoints.toArray(new Endpoint[0]);
         Arrays.sort(sorted, Comparator.comparing(Endpoint::id));
         return sorted;
+    }
+
+    /**
+     * The owner of the first point at or after ring index {@code from} that is not in
+     * {@code tried}, walking clockwise; null when every owner was tried (checked first, so the
+     * walk never laps a ring of tried backends).
+     */
+    static Endpoint nextUntried(HashRing ring, Endpoint[] byId, int from, Tried tried) {
+        if (Endpoints.allTried(byId, tried)) {
+            return null;
+        }
+        int index = from;
+        while (true) {
+            Endpoint e = byId[ring.ownerAt(index)];
+            if (!tried.contains(e)) {
+                return e;
+            }
+            index = ring.next(index);
+        }
     }
 
     /** A request carries a key when it has one; a null context is treated as keyless, never as an error. */

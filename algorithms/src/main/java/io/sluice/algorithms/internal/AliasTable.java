@@ -40,6 +40,14 @@ import java.util.random.RandomGenerator;
 public final class AliasTable {
     private final double[] probability;
     private final int[] alias;
+    /**
+     * Column {@code i} as one word for {@link #sample(long)}: {@code ceil(probability[i] * 2^32)}
+     * in the high 33 bits (2^32 for a full column), {@code alias[i]} in the low 31. One array read
+     * per draw instead of two, and an integer comparison that decides exactly as the double one
+     * would: for an integer side {@code s < 2^32}, {@code s * 2^-32 < p} exactly when
+     * {@code s < ceil(p * 2^32)} (scaling by a power of two is exact).
+     */
+    private final long[] packed;
 
     private static final long LOW_32 = 0xFFFF_FFFFL;
 
@@ -97,7 +105,15 @@ public final class AliasTable {
             probability[l] = 1.0;
             alias[l] = l;
         }
+        packed = new long[n];
+        for (int i = 0; i < n; i++) {
+            long threshold = (long) Math.ceil(probability[i] * 0x1p32);
+            packed[i] = (threshold << ALIAS_BITS) | alias[i];
+        }
     }
+
+    private static final int ALIAS_BITS = 31;
+    private static final long ALIAS_MASK = (1L << ALIAS_BITS) - 1;
 
     /** An index drawn with probability {@code w_i / W}: one uniform column and one uniform coin. */
     public int sample(RandomGenerator random) {
@@ -111,9 +127,9 @@ public final class AliasTable {
      * 32 the side.
      */
     public int sample(long bits) {
-        int column = Indices.multiplyShift(bits >>> 32, probability.length);
-        double side = (bits & LOW_32) * 0x1p-32;
-        return side < probability[column] ? column : alias[column];
+        int column = Indices.multiplyShift(bits >>> 32, packed.length);
+        long entry = packed[column];
+        return (bits & LOW_32) < (entry >>> ALIAS_BITS) ? column : (int) (entry & ALIAS_MASK);
     }
 
     /** Column {@code i}'s probability of answering {@code i} itself. */

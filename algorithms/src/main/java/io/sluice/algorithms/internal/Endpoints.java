@@ -2,6 +2,7 @@ package io.sluice.algorithms.internal;
 
 import io.sluice.algorithms.BackendLoad;
 import io.sluice.algorithms.Endpoint;
+import io.sluice.algorithms.Tried;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -77,5 +78,53 @@ public final class Endpoints {
     /** A uniformly random element of a non-empty array, one draw of {@code random}. */
     public static Endpoint anyOf(Endpoint[] endpoints, RandomGenerator random) {
         return endpoints[random.nextInt(endpoints.length)];
+    }
+
+    /** Whether every endpoint of {@code endpoints} is in {@code tried}: O(1) unless it has as many. */
+    public static boolean allTried(Endpoint[] endpoints, Tried tried) {
+        if (tried.size() < endpoints.length) {
+            return false;
+        }
+        for (Endpoint e : endpoints) {
+            if (!tried.contains(e)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Draws before {@link #anyUntried} counts the untried endpoints instead. */
+    private static final int REDRAWS = 8;
+
+    /**
+     * A uniformly random element not in {@code tried}, or null when every one was tried: the
+     * keyless or fallback choice of a retry. Redraws while the draw lands on a tried endpoint (a
+     * retry has tried one or two of many), then, should all {@value #REDRAWS} draws miss, counts
+     * the untried ones and draws among them: uniform either way, O(1) expected, O(n) at worst.
+     */
+    public static Endpoint anyUntried(Endpoint[] endpoints, Tried tried, RandomGenerator random) {
+        int n = endpoints.length;
+        for (int attempt = 0; attempt < REDRAWS; attempt++) {
+            Endpoint e = endpoints[random.nextInt(n)];
+            if (!tried.contains(e)) {
+                return e;
+            }
+        }
+        int left = 0;
+        for (Endpoint e : endpoints) {
+            if (!tried.contains(e)) {
+                left++;
+            }
+        }
+        if (left == 0) {
+            return null;
+        }
+        int k = random.nextInt(left);
+        for (Endpoint e : endpoints) {
+            if (!tried.contains(e) && k-- == 0) {
+                return e;
+            }
+        }
+        throw new AssertionError("unreachable: " + left + " untried endpoints counted");
     }
 }

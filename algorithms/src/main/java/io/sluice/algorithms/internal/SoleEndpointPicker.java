@@ -3,6 +3,7 @@ package io.sluice.algorithms.internal;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.Tried;
 
 import java.util.Objects;
 
@@ -20,6 +21,11 @@ final class SoleEndpointPicker implements Picker {
     @Override
     public Endpoint pick(RequestContext ctx) {
         return only;
+    }
+
+    @Override
+    public Endpoint pick(RequestContext ctx, Tried tried) {
+        return tried.contains(only) ? null : only;
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Envoy's least-request load signal: the requests a backend has in flight, scaled by its weight
  * through the active-request bias. Meant to be compared by
- * {@link PowerOfChoices#weightedWithReplacement(int)}; the two together are {@code p2c-least-request}.
+ * {@link PowerOfChoices#withReplacement(int, Sampling)}; the two together are {@code p2c-least-request}.
  *
  * <h2>Envoy's rule</h2>
  * Envoy ({@code source/extensions/load_balancing_policies/least_request/least_request_lb.cc})
@@ -50,19 +50,37 @@ import java.util.List;
  * exactly as {@code a / w^(1/b)} does ({@code x -> x^(1/b)} is increasing), and
  * {@code w^(-1/b)} is computed once per snapshot.
  *
+ * <h2>With uniform draws</h2>
+ * {@code sampling: uniform} draws candidates without regard to weight, so the weight must enter
+ * the comparison whole: the lowest {@code (a + 1)^b / w} wins, Envoy's effective weight inverted,
+ * compared (for b &gt; 0) as {@code (a + 1) / w^(1/b)}; at bias 0 the lowest {@code 1 / w}, the
+ * heavier candidate. Here the {@code + 1} is what makes an idle heavy backend beat an idle light
+ * one. Example, weights 1 and 3, bias 1, both idle: costs 1 and 1/3, the heavy one wins every
+ * mixed pair; but it is in a pair only 2/N of the time (see {@link PowerOfChoices}).
+ *
  * <p>When all weights are equal the cost is the plain in-flight count and the bias is unused,
- * as in Envoy. A negative in-flight count (a caller that ended a request twice) counts as 0
- * ({@link Endpoints#inFlight}).
+ * as in Envoy, whatever the sampling. A negative in-flight count (a caller that ended a request
+ * twice) counts as 0 ({@link Endpoints#inFlight}).
  */
 final class ActiveRequests implements LoadMetric {
     private final double bias;
+    private final Sampling sampling;
 
-    /** @param bias Envoy's {@code active_request_bias}, finite and &gt;= 0 */
+    /** @param bias Envoy's {@code active_request_bias}, finite and &gt;= 0; weighted sampling */
     ActiveRequests(double bias) {
+        this(bias, Sampling.WEIGHTED);
+    }
+
+    /**
+     * @param bias     Envoy's {@code active_request_bias}, finite and &gt;= 0
+     * @param sampling how the chooser draws: weighted draws have counted the weight already
+     */
+    ActiveRequests(double bias, Sampling sampling) {
         if (!(bias >= 0) || Double.isInfinite(bias)) {
             throw new IllegalArgumentException("active request bias must be a finite number >= 0, got " + bias);
         }
         this.bias = bias;
+        this.sampling = sampling;
     }
 
     @Override
@@ -75,19 +93,24 @@ final class ActiveRequests implements LoadMetric {
         if (Endpoints.equalWeights(array)) {
             return new InFlight(loads);
         }
-        if (bias == 0) {
+        boolean uniform = sampling == Sampling.UNIFORM;
+        if (bias == 0 && !uniform) {
             return LoadIgnored.INSTANCE;
         }
         double[] scale = new double[loads.length];
         for (int i = 0; i < scale.length; i++) {
-            scale[i] = bias == 1 ? 1 / array[i].weight() : finitePositive(Math.pow(array[i].weight(), -1 / bias));
+            scale[i] = bias == 1 || bias == 0 ? 1 / array[i].weight()
+                    : finitePositive(Math.pow(array[i].weight(), -1 / bias));
         }
-        return new ScaledInFlight(loads, scale);
+        if (bias == 0) {
+            return new InverseWeight(scale);
+        }
+        return new ScaledInFlight(loads, scale, uniform ? 1 : 0);
     }
 
     @Override
     public String toString() {
-        return "active requests (bias " + bias + ")";
+        return "active requests (bias " + bias + ", " + sampling + " sampling)";
     }
 
     /**
@@ -124,18 +147,21 @@ final class ActiveRequests implements LoadMetric {
         }
     }
 
+    /** {@code (inFlight + offset) * w^(-1/b)}: offset 0 after weighted draws, 1 after uniform ones. */
     private static final class ScaledInFlight implements Gauge {
         private final BackendLoad[] loads;
         private final double[] scale;
+        private final int offset;
 
-        ScaledInFlight(BackendLoad[] loads, double[] scale) {
+        ScaledInFlight(BackendLoad[] loads, double[] scale, int offset) {
             this.loads = loads;
             this.scale = scale;
+            this.offset = offset;
         }
 
         @Override
         public double cost(int i, long nowNanos) {
-            return Endpoints.inFlight(loads[i]) * scale[i];
+            return (Endpoints.inFlight(loads[i]) + offset) * scale[i];
         }
 
         @Override
@@ -145,7 +171,31 @@ final class ActiveRequests implements LoadMetric {
 
         @Override
         public String toString() {
-            return "in flight / weight^(1/bias)";
+            return offset == 0 ? "in flight / weight^(1/bias)" : "(in flight + 1) / weight^(1/bias)";
+        }
+    }
+
+    /** Bias 0 after uniform draws: load ignored, the heavier candidate wins. */
+    private static final class InverseWeight implements Gauge {
+        private final double[] inverseWeight;
+
+        InverseWeight(double[] inverseWeight) {
+            this.inverseWeight = inverseWeight;
+        }
+
+        @Override
+        public double cost(int i, long nowNanos) {
+            return inverseWeight[i];
+        }
+
+        @Override
+        public Time time() {
+            return Time.NONE;
+        }
+
+        @Override
+        public String toString() {
+            return "1 / weight";
         }
     }
 

@@ -60,6 +60,25 @@ interface LoadMetric {
         }
 
         /**
+         * Whether {@link #orderKey} is defined: a gauge whose costs can be ordered by keys that
+         * do not change with time lets the full-scan rule keep its endpoints in a tree instead of
+         * scanning them (see {@link LowestCost}).
+         */
+        default boolean hasOrderKey() {
+            return false;
+        }
+
+        /**
+         * A key of endpoint {@code i} whose order is the order of {@link #cost} at any instant at
+         * or after every sample (equal keys for equal costs, up to rounding), and which changes
+         * only when the endpoint's own load signals change: a request starts or ends there.
+         * Only when {@link #hasOrderKey()}.
+         */
+        default double orderKey(int i) {
+            throw new UnsupportedOperationException(this + " has no order key");
+        }
+
+        /**
          * The gauge that decides when this one cannot: when either of two compared endpoints has
          * no reading (NaN), or when their costs are equal. Null when there is none, in which case
          * ties go to the chooser's own rule. Must not itself have a fallback, and reads time the

@@ -17,7 +17,9 @@ import java.util.List;
  * balance point under load (the derivation is on {@code ActiveRequests}).
  *
  * <p>Parameters: {@code choices} (d, default 2, 2..16), {@code active-request-bias} (default 1.0,
- * 0..10; used only when weights differ, as in Envoy).
+ * 0..10; used only when weights differ, as in Envoy), {@code sampling} ({@code weighted}, the
+ * default, or {@code uniform}: draws that ignore weight, compared on {@code (inFlight + 1)^bias /
+ * weight} instead; see {@code ActiveRequests}).
  */
 public final class P2cLeastRequestProvider implements StrategyProvider {
     /** The registered name. */
@@ -28,7 +30,8 @@ public final class P2cLeastRequestProvider implements StrategyProvider {
                     "backends drawn at random (with replacement) per request; the least loaded wins"),
             ParameterSpec.number("active-request-bias", 1.0, 0.0, 10.0,
                     "how strongly in-flight requests outweigh configured weights when weights differ;"
-                            + " 0 ignores load (weighted random)"));
+                            + " 0 ignores load (weighted random)"),
+            Sampling.SPEC);
 
     /** Needed by {@link java.util.ServiceLoader}. */
     public P2cLeastRequestProvider() {
@@ -41,8 +44,8 @@ public final class P2cLeastRequestProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "Power of d choices on requests in flight, with Envoy's active-request bias for unequal"
-                + " weights (Envoy LEAST_REQUEST).";
+        return "Power of d choices on requests in flight, candidates drawn in proportion to weight (or"
+                + " uniformly), with Envoy's active-request bias for unequal weights (Envoy LEAST_REQUEST).";
     }
 
     @Override
@@ -52,7 +55,8 @@ public final class P2cLeastRequestProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return PowerOfChoices.weightedWithReplacement(params.getInt("choices"))
-                .strategy(NAME, new ActiveRequests(params.getDouble("active-request-bias")), env);
+        Sampling sampling = Sampling.of(params.getString(Sampling.PARAMETER));
+        return PowerOfChoices.withReplacement(params.getInt("choices"), sampling)
+                .strategy(NAME, new ActiveRequests(params.getDouble("active-request-bias"), sampling), env);
     }
 }

@@ -10,12 +10,13 @@ import java.util.List;
 
 /**
  * {@code p2c-utilisation}: Netflix's edge balancing ("Rethinking Netflix's Edge Load Balancing",
- * 2018). Two distinct backends drawn uniformly and compared on the utilisation they reported
+ * 2018). Two distinct backends drawn in proportion to weight ({@code sampling: weighted}, the
+ * default) or uniformly ({@code sampling: uniform}) and compared on the utilisation they reported
  * ({@link io.sluice.algorithms.BackendLoad#reportUtilisation}); when either report is missing or
  * older than {@code stale-after}, or the two are equal, both are compared on requests in flight
  * per unit of weight instead (see {@code ReportedUtilisation}).
  *
- * <p>Parameter: {@code stale-after} (duration, default 5s, 1ms..1h).
+ * <p>Parameters: {@code stale-after} (duration, default 5s, 1ms..1h), {@code sampling}.
  */
 public final class P2cUtilisationProvider implements StrategyProvider {
     /** The registered name. */
@@ -23,7 +24,8 @@ public final class P2cUtilisationProvider implements StrategyProvider {
 
     private static final List<ParameterSpec> PARAMETERS = List.of(
             ParameterSpec.duration("stale-after", "5s", "1ms", "1h",
-                    "a utilisation report older than this is ignored and in-flight requests decide"));
+                    "a utilisation report older than this is ignored and in-flight requests decide"),
+            Sampling.SPEC);
 
     /** Needed by {@link java.util.ServiceLoader}. */
     public P2cUtilisationProvider() {
@@ -36,8 +38,8 @@ public final class P2cUtilisationProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "Power of two distinct choices on server-reported utilisation, falling back to in-flight"
-                + " requests when a report is stale (Netflix edge).";
+        return "Power of two distinct choices, drawn in proportion to weight (or uniformly), on server-reported"
+                + " utilisation, falling back to in-flight requests when a report is stale (Netflix edge).";
     }
 
     @Override
@@ -47,6 +49,7 @@ public final class P2cUtilisationProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return PowerOfChoices.twoDistinct().strategy(NAME, new ReportedUtilisation(params.getNanos("stale-after")), env);
+        return PowerOfChoices.twoDistinct(Sampling.of(params.getString(Sampling.PARAMETER)))
+                .strategy(NAME, new ReportedUtilisation(params.getNanos("stale-after")), env);
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * Finagle's and Linkerd's peak-EWMA load signal: the expected wait for one more request, i.e. the
  * peak-sensitive latency average ({@link PeakEwma}) times the requests that would then be in
  * flight, divided by the weight. Composed with {@link PowerOfChoices#twoDistinct()} it is
- * {@code p2c-peak-ewma} (Finagle's {@code P2CPeakEwma}); with {@link FullScan} it is
+ * {@code p2c-peak-ewma} (Finagle's {@code P2CPeakEwma}); with {@link LowestCost} it is
  * {@code response-time-weighted} (NGINX Plus's {@code least_time}).
  *
  * <pre>
@@ -49,6 +49,19 @@ final class PeakEwmaLoad implements LoadMetric {
 
     static final PeakEwmaLoad INSTANCE = new PeakEwmaLoad();
 
+    /** {@code ln(k + 1)} for the in-flight counts a backend usually has, so an update skips a logarithm. */
+    private static final double[] LOG_ONE_PLUS = new double[1024];
+
+    static {
+        for (int k = 0; k < LOG_ONE_PLUS.length; k++) {
+            LOG_ONE_PLUS[k] = Math.log(k + 1);
+        }
+    }
+
+    static double logOnePlus(int k) {
+        return k < LOG_ONE_PLUS.length ? LOG_ONE_PLUS[k] : Math.log(k + 1.0);
+    }
+
     private PeakEwmaLoad() {
     }
 
@@ -56,15 +69,13 @@ final class PeakEwmaLoad implements LoadMetric {
     public Gauge gauge(List<Endpoint> endpoints) {
         int n = endpoints.size();
         BackendLoad[] loads = new BackendLoad[n];
-        PeakEwma[] latencies = new PeakEwma[n];
         double[] inverseWeight = new double[n];
         for (int i = 0; i < n; i++) {
             Endpoint e = endpoints.get(i);
             loads[i] = e.load();
-            latencies[i] = e.load().latency();
             inverseWeight[i] = 1 / e.weight();
         }
-        return new PeakEwmaGauge(loads, latencies, inverseWeight);
+        return new PeakEwmaGauge(loads, inverseWeight);
     }
 
     @Override
@@ -74,19 +85,38 @@ final class PeakEwmaLoad implements LoadMetric {
 
     private static final class PeakEwmaGauge implements Gauge {
         private final BackendLoad[] loads;
-        private final PeakEwma[] latencies;
         private final double[] inverseWeight;
 
-        PeakEwmaGauge(BackendLoad[] loads, PeakEwma[] latencies, double[] inverseWeight) {
+        /** {@code ln(1/w)} per endpoint, for the order key. */
+        private final double[] logInverseWeight;
+        /** The common decay time, or NaN when the loads do not share one (no order key then). */
+        private final double tau;
+        /** The stamp the order keys count time from, so the time term stays small. */
+        private final long base;
+
+        PeakEwmaGauge(BackendLoad[] loads, double[] inverseWeight) {
             this.loads = loads;
-            this.latencies = latencies;
             this.inverseWeight = inverseWeight;
+            this.logInverseWeight = new double[loads.length];
+            for (int i = 0; i < loads.length; i++) {
+                logInverseWeight[i] = Math.log(inverseWeight[i]);
+            }
+            double common = loads.length == 0 ? Double.NaN : loads[0].latencyDecayNanos();
+            for (BackendLoad l : loads) {
+                if (l.latencyDecayNanos() != common) {
+                    common = Double.NaN;
+                }
+            }
+            this.tau = common;
+            this.base = loads.length == 0 ? 0 : loads[0].latencyStampNanos();
         }
 
         @Override
         public double cost(int i, long nowNanos) {
-            double latency = latencies[i].costNanos(nowNanos);
-            double inFlight = Endpoints.inFlight(loads[i]);
+            // One object holds both signals: a single dependent load per candidate.
+            BackendLoad load = loads[i];
+            double latency = load.latencyNanos(nowNanos);
+            double inFlight = Endpoints.inFlight(load);
             if (latency == 0) {
                 return inFlight == 0 ? 0 : (PENALTY + inFlight) * inverseWeight[i];
             }
@@ -100,7 +130,42 @@ final class PeakEwmaLoad implements LoadMetric {
 
         @Override
         public long sampleNanos(int i) {
-            return latencies[i].stampNanos();
+            return loads[i].latencyStampNanos();
+        }
+
+        @Override
+        public boolean hasOrderKey() {
+            return !Double.isNaN(tau);
+        }
+
+        /**
+         * The cost's logarithm without its time term. For a measured backend, at any instant t at
+         * or after its sample time s,
+         * <pre>
+         *   ln cost(t) = ln ewma - (t - s) / tau + ln(inFlight + 1) - ln w
+         *              = [ln ewma + (s - base) / tau + ln(inFlight + 1) - ln w] - (t - base) / tau
+         * </pre>
+         * and the last term is the same for every backend: the bracket orders them as their costs
+         * at t do, whatever t, and changes only with the backend's own sample or count. The other
+         * two rows of the cost keep their order by tiers: an idle unmeasured backend (cost 0) is
+         * -infinity; an unmeasured one with requests out (the penalty, 39 hours, which no decayed
+         * cost reaches) is its penalty cost scaled by 2^900, above every bracket (a bracket is at
+         * most a few dozen plus the age of the run over tau) and in the penalty's own order
+         * (scaling by a power of two is exact). Unlike the cost, the key never treats a backend
+         * as unmeasured again once its EWMA has decayed for some 745 decay times (two hours at
+         * 10 s) without a sample: it stays the cheapest, which only matters if it also has a
+         * request out all that time.
+         */
+        @Override
+        public double orderKey(int i) {
+            BackendLoad load = loads[i];
+            double latency = load.lastLatencyNanos();
+            long stamp = load.latencyStampNanos();
+            int inFlight = Endpoints.inFlight(load);
+            if (latency == 0) {
+                return inFlight == 0 ? Double.NEGATIVE_INFINITY : (PENALTY + inFlight) * inverseWeight[i] * 0x1p900;
+            }
+            return Math.log(latency) + (stamp - base) / tau + logOnePlus(inFlight) + logInverseWeight[i];
         }
 
         @Override

@@ -9,9 +9,11 @@ import io.sluice.algorithms.StrategyProvider;
 import java.util.List;
 
 /**
- * {@code response-time-weighted}: like NGINX Plus's {@code least_time}. Scans every backend and
- * sends the request to the lowest {@code ewmaLatency * (inFlight + 1) / weight}, ties broken
- * uniformly at random. O(n) per pick: for clusters of tens of backends.
+ * {@code response-time-weighted}: like NGINX Plus's {@code least_time}. Sends the request to the
+ * backend of lowest {@code ewmaLatency * (inFlight + 1) / weight}, ties broken uniformly at random.
+ * NGINX scans; here the backends sit in a tree ordered by a key with the cost's order that does
+ * not change with time (see {@code PeakEwmaLoad.orderKey}), updated at every request start and
+ * end, so a pick is O(log N) with no clock read (see {@code LowestCost}).
  *
  * <p>The load signal is {@code p2c-peak-ewma}'s ({@code PeakEwmaLoad}), the only latency average a
  * {@link io.sluice.algorithms.BackendLoad} keeps, so a slow response raises the cost at once and
@@ -41,8 +43,8 @@ public final class ResponseTimeWeightedProvider implements StrategyProvider {
 
     @Override
     public String description() {
-        return "Full scan for the lowest EWMA latency x (in-flight + 1) / weight, random tie-break (like"
-                + " NGINX Plus least_time).";
+        return "The lowest EWMA latency x (in-flight + 1) / weight, random tie-break (like NGINX Plus least_time);"
+                + " O(log N) tree updated on each request start and end.";
     }
 
     @Override
@@ -52,6 +54,6 @@ public final class ResponseTimeWeightedProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return FullScan.INSTANCE.strategy(NAME, PeakEwmaLoad.INSTANCE, env);
+        return new LowestCost().strategy(NAME, PeakEwmaLoad.INSTANCE, env);
     }
 }

@@ -6,13 +6,13 @@
  * <table>
  *   <caption>Registered strategies</caption>
  *   <tr><th>name</th><th>chooser</th><th>metric</th><th>source</th></tr>
- *   <tr><td>{@code p2c-least-request}</td><td>d samples with replacement (weighted when weights differ)</td>
+ *   <tr><td>{@code p2c-least-request}</td><td>d samples with replacement, weighted (or uniform)</td>
  *       <td>{@code ActiveRequests}</td><td>Envoy {@code LEAST_REQUEST}</td></tr>
- *   <tr><td>{@code p2c-peak-ewma}</td><td>two distinct uniform samples</td>
+ *   <tr><td>{@code p2c-peak-ewma}</td><td>two distinct samples, weighted (or uniform)</td>
  *       <td>{@code PeakEwmaLoad}</td><td>Finagle / Linkerd {@code P2CPeakEwma}</td></tr>
- *   <tr><td>{@code response-time-weighted}</td><td>full scan, random tie-break</td>
+ *   <tr><td>{@code response-time-weighted}</td><td>lowest cost (an O(log N) tree of order keys), random tie-break</td>
  *       <td>{@code PeakEwmaLoad}</td><td>NGINX Plus {@code least_time}</td></tr>
- *   <tr><td>{@code p2c-utilisation}</td><td>two distinct uniform samples</td>
+ *   <tr><td>{@code p2c-utilisation}</td><td>two distinct samples, weighted (or uniform)</td>
  *       <td>{@code ReportedUtilisation}, falling back to in-flight</td>
  *       <td>Netflix Zuul, "Rethinking Netflix's Edge Load Balancing" (2018)</td></tr>
  * </table>

@@ -7,6 +7,7 @@ import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.Strategy;
+import io.sluice.algorithms.Tried;
 import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.random.RandomGenerator;
  * sends an arrival to the head of its I-queue if there is one, and to a random server otherwise.
  * Reporting is off the critical path: the dispatcher never polls servers. Here the "server says it
  * is idle" is this balancer's own view: each available backend's {@link BackendLoad} gets an idle
- * listener ({@link BackendLoad#setIdleListener}) that joins it to the queue when its in-flight count
+ * listener ({@link BackendLoad#setListener}) that joins it to the queue when its in-flight count
  * falls to zero. A new picker also seeds the queue with the backends idle at build time, in random
  * order so a fleet of proxies built at the same moment does not pile onto the first member.
  *
@@ -33,6 +34,10 @@ import java.util.random.RandomGenerator;
  * examined per pick so that a queue of stale hints cannot make one pick slow. Without an idle
  * backend the pick falls back to {@link Fallback#RANDOM} (the paper's rule) or, if configured,
  * {@link Fallback#P2C}: the less loaded, by requests in flight, of two distinct random backends.
+ *
+ * <p>A retry ({@code pick(ctx, tried)}) takes the longest-idle untried backend and leaves the
+ * entries of tried backends in the queue, where the next request finds them; without one it falls
+ * back as above among the untried backends.
  *
  * <p>Weights are ignored, as in the paper. A backend taken from the queue is assumed to get the
  * request; if the caller drops it instead, that backend stays out of the queue until a request
@@ -60,6 +65,12 @@ final class JoinIdleQueue implements Strategy {
     private final Environment env;
     private final Fallback fallback;
     private final IdleQueue idle = new IdleQueue();
+    /** Joins a backend to the queue when its in-flight count falls to zero. */
+    private final BackendLoad.Listener joinWhenIdle = (load, inFlight) -> {
+        if (inFlight == 0) {
+            idle.join(load);
+        }
+    };
 
     JoinIdleQueue(Environment env, Fallback fallback) {
         this.env = env;
@@ -83,7 +94,7 @@ final class JoinIdleQueue implements Strategy {
         for (Endpoint e : array) {
             BackendLoad load = e.load();
             byLoad.put(load, e);
-            load.setIdleListener(() -> idle.join(load));
+            load.setListener(joinWhenIdle);
             if (load.inFlight() == 0) {
                 idleNow.add(load);
             }
@@ -127,6 +138,38 @@ final class JoinIdleQueue implements Strategy {
                 }
             }
             return fallback();
+        }
+
+        @Override
+        public Endpoint pick(RequestContext ctx, Tried tried) {
+            if (tried.isEmpty()) {
+                return pick(ctx);
+            }
+            for (int i = 0; i < MAX_TAKES; i++) {
+                BackendLoad load = idle.take(tried);
+                if (load == null) {
+                    break;
+                }
+                Endpoint e = byLoad.get(load);
+                if (e != null && load.inFlight() == 0) {
+                    return e;
+                }
+            }
+            return untriedFallback(tried);
+        }
+
+        /** The fallback among the untried: random, or the less loaded of two distinct untried ones. */
+        private Endpoint untriedFallback(Tried tried) {
+            RandomGenerator random = env.random();
+            Endpoint a = Endpoints.anyUntried(available, tried, random);
+            if (a == null || fallback == Fallback.RANDOM) {
+                return a;
+            }
+            Endpoint b = Endpoints.anyUntried(available, tried.with(a), random);
+            if (b == null) {
+                return a;
+            }
+            return Endpoints.inFlight(b.load()) < Endpoints.inFlight(a.load()) ? b : a;
         }
 
         private Endpoint fallback() {

@@ -1,6 +1,7 @@
 package io.sluice.algorithms.probing;
 
 import io.sluice.algorithms.BackendLoad;
+import io.sluice.algorithms.Endpoint;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -9,6 +10,10 @@ import java.lang.invoke.VarHandle;
  * One probe answer held in a {@link ProbePool}: which backend answered (identified by its
  * {@link BackendLoad}, which lives as long as the backend is a member), its requests in flight and
  * latency estimate, when the answer arrived, and how many picks have used it so far.
+ *
+ * <p>A probe sent by a picker also remembers the endpoint it was sent to and that picker's
+ * endpoint array ({@link #owner}): while the same picker is in use, a pick recognises its own
+ * probes by one reference comparison instead of looking the backend up in a map.
  *
  * <p>Everything but the use count is final. The use count only grows, by CAS, so two threads can
  * never both spend the last use of a probe.
@@ -25,6 +30,10 @@ final class Probe {
     }
 
     final BackendLoad load;
+    /** The endpoint probed, or null when the answer came without one. */
+    final Endpoint endpoint;
+    /** The available-endpoint array of the picker that sent the probe, or null. */
+    final Object owner;
     final int requestsInFlight;
     final long latencyNanos;
     final long arrivedNanos;
@@ -32,7 +41,14 @@ final class Probe {
     private volatile int uses;
 
     Probe(BackendLoad load, int requestsInFlight, long latencyNanos, long arrivedNanos) {
+        this(load, null, null, requestsInFlight, latencyNanos, arrivedNanos);
+    }
+
+    Probe(BackendLoad load, Endpoint endpoint, Object owner, int requestsInFlight, long latencyNanos,
+          long arrivedNanos) {
         this.load = load;
+        this.endpoint = endpoint;
+        this.owner = owner;
         this.requestsInFlight = Math.max(0, requestsInFlight);
         this.latencyNanos = Math.max(0, latencyNanos);
         this.arrivedNanos = arrivedNanos;

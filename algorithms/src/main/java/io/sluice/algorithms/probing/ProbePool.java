@@ -3,6 +3,7 @@ package io.sluice.algorithms.probing;
 import io.sluice.algorithms.BackendLoad;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Prober;
+import io.sluice.algorithms.Tried;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -34,6 +35,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * other 14. With RIFs {1, 2, 3, 9}, q = 0.75: rank 3, threshold 3, the backend with RIF 9 is hot
  * and the fastest of the other three wins. "All hot" happens when the cold probes have been spent
  * by earlier picks but still count in R.
+ *
+ * <p>Prequal keeps one pool per thread stripe (see {@link Prequal}), so picking threads do not
+ * contend on its slots; answers may still arrive on any thread.
+ *
+ * <p>A retry's pick passes over probes of tried backends without spending them: they still count
+ * in R (the fleet's load did not change because this request was refused there) but are not
+ * candidates.
  *
  * <p>Thread safety: every method may be called from any thread at once. Slots are an
  * {@link AtomicReferenceArray} of immutable probes replaced by CAS; a probe's only mutable part is
@@ -121,6 +129,33 @@ final class ProbePool implements Prober.ProbeSink {
         }
     }
 
+    /** Which endpoint, if any, a probe stands for in the calling picker's snapshot. */
+    @FunctionalInterface
+    interface Members {
+        /** The available endpoint of {@code probe}'s backend, or null when it is not available. */
+        Endpoint of(Probe probe);
+    }
+
+    /** Per-thread work arrays of {@link #select}, so a pick allocates nothing. */
+    private static final class Scratch {
+        Probe[] candidates = new Probe[16];
+        Endpoint[] endpoints = new Endpoint[16];
+        int[] candidateRif = new int[16];
+        int[] sample = new int[16];
+
+        Scratch fit(int m) {
+            if (candidates.length < m) {
+                candidates = new Probe[m];
+                endpoints = new Endpoint[m];
+                candidateRif = new int[m];
+                sample = new int[m];
+            }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     /**
      * Applies the HCL rule for a picker whose available endpoints are {@code members} (keyed by
      * their load objects) and spends one use of the chosen probe.
@@ -128,11 +163,22 @@ final class ProbePool implements Prober.ProbeSink {
      * @return the chosen endpoint, or null when no fresh, unspent probe of an available backend exists
      */
     Endpoint select(Map<BackendLoad, Endpoint> members, long nowNanos) {
+        return select(p -> members.get(p.load), nowNanos, Tried.NONE);
+    }
+
+    /**
+     * The HCL rule over the probes whose backends {@code members} knows and {@code tried} does
+     * not hold; spends one use of the chosen probe.
+     *
+     * @return the chosen endpoint, or null when no fresh, unspent probe of such a backend exists
+     */
+    Endpoint select(Members members, long nowNanos, Tried tried) {
         int m = slots.length();
-        Probe[] candidates = new Probe[m];
-        Endpoint[] endpoints = new Endpoint[m];
-        int[] candidateRif = new int[m];
-        int[] sample = new int[m];
+        Scratch scratch = SCRATCH.get().fit(m);
+        Probe[] candidates = scratch.candidates;
+        Endpoint[] endpoints = scratch.endpoints;
+        int[] candidateRif = scratch.candidateRif;
+        int[] sample = scratch.sample;
         int k = 0;
         int s = 0;
         for (int i = 0; i < m; i++) {
@@ -144,13 +190,13 @@ final class ProbePool implements Prober.ProbeSink {
                 slots.compareAndSet(i, p, null);
                 continue;
             }
-            Endpoint e = members.get(p.load);
+            Endpoint e = members.of(p);
             if (e == null) {
                 continue; // left, or not available in this snapshot
             }
             int rif = p.effectiveRequestsInFlight();
             sample[s++] = rif;
-            if (!p.spent(reuseBudget)) {
+            if (!p.spent(reuseBudget) && (tried.isEmpty() || !tried.contains(p.load))) {
                 candidates[k] = p;
                 endpoints[k] = e;
                 candidateRif[k] = rif;
@@ -160,12 +206,16 @@ final class ProbePool implements Prober.ProbeSink {
         if (k == 0) {
             return null;
         }
-        Arrays.sort(sample, 0, s);
+        sortSmall(sample, s);
         int threshold = rifThreshold(sample, s, rifQuantile);
+        int found = k;
         while (k > 0) {
             int best = hotColdChoice(candidates, candidateRif, k, threshold);
             if (candidates[best].tryUse(reuseBudget)) {
-                return endpoints[best];
+                Endpoint chosen = endpoints[best];
+                Arrays.fill(candidates, 0, found, null); // let go of probes the pool may drop
+                Arrays.fill(endpoints, 0, found, null);
+                return chosen;
             }
             // Another thread spent its last use between our read and our claim: choose again without it.
             k--;
@@ -173,7 +223,30 @@ final class ProbePool implements Prober.ProbeSink {
             endpoints[best] = endpoints[k];
             candidateRif[best] = candidateRif[k];
         }
+        Arrays.fill(candidates, 0, found, null);
+        Arrays.fill(endpoints, 0, found, null);
         return null;
+    }
+
+    /**
+     * Sorts {@code values[0..count)} ascending: insertion sort for a pool-sized sample (16 by
+     * default, where {@link Arrays#sort}'s dispatch cost more than the sorting itself), the JDK's
+     * sort beyond 32.
+     */
+    static void sortSmall(int[] values, int count) {
+        if (count > 32) {
+            Arrays.sort(values, 0, count);
+            return;
+        }
+        for (int i = 1; i < count; i++) {
+            int v = values[i];
+            int j = i - 1;
+            while (j >= 0 && values[j] > v) {
+                values[j + 1] = values[j];
+                j--;
+            }
+            values[j + 1] = v;
+        }
     }
 
     /** Index of the HCL choice among the first {@code k} candidates. */

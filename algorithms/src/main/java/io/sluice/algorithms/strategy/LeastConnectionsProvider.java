@@ -5,6 +5,7 @@ import io.sluice.algorithms.ParameterSpec;
 import io.sluice.algorithms.Parameters;
 import io.sluice.algorithms.Strategy;
 import io.sluice.algorithms.StrategyProvider;
+import io.sluice.algorithms.internal.LowestKeyIndex;
 import io.sluice.algorithms.internal.SnapshotStrategy;
 
 import java.util.List;
@@ -21,10 +22,10 @@ import java.util.List;
  * regardless of weight and here an idle heavier backend wins. Example: a (w 1, 1 in flight) scores
  * 2, b (w 3, 3 in flight) 4/3, c (w 2, 2 in flight) 3/2: b is picked.
  *
- * <p>Ties are broken uniformly at random (a random scan start plus reservoir sampling over the
- * ties), from {@link Environment#random()}, so equally loaded backends share the traffic and a
- * seeded simulation reproduces. O(n) per pick, no shared mutable state besides the in-flight
- * counters. No parameters. An empty available set picks null; a single backend is always picked.
+ * <p>Ties are broken uniformly at random, from {@link Environment#random()}, so equally loaded
+ * backends share the traffic and a seeded simulation reproduces. The scores live in a tree that
+ * request starts and ends update (as HAProxy's leastconn tree), so a pick is O(log N) and so is
+ * each update. No parameters. An empty available set picks null; a single backend is always picked.
  */
 public final class LeastConnectionsProvider implements StrategyProvider {
     /** The registered name. */
@@ -42,7 +43,7 @@ public final class LeastConnectionsProvider implements StrategyProvider {
     @Override
     public String description() {
         return "The backend with the lowest (in-flight + 1) / weight, as HAProxy's weighted leastconn;"
-                + " full scan, random fair tie-break.";
+                + " O(log N) tree, random fair tie-break.";
     }
 
     @Override
@@ -52,6 +53,8 @@ public final class LeastConnectionsProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new SnapshotStrategy(NAME, NAME, env, (available, endpoints, e) -> LeastConnectionsPicker.over(available, e));
+        LowestKeyIndex.Owner owner = new LowestKeyIndex.Owner();
+        return new SnapshotStrategy(NAME, NAME, env,
+                (available, endpoints, e) -> new LeastConnectionsPicker(available, e.random(), owner));
     }
 }

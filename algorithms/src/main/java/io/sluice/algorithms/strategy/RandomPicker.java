@@ -4,6 +4,7 @@ import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.Tried;
 import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.List;
@@ -33,6 +34,12 @@ final class RandomPicker implements Picker {
     @Override
     public Endpoint pick(RequestContext ctx) {
         return Endpoints.anyOf(endpoints, random);
+    }
+
+    /** Uniform over the untried endpoints ({@link Endpoints#anyUntried}). */
+    @Override
+    public Endpoint pick(RequestContext ctx, Tried tried) {
+        return tried.isEmpty() ? pick(ctx) : Endpoints.anyUntried(endpoints, tried, random);
     }
 
     @Override

@@ -13,8 +13,10 @@ import java.util.List;
  * {@code round-robin}: each available backend in turn, ignoring weights and load.
  *
  * <p>Pick {@code i} (counting from 0) goes to available endpoint {@code (start + i) mod n}, where
- * {@code start} is drawn uniformly from {@code [0, n)} with {@link Environment#random()} each time
- * the picker is rebuilt. Example: three backends [a, b, c] and start 2 give c a b c a b ...
+ * {@code start} is drawn with {@link Environment#random()} once, when the strategy is created; the
+ * cursor then carries on across picker rebuilds (grpc-java's rule), so a health change does not
+ * restart the cycle at a random place. Example: three backends [a, b, c] and start 2 give
+ * c a b c a b ...
  * A single thread sees exactly that cycle; concurrent threads each advance their own cursor
  * stripe, so no contended atomic counter sits on the pick path, and every backend's count stays
  * within the number of picking threads of the mean.
@@ -46,6 +48,7 @@ public final class RoundRobinProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new SnapshotStrategy(NAME, NAME, env, (available, endpoints, e) -> RoundRobinPicker.over(available, e));
+        StripedCursor cursor = RoundRobinPicker.cursor(env);
+        return new SnapshotStrategy(NAME, NAME, env, (available, endpoints, e) -> new RoundRobinPicker(available, cursor));
     }
 }

@@ -1,11 +1,16 @@
 package io.sluice.algorithms.strategy;
 
+import io.sluice.algorithms.internal.Stripes;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A round-robin position over {@code [0, length)} that many threads advance without sharing a
- * cache line: one counter per stripe, the stripe chosen by the calling thread's id.
+ * A round-robin position that many threads advance without sharing a cache line: one counter per
+ * stripe, the stripe chosen by the calling thread's id. The cursor has no length: a picker maps
+ * the position onto its own endpoints ({@code position % n}), so one cursor, owned by the strategy,
+ * keeps its place across picker rebuilds (as grpc-java's round robin keeps one index across
+ * pickers) instead of jumping to a fresh random start at every membership or health change.
  *
  * <p>Why not one {@code AtomicInteger}: every pick would write the same cache line, so two threads
  * picking at once serialise on it and the second thread adds almost no throughput. Here threads
@@ -43,23 +48,15 @@ final class StripedCursor {
      * Stripes: the power of two at or above twice the processor count (event-loop pools are often
      * that size), between 2 and 64. At 64 stripes a cursor costs 8 KiB.
      */
-    static final int STRIPES = stripeCount(Runtime.getRuntime().availableProcessors());
+    static final int STRIPES = Stripes.COUNT;
 
     /** 32 ints = 128 bytes between counters: two cache lines, since x86 prefetches line pairs. */
     private static final int PAD = 32;
 
     private final int[] counters;
-    private final int length;
 
-    /**
-     * @param start  the first position every thread sees; any int (it is masked like a counter)
-     * @param length the number of positions, &gt; 0
-     */
-    StripedCursor(int start, int length) {
-        if (length <= 0) {
-            throw new IllegalArgumentException("cursor length must be > 0, got " + length);
-        }
-        this.length = length;
+    /** @param start the first position every thread sees; any int (it is masked like a counter) */
+    StripedCursor(int start) {
         // Counter s lives at (s + 1) * PAD, so the first one is also a line away from the array header.
         this.counters = new int[(STRIPES + 1) * PAD];
         for (int s = 0; s < STRIPES; s++) {
@@ -68,19 +65,13 @@ final class StripedCursor {
     }
 
     static int stripeCount(int processors) {
-        int wanted = Math.max(2, Math.min(64, 2 * Math.max(1, processors)));
-        return Integer.highestOneBit(wanted - 1) << 1;
+        return Stripes.count(processors);
     }
 
-    /** The next position in {@code [0, length)} for the calling thread's stripe. */
-    @SuppressWarnings("deprecation") // Thread.threadId() arrives in Java 19; getId() is the same number.
+    /** The next position, in {@code [0, Integer.MAX_VALUE]}, for the calling thread's stripe. */
     int next() {
-        int stripe = (int) Thread.currentThread().getId() & (STRIPES - 1);
+        int stripe = Stripes.ofCurrentThread();
         int c = (int) COUNTERS.getAndAdd(counters, (stripe + 1) * PAD, 1);
-        return (c & Integer.MAX_VALUE) % length;
-    }
-
-    int length() {
-        return length;
+        return c & Integer.MAX_VALUE;
     }
 }

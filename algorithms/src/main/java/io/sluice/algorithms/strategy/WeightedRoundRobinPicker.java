@@ -4,19 +4,21 @@ import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
+import io.sluice.algorithms.Tried;
 import io.sluice.algorithms.internal.Endpoints;
 
 import java.util.List;
 
 /**
  * Smooth weighted round robin as a walk over one precomputed period of NGINX's sequence (see
- * {@link SmoothWeightedSchedule}): slot {@code i} of the walk is {@code period[(start + i) mod P]}.
+ * {@link SmoothWeightedSchedule}): a pick at cursor position {@code p} is {@code period[p mod P]}.
  *
  * <p>The period is materialised as endpoint references rather than indices, so a pick is one
- * cursor step and one array read, the same cost as plain round robin. The start slot is drawn from
- * the environment's random source when the picker is built, for the same fleet-lockstep reason as
- * {@link RoundRobinPicker}; the cursor is the same {@link StripedCursor}, with the same guarantee
- * across threads (each thread walks exact periods of its own stripe).
+ * cursor step and one array read, the same cost as plain round robin. The cursor is the
+ * strategy's, as for {@link RoundRobinPicker}: it starts at a random position when the strategy is
+ * created and carries on across rebuilds; the same {@link StripedCursor}, with the same guarantee
+ * across threads (each thread walks exact periods of its own stripe). A retry takes one position
+ * and walks on to the first slot of an untried endpoint (every endpoint has a slot in a period).
  */
 final class WeightedRoundRobinPicker implements Picker {
     private final Endpoint[] slots;
@@ -25,14 +27,14 @@ final class WeightedRoundRobinPicker implements Picker {
     /**
      * @param endpoints the available endpoints
      * @param period    one period of indices into {@code endpoints}
-     * @param start     the first slot walked
+     * @param cursor    the strategy's cursor
      */
-    WeightedRoundRobinPicker(List<Endpoint> endpoints, int[] period, int start) {
+    WeightedRoundRobinPicker(List<Endpoint> endpoints, int[] period, StripedCursor cursor) {
         this.slots = new Endpoint[period.length];
         for (int i = 0; i < period.length; i++) {
             slots[i] = endpoints.get(period[i]);
         }
-        this.cursor = new StripedCursor(start, period.length);
+        this.cursor = cursor;
     }
 
     /**
@@ -42,9 +44,9 @@ final class WeightedRoundRobinPicker implements Picker {
      * of a bounded period, so they fall back to {@link WeightedRandomPicker}: the same long-run
      * shares, without the smoothness.
      */
-    static Picker over(List<Endpoint> available, Environment env) {
+    static Picker over(List<Endpoint> available, Environment env, StripedCursor cursor) {
         if (Endpoints.equalWeights(available)) {
-            return RoundRobinPicker.over(available, env);
+            return new RoundRobinPicker(available, cursor);
         }
         if (available.size() > SmoothWeightedSchedule.MAX_WEIGHTS) {
             return new WeightedRandomPicker(available, env.random());
@@ -52,10 +54,10 @@ final class WeightedRoundRobinPicker implements Picker {
         int[] weights = SmoothWeightedSchedule.quantise(Endpoints.weights(available));
         if (allEqual(weights)) {
             // Weights that differ by less than the quantisation resolution.
-            return RoundRobinPicker.over(available, env);
+            return new RoundRobinPicker(available, cursor);
         }
         int[] period = SmoothWeightedSchedule.sequence(weights);
-        return new WeightedRoundRobinPicker(available, period, env.random().nextInt(period.length));
+        return new WeightedRoundRobinPicker(available, period, cursor);
     }
 
     private static boolean allEqual(int[] weights) {
@@ -69,7 +71,15 @@ final class WeightedRoundRobinPicker implements Picker {
 
     @Override
     public Endpoint pick(RequestContext ctx) {
-        return slots[cursor.next()];
+        return slots[cursor.next() % slots.length];
+    }
+
+    @Override
+    public Endpoint pick(RequestContext ctx, Tried tried) {
+        if (tried.isEmpty()) {
+            return pick(ctx);
+        }
+        return RoundRobinPicker.nextUntried(slots, cursor.next() % slots.length, tried);
     }
 
     /** Slots in one period of the walk. */

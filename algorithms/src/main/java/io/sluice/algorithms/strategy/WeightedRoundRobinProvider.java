@@ -20,9 +20,9 @@ import java.util.List;
  * rather than {@code a a a a a b c}.
  *
  * <p>Pickers must be lock-free, so instead of updating every {@code current} on each pick the
- * picker precomputes one period when it is built and walks it with a per-thread cursor from a
- * random start slot (drawn from {@link Environment#random()}, so proxies of a fleet are not in
- * lockstep and a seeded simulation reproduces). Effective weights, which slow start makes
+ * picker precomputes one period when it is built and walks it with a per-thread cursor that the
+ * strategy keeps across rebuilds, from a random start drawn once from {@link Environment#random()}
+ * (so proxies of a fleet are not in lockstep and a seeded simulation reproduces). Effective weights, which slow start makes
  * fractional, are quantised: whole numbers exactly, fractions to 0.1 % of the largest weight, and
  * the period is capped at 65 536 slots by rescaling (each weight then rounded to the nearest slot
  * of a period of 32 768 to 65 536 slots, and never below one slot). Equal weights are plain {@code round-robin}. Above 32 768 backends the strategy
@@ -56,6 +56,8 @@ public final class WeightedRoundRobinProvider implements StrategyProvider {
 
     @Override
     public Strategy create(Parameters params, Environment env) {
-        return new SnapshotStrategy(NAME, NAME, env, (available, endpoints, e) -> WeightedRoundRobinPicker.over(available, e));
+        StripedCursor cursor = RoundRobinPicker.cursor(env);
+        return new SnapshotStrategy(NAME, NAME, env,
+                (available, endpoints, e) -> WeightedRoundRobinPicker.over(available, e, cursor));
     }
 }

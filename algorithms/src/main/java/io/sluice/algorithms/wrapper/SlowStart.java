@@ -6,6 +6,7 @@ import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.Picker;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.Strategy;
+import io.sluice.algorithms.Tried;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -186,6 +187,16 @@ final class SlowStart implements Strategy {
 
         @Override
         public Endpoint pick(RequestContext ctx) {
+            return current().pick(ctx);
+        }
+
+        @Override
+        public Endpoint pick(RequestContext ctx, Tried tried) {
+            return current().pick(ctx, tried);
+        }
+
+        /** The inner picker to use now, rebuilt first when its deadline has passed. */
+        private Picker current() {
             Published s = state;
             if (s.deadline() != NEVER) {
                 long now = env.nanoTime();
@@ -197,7 +208,7 @@ final class SlowStart implements Strategy {
                     s = state;
                 }
             }
-            return s.picker().pick(ctx);
+            return s.picker();
         }
 
         /** Publishes the picker for {@code now} unless a later rebuild claimed the state meanwhile. */

@@ -106,4 +106,38 @@ class BoundedLoadTest {
         assertThat(StrategyRegistry.standard().create("bounded-load", Map.of("balance-factor", 10), env).name())
                 .isEqualTo("bounded-load");
     }
+
+    /**
+     * T is the load balancer's running total of requests in flight (O(1) per pick), which counts a
+     * member that is not available but still finishing requests. The example above, 4 equal
+     * backends with 10 in flight, the key's own backend full at 4 of capacity 4: with an ejected
+     * fifth member finishing 4 more, T = 14 and the capacity is ceil(1.25 * 15 / 4) = 5, so the own
+     * backend keeps the key. As the ejected member's requests end, T falls back and the key walks on.
+     */
+    @Test
+    void theTotalIsTheLoadBalancersRunningCount() {
+        io.sluice.algorithms.LoadBalancer lb = io.sluice.algorithms.LoadBalancer.create(
+                Clusters.strategy("bounded-load", env), env);
+        List<io.sluice.algorithms.Backend> backends = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            backends.add(io.sluice.algorithms.Backend.of("b" + i, "b" + i + ":80"));
+        }
+        lb.setBackends(backends);
+        load(lb.endpoint("b4"), 4);
+        lb.setHealth("b4", io.sluice.algorithms.HealthState.EJECTED);
+        Endpoint[] byId = Placement.sortedById(lb.endpoints().available());
+        HashRing ring = HashRing.build(byId, 1024, 8_388_608);
+        RequestContext key = RequestContext.ofKey("device-17");
+        Endpoint own = byId[ring.ownerAt(ring.indexOf(key.keyHash()))];
+        for (Endpoint e : byId) {
+            load(e, e == own ? 4 : 2);
+        }
+        assertThat(lb.signals().inFlight()).isEqualTo(14);
+        assertThat(lb.pick(key).id()).isEqualTo(own.id());
+        for (int i = 0; i < 4; i++) {
+            lb.endpoint("b4").load().onRequestEnd(0, 1, true);
+        }
+        assertThat(lb.signals().inFlight()).isEqualTo(10);
+        assertThat(lb.pick(key).id()).isNotEqualTo(own.id());
+    }
 }

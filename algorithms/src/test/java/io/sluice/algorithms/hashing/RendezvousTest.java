@@ -81,4 +81,79 @@ class RendezvousTest {
         assertThat(Clusters.assign(p, Clusters.keys(8)))
                 .containsExactly("b-1003", "b-1000", "b-1002", "b-1000", "b-1000", "b-1001", "b-1002", "b-1001");
     }
+
+    /** The answer rendezvous hashing gives, by brute force over every backend. */
+    private static Endpoint highestRandomWeight(List<Endpoint> list, long keyHash) {
+        Endpoint best = null;
+        double bestScore = 0;
+        for (Endpoint e : list) {
+            long h = Hashing.hash64(e.id(), keyHash);
+            double u = ((h >>> 11) + 0.5) * 0x1.0p-53;
+            double score = e.weight() / -Math.log(u);
+            if (best == null || score > bestScore || (score == bestScore && e.id().compareTo(best.id()) < 0)) {
+                best = e;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * From 16 backends the picker caches answers: a key asked again (a cache hit), keys that share
+     * a cache slot asked in turn (each evicting the other), all answer exactly what the scan
+     * answers, with equal and with unequal weights.
+     */
+    @Test
+    void cachedAnswersAreTheScansAnswers() {
+        int[] weights = new int[40];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = 1 + i % 7;
+        }
+        for (List<Endpoint> list : List.of(Clusters.equal("b", 40, env), Clusters.weighted("w", weights, env))) {
+            Picker p = Clusters.picker(Clusters.strategy("rendezvous", env), list);
+            RequestContext[] keys = Clusters.keys(3000);
+            for (int round = 0; round < 3; round++) {
+                for (RequestContext key : keys) {
+                    assertThat(p.pick(key)).isSameAs(highestRandomWeight(list, key.keyHash()));
+                }
+            }
+            // Two hashes that share every low bit (and so a cache slot) but differ above: alternate.
+            long a = 0x0123_4567_0000_0042L;
+            long b = 0x7654_3210_0000_0042L;
+            for (int k = 0; k < 10; k++) {
+                long h = k % 2 == 0 ? a : b;
+                assertThat(p.pick(RequestContext.ofHash("k" + k, h))).isSameAs(highestRandomWeight(list, h));
+            }
+        }
+    }
+
+    /**
+     * A retry takes the key's next backend in rendezvous order: without its winner, the runner-up
+     * (remembered beside the winner in the cache); without both, the third. Checked against the
+     * brute-force ranking, with equal and unequal weights, over and under the cache threshold.
+     */
+    @Test
+    void retriesFollowTheRendezvousOrder() {
+        int[] weights = new int[40];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = 1 + i % 7;
+        }
+        for (List<Endpoint> list : List.of(Clusters.equal("b", 40, env), Clusters.weighted("w", weights, env),
+                Clusters.equal("s", 7, env))) {
+            Picker p = Clusters.picker(Clusters.strategy("rendezvous", env), list);
+            for (RequestContext key : Clusters.keys(500)) {
+                List<Endpoint> ranked = new java.util.ArrayList<>(list);
+                Endpoint first = highestRandomWeight(ranked, key.keyHash());
+                ranked.remove(first);
+                Endpoint second = highestRandomWeight(ranked, key.keyHash());
+                ranked.remove(second);
+                Endpoint third = highestRandomWeight(ranked, key.keyHash());
+                p.pick(key); // cache it
+                io.sluice.algorithms.Tried tried = io.sluice.algorithms.Tried.of(first);
+                assertThat(p.pick(key, tried)).isSameAs(second);
+                assertThat(p.pick(key, tried.with(second))).isSameAs(third);
+                assertThat(p.pick(key, io.sluice.algorithms.Tried.of(second))).isSameAs(first);
+            }
+        }
+    }
 }

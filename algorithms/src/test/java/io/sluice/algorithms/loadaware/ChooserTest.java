@@ -53,14 +53,14 @@ class ChooserTest {
     void fullScanRefusesAGaugeWithAFallback() {
         Fleet fleet = Fleet.ofEqual(1, 2);
         LoadMetric.Gauge withFallback = new FixedCosts(new double[] {1, 2}, new FixedCosts(new double[] {1, 2}, null));
-        assertThatThrownBy(() -> FullScan.INSTANCE.picker(fleet.endpoints, withFallback, fleet.env))
+        assertThatThrownBy(() -> new LowestCost().picker(fleet.endpoints, withFallback, fleet.env))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fallback");
     }
 
     @Test
     void fullScanTakesTheMinimum() {
         Fleet fleet = Fleet.ofEqual(1, 4);
-        var picker = FullScan.INSTANCE.picker(fleet.endpoints, new FixedCosts(new double[] {3, 2, 0.5, 9}, null), fleet.env);
+        var picker = new LowestCost().picker(fleet.endpoints, new FixedCosts(new double[] {3, 2, 0.5, 9}, null), fleet.env);
         for (int i = 0; i < 50; i++) {
             assertThat(picker.pick(RequestContext.NONE).id()).isEqualTo("b2");
         }

@@ -240,8 +240,8 @@ class P2cLeastRequestTest {
     @Test
     void declaresItsParameters() {
         var provider = StrategyRegistry.standard().strategy(NAME);
-        assertThat(provider.parameters()).extracting(ParameterSpec::name).containsExactly("choices", "active-request-bias");
-        assertThat(provider.parameters()).extracting(ParameterSpec::defaultText).containsExactly("2", "1.0");
+        assertThat(provider.parameters()).extracting(ParameterSpec::name).containsExactly("choices", "active-request-bias", "sampling");
+        assertThat(provider.parameters()).extracting(ParameterSpec::defaultText).containsExactly("2", "1.0", "weighted");
     }
 
     @Test

@@ -196,7 +196,12 @@ class P2cPeakEwmaTest {
     }
 
     @Test
-    void hasNoParameters() {
-        assertThat(StrategyRegistry.standard().strategy(NAME).parameters()).isEmpty();
+    void itsOneParameterIsTheSamplingWeightedByDefault() {
+        assertThat(StrategyRegistry.standard().strategy(NAME).parameters())
+                .singleElement()
+                .satisfies(p -> {
+                    assertThat(p.name()).isEqualTo("sampling");
+                    assertThat(p.defaultValue()).isEqualTo("weighted");
+                });
     }
 }

@@ -149,7 +149,7 @@ class P2cUtilisationTest {
     @Test
     void declaresStaleAfter() {
         var provider = StrategyRegistry.standard().strategy(NAME);
-        assertThat(provider.parameters()).extracting(ParameterSpec::name).containsExactly("stale-after");
+        assertThat(provider.parameters()).extracting(ParameterSpec::name).containsExactly("stale-after", "sampling");
         assertThat(provider.parameters().get(0).defaultText()).isEqualTo("5s");
         Fleet fleet = Fleet.ofEqual(1, 2);
         assertThatThrownBy(() -> StrategyRegistry.standard().create(NAME, Map.of("stale-after", "2h"), fleet.env))

@@ -130,14 +130,14 @@ class ClusterPolicyTest {
         RequestContext key = RequestContext.ofKey("device-7");
         SplittableRandom random = new SplittableRandom(1);
         Set<String> tried = new HashSet<>();
-        Endpoint first = RetryTarget.choose(lb, key, tried, random);
+        Endpoint first = RetryTarget.choose(lb, key, tried);
         assertThat(first).isEqualTo(lb.pick(key));
         tried.add(first.id());
         for (int i = 0; i < 3; i++) {
-            Endpoint next = RetryTarget.choose(lb, key, tried, random);
+            Endpoint next = RetryTarget.choose(lb, key, tried);
             assertThat(tried).doesNotContain(next.id());
             tried.add(next.id());
         }
-        assertThat(RetryTarget.choose(lb, key, tried, random)).as("every backend tried").isNull();
+        assertThat(RetryTarget.choose(lb, key, tried)).as("every backend tried").isNull();
     }
 }

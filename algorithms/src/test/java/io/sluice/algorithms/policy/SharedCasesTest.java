@@ -67,7 +67,7 @@ class SharedCasesTest {
             if (!policy.decide(failure, attempts - 1, idempotent, bodySent, false).retry()) {
                 break;
             }
-            e = RetryTarget.choose(lb, RequestContext.NONE, tried, env.random());
+            e = RetryTarget.choose(lb, RequestContext.NONE, tried);
             if (e == null) {
                 break;
             }

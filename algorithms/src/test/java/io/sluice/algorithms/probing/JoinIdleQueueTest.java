@@ -285,4 +285,40 @@ class JoinIdleQueueTest {
         assertThatThrownBy(() -> Parameters.parse("jiq", provider.parameters(), Map.of("fallback", "round-robin")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fallback");
     }
+
+    /**
+     * A retry passes over the idle entries of the backends it tried without spending them: with
+     * a, b, c tried, the retry takes d (the only untried idle one), and the three entries stay
+     * queued for the next requests, which get a, b and c.
+     */
+    @Test
+    void aRetryLeavesTheEntriesOfTriedBackendsQueued() {
+        JoinIdleQueue strategy = jiq("random");
+        LoadBalancer lb = balancer(strategy, "a", "b", "c", "d");
+        assertThat(strategy.idleQueue().size()).isEqualTo(4);
+        io.sluice.algorithms.Tried tried = io.sluice.algorithms.Tried.of(lb.endpoint("a"))
+                .with(lb.endpoint("b")).with(lb.endpoint("c"));
+        Endpoint retry = lb.pick(RequestContext.NONE, tried);
+        assertThat(retry.id()).isEqualTo("d");
+        retry.load().onRequestStart();
+        assertThat(strategy.idleQueue().size()).isEqualTo(3);
+        assertThat(List.of(send(lb), send(lb), send(lb))).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(strategy.idleQueue().size()).isZero();
+    }
+
+    /** With every idle backend tried, a retry falls back among the untried busy ones and still spends nothing. */
+    @Test
+    void aRetryWithOnlyTriedIdleBackendsFallsBackToTheUntried() {
+        JoinIdleQueue strategy = jiq("p2c");
+        LoadBalancer lb = balancer(strategy, "a", "b", "c");
+        String busy = send(lb);
+        List<String> idle = new ArrayList<>(List.of("a", "b", "c"));
+        idle.remove(busy);
+        io.sluice.algorithms.Tried tried = io.sluice.algorithms.Tried.of(lb.endpoint(idle.get(0)))
+                .with(lb.endpoint(idle.get(1)));
+        assertThat(lb.pick(RequestContext.NONE, tried).id()).isEqualTo(busy);
+        assertThat(strategy.idleQueue().size()).isEqualTo(2);
+        tried = tried.with(lb.endpoint(busy));
+        assertThat(lb.pick(RequestContext.NONE, tried)).isNull();
+    }
 }

@@ -353,4 +353,26 @@ class PrequalTest {
         assertThat(counts(picker, 300).keySet().stream().sorted().collect(Collectors.toList()))
                 .containsExactly("a", "c");
     }
+
+    /**
+     * A retry passes over the probes of tried backends without spending them: a (1 ms) is tried,
+     * so the retry takes b (2 ms) and spends b's only use; a's probe is intact for the next
+     * request. Budget 1, no probing of its own, nothing hot.
+     */
+    @Test
+    void aRetryDoesNotSpendTheProbesOfTriedBackends() {
+        List<Endpoint> eps = endpoints("a", "b", "c");
+        Prequal prequal = prequal(Map.of("q-rif", 1.0, "probe-rate", 0, "reuse-budget", 1));
+        Picker picker = prequal.newPicker(EndpointSet.of(eps));
+        prequal.pool().onProbe(eps.get(0), 0, 1_000_000, clock.getAsLong());
+        prequal.pool().onProbe(eps.get(1), 0, 2_000_000, clock.getAsLong());
+        assertThat(picker.pick(RequestContext.NONE, io.sluice.algorithms.Tried.of(eps.get(0))).id()).isEqualTo("b");
+        assertThat(pick(picker)).isEqualTo("a");
+        // Both probes are spent now; a retry excluding a and b can only be c, by the random fallback.
+        io.sluice.algorithms.Tried both = io.sluice.algorithms.Tried.of(eps.get(0)).with(eps.get(1));
+        for (int i = 0; i < 20; i++) {
+            assertThat(picker.pick(RequestContext.NONE, both).id()).isEqualTo("c");
+        }
+        assertThat(picker.pick(RequestContext.NONE, both.with(eps.get(2)))).isNull();
+    }
 }

@@ -63,7 +63,7 @@ final class ScriptedProber implements Prober {
         }
         long now = env.nanoTime();
         if (a == FROM_LOAD) {
-            a = new Answer(endpoint.load().inFlight(), (long) endpoint.load().latency().costNanos(now));
+            a = new Answer(endpoint.load().inFlight(), (long) endpoint.load().latencyNanos(now));
         }
         long delay = delayNanos;
         if (delay == 0) {

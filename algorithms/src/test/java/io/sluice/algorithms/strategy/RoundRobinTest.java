@@ -28,10 +28,10 @@ class RoundRobinTest {
     void goldenSequenceUnderSeed42() {
         Environment env = Fleet.seeded(42);
         Picker picker = Fleet.picker(NAME, env, Fleet.endpoints(env, "a", "b", "c", "d", "e"));
-        // The start is the seeded source's first draw, new SplittableRandom(42).nextInt(5) = 1 ("b");
-        // from there it is list order, cyclically.
-        assertThat(new SplittableRandom(42).nextInt(5)).isEqualTo(1);
-        assertThat(Fleet.ids(picker, 12)).containsExactly("b", "c", "d", "e", "a", "b", "c", "d", "e", "a", "b", "c");
+        // The cursor starts at the seeded source's first draw, new SplittableRandom(42).nextInt()
+        // = -491277234, masked to 1656206414; 1656206414 mod 5 = 4 ("e"); from there list order.
+        assertThat((new SplittableRandom(42).nextInt() & Integer.MAX_VALUE) % 5).isEqualTo(4);
+        assertThat(Fleet.ids(picker, 12)).containsExactly("e", "a", "b", "c", "d", "e", "a", "b", "c", "d", "e", "a");
     }
 
     @Test
@@ -97,12 +97,57 @@ class RoundRobinTest {
         assertThat(Fleet.counts(Fleet.picker(NAME, env, list), list, 300)).containsExactly(100, 100, 100);
     }
 
+    /**
+     * grpc-java's rule: one cursor across rebuilds. Positions 0, 1 over a, b, c, d give a b;
+     * without d, positions 2, 3, 4 over three give c a b; with d back, 5, 6, 7 give b c d. No
+     * rebuild restarts the cycle.
+     */
+    @Test
+    void oneCursorServesEveryRebuild() {
+        Environment env = Fleet.seeded(5);
+        List<Endpoint> list = Fleet.endpoints(env, "a", "b", "c", "d");
+        StripedCursor cursor = new StripedCursor(0);
+        List<String> seen = new ArrayList<>(Fleet.ids(new RoundRobinPicker(list, cursor), 2));
+        seen.addAll(Fleet.ids(new RoundRobinPicker(list.subList(0, 3), cursor), 3));
+        seen.addAll(Fleet.ids(new RoundRobinPicker(list, cursor), 3));
+        assertThat(seen).containsExactly("a", "b", "c", "a", "b", "b", "c", "d");
+    }
+
+    /** The strategy draws its start once: a rebuilt picker over the same set goes on where the last stopped. */
+    @Test
+    void theStrategyDoesNotRedrawItsStartAtARebuild() {
+        for (long seed = 0; seed < 10; seed++) {
+            Environment env = Fleet.seeded(seed);
+            List<Endpoint> list = Fleet.endpoints(env, "a", "b", "c", "d", "e");
+            io.sluice.algorithms.Strategy strategy = Fleet.strategy(NAME, env);
+            List<String> before = Fleet.ids(strategy.newPicker(EndpointSet.of(list)), 3);
+            List<String> after = Fleet.ids(strategy.newPicker(EndpointSet.of(list)), 3);
+            int last = list.indexOf(list.stream().filter(e -> e.id().equals(before.get(2))).findFirst().orElseThrow());
+            assertThat(after.get(0)).as("seed %d", seed).isEqualTo(list.get((last + 1) % 5).id());
+        }
+    }
+
+    /** A retry moves on from the cursor to the next untried backend, in list order. */
+    @Test
+    void aRetryMovesOnToTheNextUntried() {
+        Environment env = Fleet.seeded(5);
+        List<Endpoint> list = Fleet.endpoints(env, "a", "b", "c", "d");
+        Picker picker = new RoundRobinPicker(list, new StripedCursor(1));
+        io.sluice.algorithms.Tried tried = io.sluice.algorithms.Tried.of(list.get(1)).with(list.get(2));
+        assertThat(picker.pick(RequestContext.NONE, tried).id()).isEqualTo("d"); // position 1 is b: b, c tried
+        assertThat(picker.pick(RequestContext.NONE, tried).id()).isEqualTo("d"); // position 2 is c
+        assertThat(picker.pick(RequestContext.NONE, tried).id()).isEqualTo("d"); // position 3 is d
+        assertThat(picker.pick(RequestContext.NONE, tried).id()).isEqualTo("a"); // position 4 is a
+        tried = tried.with(list.get(0)).with(list.get(3));
+        assertThat(picker.pick(RequestContext.NONE, tried)).isNull();
+    }
+
     @Test
     void cursorOverflowKeepsPicking() {
         Environment env = Fleet.seeded(3);
         List<Endpoint> list = Fleet.endpoints(env, "a", "b", "c");
         // Start 3 before the int wrap: see StripedCursorTest for the arithmetic.
-        Picker picker = new RoundRobinPicker(list, Integer.MAX_VALUE - 2);
+        Picker picker = new RoundRobinPicker(list, new StripedCursor(Integer.MAX_VALUE - 2));
         assertThat(Fleet.ids(picker, 8)).containsExactly("c", "a", "b", "a", "b", "c", "a", "b");
     }
 

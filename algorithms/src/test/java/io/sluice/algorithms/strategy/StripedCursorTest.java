@@ -6,44 +6,43 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StripedCursorTest {
     @Test
     void oneThreadCyclesExactlyFromTheStart() {
-        StripedCursor cursor = new StripedCursor(2, 5);
+        StripedCursor cursor = new StripedCursor(2);
         List<Integer> seen = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            seen.add(cursor.next());
+            seen.add(cursor.next() % 5);
         }
         assertThat(seen).containsExactly(2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3);
     }
 
     @Test
-    void lengthOneAlwaysAnswersZero() {
-        StripedCursor cursor = new StripedCursor(7, 1);
-        for (int i = 0; i < 5; i++) {
-            assertThat(cursor.next()).isZero();
-        }
+    void positionsCountUpFromTheStartWhateverTheLengthAPickerApplies() {
+        StripedCursor cursor = new StripedCursor(7);
+        assertThat(cursor.next()).isEqualTo(7);
+        assertThat(cursor.next() % 3).isEqualTo(8 % 3);
+        assertThat(cursor.next() % 5).isEqualTo(9 % 5);
     }
 
     @Test
     void staysInRangeThroughIntOverflow() {
         // Integer.MAX_VALUE = 2147483647 = 3 * 715827882 + 1, so MAX-2, MAX-1, MAX give 2, 0, 1; the
         // counter then wraps to Integer.MIN_VALUE, masked to 0: the documented short cycle.
-        StripedCursor cursor = new StripedCursor(Integer.MAX_VALUE - 2, 3);
+        StripedCursor cursor = new StripedCursor(Integer.MAX_VALUE - 2);
         List<Integer> seen = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            seen.add(cursor.next());
+            seen.add(cursor.next() % 3);
         }
         assertThat(seen).containsExactly(2, 0, 1, 0, 1, 2, 0, 1);
     }
 
     @Test
     void negativeStartIsMaskedIntoRange() {
-        StripedCursor cursor = new StripedCursor(-1, 4); // -1 & MAX_VALUE = MAX_VALUE, MAX % 4 = 3
-        assertThat(cursor.next()).isEqualTo(3);
-        assertThat(cursor.next()).isEqualTo(0); // wrapped to 0 & MAX_VALUE = 0
+        StripedCursor cursor = new StripedCursor(-1); // -1 & MAX_VALUE = MAX_VALUE, MAX % 4 = 3
+        assertThat(cursor.next() % 4).isEqualTo(3);
+        assertThat(cursor.next() % 4).isEqualTo(0); // wrapped to 0 & MAX_VALUE = 0
     }
 
     @Test
@@ -57,9 +56,4 @@ class StripedCursorTest {
         assertThat(Integer.bitCount(StripedCursor.STRIPES)).isEqualTo(1);
     }
 
-    @Test
-    void refusesAnEmptyCycle() {
-        assertThatThrownBy(() -> new StripedCursor(0, 0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("got 0");
-    }
 }

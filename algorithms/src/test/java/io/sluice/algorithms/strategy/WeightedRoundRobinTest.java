@@ -33,7 +33,8 @@ class WeightedRoundRobinTest {
     void goldenNginxSequenceFromSlotZero() {
         Environment env = Fleet.seeded(42);
         List<Endpoint> list = fiveOneOne(env);
-        Picker picker = new WeightedRoundRobinPicker(list, SmoothWeightedSchedule.of(Endpoints.weights(list)), 0);
+        Picker picker = new WeightedRoundRobinPicker(list, SmoothWeightedSchedule.of(Endpoints.weights(list)),
+                new StripedCursor(0));
         List<String> expected = new ArrayList<>(NGINX_5_1_1);
         expected.addAll(NGINX_5_1_1);
         assertThat(Fleet.ids(picker, 14)).isEqualTo(expected);
@@ -43,8 +44,8 @@ class WeightedRoundRobinTest {
     void goldenSequenceUnderSeed42IsTheNginxCycleFromTheSeededSlot() {
         Environment env = Fleet.seeded(42);
         Picker picker = Fleet.picker(NAME, env, fiveOneOne(env));
-        // The start slot is the seeded source's first draw: new SplittableRandom(42).nextInt(7).
-        int start = new SplittableRandom(42).nextInt(7);
+        // The cursor starts at the seeded source's first draw, masked non-negative, modulo the period 7.
+        int start = (new SplittableRandom(42).nextInt() & Integer.MAX_VALUE) % 7;
         assertThat(start).isEqualTo(2);
         assertThat(Fleet.ids(picker, 8)).containsExactly("b", "a", "c", "a", "a", "a", "a", "b");
         List<String> rotated = new ArrayList<>(NGINX_5_1_1);
@@ -159,7 +160,7 @@ class WeightedRoundRobinTest {
         List<Endpoint> list = fiveOneOne(env);
         // Integer.MAX_VALUE % 7 = 1, so the slots are 6, 0, 1, then the wrap restarts at 0.
         Picker picker = new WeightedRoundRobinPicker(list, SmoothWeightedSchedule.of(Endpoints.weights(list)),
-                Integer.MAX_VALUE - 2);
+                new StripedCursor(Integer.MAX_VALUE - 2));
         assertThat(Fleet.ids(picker, 6)).containsExactly("a", "a", "a", "a", "a", "b");
     }
 

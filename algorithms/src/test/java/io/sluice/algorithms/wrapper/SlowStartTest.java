@@ -1,7 +1,7 @@
 package io.sluice.algorithms.wrapper;
 
 import io.sluice.algorithms.Backend;
-import io.sluice.algorithms.BackendLoad;
+import io.sluice.algorithms.LoadSignals;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.EndpointSet;
 import io.sluice.algorithms.Environment;
@@ -128,7 +128,7 @@ class SlowStartTest {
 
     @Test
     void nothingRampingMeansNoWrapperAtAll() {
-        Endpoint a = Endpoint.of(Backend.of("a", "a:80"), new BackendLoad(S, 0), HealthState.HEALTHY, -W);
+        Endpoint a = Endpoint.of(Backend.of("a", "a:80"), LoadSignals.threadSafe(S).newLoad(0), HealthState.HEALTHY, -W);
         Picker picker = slowStart(Map.of()).newPicker(EndpointSet.of(List.of(a)));
         assertThat(picker).isSameAs(recording.lastPicker());
         assertThat(recording.weightOf("a")).isEqualTo(1.0);
@@ -142,7 +142,7 @@ class SlowStartTest {
 
     @Test
     void allUnhealthyPicksNothingAndNothingRamps() {
-        Endpoint a = Endpoint.of(Backend.of("a", "a:80"), new BackendLoad(S, 0), HealthState.UNHEALTHY, 0);
+        Endpoint a = Endpoint.of(Backend.of("a", "a:80"), LoadSignals.threadSafe(S).newLoad(0), HealthState.UNHEALTHY, 0);
         Picker picker = slowStart(Map.of()).newPicker(EndpointSet.of(List.of(a)));
         assertThat(picker.pick(RequestContext.NONE)).isNull();
         assertThat(recording.last().all().get(0).weight()).isEqualTo(1.0);
@@ -153,7 +153,7 @@ class SlowStartTest {
         // Envoy's caveat: when every backend is new, slow start changes nothing about the shares.
         List<Endpoint> eps = new ArrayList<>();
         for (String id : List.of("a", "b", "c")) {
-            eps.add(Endpoint.of(Backend.of(id, id + ":80"), new BackendLoad(S, 0), HealthState.HEALTHY, 0));
+            eps.add(Endpoint.of(Backend.of(id, id + ":80"), LoadSignals.threadSafe(S).newLoad(0), HealthState.HEALTHY, 0));
         }
         Picker picker = slowStart(Map.of()).newPicker(EndpointSet.of(eps));
         assertThat(recording.weightOf("a")).isEqualTo(0.1);
@@ -168,8 +168,8 @@ class SlowStartTest {
     @Test
     void configuredWeightsAndOnlyHealthyEndpointsAreScaled() {
         clock.setNanos(W / 2);
-        Endpoint heavy = Endpoint.of(Backend.of("h", "h:80", 4), new BackendLoad(S, 0), HealthState.HEALTHY, 0);
-        Endpoint sick = Endpoint.of(Backend.of("s", "s:80", 3), new BackendLoad(S, 0), HealthState.UNHEALTHY, 0);
+        Endpoint heavy = Endpoint.of(Backend.of("h", "h:80", 4), LoadSignals.threadSafe(S).newLoad(0), HealthState.HEALTHY, 0);
+        Endpoint sick = Endpoint.of(Backend.of("s", "s:80", 3), LoadSignals.threadSafe(S).newLoad(0), HealthState.UNHEALTHY, 0);
         slowStart(Map.of()).newPicker(EndpointSet.of(List.of(heavy, sick)));
         assertThat(recording.weightOf("h")).isCloseTo(2.0, within(1e-12));
         assertThat(recording.last().all().get(1).weight()).isEqualTo(3.0);
@@ -179,7 +179,7 @@ class SlowStartTest {
     @Test
     void anEstablishedEndpointFarInThePastDoesNotOverflowIntoARamp() {
         clock.setNanos(Long.MAX_VALUE - 10);
-        Endpoint old = Endpoint.of(Backend.of("a", "a:80"), new BackendLoad(S, 0), HealthState.HEALTHY,
+        Endpoint old = Endpoint.of(Backend.of("a", "a:80"), LoadSignals.threadSafe(S).newLoad(0), HealthState.HEALTHY,
                 Long.MIN_VALUE / 4);
         Picker picker = slowStart(Map.of()).newPicker(EndpointSet.of(List.of(old)));
         assertThat(picker).isSameAs(recording.lastPicker());
@@ -206,7 +206,7 @@ class SlowStartTest {
         };
         SlowStartWrapperProvider provider = new SlowStartWrapperProvider();
         Strategy wrapped = provider.wrap(flaky, Parameters.defaults("slow-start", provider.parameters()), env);
-        Endpoint a = Endpoint.of(Backend.of("a", "a:80"), new BackendLoad(S, 0), HealthState.HEALTHY, 0);
+        Endpoint a = Endpoint.of(Backend.of("a", "a:80"), LoadSignals.threadSafe(S).newLoad(0), HealthState.HEALTHY, 0);
         Picker picker = wrapped.newPicker(EndpointSet.of(List.of(a)));
         clock.advanceNanos(10 * S);
         assertThat(picker.pick(RequestContext.NONE).id()).isEqualTo("a");
@@ -215,8 +215,8 @@ class SlowStartTest {
 
     @Test
     void concurrentPicksRebuildOncePerStep() throws InterruptedException {
-        Endpoint a = Endpoint.of(Backend.of("a", "a:80"), new BackendLoad(S, 0), HealthState.HEALTHY, -10 * W);
-        Endpoint b = Endpoint.of(Backend.of("b", "b:80"), new BackendLoad(S, 0), HealthState.HEALTHY, 0);
+        Endpoint a = Endpoint.of(Backend.of("a", "a:80"), LoadSignals.threadSafe(S).newLoad(0), HealthState.HEALTHY, -10 * W);
+        Endpoint b = Endpoint.of(Backend.of("b", "b:80"), LoadSignals.threadSafe(S).newLoad(0), HealthState.HEALTHY, 0);
         Picker picker = slowStart(Map.of()).newPicker(EndpointSet.of(List.of(a, b)));
         int before = recording.builds();
         AtomicInteger nulls = new AtomicInteger();
@@ -292,8 +292,8 @@ class SlowStartTest {
         };
         SlowStartWrapperProvider provider = new SlowStartWrapperProvider();
         Strategy wrapped = provider.wrap(slowSecondBuild, Parameters.defaults("slow-start", provider.parameters()), env);
-        Endpoint a = Endpoint.of(Backend.of("a", "a:80"), new BackendLoad(S, 0), HealthState.HEALTHY, -10 * W);
-        Endpoint b = Endpoint.of(Backend.of("b", "b:80"), new BackendLoad(S, 0), HealthState.HEALTHY, 0);
+        Endpoint a = Endpoint.of(Backend.of("a", "a:80"), LoadSignals.threadSafe(S).newLoad(0), HealthState.HEALTHY, -10 * W);
+        Endpoint b = Endpoint.of(Backend.of("b", "b:80"), LoadSignals.threadSafe(S).newLoad(0), HealthState.HEALTHY, 0);
         Picker picker = wrapped.newPicker(EndpointSet.of(List.of(a, b)));
         assertThat(picker.pick(RequestContext.NONE).weight()).isEqualTo(0.1);
 

@@ -1,7 +1,7 @@
 package io.sluice.algorithms.wrapper;
 
 import io.sluice.algorithms.Backend;
-import io.sluice.algorithms.BackendLoad;
+import io.sluice.algorithms.LoadSignals;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.EndpointSet;
 import io.sluice.algorithms.Environment;
@@ -93,7 +93,7 @@ class WrapperProperties {
         SlowStartWrapperProvider provider = new SlowStartWrapperProvider();
         SlowStart slowStart = (SlowStart) provider.wrap(recording, Parameters.parse("slow-start", provider.parameters(),
                 Map.of("window", windowSeconds + "s", "aggression", aggression, "min-weight-percent", minPercent)), env);
-        Endpoint e = Endpoint.of(Backend.of("a", "a:80", weight), new BackendLoad(S, 0), HealthState.HEALTHY,
+        Endpoint e = Endpoint.of(Backend.of("a", "a:80", weight), LoadSignals.threadSafe(S).newLoad(0), HealthState.HEALTHY,
                 healthySinceSeconds * S);
         double previous = 0;
         for (long t = 0; t <= 2 * windowSeconds; t++) {

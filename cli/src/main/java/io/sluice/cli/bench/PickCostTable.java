@@ -16,8 +16,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What {@code io.sluice.benchmarks.PickBenchmark} measured, one row per strategy (and weights
- * profile), read from its JMH results: the median nanoseconds per pick at each backend count with
+ * What {@code io.sluice.benchmarks.PickBenchmark} measured, one row per strategy (with its
+ * parameters, as in {@code p2c-peak-ewma[sampling=uniform]}), weights profile and operation (a
+ * pick, or a retry's pick that excludes the first backend), read from its JMH results: the median nanoseconds per pick at each backend count with
  * 1 and with 2 threads, the 2-thread/1-thread throughput ratio, and which numbers miss their
  * targets. Immutable; {@link #toMarkdown()} renders it.
  *
@@ -30,13 +31,19 @@ import java.util.TreeSet;
  * (typically a cursor both threads write).
  *
  * <p><b>Targets.</b> At {@value #TARGET_BACKENDS} backends a pick should take at most 25 ns for
- * round-robin and the two-choices family (p2c-least-request, p2c-peak-ewma, p2c-utilisation), and at
- * most 15 ns for the table lookups maglev and jump-hash; every strategy should keep a ratio of at
- * least {@value #RATIO_TARGET}. Other strategies have no pick-time target.
+ * round-robin and the two-choices family (p2c-least-request, p2c-peak-ewma, p2c-utilisation, with
+ * either sampling), at most 15 ns for the table lookups maglev and jump-hash, and at most
+ * {@value #DEFAULT_TARGET_NANOS} ns for every other strategy and for every retry (no strategy may be
+ * too slow to deploy at that size); every strategy should keep a ratio of at least
+ * {@value #RATIO_TARGET}.
  */
 public final class PickCostTable {
-    /** The benchmark method this table summarises; other results are ignored. */
+    /** The benchmark method of a pick; with {@link #RETRY_BENCHMARK} the results this table reads, others are ignored. */
     public static final String BENCHMARK = "io.sluice.benchmarks.PickBenchmark.pick";
+    /** The benchmark method of a retry's pick. */
+    public static final String RETRY_BENCHMARK = "io.sluice.benchmarks.PickBenchmark.retry";
+    /** The pick-time target of every strategy without one of its own, and of every retry. */
+    public static final double DEFAULT_TARGET_NANOS = 100.0;
     /** The backend count at which pick times are held to their targets. */
     public static final int TARGET_BACKENDS = 1000;
     /** The lowest acceptable 2-thread/1-thread throughput ratio. */
@@ -78,11 +85,16 @@ public final class PickCostTable {
      *                {@code lo..hi} for cycled unequal ones
      * @param cells   by backend count
      */
-    public record Row(String strategy, String weights, SortedMap<Integer, Cell> cells) {
+    public record Row(String strategy, String weights, boolean retry, SortedMap<Integer, Cell> cells) {
         public Row {
             Objects.requireNonNull(strategy, "strategy");
             Objects.requireNonNull(weights, "weights");
             cells = Collections.unmodifiableSortedMap(new TreeMap<>(cells));
+        }
+
+        /** A pick row. */
+        public Row(String strategy, String weights, SortedMap<Integer, Cell> cells) {
+            this(strategy, weights, false, cells);
         }
 
         /** Whether the backends had unequal weights. */
@@ -90,9 +102,18 @@ public final class PickCostTable {
             return weights.contains("..");
         }
 
-        /** The strategy, with the weights when they were unequal: {@code weighted-random (weights 1..10)}. */
+        /**
+         * The strategy, with the weights when they were unequal and "retry" for a retry's pick:
+         * {@code weighted-random (weights 1..10)}, {@code maglev retry}.
+         */
         public String label() {
-            return weighted() ? strategy + " (weights " + weights + ")" : strategy;
+            String label = weighted() ? strategy + " (weights " + weights + ")" : strategy;
+            return retry ? label + " retry" : label;
+        }
+
+        /** The pick-time target of this row at {@value #TARGET_BACKENDS} backends. */
+        public double targetNanos() {
+            return retry ? DEFAULT_TARGET_NANOS : pickTargetNanos(strategy).getAsDouble();
         }
 
         /** The cell at {@code backends}, all NaN if nothing was measured there. */
@@ -121,7 +142,8 @@ public final class PickCostTable {
         Map<List<String>, SortedMap<Integer, Cell>> byRow = new LinkedHashMap<>();
         TreeSet<Integer> backendCounts = new TreeSet<>();
         for (JmhResult r : results) {
-            if (!r.benchmark().equals(BENCHMARK) || (r.threads() != 1 && r.threads() != 2)) {
+            boolean pick = r.benchmark().equals(BENCHMARK);
+            if (!(pick || r.benchmark().equals(RETRY_BENCHMARK)) || (r.threads() != 1 && r.threads() != 2)) {
                 continue;
             }
             String strategy = r.params().get("strategy");
@@ -133,15 +155,18 @@ public final class PickCostTable {
             int count = Integer.parseInt(backends.trim());
             backendCounts.add(count);
             double nanos = r.median() * nanosPer(r);
-            byRow.computeIfAbsent(List.of(strategy, r.param("weights", "1")), k -> new TreeMap<>())
+            byRow.computeIfAbsent(List.of(strategy, r.param("weights", "1"), pick ? "pick" : "retry"),
+                            k -> new TreeMap<>())
                     .merge(count, Cell.EMPTY.withThreads(r.threads(), nanos),
                             (old, fresh) -> old.withThreads(r.threads(), nanos));
         }
         List<Row> rows = new ArrayList<>();
-        byRow.forEach((key, cells) -> rows.add(new Row(key.get(0), key.get(1), cells)));
-        List<String> appearance = rows.stream().map(Row::strategy).distinct().toList();
-        rows.sort(Comparator.<Row>comparingInt(row -> rank(row.strategy(), strategyOrder, appearance))
-                .thenComparing(Row::weighted));
+        byRow.forEach((key, cells) -> rows.add(new Row(key.get(0), key.get(1), key.get(2).equals("retry"), cells)));
+        List<String> appearance = rows.stream().map(row -> baseName(row.strategy())).distinct().toList();
+        rows.sort(Comparator.<Row>comparingInt(row -> rank(baseName(row.strategy()), strategyOrder, appearance))
+                .thenComparing(Row::retry)
+                .thenComparing(Row::weighted)
+                .thenComparing(row -> row.strategy().contains("[")));
         return new PickCostTable(rows, new ArrayList<>(backendCounts));
     }
 
@@ -168,16 +193,27 @@ public final class PickCostTable {
         return backendCounts;
     }
 
-    /** The pick-time target of {@code strategy} at {@value #TARGET_BACKENDS} backends, if it has one. */
+    /** The strategy name without its bracketed parameters: {@code p2c-peak-ewma[sampling=uniform]} is {@code p2c-peak-ewma}. */
+    static String baseName(String strategy) {
+        int open = strategy.indexOf('[');
+        return open < 0 ? strategy : strategy.substring(0, open);
+    }
+
+    /**
+     * The pick-time target of {@code strategy} (parameters ignored) at {@value #TARGET_BACKENDS}
+     * backends: its own, or {@value #DEFAULT_TARGET_NANOS} ns.
+     */
     public static OptionalDouble pickTargetNanos(String strategy) {
-        Double t = PICK_TARGET_NANOS.get(strategy);
-        return t == null ? OptionalDouble.empty() : OptionalDouble.of(t);
+        return OptionalDouble.of(PICK_TARGET_NANOS.getOrDefault(baseName(strategy), DEFAULT_TARGET_NANOS));
     }
 
     /** Whether a pick of {@code nanos} misses the target of {@code strategy} at {@code backends}. */
     public static boolean pickMissesTarget(String strategy, int backends, double nanos) {
-        OptionalDouble target = pickTargetNanos(strategy);
-        return backends == TARGET_BACKENDS && target.isPresent() && nanos > target.getAsDouble();
+        return missesTarget(backends, nanos, pickTargetNanos(strategy).getAsDouble());
+    }
+
+    private static boolean missesTarget(int backends, double nanos, double target) {
+        return backends == TARGET_BACKENDS && nanos > target;
     }
 
     /** Whether a throughput ratio is below {@link #RATIO_TARGET}; a missing (NaN) ratio is not. */
@@ -190,8 +226,8 @@ public final class PickCostTable {
         for (Row row : rows) {
             for (Map.Entry<Integer, Cell> e : row.cells().entrySet()) {
                 Cell c = e.getValue();
-                if (pickMissesTarget(row.strategy(), e.getKey(), c.oneThreadNanos())
-                        || pickMissesTarget(row.strategy(), e.getKey(), c.twoThreadNanos())
+                if (missesTarget(e.getKey(), c.oneThreadNanos(), row.targetNanos())
+                        || missesTarget(e.getKey(), c.twoThreadNanos(), row.targetNanos())
                         || ratioMissesTarget(c.throughputRatio())) {
                     return true;
                 }
@@ -217,10 +253,10 @@ public final class PickCostTable {
             List<String> line = new ArrayList<>();
             line.add(row.label());
             for (int b : backendCounts) {
-                line.add(nanos(row.strategy(), b, row.cell(b).oneThreadNanos()));
+                line.add(nanos(row.targetNanos(), b, row.cell(b).oneThreadNanos()));
             }
             for (int b : backendCounts) {
-                line.add(nanos(row.strategy(), b, row.cell(b).twoThreadNanos()));
+                line.add(nanos(row.targetNanos(), b, row.cell(b).twoThreadNanos()));
             }
             for (int b : backendCounts) {
                 double ratio = row.cell(b).throughputRatio();
@@ -249,8 +285,10 @@ public final class PickCostTable {
         out.append('\n')
                 .append("Median ns per pick over the measurement iterations; `1t 100` = 1 thread, 100 backends.\n")
                 .append("`2t/1t` = picks per second with 2 threads / with 1 thread (2.00 = perfect scaling).\n")
+                .append("`retry` = a retry's pick, the request's first backend excluded.\n")
                 .append("` !` = misses its target: at ").append(TARGET_BACKENDS).append(" backends, ")
-                .append(targetsText()).append("; any 2t/1t below ").append(RATIO_TARGET).append(".\n");
+                .append(targetsText()).append("; over ").append(format("%.0f", DEFAULT_TARGET_NANOS))
+                .append(" ns for any other strategy or retry; any 2t/1t below ").append(RATIO_TARGET).append(".\n");
         return out.toString();
     }
 
@@ -263,11 +301,11 @@ public final class PickCostTable {
         return String.join("; ", parts);
     }
 
-    private static String nanos(String strategy, int backends, double nanos) {
+    private static String nanos(double target, int backends, double nanos) {
         if (Double.isNaN(nanos)) {
             return "-";
         }
-        return format(nanos < 10 ? "%.2f" : "%.1f", nanos) + (pickMissesTarget(strategy, backends, nanos) ? " !" : "");
+        return format(nanos < 10 ? "%.2f" : "%.1f", nanos) + (missesTarget(backends, nanos, target) ? " !" : "");
     }
 
     private static void appendLine(StringBuilder out, List<String> cells, int[] width) {

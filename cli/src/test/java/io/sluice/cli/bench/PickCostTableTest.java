@@ -98,14 +98,17 @@ class PickCostTableTest {
         assertThat(PickCostTable.pickTargetNanos("p2c-utilisation")).hasValue(25.0);
         assertThat(PickCostTable.pickTargetNanos("maglev")).hasValue(15.0);
         assertThat(PickCostTable.pickTargetNanos("jump-hash")).hasValue(15.0);
-        assertThat(PickCostTable.pickTargetNanos("response-time-weighted")).isEmpty();
-        assertThat(PickCostTable.pickTargetNanos("random")).isEmpty();
+        assertThat(PickCostTable.pickTargetNanos("p2c-peak-ewma[sampling=uniform]")).hasValue(25.0);
+        // Every other strategy: no strategy may be too slow to deploy at 1000 backends.
+        assertThat(PickCostTable.pickTargetNanos("response-time-weighted")).hasValue(100.0);
+        assertThat(PickCostTable.pickTargetNanos("random")).hasValue(100.0);
 
         assertThat(PickCostTable.pickMissesTarget("round-robin", 1000, 26.0)).isTrue();
         assertThat(PickCostTable.pickMissesTarget("round-robin", 1000, 25.0)).as("at the target is fine").isFalse();
         assertThat(PickCostTable.pickMissesTarget("round-robin", 100, 26.0)).as("only at 1000").isFalse();
         assertThat(PickCostTable.pickMissesTarget("maglev", 1000, 15.5)).isTrue();
-        assertThat(PickCostTable.pickMissesTarget("random", 1000, 1e6)).isFalse();
+        assertThat(PickCostTable.pickMissesTarget("random", 1000, 1e6)).isTrue();
+        assertThat(PickCostTable.pickMissesTarget("random", 1000, 100.0)).isFalse();
         assertThat(PickCostTable.pickMissesTarget("maglev", 1000, Double.NaN)).isFalse();
     }
 
@@ -135,6 +138,7 @@ class PickCostTableTest {
         assertThat(cells(lines[7])).containsExactly("jump-hash", "-", "11.0", "-", "-", "-", "-");
         assertThat(md).contains("over 25 ns for p2c-least-request, p2c-peak-ewma, p2c-utilisation, round-robin;")
                 .contains("over 15 ns for jump-hash, maglev;")
+                .contains("over 100 ns for any other strategy or retry;")
                 .contains("below 1.7");
     }
 
@@ -182,5 +186,36 @@ class PickCostTableTest {
 
     private static List<String> cells(String line) {
         return Arrays.stream(line.substring(1, line.length() - 1).split("\\|")).map(String::trim).toList();
+    }
+
+    private static String result(String method, String strategy, int threads, double nanos) {
+        return "{\"benchmark\": \"io.sluice.benchmarks.PickBenchmark." + method + "\", \"mode\": \"avgt\","
+                + " \"threads\": " + threads + ", \"forks\": 1, \"jdkVersion\": \"17\","
+                + " \"params\": {\"backends\": \"1000\", \"strategy\": \"" + strategy + "\", \"weights\": \"1..10\"},"
+                + " \"primaryMetric\": {\"score\": " + nanos + ", \"scoreUnit\": \"ns/op\", \"rawData\": [[" + nanos
+                + "]]}}";
+    }
+
+    /**
+     * Retries are rows of their own, after the picks, held to 100 ns; a sampling variant is a row
+     * of its own, held to its strategy's target (25 ns for p2c-peak-ewma).
+     */
+    @Test
+    void retriesAndSamplingVariantsAreRowsOfTheirOwn(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("results.json");
+        java.nio.file.Files.writeString(file, "[" + String.join(",",
+                result("retry", "maglev", 1, 120.0),
+                result("pick", "maglev", 1, 12.0),
+                result("pick", "p2c-peak-ewma[sampling=uniform]", 1, 26.0),
+                result("pick", "p2c-peak-ewma", 1, 20.0)) + "]");
+        PickCostTable t = PickCostTable.of(JmhResults.read(file), List.of("p2c-peak-ewma", "maglev"));
+        assertThat(t.rows()).extracting(Row::label).containsExactly(
+                "p2c-peak-ewma (weights 1..10)", "p2c-peak-ewma[sampling=uniform] (weights 1..10)",
+                "maglev (weights 1..10)", "maglev (weights 1..10) retry");
+        assertThat(t.rows().get(3).targetNanos()).isEqualTo(100.0);
+        String md = t.toMarkdown();
+        assertThat(md).contains("| maglev (weights 1..10) retry").contains("120.0 !").contains("26.0 !")
+                .contains("`retry` = a retry's pick");
+        assertThat(md).contains(" 12.0 |").contains(" 20.0 |"); // at their targets: no mark
     }
 }

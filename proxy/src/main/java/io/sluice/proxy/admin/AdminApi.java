@@ -377,7 +377,7 @@ final class AdminApi {
         if (e != null) {
             BackendLoad load = e.load();
             o.put("inFlight", load.inFlight());
-            o.put("ewmaMs", Math.round(load.latency().costNanos(System.nanoTime()) / 1e3) / 1e3);
+            o.put("ewmaMs", Math.round(load.latencyNanos(System.nanoTime()) / 1e3) / 1e3);
             o.put("completed", load.completed());
             o.put("failed", load.failed());
         }

@@ -475,7 +475,7 @@ final class Engine implements BackendStations.Answers {
         for (int t : tried) {
             triedIds.add(stations.ids[t]);
         }
-        Endpoint e = RetryTarget.choose(views.lbs[lb], context(slots.device[s]), triedIds, views.envs[lb].random());
+        Endpoint e = RetryTarget.choose(views.lbs[lb], context(slots.device[s]), triedIds);
         boolean spends = RetryPolicy.spendsBudget(failure);
         if (e == null || spends && !views.budgets[lb].tryStartRetry(retries)) {
             end(s, outcome);

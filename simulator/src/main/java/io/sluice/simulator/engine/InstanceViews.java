@@ -5,6 +5,7 @@ import io.sluice.algorithms.BackendLoad;
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.HealthState;
 import io.sluice.algorithms.LoadBalancer;
+import io.sluice.algorithms.LoadSignals;
 import io.sluice.algorithms.affinity.AffinityTable;
 import io.sluice.algorithms.health.ActiveHealthCheck;
 import io.sluice.algorithms.health.CheckResult;
@@ -107,7 +108,7 @@ final class InstanceViews {
         for (int k = 0; k < count; k++) {
             Environment env = Environment.virtual(clock::now, RandomStreams.seed(seed, "lb-" + k)).withProber(prober);
             envs[k] = env;
-            lbs[k] = LoadBalancer.create(config.createStrategy(env), env, policy.ewmaDecayNanos());
+            lbs[k] = LoadBalancer.create(config.createStrategy(env), env, LoadSignals.singleWriter(policy.ewmaDecayNanos()));
             lbs[k].setBackends(members);
             for (int i = 0; i < n; i++) {
                 loads[k][i] = lbs[k].endpoint(stations.ids[i]).load();

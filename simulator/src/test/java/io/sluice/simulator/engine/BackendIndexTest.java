@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.algorithms.Backend;
 import io.sluice.algorithms.BackendLoad;
+import io.sluice.algorithms.LoadSignals;
 import io.sluice.algorithms.Endpoint;
 import io.sluice.algorithms.HealthState;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class BackendIndexTest {
         for (int b = 0; b < ids.length; b++) {
             ids[b] = "s-" + b;
             for (int k = 0; k < 3; k++) {
-                loads[k][b] = new BackendLoad(1, 0);
+                loads[k][b] = LoadSignals.threadSafe(1).newLoad(0);
             }
         }
         BackendIndex index = new BackendIndex(ids, loads);
@@ -33,11 +34,11 @@ class BackendIndexTest {
 
     @Test
     void anUnknownLoadFallsBackToTheIdAndAnUnknownIdIsMinusOne() {
-        BackendLoad[][] loads = {{new BackendLoad(1, 0)}};
+        BackendLoad[][] loads = {{LoadSignals.threadSafe(1).newLoad(0)}};
         BackendIndex index = new BackendIndex(new String[] {"only"}, loads);
         assertThat(index.of(endpoint("only", loads[0][0]))).isZero();
-        assertThat(index.of(endpoint("only", new BackendLoad(1, 0)))).isZero();
-        assertThat(index.of(endpoint("stranger", new BackendLoad(1, 0)))).isEqualTo(-1);
+        assertThat(index.of(endpoint("only", LoadSignals.threadSafe(1).newLoad(0)))).isZero();
+        assertThat(index.of(endpoint("stranger", LoadSignals.threadSafe(1).newLoad(0)))).isEqualTo(-1);
         assertThat(index.of("stranger")).isEqualTo(-1);
     }
 }
