@@ -57,18 +57,20 @@ final class SluiceConfig {
                 : java.util.Map.of("SLUICE_JAVA_OPTS", "-Dsluice.transport=" + transport);
     }
 
+    /** The proxy's startup log line naming its transport: {@code transport epoll (-Dsluice.transport=...}. */
+    private static final java.util.regex.Pattern TRANSPORT_LINE =
+            java.util.regex.Pattern.compile("\\btransport (\\S+) \\(-Dsluice\\.transport");
+
     /**
-     * The transport Sluice names in its startup log ({@code sluice: transport epoll (...)}), or
-     * {@code "unknown"} when the log has no such line.
+     * The transport Sluice names in its startup log, or {@code "unknown"} when the log has no such
+     * line (a proxy that failed before it logged one).
      */
     static String transportFromLog(Path log) {
         try {
             for (String line : java.nio.file.Files.readAllLines(log)) {
-                int at = line.indexOf("sluice: transport ");
-                if (at >= 0) {
-                    String rest = line.substring(at + "sluice: transport ".length()).trim();
-                    int end = rest.indexOf(' ');
-                    return end < 0 ? rest : rest.substring(0, end);
+                java.util.regex.Matcher m = TRANSPORT_LINE.matcher(line);
+                if (m.find()) {
+                    return m.group(1);
                 }
             }
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
