@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 BenchCommand.class,
                 ProxyCommand.class,
+                EmulateCommand.class,
+                ValidateCommand.class,
                 ReportCommand.class,
                 CommandLine.HelpCommand.class
         })
