@@ -26,10 +26,12 @@ import java.util.concurrent.Callable;
         description = {"Run a scenario in the simulator and for real (emulated backends on 127.0.0.1, the proxy in"
                 + " this JVM, an open-model load generator) for each strategy; write validation.html and"
                 + " validation.json with predicted and measured side by side.",
-                "Built-in: " + ValidateCommand.BUILTIN + " (sized for a 2-core machine). Any scenario file or"
+                "Built-ins: validation-loopback (Poisson) and validation-campusiot (the CampusIoT trace), sized for a 2-core machine. Any scenario file or"
                         + " built-in of `sluice simulate` works; the first seed is used."})
 final class ValidateCommand implements Callable<Integer> {
     static final String BUILTIN = "validation-loopback";
+    /** The built-in validation scenarios, shipped in the cli jar under {@code validation/}. */
+    static final java.util.List<String> BUILTINS = java.util.List.of(BUILTIN, "validation-campusiot");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -100,11 +102,11 @@ final class ValidateCommand implements Callable<Integer> {
 
     /** The built-in validation scenario, or whatever {@code sluice simulate} accepts. */
     static Scenario load(String name) {
-        if (BUILTIN.equals(name)) {
+        if (BUILTINS.contains(name)) {
             try (InputStream in = ValidateCommand.class.getClassLoader()
-                    .getResourceAsStream("validation/" + BUILTIN + ".yaml")) {
+                    .getResourceAsStream("validation/" + name + ".yaml")) {
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                return Scenarios.parse(text, BUILTIN, "builtin:" + BUILTIN, null, Scenarios.Options.defaults());
+                return Scenarios.parse(text, name, "builtin:" + name, null, Scenarios.Options.defaults());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -110,7 +110,7 @@ public final class Validation {
                     emu.startEvents();
                     Snapshots snaps = new Snapshots(emu, warmUpNanos, durationNanos);
                     snaps.start();
-                    m = gen.run(target, scenario.workload(), RandomStreams.seed(seed, "workload"), durationNanos,
+                    m = gen.run(target, base.workload(), RandomStreams.seed(seed, "workload"), durationNanos,
                             warmUpNanos, header);
                     snaps.join();
                     measured = measured(m, snaps.first, snaps.last, scenario);
