@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 ProxyCommand.class,
                 EmulateCommand.class,
                 ValidateCommand.class,
+                LoadPlanCommand.class,
                 ReportCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -41,6 +41,7 @@ final class Station {
     private final long capacity;
     private final double speed;
     private final List<Job> held = new ArrayList<>();
+    private final List<Job> done = new ArrayList<>();
     private double slowdown = 1.0;
     private int stallDepth;
     private long last;
@@ -90,7 +91,9 @@ final class Station {
     List<Job> dropAll(long now) {
         advance(now);
         List<Job> out = new ArrayList<>(held);
+        out.addAll(done);
         held.clear();
+        done.clear();
         return out;
     }
 
@@ -113,22 +116,47 @@ final class Station {
         return discipline == Discipline.PROCESSOR_SHARING ? n : Math.min(n, servers);
     }
 
-    /** Brings every held request's remaining work to {@code now}. */
+    /**
+     * Brings every held request's remaining work to {@code now}, completing in between, at the exact
+     * model time, every request whose work ran out (and, under FIFO, starting the next one then). A
+     * timer that fires late (a busy machine) so delays only the responses, never the model's
+     * capacity: the late response is the machine's cost, the lost service would be an error of the
+     * emulator. Completed requests wait in {@link #done} for {@link #complete}.
+     */
     void advance(long now) {
-        long dt = now - last;
+        double dt = now - last;
         if (dt <= 0) {
             return;
         }
         last = now;
-        int n = held.size();
-        if (n == 0 || rate() == 0) {
-            return;
-        }
-        busyServerNanos += (double) Math.min(n, servers) * dt;
-        double progress = perJob(n) * dt;
-        int k = inService(n);
-        for (int i = 0; i < k; i++) {
-            held.get(i).remaining -= progress;
+        while (dt > 0 && !held.isEmpty() && rate() > 0) {
+            int n = held.size();
+            double per = perJob(n);
+            int k = inService(n);
+            int first = 0;
+            for (int i = 1; i < k; i++) {
+                if (held.get(i).remaining < held.get(first).remaining) {
+                    first = i;
+                }
+            }
+            double toFinish = Math.max(0, held.get(first).remaining) / per;
+            double step = Math.min(dt, toFinish);
+            busyServerNanos += Math.min(n, servers) * step;
+            for (int i = 0; i < k; i++) {
+                held.get(i).remaining -= per * step;
+            }
+            dt -= step;
+            if (step >= toFinish) {
+                done.add(held.remove(first));
+                for (int i = 0; i < k - 1 && i < held.size(); ) {
+                    if (held.get(i).remaining <= 0.5) {
+                        done.add(held.remove(i));
+                        k--;
+                    } else {
+                        i++;
+                    }
+                }
+            }
         }
     }
 
@@ -139,18 +167,18 @@ final class Station {
      */
     long complete(long now) {
         advance(now);
-        boolean removed = true;
-        while (removed) {
-            removed = false;
-            int k = inService(held.size());
-            for (int i = 0; i < k; i++) {
-                if (held.get(i).remaining <= 500) {
-                    Job j = held.remove(i);
-                    j.onDone.run();
-                    removed = true;
-                    break;
-                }
+        // Within half a microsecond of done counts as done: the timer's rounding.
+        for (int i = 0; i < inService(held.size()); ) {
+            if (held.get(i).remaining <= 500) {
+                done.add(held.remove(i));
+            } else {
+                i++;
             }
+        }
+        List<Job> finished = new ArrayList<>(done);
+        done.clear();
+        for (Job j : finished) {
+            j.onDone.run();
         }
         int n = held.size();
         if (n == 0 || rate() == 0) {

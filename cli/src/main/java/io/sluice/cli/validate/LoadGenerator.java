@@ -117,19 +117,26 @@ final class LoadGenerator {
         }
     }
 
-    /** Round-trip times of {@code n} sequential GETs to {@code target}, after {@code warm} unmeasured ones. */
-    Histogram sequentialRtt(URI target, int warm, int n) throws Exception {
-        Histogram h = new Histogram(60_000_000_000L, 3);
-        HttpRequest req = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5)).build();
+    /**
+     * Round-trip times of sequential GETs alternating between {@code a} and {@code b} ({@code n} each,
+     * after {@code warm} unmeasured pairs), so that warm-up and machine noise fall on both alike.
+     */
+    Histogram[] alternatingRtt(URI a, URI b, int warm, int n) throws Exception {
+        Histogram[] h = {new Histogram(60_000_000_000L, 3), new Histogram(60_000_000_000L, 3)};
+        HttpRequest[] req = {HttpRequest.newBuilder(a).timeout(Duration.ofSeconds(5)).build(),
+                HttpRequest.newBuilder(b).timeout(Duration.ofSeconds(5)).build()};
         for (int i = 0; i < warm + n; i++) {
-            long t0 = System.nanoTime();
-            HttpResponse<Void> r = client.send(req, HttpResponse.BodyHandlers.discarding());
-            long t = System.nanoTime() - t0;
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("calibration request to " + target + " answered " + r.statusCode());
-            }
-            if (i >= warm) {
-                h.recordValue(t);
+            for (int k = 0; k < 2; k++) {
+                long t0 = System.nanoTime();
+                HttpResponse<Void> r = client.send(req[k], HttpResponse.BodyHandlers.discarding());
+                long t = System.nanoTime() - t0;
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("calibration request to " + req[k].uri() + " answered "
+                            + r.statusCode());
+                }
+                if (i >= warm) {
+                    h[k].recordValue(t);
+                }
             }
         }
         return h;

@@ -178,8 +178,9 @@ public final class Validation {
                 URI direct = URI.create("http://127.0.0.1:" + b.getPort() + "/calibrate");
                 URI via = URI.create("http://127.0.0.1:" + proxy.address("validate").getPort() + "/calibrate");
                 int warm = Math.max(50, samples / 2);
-                Histogram d = gen.sequentialRtt(direct, warm, samples);
-                Histogram p = gen.sequentialRtt(via, warm, samples);
+                Histogram[] h = gen.alternatingRtt(direct, via, warm, samples);
+                Histogram d = h[0];
+                Histogram p = h[1];
                 return new Calibration(d.getValueAtPercentile(50), p.getValueAtPercentile(50),
                         p.getValueAtPercentile(90), samples);
             }
