@@ -60,6 +60,15 @@ final class ValidateCommand implements Callable<Integer> {
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @CommandLine.Option(names = "--proxy-bench", paramLabel = "FILE",
+            description = "Add a section from ./sluice bench proxy's proxy-bench.json.")
+    Path proxyBench;
+
+    @CommandLine.Option(names = "--gatling", paramLabel = "DIR",
+            description = "Add a section from a Gatling run (its report folder, or load-tests/target/gatling for the"
+                    + " newest run).")
+    Path gatling;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -84,8 +93,15 @@ final class ValidateCommand implements Callable<Integer> {
         err.println("sluice validate: " + s.name() + ", " + s.strategies().size() + " strategies, "
                 + Durations.format(d) + " each; measured on this machine as it is (a busy machine skews the real side)");
         err.flush();
+        String extra;
+        try {
+            extra = (proxyBench == null ? "" : io.sluice.cli.validate.ExtraSections.proxyBench(proxyBench))
+                    + (gatling == null ? "" : io.sluice.cli.validate.ExtraSections.gatling(gatling));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
         Validation.Result r = new Validation(err).run(s, d, w, calibrationSamples);
-        ValidationReport.write(r, out);
+        ValidationReport.write(r, out, extra);
         spec.commandLine().getOut().println("wrote " + out.resolve("validation.html") + " and "
                 + out.resolve("validation.json"));
         spec.commandLine().getOut().flush();

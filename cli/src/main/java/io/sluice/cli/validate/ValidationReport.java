@@ -51,10 +51,15 @@ public final class ValidationReport {
     }
 
     public static void write(Validation.Result result, Path dir) throws IOException {
+        write(result, dir, "");
+    }
+
+    /** As {@link #write(Validation.Result, Path)}, with {@code extra} sections (HTML) before the closing note. */
+    public static void write(Validation.Result result, Path dir, String extra) throws IOException {
         Files.createDirectories(dir);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Files.writeString(dir.resolve("validation.json"), json.writeValueAsString(result), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("validation.html"), html(result), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("validation.html"), html(result, extra), StandardCharsets.UTF_8);
     }
 
     private static String f(double v, int digits) {
@@ -69,7 +74,7 @@ public final class ValidationReport {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    static String html(Validation.Result r) {
+    static String html(Validation.Result r, String extra) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sluice validation: ")
                 .append(esc(r.scenario())).append("</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em;"
@@ -153,6 +158,7 @@ public final class ValidationReport {
         }
         h.append("</table></section>\n");
 
+        h.append(extra);
         h.append("<section id=\"note\"><h2>Closing note</h2><p>Targets: p50 and p99 within ")
                 .append(f(LATENCY_TOLERANCE * 100, 0)).append("%, per-backend share within ")
                 .append(f(SHARE_TOLERANCE_POINTS, 0)).append(" points, the same winner. ");
@@ -167,8 +173,10 @@ public final class ValidationReport {
                             + " the client, of connection set-up or of the proxy's own queueing.");
         }
         long late = r.strategies().stream().mapToLong(Validation.StrategyResult::lateSends).sum();
+        long maxLag = r.strategies().stream().mapToLong(Validation.StrategyResult::maxSendLagNanos).max().orElse(0);
         h.append(" The load generator sent ").append(late).append(" request(s) more than 1 ms after their arrival"
-                + " time (its latency counts that lag).</p></section>\n</body></html>\n");
+                + " time, at worst ").append(f(maxLag / 1e6, 1)).append(" ms late (its latency counts"
+                + " that lag; a large figure means the machine could not keep up).</p></section>\n</body></html>\n");
         return h.toString();
     }
 }
