@@ -208,7 +208,8 @@ public final class Validation {
                 .append(a.getPort()).append(", weight: ").append(weights.getOrDefault(id, 1)).append("}\n"));
         String header = affinityHeader(scenario);
         if (header != null) {
-            y.append("    session-persistence: {mode: header, name: ").append(header).append("}\n");
+            y.append("    session-persistence: {mode: header, name: ").append(header).append(", stick-table: ")
+                    .append(scenario.policy().affinity().stickTable()).append("}\n");
         }
         return y.toString();
     }
