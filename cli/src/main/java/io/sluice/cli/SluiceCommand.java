@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 BenchCommand.class,
                 ProxyCommand.class,
+                EmulateCommand.class,
+                ValidateCommand.class,
+                LoadPlanCommand.class,
                 ReportCommand.class,
                 CommandLine.HelpCommand.class
         })
