@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 ProxyCommand.class,
                 ReportCommand.class,
+                AgentCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class SluiceCommand implements Runnable {

@@ -230,6 +230,44 @@ class KafkaControlPlaneTest {
 
     @Test
     @Order(6)
+    void agentJoinsReportsAndLeaves() throws Exception {
+        com.sun.net.httpserver.HttpServer load = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        load.createContext("/load", ex -> {
+            byte[] body = "{\"utilisation\": 0.25}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        load.start();
+        long applied = cp.count(Counter.LOAD_APPLIED);
+        io.sluice.proxy.kafka.LoadAgent agent = new io.sluice.proxy.kafka.LoadAgent(
+                new io.sluice.proxy.kafka.LoadAgent.Settings(broker.bootstrapServers(), Map.of(), "sluice.load",
+                        "sluice.membership", "c", "k3", backend("k3").address(), backend("k3").port(),
+                        "http://127.0.0.1:" + load.getAddress().getPort() + "/load", 50, true));
+        Thread t = new Thread(() -> {
+            try {
+                agent.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        t.start();
+        try {
+            await("the agent's backend joined", () -> ids().contains("k3"));
+            await("the agent's reports applied", () -> cp.count(Counter.LOAD_APPLIED) >= applied + 3);
+            assertThat(fixture.proxy.snapshot().cluster("c").loadBalancer().endpoint("k3").load().utilisation())
+                    .isEqualTo(0.25);
+        } finally {
+            agent.stop();
+            t.join(10_000);
+            load.stop(0);
+        }
+        await("the agent's backend left at stop", () -> !ids().contains("k3"));
+    }
+
+    @Test
+    @Order(7)
     void brokerKilledMidRunAndRestartedFailsNoRequestAndStateResumes() throws Exception {
         send("sluice.membership", "c/k4", membership("k4", "join"));
         await("k4 in the picker", () -> ids().contains("k4"));

@@ -171,7 +171,10 @@ public final class KafkaControlPlane implements AutoCloseable {
     public void close() {
         running = false;
         proxy.removeObserver(accessLog);
-        consumerThread.interrupt();
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
         try {
             consumerThread.join(5_000);
             publisherThread.join(5_000);
@@ -197,7 +200,9 @@ public final class KafkaControlPlane implements AutoCloseable {
         p.putIfAbsent(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
         p.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
         ProxyConfig.Topics t = settings.topics();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p);
+        this.consumer = consumer;
+        try {
             boolean assigned = false;
             long nextLagCheck = 0;
             long nextExpiry = 0;
@@ -228,15 +233,24 @@ public final class KafkaControlPlane implements AutoCloseable {
                         nextLagCheck = now + 1000;
                         lag = lag(consumer);
                     }
-                } catch (org.apache.kafka.common.errors.InterruptException e) {
+                } catch (org.apache.kafka.common.errors.WakeupException
+                         | org.apache.kafka.common.errors.InterruptException e) {
                     break;
                 } catch (RuntimeException e) {
                     logOnce("consumer", "kafka consumer: " + e + "; retrying");
                     pause(500);
                 }
             }
+        } finally {
+            try {
+                consumer.close(Duration.ofMillis(500));
+            } catch (RuntimeException e) {
+                // closing against a broker that is away: nothing left to do
+            }
         }
     }
+
+    private volatile KafkaConsumer<String, byte[]> consumer;
 
     private boolean assign(KafkaConsumer<String, byte[]> consumer, ProxyConfig.Topics t) {
         List<TopicPartition> state = new ArrayList<>();
