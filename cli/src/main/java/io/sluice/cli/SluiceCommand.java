@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 ValidateCommand.class,
                 LoadPlanCommand.class,
                 ReportCommand.class,
+                AgentCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class SluiceCommand implements Runnable {

@@ -56,6 +56,8 @@ public final class ProxyDaemon implements AutoCloseable {
     private volatile boolean drained;
     /** False until the constructor has bound everything; /ready answers 503 until then. */
     private volatile boolean started;
+    /** The Kafka control plane when the file has a {@code kafka:} section (read at start only). */
+    private final io.sluice.proxy.kafka.KafkaControlPlane kafka;
 
     private ProxyDaemon(Path file, StrategyRegistry registry, Proxy proxy, ProxyConfig config) {
         this.file = file;
@@ -64,6 +66,7 @@ public final class ProxyDaemon implements AutoCloseable {
         try {
             this.admin = AdminServer.start(config.admin().listen(), proxy, () -> reload("POST /reload"),
                     this::readiness);
+            this.kafka = config.kafka() == null ? null : io.sluice.proxy.kafka.KafkaControlPlane.start(proxy, config);
         } catch (RuntimeException e) {
             proxy.close();
             throw e;
@@ -153,7 +156,11 @@ public final class ProxyDaemon implements AutoCloseable {
                 }
             }
             try {
-                return ReloadResult.applied(proxy.reload(next));
+                if (kafka != null && !java.util.Objects.equals(next.kafka(), current.kafka())) {
+                    LOG.warn("the kafka: section changed; it is read at start only, so the change applies"
+                            + " after a restart");
+                }
+                return ReloadResult.applied(kafka != null ? kafka.fileReloaded(next) : proxy.reload(next));
             } catch (RuntimeException e) {
                 if (moveAdmin) {
                     try {
@@ -206,6 +213,9 @@ public final class ProxyDaemon implements AutoCloseable {
                 LOG.warn("stopped; connections still open at the drain deadline were closed");
             }
         } finally {
+            if (kafka != null) {
+                kafka.close();
+            }
             admin.close();
             stopped.countDown();
         }

@@ -26,7 +26,7 @@ final class ProxyFixture implements AutoCloseable {
     final List<TestBackend> backends;
     final HttpClient client;
 
-    private ProxyFixture(Proxy proxy, List<TestBackend> backends) {
+    ProxyFixture(Proxy proxy, List<TestBackend> backends) {
         this.proxy = proxy;
         this.backends = backends;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

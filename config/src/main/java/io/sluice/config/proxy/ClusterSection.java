@@ -12,12 +12,13 @@ import java.util.List;
 
 /**
  * One {@code clusters:} entry: a name, its backends, and the policy sections that both runtimes read
- * ({@link io.sluice.config.policy}).
+ * ({@link io.sluice.config.policy}), and where its membership comes from ({@code static}, {@code kafka} or
+ * {@code both}).
  */
 public record ClusterSection(String name, StrategySection strategy, List<BackendSection> backends,
                              SessionPersistenceSection sessionPersistence, HealthCheckSection healthCheck,
                              OutlierSection outlierDetection, TimeoutsSection timeouts, RetriesSection retries,
-                             Duration pickerRefresh, Duration ewmaDecay) {
+                             Duration pickerRefresh, Duration ewmaDecay, String membership) {
 
     /** One backend of a cluster; {@code id} is also what the affinity cookie carries. */
     public record BackendSection(String id, HostPort address, Long weight, String zone) {

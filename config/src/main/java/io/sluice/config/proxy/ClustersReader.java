@@ -84,21 +84,29 @@ final class ClustersReader {
             problems.error(sp, SIMULATOR_ONLY.get(strategy.name()));
             strategy = null;
         }
-        List<ProxyConfig.BackendEntry> backends = backends(Problems.join(path, "backends"), s.backends());
+        String m = problems.choice(Problems.join(path, "membership"), s.membership(),
+                List.of("static", "kafka", "both"), "static");
+        ProxyConfig.Membership membership = m == null ? ProxyConfig.Membership.STATIC
+                : ProxyConfig.Membership.valueOf(m.toUpperCase(java.util.Locale.ROOT));
+        List<ProxyConfig.BackendEntry> backends = backends(Problems.join(path, "backends"), s.backends(),
+                membership != ProxyConfig.Membership.KAFKA);
         ClusterPolicy policy = policies.policy(path, strategy, s.healthCheck(), s.outlierDetection(), s.timeouts(),
                 s.retries(), s.sessionPersistence(), s.pickerRefresh(), s.ewmaDecay());
         if (name == null || policy == null) {
             return null;
         }
-        return new ProxyConfig.Cluster(name, backends, policy);
+        return new ProxyConfig.Cluster(name, backends, policy, membership);
     }
 
-    private List<ProxyConfig.BackendEntry> backends(String path, List<BackendSection> sections) {
+    private List<ProxyConfig.BackendEntry> backends(String path, List<BackendSection> sections, boolean required) {
         List<ProxyConfig.BackendEntry> out = new ArrayList<>();
+        if (!required && sections == null) {
+            return out; // membership: kafka: the topic brings the backends
+        }
         if (problems.required(path, sections, "a list of backends, each with an id and an address") == null) {
             return out;
         }
-        if (sections.isEmpty()) {
+        if (sections.isEmpty() && required) {
             problems.error(path, "at least one backend is required");
         }
         Set<String> ids = new HashSet<>();

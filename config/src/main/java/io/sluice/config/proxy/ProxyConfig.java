@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param clusters          every cluster, in file order
  */
 public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long drainTimeoutNanos,
-                          List<Listener> listeners, List<Cluster> clusters) {
+                          List<Listener> listeners, List<Cluster> clusters, Kafka kafka) {
     /** {@code drain-timeout} when the file has none: 30 s, Kubernetes' default termination grace period. */
     public static final long DEFAULT_DRAIN_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -33,6 +33,58 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
         Objects.requireNonNull(accessLog, "accessLog");
         listeners = List.copyOf(listeners);
         clusters = List.copyOf(clusters);
+    }
+
+    /** A config without the Kafka control plane. */
+    public ProxyConfig(Admin admin, int workers, AccessLog accessLog, long drainTimeoutNanos,
+                       List<Listener> listeners, List<Cluster> clusters) {
+        this(admin, workers, accessLog, drainTimeoutNanos, listeners, clusters, null);
+    }
+
+    /** This config with {@code clusters} in place of its own (what a membership update reloads). */
+    public ProxyConfig withClusters(List<Cluster> next) {
+        return new ProxyConfig(admin, workers, accessLog, drainTimeoutNanos, listeners, next, kafka);
+    }
+
+    /**
+     * The {@code kafka:} section (docs/kafka.md); absent (null) when the file has none.
+     *
+     * @param bootstrapServers          host:port list
+     * @param properties                passed to every Kafka client as written (SASL, SSL, ...)
+     * @param instanceId                this proxy's name on the events and metrics topics
+     * @param loadStalenessNanos        a load report older than this is ignored (default 5 s)
+     * @param membershipStalenessNanos  a Kafka-fed backend not heard of for this long leaves (0 = never, the
+     *                                  default: compacted membership is state, not a heartbeat)
+     * @param metricsIntervalNanos      how often a metric snapshot is published (default 10 s)
+     * @param accessLogSample           the fraction of requests sent to the access-log topic, 0 to 1 (0 = off)
+     * @param accessLogMinStatus        only requests with at least this status are sent (0 = all)
+     * @param bufferSize                the bounded outgoing buffer, in messages; past it messages are dropped
+     */
+    public record Kafka(String bootstrapServers, Map<String, String> properties, String instanceId, Topics topics,
+                        long loadStalenessNanos, long membershipStalenessNanos, long metricsIntervalNanos,
+                        double accessLogSample, int accessLogMinStatus, int bufferSize) {
+        public Kafka {
+            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            properties = Map.copyOf(properties);
+            Objects.requireNonNull(topics, "topics");
+        }
+    }
+
+    /** Topic names; see docs/kafka.md for their keys and schemas. */
+    public record Topics(String membership, String load, String health, String events, String metrics,
+                         String accessLog) {
+        public static final Topics DEFAULT = new Topics("sluice.membership", "sluice.load", "sluice.health",
+                "sluice.events", "sluice.metrics", "sluice.access-log");
+    }
+
+    /** Where a cluster's backends come from. */
+    public enum Membership {
+        /** Only the config file. */
+        STATIC,
+        /** Only the membership topic. */
+        KAFKA,
+        /** The file's backends plus those the topic adds. */
+        BOTH
     }
 
     /** The cluster named {@code name}, or null. */
@@ -145,10 +197,21 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      * @param policy the strategy, health checks, outlier detection, timeouts, retries, session
      *               persistence and picker refresh: the very object the simulator runs
      */
-    public record Cluster(String name, List<BackendEntry> backends, ClusterPolicy policy) {
+    public record Cluster(String name, List<BackendEntry> backends, ClusterPolicy policy, Membership membership) {
         public Cluster {
             backends = List.copyOf(backends);
             Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(membership, "membership");
+        }
+
+        /** A cluster whose backends are the file's only. */
+        public Cluster(String name, List<BackendEntry> backends, ClusterPolicy policy) {
+            this(name, backends, policy, Membership.STATIC);
+        }
+
+        /** This cluster with {@code next} as its backends. */
+        public Cluster withBackends(List<BackendEntry> next) {
+            return new Cluster(name, next, policy, membership);
         }
     }
 

@@ -83,8 +83,69 @@ public final class ProxyConfigs {
         List<ProxyConfig.Cluster> clusters = new ClustersReader(problems, registry).read(f.clusters());
         List<ProxyConfig.Listener> listeners = new ListenersReader(problems).read(f.listeners(),
                 ClustersReader.names(f.clusters()));
+        ProxyConfig.Kafka kafka = kafka(problems, f.kafka());
+        for (int i = 0; i < clusters.size(); i++) {
+            if (kafka == null && clusters.get(i).membership() != ProxyConfig.Membership.STATIC) {
+                problems.error(Problems.join(Problems.index("clusters", i), "membership"), "'"
+                        + clusters.get(i).membership().name().toLowerCase(java.util.Locale.ROOT)
+                        + "' needs a kafka: section with bootstrap-servers; allowed without one: static");
+            }
+        }
         problems.throwIfAny();
         return new ProxyConfig(new ProxyConfig.Admin(admin), workers, new ProxyConfig.AccessLog(accessLog), drain,
-                listeners, clusters);
+                listeners, clusters, kafka);
+    }
+
+    /** {@code kafka.load-staleness} and {@code membership-staleness}: 0 to 1 h. */
+    static final Range STALENESS = Range.duration(0, 3_600_000_000_000L);
+    /** {@code kafka.metrics-interval}: 100 ms to 1 h. */
+    static final Range METRICS_INTERVAL = Range.duration(100_000_000L, 3_600_000_000_000L);
+    static final Range FRACTION = Range.number(0, 1);
+    static final Range STATUS = Range.wholeNumber(0, 599);
+    static final Range BUFFER = Range.wholeNumber(1, 10_000_000);
+
+    private static ProxyConfig.Kafka kafka(Problems problems, ProxyFile.KafkaSection k) {
+        if (k == null) {
+            return null;
+        }
+        String servers = problems.required("kafka.bootstrap-servers", k.bootstrapServers(),
+                "a comma-separated list of host:port, like 127.0.0.1:9092");
+        java.util.Map<String, String> props = k.properties() == null ? java.util.Map.of() : k.properties();
+        String instance = problems.text("kafka.instance-id", k.instanceId(), defaultInstanceId(),
+                "a name for this proxy on the events and metrics topics");
+        ProxyConfig.Topics d = ProxyConfig.Topics.DEFAULT;
+        ProxyFile.TopicsSection t = k.topics();
+        ProxyConfig.Topics topics = t == null ? d : new ProxyConfig.Topics(
+                topic(problems, "membership", t.membership(), d.membership()),
+                topic(problems, "load", t.load(), d.load()),
+                topic(problems, "health", t.health(), d.health()),
+                topic(problems, "events", t.events(), d.events()),
+                topic(problems, "metrics", t.metrics(), d.metrics()),
+                topic(problems, "access-log", t.accessLog(), d.accessLog()));
+        Long load = problems.duration("kafka.load-staleness", k.loadStaleness(), STALENESS, 5_000_000_000L);
+        Long member = problems.duration("kafka.membership-staleness", k.membershipStaleness(), STALENESS, 0L);
+        Long metrics = problems.duration("kafka.metrics-interval", k.metricsInterval(), METRICS_INTERVAL,
+                10_000_000_000L);
+        Double sample = problems.number("kafka.access-log-sample", k.accessLogSample(), FRACTION, 0.0);
+        Integer minStatus = problems.integer("kafka.access-log-min-status", k.accessLogMinStatus(), STATUS, 0);
+        Integer buffer = problems.integer("kafka.buffer-size", k.bufferSize(), BUFFER, 10_000);
+        if (servers == null || load == null || member == null || metrics == null || sample == null
+                || minStatus == null || buffer == null) {
+            return null;
+        }
+        return new ProxyConfig.Kafka(servers, props, instance, topics, load, member, metrics, sample, minStatus,
+                buffer);
+    }
+
+    private static String topic(Problems problems, String key, String value, String dflt) {
+        return problems.text("kafka.topics." + key, value, dflt, "a Kafka topic name");
+    }
+
+    private static String defaultInstanceId() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+        } catch (java.io.IOException e) {
+            return "sluice-" + ProcessHandle.current().pid();
+        }
     }
 }

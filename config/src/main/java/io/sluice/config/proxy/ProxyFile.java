@@ -9,7 +9,7 @@ import java.util.List;
  * {@code proxy/sluice-proxy.example.yaml} and {@code schema/sluice-proxy.schema.json}.
  */
 public record ProxyFile(AdminSection admin, Long workers, AccessLogSection accessLog, Duration drainTimeout,
-                        List<ListenerSection> listeners, List<ClusterSection> clusters) {
+                        List<ListenerSection> listeners, List<ClusterSection> clusters, KafkaSection kafka) {
 
     /** {@code admin:} where the admin API listens. */
     public record AdminSection(io.sluice.config.HostPort listen) {
@@ -17,5 +17,20 @@ public record ProxyFile(AdminSection admin, Long workers, AccessLogSection acces
 
     /** {@code access-log:} {@code path} is "-" (stdout), "off", or a file path. */
     public record AccessLogSection(String path) {
+    }
+
+    /**
+     * {@code kafka:} the control plane (docs/kafka.md). {@code properties} pass through to the Kafka
+     * clients as written (SASL, SSL, timeouts).
+     */
+    public record KafkaSection(String bootstrapServers, java.util.Map<String, String> properties, String instanceId,
+                               TopicsSection topics, Duration loadStaleness, Duration membershipStaleness,
+                               Duration metricsInterval, Double accessLogSample, Long accessLogMinStatus,
+                               Long bufferSize) {
+    }
+
+    /** {@code kafka.topics:} the topic names; each defaults to {@code sluice.<key>}. */
+    public record TopicsSection(String membership, String load, String health, String events, String metrics,
+                                String accessLog) {
     }
 }

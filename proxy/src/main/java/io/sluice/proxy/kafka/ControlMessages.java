@@ -1,0 +1,140 @@
+package io.sluice.proxy.kafka;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The JSON messages of the control plane (docs/kafka.md), each with a {@code version} field. A
+ * reader accepts {@link #VERSION} only: a message of another version is refused as
+ * {@link Refused.Kind#UNKNOWN_VERSION}, one that does not parse or lacks a required field as
+ * {@link Refused.Kind#MALFORMED}. Field names are kebab-case on the wire.
+ *
+ * <p>Thread safety: the mapper is thread-safe; the records are immutable.
+ */
+public final class ControlMessages {
+    /** The one schema version this build reads and writes. */
+    public static final int VERSION = 1;
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private ControlMessages() {
+    }
+
+    /**
+     * A Node Manager's word on one backend: {@code join} (or update) it with an address, weight, zone
+     * and capacity; {@code drain} it (no new requests, kept as a member); {@code leave}.
+     * Key on the (compacted) membership topic: {@code cluster/backend}.
+     */
+    public record Membership(int version, String cluster, String backend, String action, String address,
+                             Integer weight, String zone, Double capacity, long timestamp) {
+    }
+
+    /**
+     * One backend's load as its server sees it: {@code utilisation} in [0, 1], queue length, request
+     * rate, and when it was measured (epoch milliseconds). Key: {@code cluster/backend}.
+     */
+    public record LoadReport(int version, String cluster, String backend, double utilisation, Integer queueLength,
+                             Double requestRate, long timestamp, String source) {
+    }
+
+    /** The Node Manager's health verdict on one backend. Key: {@code cluster/backend}. */
+    public record HealthVerdict(int version, String cluster, String backend, boolean healthy, String reason,
+                                long timestamp) {
+    }
+
+    /** Why a message was skipped. */
+    public record Refused(Kind kind, String detail) {
+        public enum Kind { MALFORMED, UNKNOWN_VERSION }
+    }
+
+    /** A message read, or why not. Exactly one of the two is non-null. */
+    public record Read<T>(T message, Refused refused) {
+    }
+
+    public static Read<Membership> membership(byte[] value) {
+        Read<Membership> r = read(value, Membership.class);
+        if (r.message() != null) {
+            Membership m = r.message();
+            if (m.cluster() == null || m.backend() == null || m.action() == null) {
+                return refused("cluster, backend and action are required");
+            }
+            switch (m.action()) {
+                case "join", "update" -> {
+                    if (m.address() == null) {
+                        return refused("action '" + m.action() + "' needs an address host:port");
+                    }
+                    if (m.weight() != null && (m.weight() < 1 || m.weight() > 1_000_000)) {
+                        return refused("weight " + m.weight() + " is out of range 1 to 1000000");
+                    }
+                }
+                case "leave", "drain", "undrain" -> { }
+                default -> {
+                    return refused("action '" + m.action() + "' is not one of join, update, drain, undrain, leave");
+                }
+            }
+        }
+        return r;
+    }
+
+    public static Read<LoadReport> load(byte[] value) {
+        Read<LoadReport> r = read(value, LoadReport.class);
+        if (r.message() != null) {
+            LoadReport m = r.message();
+            if (m.cluster() == null || m.backend() == null || Double.isNaN(m.utilisation()) || m.timestamp() <= 0) {
+                return refused("cluster, backend, utilisation and timestamp are required");
+            }
+        }
+        return r;
+    }
+
+    public static Read<HealthVerdict> health(byte[] value) {
+        Read<HealthVerdict> r = read(value, HealthVerdict.class);
+        if (r.message() != null && (r.message().cluster() == null || r.message().backend() == null)) {
+            return refused("cluster and backend are required");
+        }
+        return r;
+    }
+
+    /** The JSON of {@code message}, as written to a topic. */
+    public static byte[] write(Object message) {
+        try {
+            return JSON.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + message, e);
+        }
+    }
+
+    private static <T> Read<T> read(byte[] value, Class<T> type) {
+        if (value == null) {
+            return new Read<>(null, new Refused(Refused.Kind.MALFORMED, "empty value"));
+        }
+        try {
+            JsonNode tree = JSON.readTree(value);
+            if (tree == null || !tree.isObject()) {
+                return refused("not a JSON object");
+            }
+            JsonNode v = tree.get("version");
+            if (v == null || !v.canConvertToInt()) {
+                return refused("no version field");
+            }
+            if (v.asInt() != VERSION) {
+                return new Read<>(null, new Refused(Refused.Kind.UNKNOWN_VERSION, "version " + v.asText()
+                        + "; this build reads " + VERSION));
+            }
+            return new Read<>(JSON.treeToValue(tree, type), null);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return refused(e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static <T> Read<T> refused(String detail) {
+        return new Read<>(null, new Refused(Refused.Kind.MALFORMED, detail));
+    }
+}

@@ -1,0 +1,559 @@
+package io.sluice.proxy.kafka;
+
+import io.sluice.algorithms.Endpoint;
+import io.sluice.config.proxy.ProxyConfig;
+import io.sluice.proxy.Cluster;
+import io.sluice.proxy.Proxy;
+import io.sluice.proxy.RequestObserver;
+import io.sluice.proxy.RoutingSnapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy's Kafka control plane (docs/kafka.md). In: membership, health verdicts and load reports
+ * from the Node Manager (or {@code ./sluice agent}); out: events, metric snapshots and a sampled
+ * access log.
+ *
+ * <h2>Threads</h2>
+ * One consumer thread reads the three input topics and applies them: membership and verdicts through
+ * {@link Proxy#reload} (the path a file reload takes, so connections and requests under way are
+ * kept), coalesced to one reload per poll; load reports through {@link Proxy#loadReports()}. One
+ * publisher thread owns the idempotent producer and drains a bounded queue; the event loops only
+ * {@code offer} to that queue (never block), and what does not fit is dropped and counted. Neither
+ * thread ever runs on an event loop, and a broker that is down or slow only stalls these two threads:
+ * the proxy keeps routing on the last state it applied.
+ *
+ * <p>Thread-safe: {@link #fileReloaded} and {@link #close} may be called from any thread.
+ */
+public final class KafkaControlPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaControlPlane.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    /** What the control plane counts; also exported on /metrics as {@code sluice_kafka_*}. */
+    public enum Counter {
+        MEMBERSHIP_APPLIED, LOAD_APPLIED, LOAD_STALE, LOAD_UNKNOWN_BACKEND, HEALTH_APPLIED, MALFORMED,
+        UNKNOWN_VERSION, RELOADS, RELOAD_FAILURES, PUBLISHED, PUBLISH_DROPPED, PUBLISH_FAILED
+    }
+
+    private final Proxy proxy;
+    private final ProxyConfig.Kafka settings;
+    private final Map<Counter, AtomicLong> counters = new EnumMap<>(Counter.class);
+    private final ArrayBlockingQueue<ProducerRecord<String, byte[]>> outbox;
+    private final Set<String> loggedKinds = ConcurrentHashMap.newKeySet();
+    private final MembershipView view = new MembershipView();
+    private final Object applyLock = new Object();
+    private final Thread consumerThread;
+    private final Thread publisherThread;
+    private final RequestObserver accessLog;
+    private volatile ProxyConfig file;
+    private volatile long lag;
+    private volatile boolean running = true;
+
+    private KafkaControlPlane(Proxy proxy, ProxyConfig file) {
+        this.proxy = proxy;
+        this.file = file;
+        this.settings = Objects.requireNonNull(file.kafka(), "the config has no kafka: section");
+        for (Counter c : Counter.values()) {
+            counters.put(c, new AtomicLong());
+        }
+        this.outbox = new ArrayBlockingQueue<>(settings.bufferSize());
+        this.consumerThread = new Thread(this::consume, "sluice-kafka-consumer");
+        this.publisherThread = new Thread(this::publish, "sluice-kafka-publisher");
+        consumerThread.setDaemon(true);
+        publisherThread.setDaemon(true);
+        this.accessLog = new RequestObserver() {
+            @Override
+            public void onRequestEnd(RequestEnd end) {
+                accessLog(end);
+            }
+        };
+    }
+
+    /**
+     * Starts both threads; returns at once, whether or not a broker answers.
+     *
+     * @param file the config as read from the file (its {@code kafka:} section is required)
+     */
+    public static KafkaControlPlane start(Proxy proxy, ProxyConfig file) {
+        KafkaControlPlane cp = new KafkaControlPlane(proxy, file);
+        KafkaMetrics.register(proxy.metrics().registry(), cp);
+        if (cp.settings.accessLogSample() > 0) {
+            proxy.addObserver(cp.accessLog);
+        }
+        cp.consumerThread.start();
+        cp.publisherThread.start();
+        return cp;
+    }
+
+    /** A count so far. */
+    public long count(Counter c) {
+        return counters.get(c).get();
+    }
+
+    /** Messages behind the end of the input topics at the last look (-1 before the first). */
+    public long consumerLag() {
+        return lag;
+    }
+
+    /** Kafka-fed members known now. */
+    public int members() {
+        synchronized (applyLock) {
+            return view.members();
+        }
+    }
+
+    /**
+     * The file was re-read: apply it with the Kafka view on top, through the same reload.
+     *
+     * @return what the reload changed
+     */
+    public Proxy.ReloadSummary fileReloaded(ProxyConfig next) {
+        synchronized (applyLock) {
+            this.file = next;
+            Proxy.ReloadSummary s = proxy.reload(view.compose(next));
+            event("config-reloaded", null, null, Map.of("clusters-changed", s.clustersChanged()));
+            return s;
+        }
+    }
+
+    /** Queues an event on the events topic (never blocks; dropped and counted when the buffer is full). */
+    public void event(String type, String cluster, String backend, Map<String, ?> detail) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("version", ControlMessages.VERSION);
+        e.put("type", type);
+        e.put("instance", settings.instanceId());
+        e.put("timestamp", System.currentTimeMillis());
+        if (cluster != null) {
+            e.put("cluster", cluster);
+        }
+        if (backend != null) {
+            e.put("backend", backend);
+        }
+        if (detail != null && !detail.isEmpty()) {
+            e.put("detail", detail);
+        }
+        offer(settings.topics().events(), cluster == null ? settings.instanceId() : cluster + "/" + backend, e);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        proxy.removeObserver(accessLog);
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            consumerThread.join(5_000);
+            publisherThread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- in ----
+
+    private Properties clientProps() {
+        Properties p = new Properties();
+        p.putAll(settings.properties());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        return p;
+    }
+
+    private void consume() {
+        Properties p = clientProps();
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.putIfAbsent(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        p.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
+        ProxyConfig.Topics t = settings.topics();
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p);
+        this.consumer = consumer;
+        try {
+            boolean assigned = false;
+            long nextLagCheck = 0;
+            long nextExpiry = 0;
+            while (running) {
+                try {
+                    if (!assigned) {
+                        ensureTopics();
+                        assigned = assign(consumer, t);
+                        if (!assigned) {
+                            continue;
+                        }
+                    }
+                    boolean changed = false;
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+                        changed |= dispatch(r);
+                    }
+                    long now = System.currentTimeMillis();
+                    if (settings.membershipStalenessNanos() > 0 && now >= nextExpiry) {
+                        nextExpiry = now + 1000;
+                        synchronized (applyLock) {
+                            changed |= view.expire(now - settings.membershipStalenessNanos() / 1_000_000);
+                        }
+                    }
+                    if (changed) {
+                        applyView();
+                    }
+                    if (now >= nextLagCheck) {
+                        nextLagCheck = now + 1000;
+                        lag = lag(consumer);
+                    }
+                } catch (org.apache.kafka.common.errors.WakeupException
+                         | org.apache.kafka.common.errors.InterruptException e) {
+                    break;
+                } catch (RuntimeException e) {
+                    logOnce("consumer", "kafka consumer: " + e + "; retrying");
+                    pause(500);
+                }
+            }
+        } finally {
+            try {
+                consumer.close(Duration.ofMillis(500));
+            } catch (RuntimeException e) {
+                // closing against a broker that is away: nothing left to do
+            }
+        }
+    }
+
+    private volatile KafkaConsumer<String, byte[]> consumer;
+
+    private boolean assign(KafkaConsumer<String, byte[]> consumer, ProxyConfig.Topics t) {
+        List<TopicPartition> state = new ArrayList<>();
+        List<TopicPartition> load = new ArrayList<>();
+        for (String topic : List.of(t.membership(), t.health())) {
+            state.addAll(partitions(consumer, topic));
+        }
+        load.addAll(partitions(consumer, t.load()));
+        if (state.isEmpty() || load.isEmpty()) {
+            pause(500);
+            return false;
+        }
+        List<TopicPartition> all = new ArrayList<>(state);
+        all.addAll(load);
+        consumer.assign(all);
+        // State topics from the beginning (compaction keeps the last word per backend); load from now on.
+        consumer.seekToBeginning(state);
+        consumer.seekToEnd(load);
+        return true;
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {
+        List<TopicPartition> out = new ArrayList<>();
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
+        if (infos != null) {
+            for (PartitionInfo i : infos) {
+                out.add(new TopicPartition(topic, i.partition()));
+            }
+        }
+        return out;
+    }
+
+    private boolean topicsMade;
+
+    /** Creates the topics (compacted for state) when missing; the broker may also auto-create them. */
+    private void ensureTopics() {
+        if (topicsMade) {
+            return;
+        }
+        ProxyConfig.Topics t = settings.topics();
+        Properties p = clientProps();
+        p.put("request.timeout.ms", "2000");
+        p.put("default.api.timeout.ms", "3000");
+        try (Admin admin = Admin.create(p)) {
+            Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            List<NewTopic> topics = new ArrayList<>();
+            for (String s : List.of(t.membership(), t.health())) {
+                topics.add(new NewTopic(s, java.util.Optional.empty(), java.util.Optional.empty()).configs(compact));
+            }
+            for (String s : List.of(t.load(), t.events(), t.metrics(), t.accessLog())) {
+                topics.add(new NewTopic(s, java.util.Optional.empty(), java.util.Optional.empty()));
+            }
+            for (var f : admin.createTopics(topics).values().values()) {
+                try {
+                    f.get(3, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException(e.getCause());
+                    }
+                }
+            }
+            topicsMade = true;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            logOnce("topics", "kafka: cannot create the topics yet (" + e + "); retrying");
+        }
+    }
+
+    private boolean dispatch(ConsumerRecord<String, byte[]> r) {
+        ProxyConfig.Topics t = settings.topics();
+        if (r.topic().equals(t.load())) {
+            ControlMessages.Read<ControlMessages.LoadReport> read = ControlMessages.load(r.value());
+            if (refused(r, read.refused())) {
+                return false;
+            }
+            ControlMessages.LoadReport m = read.message();
+            long ageMillis = System.currentTimeMillis() - m.timestamp();
+            if (ageMillis * 1_000_000 > settings.loadStalenessNanos()) {
+                counters.get(Counter.LOAD_STALE).incrementAndGet();
+                return false;
+            }
+            boolean known = proxy.loadReports().report(m.cluster(), m.backend(), m.utilisation());
+            counters.get(known ? Counter.LOAD_APPLIED : Counter.LOAD_UNKNOWN_BACKEND).incrementAndGet();
+            return false;
+        }
+        if (r.value() == null) {
+            return false; // a tombstone: compaction's deletion marker, nothing to apply
+        }
+        if (r.topic().equals(t.membership())) {
+            ControlMessages.Read<ControlMessages.Membership> read = ControlMessages.membership(r.value());
+            if (refused(r, read.refused())) {
+                return false;
+            }
+            counters.get(Counter.MEMBERSHIP_APPLIED).incrementAndGet();
+            ControlMessages.Membership m = read.message();
+            boolean changed;
+            try {
+                synchronized (applyLock) {
+                    changed = view.apply(m, System.currentTimeMillis());
+                }
+            } catch (RuntimeException bad) {
+                refused(r, new ControlMessages.Refused(ControlMessages.Refused.Kind.MALFORMED, bad.getMessage()));
+                return false;
+            }
+            if (changed) {
+                event("membership-" + m.action(), m.cluster(), m.backend(), m.address() == null ? Map.of()
+                        : Map.of("address", m.address()));
+            }
+            return changed;
+        }
+        if (r.topic().equals(t.health())) {
+            ControlMessages.Read<ControlMessages.HealthVerdict> read = ControlMessages.health(r.value());
+            if (refused(r, read.refused())) {
+                return false;
+            }
+            counters.get(Counter.HEALTH_APPLIED).incrementAndGet();
+            synchronized (applyLock) {
+                return view.apply(read.message());
+            }
+        }
+        return false;
+    }
+
+    private boolean refused(ConsumerRecord<String, byte[]> r, ControlMessages.Refused refused) {
+        if (refused == null) {
+            return false;
+        }
+        boolean version = refused.kind() == ControlMessages.Refused.Kind.UNKNOWN_VERSION;
+        counters.get(version ? Counter.UNKNOWN_VERSION : Counter.MALFORMED).incrementAndGet();
+        logOnce(r.topic() + "/" + refused.kind(), "kafka: skipped a " + refused.kind().name().toLowerCase()
+                .replace('_', ' ') + " message on " + r.topic() + " at offset " + r.offset() + ": "
+                + refused.detail() + " (logged once per topic and kind; counted in sluice_kafka_messages_skipped_total)");
+        return true;
+    }
+
+    private void applyView() {
+        synchronized (applyLock) {
+            try {
+                proxy.reload(view.compose(file));
+                counters.get(Counter.RELOADS).incrementAndGet();
+            } catch (RuntimeException e) {
+                counters.get(Counter.RELOAD_FAILURES).incrementAndGet();
+                logOnce("reload", "kafka: the membership update could not be applied: " + e.getMessage());
+            }
+        }
+    }
+
+    private long lag(KafkaConsumer<String, byte[]> consumer) {
+        try {
+            Set<TopicPartition> parts = consumer.assignment();
+            Map<TopicPartition, Long> ends = consumer.endOffsets(parts, Duration.ofMillis(500));
+            long total = 0;
+            for (TopicPartition tp : parts) {
+                total += Math.max(0, ends.getOrDefault(tp, 0L) - consumer.position(tp, Duration.ofMillis(500)));
+            }
+            return total;
+        } catch (RuntimeException e) {
+            return lag; // the broker is away: keep the last figure
+        }
+    }
+
+    // ---- out ----
+
+    private void accessLog(RequestObserver.RequestEnd end) {
+        if (end.status() < settings.accessLogMinStatus()
+                || ThreadLocalRandom.current().nextDouble() >= settings.accessLogSample()) {
+            return;
+        }
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("version", ControlMessages.VERSION);
+        e.put("instance", settings.instanceId());
+        e.put("timestamp", System.currentTimeMillis());
+        e.put("listener", end.listener());
+        e.put("request-id", end.requestId());
+        e.put("method", end.method());
+        e.put("target", end.target());
+        e.put("route", end.route());
+        e.put("cluster", end.cluster());
+        e.put("backend", end.backendId());
+        e.put("status", end.status());
+        e.put("outcome", end.outcome());
+        e.put("duration-ms", end.durationNanos() / 1e6);
+        e.put("attempts", end.attempts());
+        offer(settings.topics().accessLog(), end.requestId(), e);
+    }
+
+    private void offer(String topic, String key, Object value) {
+        if (!running || !outbox.offer(new ProducerRecord<>(topic, key, ControlMessages.write(value)))) {
+            counters.get(Counter.PUBLISH_DROPPED).incrementAndGet();
+        }
+    }
+
+    private void publish() {
+        Properties p = clientProps();
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
+        // Never wait long for metadata: a broker that is away must not stall the publisher for long.
+        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
+        p.putIfAbsent(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        long interval = Math.max(1, settings.metricsIntervalNanos() / 1_000_000);
+        long nextMetrics = System.currentTimeMillis() + interval;
+        Map<String, String> lastHealth = new HashMap<>();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            while (running || !outbox.isEmpty()) {
+                long now = System.currentTimeMillis();
+                scanHealth(lastHealth);
+                if (now >= nextMetrics) {
+                    nextMetrics = now + interval;
+                    offer(settings.topics().metrics(), settings.instanceId(), snapshot(now));
+                }
+                ProducerRecord<String, byte[]> r;
+                try {
+                    r = outbox.poll(50, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    break;
+                }
+                while (r != null) {
+                    try {
+                        producer.send(r, (md, ex) -> counters.get(ex == null ? Counter.PUBLISHED
+                                : Counter.PUBLISH_FAILED).incrementAndGet());
+                    } catch (RuntimeException e) {
+                        counters.get(Counter.PUBLISH_FAILED).incrementAndGet();
+                        logOnce("publish", "kafka producer: " + e + " (counted in sluice_kafka_published_total"
+                                + "{result=\"failed\"})");
+                    }
+                    r = running ? outbox.poll() : null;
+                }
+            }
+            producer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** Health transitions and ejections as the pickers see them, as events. */
+    private void scanHealth(Map<String, String> last) {
+        RoutingSnapshot s = proxy.snapshot();
+        if (s == null) {
+            return;
+        }
+        Map<String, String> now = new HashMap<>();
+        for (Cluster c : s.clusters()) {
+            for (Endpoint e : c.loadBalancer().endpoints().all()) {
+                String key = c.name() + "/" + e.id();
+                String state = e.health().name().toLowerCase(java.util.Locale.ROOT);
+                now.put(key, state);
+                String was = last.get(key);
+                if (was != null && !was.equals(state)) {
+                    event("health-transition", c.name(), e.id(), Map.of("from", was, "to", state));
+                }
+            }
+        }
+        last.clear();
+        last.putAll(now);
+    }
+
+    private Map<String, Object> snapshot(long nowMillis) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", ControlMessages.VERSION);
+        m.put("instance", settings.instanceId());
+        m.put("timestamp", nowMillis);
+        List<Map<String, Object>> backends = new ArrayList<>();
+        RoutingSnapshot s = proxy.snapshot();
+        long nanos = System.nanoTime();
+        Collection<Cluster> clusters = s == null ? List.of() : s.clusters();
+        for (Cluster c : clusters) {
+            for (Endpoint e : c.loadBalancer().endpoints().all()) {
+                Map<String, Object> b = new LinkedHashMap<>();
+                b.put("cluster", c.name());
+                b.put("backend", e.id());
+                b.put("in-flight", e.load().inFlight());
+                b.put("latency-ewma-ms", e.load().latencyNanos(nanos) / 1e6);
+                b.put("completed", e.load().completed());
+                b.put("failed", e.load().failed());
+                b.put("health", e.health().name().toLowerCase(java.util.Locale.ROOT));
+                b.put("weight", c.weight(e.id()));
+                backends.add(b);
+            }
+        }
+        m.put("backends", backends);
+        Map<String, Long> kafka = new LinkedHashMap<>();
+        for (Counter c : Counter.values()) {
+            kafka.put(c.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), count(c));
+        }
+        kafka.put("consumer-lag", lag);
+        m.put("kafka", kafka);
+        return m;
+    }
+
+    private void logOnce(String kind, String message) {
+        if (loggedKinds.add(kind)) {
+            LOG.warn(message);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

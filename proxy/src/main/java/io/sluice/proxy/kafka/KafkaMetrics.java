@@ -1,0 +1,57 @@
+package io.sluice.proxy.kafka;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Locale;
+
+/** The control plane's figures on /metrics: messages by topic kind and result, drops, consumer lag. */
+final class KafkaMetrics {
+    private KafkaMetrics() {
+    }
+
+    static void register(PrometheusRegistry registry, KafkaControlPlane cp) {
+        try {
+            CounterWithCallback.builder().name("sluice_kafka_messages_total")
+                    .help("control-plane messages read, by kind and result")
+                    .labelNames("kind", "result")
+                    .callback(cb -> {
+                        cb.call(cp.count(KafkaControlPlane.Counter.MEMBERSHIP_APPLIED), "membership", "applied");
+                        cb.call(cp.count(KafkaControlPlane.Counter.HEALTH_APPLIED), "health", "applied");
+                        cb.call(cp.count(KafkaControlPlane.Counter.LOAD_APPLIED), "load", "applied");
+                        cb.call(cp.count(KafkaControlPlane.Counter.LOAD_STALE), "load", "stale");
+                        cb.call(cp.count(KafkaControlPlane.Counter.LOAD_UNKNOWN_BACKEND), "load", "unknown_backend");
+                    }).register(registry);
+            CounterWithCallback.builder().name("sluice_kafka_messages_skipped_total")
+                    .help("control-plane messages skipped as malformed or of an unknown version")
+                    .labelNames("reason")
+                    .callback(cb -> {
+                        cb.call(cp.count(KafkaControlPlane.Counter.MALFORMED), "malformed");
+                        cb.call(cp.count(KafkaControlPlane.Counter.UNKNOWN_VERSION), "unknown_version");
+                    }).register(registry);
+            CounterWithCallback.builder().name("sluice_kafka_published_total")
+                    .help("events, metric snapshots and access-log records, by result")
+                    .labelNames("result")
+                    .callback(cb -> {
+                        for (KafkaControlPlane.Counter c : new KafkaControlPlane.Counter[] {
+                                KafkaControlPlane.Counter.PUBLISHED, KafkaControlPlane.Counter.PUBLISH_DROPPED,
+                                KafkaControlPlane.Counter.PUBLISH_FAILED}) {
+                            cb.call(cp.count(c), c == KafkaControlPlane.Counter.PUBLISHED ? "sent"
+                                    : c.name().substring("PUBLISH_".length()).toLowerCase(Locale.ROOT));
+                        }
+                    }).register(registry);
+            CounterWithCallback.builder().name("sluice_kafka_membership_reloads_total")
+                    .help("reloads made by membership and health updates, by result")
+                    .labelNames("result")
+                    .callback(cb -> {
+                        cb.call(cp.count(KafkaControlPlane.Counter.RELOADS), "applied");
+                        cb.call(cp.count(KafkaControlPlane.Counter.RELOAD_FAILURES), "failed");
+                    }).register(registry);
+            GaugeWithCallback.builder().name("sluice_kafka_consumer_lag")
+                    .help("messages behind the end of the membership, health and load topics")
+                    .callback(cb -> cb.call(cp.consumerLag())).register(registry);
+        } catch (IllegalArgumentException alreadyThere) {
+            // A second control plane on the same proxy: the first one's figures stay exported.
+        }
+    }
+}
