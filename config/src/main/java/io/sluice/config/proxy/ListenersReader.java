@@ -93,10 +93,11 @@ final class ListenersReader {
                 }
             }
         }
+        Protection protection = new ProtectionReader(problems).read(path, s.rateLimits(), s.acceptLimits());
         if (name == null || bind == null || maxConnections == null) {
             return null;
         }
-        return new ProxyConfig.HttpListener(name, bind, maxConnections, limits, timeouts, routes);
+        return new ProxyConfig.HttpListener(name, bind, maxConnections, limits, timeouts, routes, protection);
     }
 
     private Limits limits(String path, LimitsSection s) {
@@ -148,7 +149,9 @@ final class ListenersReader {
             problems.error(cp, "no cluster is named '" + cluster + "'; clusters: "
                     + (clusters.isEmpty() ? "(none)" : String.join(", ", clusters)));
         }
-        return cluster == null || name == null ? null : new ProxyConfig.Route(name, match, cluster);
+        List<Protection.RateLimitRule> limits = new ProtectionReader(problems).rateLimits(
+                Problems.join(path, "rate-limits"), s.rateLimits());
+        return cluster == null || name == null ? null : new ProxyConfig.Route(name, match, cluster, limits);
     }
 
     private ProxyConfig.Match match(String path, MatchSection s) {
