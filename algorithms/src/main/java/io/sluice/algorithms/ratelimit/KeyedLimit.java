@@ -16,6 +16,7 @@ public final class KeyedLimit {
     /** Permits per period and the period, for the RateLimit-Policy header. */
     private final long quota;
     private final long windowSeconds;
+    private final int maxKeys;
 
     /**
      * @param name    the limit's name, as headers and metrics show it
@@ -27,6 +28,7 @@ public final class KeyedLimit {
         this.name = Objects.requireNonNull(name, "name");
         this.key = Objects.requireNonNull(key, "key");
         this.limiters = KeyedRateLimiter.create(limit, maxKeys);
+        this.maxKeys = maxKeys;
         this.quota = limit.burst();
         long window = limit instanceof TokenBucketSpec tb
                 ? tb.periodNanos() * tb.burst() / tb.permits()
@@ -44,6 +46,11 @@ public final class KeyedLimit {
 
     public KeyedRateLimiter limiters() {
         return limiters;
+    }
+
+    /** Keys held at most. */
+    public int maxKeys() {
+        return maxKeys;
     }
 
     /** The burst: what the policy header calls the quota. */
