@@ -23,6 +23,8 @@ import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.policy.AffinityPolicy;
 import io.sluice.algorithms.policy.AttemptFailure;
 import io.sluice.algorithms.policy.RetryPolicy;
+import io.sluice.algorithms.filter.FilterChain;
+import io.sluice.algorithms.filter.FilterRule;
 import io.sluice.algorithms.ratelimit.LimitChain;
 import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.proxy.Exchange.Attempt;
@@ -744,11 +746,29 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     // ---- answers and endings ----
 
     /**
-     * Applies the listener's, then the route's rate limits; on a refusal answers 429 with
+     * Applies the listener's, then the route's filters (a deny answers its status), then the
+     * listener's, then the route's rate limits; on a refusal answers 429 with
      * Retry-After and the IETF RateLimit headers and returns false.
      */
     private boolean passesRateLimits(Exchange e) {
         Router router = listener.proxy.snapshot().router(listener.name);
+        if (router == null) {
+            router = listener.finalRouter;
+        }
+        FilterChain ownFilters = router == null ? FilterChain.NONE : router.listenerFilters();
+        FilterChain routeFilters = e.route == null ? FilterChain.NONE : e.route.filters();
+        if (!ownFilters.isEmpty() || !routeFilters.isEmpty()) {
+            Filters.HttpRequest fi = new Filters.HttpRequest(clientAddressBytes, e.head);
+            FilterRule denied = ownFilters.denial(fi);
+            if (denied == null) {
+                denied = routeFilters.denial(fi);
+            }
+            if (denied != null) {
+                e.outcome = "filtered";
+                respondLocal(e, HttpResponseStatus.valueOf(denied.status()), "denied by filter '" + denied.name() + "'");
+                return false;
+            }
+        }
         LimitChain own = router == null ? LimitChain.NONE : router.listenerLimits();
         LimitChain route = e.route == null ? LimitChain.NONE : e.route.limits();
         if (own.isEmpty() && route.isEmpty()) {

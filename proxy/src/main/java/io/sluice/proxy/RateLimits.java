@@ -24,9 +24,9 @@ final class RateLimits {
     private RateLimits() {
     }
 
-    /** The listener-level limits of {@code l}; none for a protocol without them. */
-    static List<Protection.RateLimitRule> listenerRules(ProxyConfig.Listener l) {
-        return l instanceof ProxyConfig.HttpListener h ? h.protection().rateLimits() : List.of();
+    /** The listener-level protection of {@code l}; none for a protocol without it. */
+    static Protection listenerRules(ProxyConfig.Listener l) {
+        return l instanceof ProxyConfig.HttpListener h ? h.protection() : Protection.NONE;
     }
 
     /** The chain of {@code rules}, reusing the limiters of {@code previous} whose rule is unchanged. */

@@ -9,6 +9,7 @@ import java.util.Map;
 /** A {@code protocol: http} listener: HTTP/1.1 with request limits, timeouts and routes. */
 public record HttpListenerSection(String name, HostPort bind, Long maxConnections, LimitsSection limits,
                                   TimeoutsSection timeouts, List<RouteSection> routes,
+                                  List<ProtectionSections.FilterSection> filters,
                                   List<ProtectionSections.RateLimitSection> rateLimits,
                                   ProtectionSections.AcceptLimitsSection acceptLimits) implements ListenerSection {
 
@@ -23,6 +24,7 @@ public record HttpListenerSection(String name, HostPort bind, Long maxConnection
 
     /** One {@code routes:} entry: requests matching {@code match} go to {@code cluster}. */
     public record RouteSection(String name, MatchSection match, String cluster,
+                               List<ProtectionSections.FilterSection> filters,
                                List<ProtectionSections.RateLimitSection> rateLimits) {
     }
 

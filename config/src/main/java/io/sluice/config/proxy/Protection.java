@@ -1,5 +1,6 @@
 package io.sluice.config.proxy;
 
+import io.sluice.algorithms.filter.FilterRule;
 import io.sluice.algorithms.ratelimit.LimitKey;
 import io.sluice.algorithms.ratelimit.RateLimit;
 import java.util.List;
@@ -9,14 +10,16 @@ import java.util.List;
  * order, every one must grant) and, for a listener, its connection accept limits. Equal configs
  * are equal, so a reload keeps the budgets of unchanged limits.
  *
+ * @param filters      request filter rules, first match decides
  * @param rateLimits   applied in order to every request
  * @param acceptLimits new connections per second; {@link AcceptLimits#NONE} for none
  */
-public record Protection(List<RateLimitRule> rateLimits, AcceptLimits acceptLimits) {
+public record Protection(List<FilterRule> filters, List<RateLimitRule> rateLimits, AcceptLimits acceptLimits) {
     /** Nothing limited. */
-    public static final Protection NONE = new Protection(List.of(), AcceptLimits.NONE);
+    public static final Protection NONE = new Protection(List.of(), List.of(), AcceptLimits.NONE);
 
     public Protection {
+        filters = List.copyOf(filters);
         rateLimits = List.copyOf(rateLimits);
     }
 

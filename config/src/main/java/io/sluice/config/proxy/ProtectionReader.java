@@ -1,6 +1,10 @@
 package io.sluice.config.proxy;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.sluice.algorithms.Range;
+import io.sluice.algorithms.filter.Cidr;
+import io.sluice.algorithms.filter.FilterRule;
 import io.sluice.algorithms.ratelimit.GcraSpec;
 import io.sluice.algorithms.ratelimit.KeySource;
 import io.sluice.algorithms.ratelimit.LimitKey;
@@ -9,13 +13,17 @@ import io.sluice.algorithms.ratelimit.TokenBucketSpec;
 import io.sluice.config.Problems;
 import io.sluice.config.Rate;
 import io.sluice.config.proxy.ProtectionSections.AcceptLimitsSection;
+import io.sluice.config.proxy.ProtectionSections.FilterMatchSection;
+import io.sluice.config.proxy.ProtectionSections.FilterSection;
 import io.sluice.config.proxy.ProtectionSections.RateLimitSection;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
-/** The validation pass of {@code rate-limits:} and {@code accept-limits:}. */
+/** The validation pass of {@code filters:}, {@code rate-limits:} and {@code accept-limits:}. */
 final class ProtectionReader {
     static final Range BURST = Range.wholeNumber(1, 1_000_000_000);
     static final Range MAX_KEYS = Range.wholeNumber(1, 100_000_000);
@@ -29,9 +37,107 @@ final class ProtectionReader {
         this.problems = problems;
     }
 
-    Protection read(String path, List<RateLimitSection> limits, AcceptLimitsSection accept) {
-        return new Protection(rateLimits(Problems.join(path, "rate-limits"), limits),
+    Protection read(String path, List<FilterSection> filters, List<RateLimitSection> limits,
+                    AcceptLimitsSection accept) {
+        return new Protection(filters(Problems.join(path, "filters"), filters),
+                rateLimits(Problems.join(path, "rate-limits"), limits),
                 acceptLimits(Problems.join(path, "accept-limits"), accept));
+    }
+
+    static final Range STATUS = Range.wholeNumber(400, 599);
+
+    List<FilterRule> filters(String path, List<FilterSection> sections) {
+        List<FilterRule> out = new ArrayList<>();
+        if (sections == null) {
+            return out;
+        }
+        for (int i = 0; i < sections.size(); i++) {
+            String at = Problems.index(path, i);
+            FilterSection s = sections.get(i);
+            if (s == null) {
+                continue;
+            }
+            String name = s.name() == null ? String.valueOf(i) : Names.name(problems, Problems.join(at, "name"), s.name());
+            String action = problems.choice(Problems.join(at, "action"), s.action(), List.of("deny", "allow"), null);
+            Integer status = problems.integer(Problems.join(at, "status"), s.status(), STATUS, 403);
+            FilterRule.Match match = filterMatch(Problems.join(at, "match"), s.match());
+            if (name != null && action != null && status != null && match != null) {
+                out.add(new FilterRule(name, match, "deny".equals(action) ? FilterRule.Action.DENY
+                        : FilterRule.Action.ALLOW, status));
+            }
+        }
+        return out;
+    }
+
+    private FilterRule.Match filterMatch(String path, FilterMatchSection m) {
+        if (m == null) {
+            return FilterRule.Match.ANY;
+        }
+        boolean ok = true;
+        List<Cidr> sources = new ArrayList<>();
+        if (m.source() != null) {
+            for (int i = 0; i < m.source().size(); i++) {
+                String c = m.source().get(i);
+                try {
+                    sources.add(Cidr.parse(c == null ? "" : c));
+                } catch (IllegalArgumentException e) {
+                    problems.error(Problems.index(Problems.join(path, "source"), i), e.getMessage());
+                    ok = false;
+                }
+            }
+        }
+        List<String> methods = new ArrayList<>();
+        if (m.methods() != null) {
+            for (int i = 0; i < m.methods().size(); i++) {
+                String x = m.methods().get(i);
+                if (x == null || !io.sluice.algorithms.policy.AffinityPolicy.isToken(x)) {
+                    problems.error(Problems.index(Problems.join(path, "methods"), i), "'" + x + "' is not an HTTP method");
+                    ok = false;
+                } else {
+                    methods.add(x.toUpperCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        Pattern pathRegex = regex(Problems.join(path, "path-regex"), m.pathRegex());
+        ok &= m.pathRegex() == null || pathRegex != null;
+        Map<String, Pattern> headerRegex = new LinkedHashMap<>();
+        if (m.headerRegex() != null) {
+            for (Map.Entry<String, String> e : m.headerRegex().entrySet()) {
+                Pattern p = regex(Problems.join(Problems.join(path, "header-regex"), e.getKey()), e.getValue());
+                if (p == null) {
+                    ok = false;
+                } else {
+                    headerRegex.put(e.getKey().toLowerCase(java.util.Locale.ROOT), p);
+                }
+            }
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (m.headers() != null) {
+            m.headers().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v == null ? "*" : v));
+        }
+        String pp = Problems.join(path, "path-prefix");
+        if (m.pathPrefix() != null && !m.pathPrefix().startsWith("/")) {
+            problems.error(pp, "'" + m.pathPrefix() + "' does not start with '/'; a path prefix like /api");
+            ok = false;
+        }
+        String host = m.host() == null ? null : m.host().toLowerCase(java.util.Locale.ROOT);
+        long bodyOver = m.bodyLargerThan() == null ? -1 : m.bodyLargerThan().bytes();
+        return ok ? new FilterRule.Match(sources, methods, host, m.path(), m.pathPrefix(), pathRegex, headers,
+                headerRegex, m.query(), bodyOver) : null;
+    }
+
+    /** An RE2 pattern, or null after reporting why it is not one. */
+    private Pattern regex(String path, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Pattern.compile(text);
+        } catch (PatternSyntaxException e) {
+            problems.error(path, "'" + text + "' is not an RE2 regular expression (" + e.getDescription()
+                    + "); RE2 has no backreferences or lookaround, see github.com/google/re2/wiki/Syntax");
+            return null;
+        }
     }
 
     List<Protection.RateLimitRule> rateLimits(String path, List<RateLimitSection> sections) {

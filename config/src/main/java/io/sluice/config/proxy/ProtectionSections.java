@@ -1,7 +1,9 @@
 package io.sluice.config.proxy;
 
+import io.sluice.config.ByteSize;
 import io.sluice.config.Rate;
 import java.util.List;
+import java.util.Map;
 
 /** The file form of the protection keys of listeners and routes ({@code rate-limits:}, {@code accept-limits:}). */
 public final class ProtectionSections {
@@ -32,5 +34,23 @@ public final class ProtectionSections {
      * @param maxSources     client addresses held at most, default 100000
      */
     public record AcceptLimitsSection(Rate rate, Long burst, Rate perSource, Long perSourceBurst, Long maxSources) {
+    }
+
+    /**
+     * One {@code filters:} entry.
+     *
+     * @param name   default its position
+     * @param match  conditions, all must hold; absent: every request
+     * @param action {@code deny} or {@code allow}
+     * @param status a deny's status, default 403
+     */
+    public record FilterSection(String name, FilterMatchSection match, String action, Long status) {
+    }
+
+    /** A filter's {@code match:}. */
+    public record FilterMatchSection(List<String> source, List<String> methods, String host, String path,
+                                     String pathPrefix, String pathRegex, Map<String, String> headers,
+                                     Map<String, String> headerRegex, Map<String, String> query,
+                                     ByteSize bodyLargerThan) {
     }
 }

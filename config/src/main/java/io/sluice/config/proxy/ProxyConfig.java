@@ -127,14 +127,16 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      * @param name the {@code route} label of metrics and the access log: the configured name, or the
      *             route's position in its listener's list ({@code "0"}, {@code "1"}, ...)
      */
-    public record Route(String name, Match match, String cluster, List<Protection.RateLimitRule> rateLimits) {
+    public record Route(String name, Match match, String cluster, List<io.sluice.algorithms.filter.FilterRule> filters,
+                        List<Protection.RateLimitRule> rateLimits) {
         public Route {
+            filters = List.copyOf(filters);
             rateLimits = List.copyOf(rateLimits);
         }
 
-        /** A route without rate limits. */
+        /** A route without filters or rate limits. */
         public Route(String name, Match match, String cluster) {
-            this(name, match, cluster, List.of());
+            this(name, match, cluster, List.of(), List.of());
         }
     }
 
