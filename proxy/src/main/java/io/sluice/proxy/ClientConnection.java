@@ -23,6 +23,9 @@ import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.policy.AffinityPolicy;
 import io.sluice.algorithms.policy.AttemptFailure;
 import io.sluice.algorithms.policy.RetryPolicy;
+import io.sluice.algorithms.filter.FilterChain;
+import io.sluice.algorithms.filter.FilterRule;
+import io.sluice.algorithms.ratelimit.LimitChain;
 import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.proxy.Exchange.Attempt;
 import io.sluice.proxy.RequestObserver.Outcome;
@@ -110,6 +113,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private Forwarding.ClientAddress client = Forwarding.ClientAddress.of("unknown");
     private String clientIp = "unknown";
     private String clientAddress = "unknown";
+    /** The client address's bytes, for rate-limit keys; null when not an IP connection. */
+    private byte[] clientAddressBytes;
     /** The connection's one timer (see {@link ConnectionDeadline}) and what each kind of expiry does. */
     private ConnectionDeadline deadline;
     private final Runnable idleExpired = this::idleExpired;
@@ -138,6 +143,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             clientIp = isa.getAddress().getHostAddress();
             clientAddress = (clientIp.indexOf(':') >= 0 ? "[" + clientIp + "]" : clientIp) + ":" + isa.getPort();
             client = Forwarding.ClientAddress.of(clientIp);
+            clientAddressBytes = isa.getAddress().getAddress();
         }
         pool = listener.proxy.pool(ctx.channel().eventLoop());
         // This handler serves "http" listeners only, so the listener's config is the HTTP record.
@@ -378,6 +384,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     // ---- to the backend ----
 
     private void dispatch(Exchange e, HttpResponseStatus ifNone) {
+        if (e.attempts == 0 && !e.limitsPassed) {
+            e.limitsPassed = true;
+            if (!passesRateLimits(e)) {
+                return;
+            }
+        }
         if (e.cluster == null) {
             e.outcome = "no_route";
             respondLocal(e, HttpResponseStatus.NOT_FOUND, "no route matches this request");
@@ -733,8 +745,56 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     // ---- answers and endings ----
 
-    /** Answers with a proxy-made response; {@code e} is null for a request refused before its head was accepted. */
+    /**
+     * Applies the listener's, then the route's filters (a deny answers its status), then the
+     * listener's, then the route's rate limits; on a refusal answers 429 with
+     * Retry-After and the IETF RateLimit headers and returns false.
+     */
+    private boolean passesRateLimits(Exchange e) {
+        Router router = listener.proxy.snapshot().router(listener.name);
+        if (router == null) {
+            router = listener.finalRouter;
+        }
+        FilterChain ownFilters = router == null ? FilterChain.NONE : router.listenerFilters();
+        FilterChain routeFilters = e.route == null ? FilterChain.NONE : e.route.filters();
+        if (!ownFilters.isEmpty() || !routeFilters.isEmpty()) {
+            Filters.HttpRequest fi = new Filters.HttpRequest(clientAddressBytes, e.head);
+            FilterRule denied = ownFilters.denial(fi);
+            if (denied == null) {
+                denied = routeFilters.denial(fi);
+            }
+            if (denied != null) {
+                e.outcome = "filtered";
+                respondLocal(e, HttpResponseStatus.valueOf(denied.status()), "denied by filter '" + denied.name() + "'");
+                return false;
+            }
+        }
+        LimitChain own = router == null ? LimitChain.NONE : router.listenerLimits();
+        LimitChain route = e.route == null ? LimitChain.NONE : e.route.limits();
+        if (own.isEmpty() && route.isEmpty()) {
+            return true;
+        }
+        RateLimits.HttpInputs in = new RateLimits.HttpInputs(clientAddressBytes, e.head,
+                e.route == null ? null : e.route.name(), listener.name);
+        long now = System.nanoTime();
+        LimitChain.Verdict v = own.admit(in, now);
+        if (v.granted()) {
+            v = route.admit(in, now);
+        }
+        if (v.granted()) {
+            return true;
+        }
+        e.outcome = "rate_limited";
+        respondLocal(e, HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit '" + v.limit().name() + "' exceeded", v);
+        return false;
+    }
+
     private void respondLocal(Exchange e, HttpResponseStatus status, String reason) {
+        respondLocal(e, status, reason, null);
+    }
+
+    /** Answers with a proxy-made response; {@code e} is null for a request refused before its head was accepted. */
+    private void respondLocal(Exchange e, HttpResponseStatus status, String reason, LimitChain.Verdict limited) {
         byte[] body = (status.code() + " " + status.reasonPhrase() + ": " + reason + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         boolean close = true;
@@ -750,6 +810,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         HeadWriter.field(out, CONTENT_LENGTH, body.length);
         if (status.code() == 503) {
             out.writeBytes(RETRY_AFTER_1);
+        }
+        if (limited != null) {
+            RateLimits.writeRefusalHeaders(out, limited);
         }
         if (e != null) {
             HeadWriter.fieldStart(out, X_REQUEST_ID);

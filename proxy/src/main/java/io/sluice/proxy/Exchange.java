@@ -65,6 +65,8 @@ final class Exchange {
     String sticky;
     /** How the exchange ended, in {@link RequestObserver.RequestEnd#outcome()}'s words; null while undecided. */
     String outcome;
+    /** The rate limits were applied (once, before the first attempt). */
+    boolean limitsPassed;
     long requestBytes;
     long responseBytes;
 

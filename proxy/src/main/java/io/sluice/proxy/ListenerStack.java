@@ -108,7 +108,7 @@ record ListenerStack(ApplicationProtocol protocol, List<StreamLayer> layers) {
 
         @Override
         protected void initChannel(Channel ch) {
-            if (!listener.admit()) {
+            if (!listener.admit(ch.remoteAddress())) {
                 ch.close();
                 return;
             }

@@ -31,6 +31,8 @@ final class ListenerState {
     volatile Router finalRouter;
 
     private final ProxyMetrics allMetrics;
+    /** The accept limits of the current config; rebuilt when a reload changes them. */
+    private volatile AcceptGate acceptGate = AcceptGate.NONE;
     private volatile RouteMetrics noRoute;
 
     ListenerState(ProxyConfig.Listener config, Proxy proxy, ProxyMetrics metrics) {
@@ -56,6 +58,20 @@ final class ListenerState {
      * {@code sluice_listener_connections_refused_total}) or draining.
      */
     boolean admit() {
+        return admit(null);
+    }
+
+    /**
+     * As {@link #admit()}, also refusing a connection over the listener's accept rate or its
+     * source's (counted in {@code sluice_listener_connections_refused_total} too).
+     *
+     * @param remote the client's address, null when unknown
+     */
+    boolean admit(java.net.SocketAddress remote) {
+        if (!draining && !acceptGate().admit(remote, System.nanoTime())) {
+            metrics.connectionRefused();
+            return false;
+        }
         int max = config.maxConnections();
         while (true) {
             if (draining) {
@@ -69,6 +85,24 @@ final class ListenerState {
             if (connections.compareAndSet(now, now + 1)) {
                 return true;
             }
+        }
+    }
+
+    private AcceptGate acceptGate() {
+        io.sluice.config.proxy.Protection.AcceptLimits wanted = config instanceof ProxyConfig.HttpListener h
+                ? h.protection().acceptLimits() : io.sluice.config.proxy.Protection.AcceptLimits.NONE;
+        AcceptGate g = acceptGate;
+        if (g.limits().equals(wanted)) {
+            return g;
+        }
+        // Two loops accepting at once must not each make a gate (each with a full budget).
+        synchronized (this) {
+            g = acceptGate;
+            if (!g.limits().equals(wanted)) {
+                g = AcceptGate.of(wanted, System.nanoTime());
+                acceptGate = g;
+            }
+            return g;
         }
     }
 

@@ -1,5 +1,8 @@
 package io.sluice.proxy;
 
+import io.sluice.algorithms.filter.FilterChain;
+import io.sluice.algorithms.ratelimit.LimitChain;
+import io.sluice.config.proxy.Protection;
 import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.proxy.metrics.ProxyMetrics;
 import io.sluice.proxy.metrics.RouteMetrics;
@@ -19,13 +22,30 @@ final class Router {
      * and its request counters ({@code metrics}, null without metrics), looked up once here.
      */
     record Route(String name, String exactHost, String hostSuffix, String pathPrefix, List<String> methods,
-                 Map<String, String> headers, Cluster cluster, RouteMetrics metrics) {
+                 Map<String, String> headers, Cluster cluster, RouteMetrics metrics, LimitChain limits,
+                 FilterChain filters) {
     }
 
     private final List<Route> rules;
+    /** The listener's own rate limits, applied to every request before the route's. */
+    private final LimitChain listenerLimits;
+    /** The listener's own filters, asked before the route's. */
+    private final FilterChain listenerFilters;
 
     /** @param metrics null for no request counters */
     Router(String listener, List<ProxyConfig.Route> routes, Map<String, Cluster> clusters, ProxyMetrics metrics) {
+        this(listener, routes, Protection.NONE, clusters, metrics, null);
+    }
+
+    /**
+     * @param protection     the listener's {@code filters} and {@code rate-limits}
+     * @param previous       this listener's router before a reload, or null: limits whose config is
+     *                       unchanged keep their budgets
+     */
+    Router(String listener, List<ProxyConfig.Route> routes, Protection protection,
+           Map<String, Cluster> clusters, ProxyMetrics metrics, Router previous) {
+        this.listenerLimits = RateLimits.chain(protection.rateLimits(), previous == null ? null : previous.listenerLimits);
+        this.listenerFilters = new FilterChain(protection.filters());
         List<Route> out = new ArrayList<>();
         for (ProxyConfig.Route r : routes) {
             ProxyConfig.Match m = r.match();
@@ -42,10 +62,32 @@ final class Router {
             if (c == null) {
                 throw new IllegalArgumentException("route to unknown cluster '" + r.cluster() + "'");
             }
+            Route old = previous == null ? null : previous.byName(r.name());
             out.add(new Route(r.name(), exact, suffix, m.pathPrefix(), m.methods(), m.headers(), c,
-                    metrics == null ? null : metrics.route(listener, r.name(), c.name())));
+                    metrics == null ? null : metrics.route(listener, r.name(), c.name()),
+                    RateLimits.chain(r.rateLimits(), old == null ? null : old.limits()),
+                    new FilterChain(r.filters())));
         }
         this.rules = List.copyOf(out);
+    }
+
+    private Route byName(String name) {
+        for (Route r : rules) {
+            if (r.name().equals(name)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The listener's filters. */
+    FilterChain listenerFilters() {
+        return listenerFilters;
+    }
+
+    /** The listener's rate limits. */
+    LimitChain listenerLimits() {
+        return listenerLimits;
     }
 
     /** The first matching route, or null. */

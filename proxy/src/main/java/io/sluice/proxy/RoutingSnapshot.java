@@ -44,8 +44,8 @@ public final class RoutingSnapshot {
         }
         Map<String, Router> routers = new LinkedHashMap<>();
         for (ProxyConfig.Listener l : config.listeners()) {
-            routers.put(l.name(), new Router(l.name(), l.routes(), clusters,
-                    services == null ? null : services.metrics()));
+            routers.put(l.name(), new Router(l.name(), l.routes(), RateLimits.listenerRules(l), clusters,
+                    services == null ? null : services.metrics(), previous == null ? null : previous.routers.get(l.name())));
         }
         // Unmodifiable views of the ordered maps: listings (admin API, metrics) keep the file's order.
         return new RoutingSnapshot(config, Collections.unmodifiableMap(clusters), Map.copyOf(routers));

@@ -34,6 +34,9 @@ public interface KeyedRateLimiter {
     /** {@link RateLimiter#tryAcquire} on {@code key}'s limiter. */
     long tryAcquire(String key, int permits, long nowNanos);
 
+    /** {@link RateLimiter#availablePermits} of {@code key}'s limiter; the full burst when it has none. */
+    long availablePermits(String key, long nowNanos);
+
     /** Drops every limiter at rest at {@code nowNanos}; returns how many (counted as purged). */
     int purgeAtRest(long nowNanos);
 

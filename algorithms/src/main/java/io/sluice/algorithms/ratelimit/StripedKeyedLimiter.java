@@ -77,6 +77,16 @@ final class StripedKeyedLimiter implements KeyedRateLimiter {
     }
 
     @Override
+    public long availablePermits(String key, long nowNanos) {
+        KeyStripes.Stripe<RateLimiter> st = stripes.of(key);
+        RateLimiter l;
+        synchronized (st) {
+            l = st.map().get(key);
+        }
+        return l == null ? limit.burst() : l.availablePermits(nowNanos);
+    }
+
+    @Override
     public int purgeAtRest(long nowNanos) {
         int dropped = 0;
         for (KeyStripes.Stripe<RateLimiter> st : stripes.all()) {

@@ -8,7 +8,10 @@ import java.util.Map;
 
 /** A {@code protocol: http} listener: HTTP/1.1 with request limits, timeouts and routes. */
 public record HttpListenerSection(String name, HostPort bind, Long maxConnections, LimitsSection limits,
-                                  TimeoutsSection timeouts, List<RouteSection> routes) implements ListenerSection {
+                                  TimeoutsSection timeouts, List<RouteSection> routes,
+                                  List<ProtectionSections.FilterSection> filters,
+                                  List<ProtectionSections.RateLimitSection> rateLimits,
+                                  ProtectionSections.AcceptLimitsSection acceptLimits) implements ListenerSection {
 
     /** {@code limits:} what a request may be at most before it is refused. */
     public record LimitsSection(ByteSize maxRequestLine, ByteSize maxHeaderBytes, Long maxHeaders,
@@ -20,7 +23,9 @@ public record HttpListenerSection(String name, HostPort bind, Long maxConnection
     }
 
     /** One {@code routes:} entry: requests matching {@code match} go to {@code cluster}. */
-    public record RouteSection(String name, MatchSection match, String cluster) {
+    public record RouteSection(String name, MatchSection match, String cluster,
+                               List<ProtectionSections.FilterSection> filters,
+                               List<ProtectionSections.RateLimitSection> rateLimits) {
     }
 
     /** {@code match:} conditions a request must all meet. */

@@ -93,10 +93,12 @@ final class ListenersReader {
                 }
             }
         }
+        Protection protection = new ProtectionReader(problems).read(path, s.filters(), s.rateLimits(),
+                s.acceptLimits());
         if (name == null || bind == null || maxConnections == null) {
             return null;
         }
-        return new ProxyConfig.HttpListener(name, bind, maxConnections, limits, timeouts, routes);
+        return new ProxyConfig.HttpListener(name, bind, maxConnections, limits, timeouts, routes, protection);
     }
 
     private Limits limits(String path, LimitsSection s) {
@@ -148,7 +150,10 @@ final class ListenersReader {
             problems.error(cp, "no cluster is named '" + cluster + "'; clusters: "
                     + (clusters.isEmpty() ? "(none)" : String.join(", ", clusters)));
         }
-        return cluster == null || name == null ? null : new ProxyConfig.Route(name, match, cluster);
+        ProtectionReader pr = new ProtectionReader(problems);
+        List<io.sluice.algorithms.filter.FilterRule> filters = pr.filters(Problems.join(path, "filters"), s.filters());
+        List<Protection.RateLimitRule> limits = pr.rateLimits(Problems.join(path, "rate-limits"), s.rateLimits());
+        return cluster == null || name == null ? null : new ProxyConfig.Route(name, match, cluster, filters, limits);
     }
 
     private ProxyConfig.Match match(String path, MatchSection s) {

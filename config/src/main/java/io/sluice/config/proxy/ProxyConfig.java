@@ -133,7 +133,14 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      * @param maxConnections open client connections at most
      */
     public record HttpListener(String name, HostPort bind, int maxConnections, Limits limits,
-                               ListenerTimeouts timeouts, List<Route> routes) implements Listener {
+                               ListenerTimeouts timeouts, List<Route> routes, Protection protection)
+            implements Listener {
+        /** Without rate or accept limits. */
+        public HttpListener(String name, HostPort bind, int maxConnections, Limits limits, ListenerTimeouts timeouts,
+                            List<Route> routes) {
+            this(name, bind, maxConnections, limits, timeouts, routes, Protection.NONE);
+        }
+
         public HttpListener {
             routes = List.copyOf(routes);
         }
@@ -172,7 +179,17 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      * @param name the {@code route} label of metrics and the access log: the configured name, or the
      *             route's position in its listener's list ({@code "0"}, {@code "1"}, ...)
      */
-    public record Route(String name, Match match, String cluster) {
+    public record Route(String name, Match match, String cluster, List<io.sluice.algorithms.filter.FilterRule> filters,
+                        List<Protection.RateLimitRule> rateLimits) {
+        public Route {
+            filters = List.copyOf(filters);
+            rateLimits = List.copyOf(rateLimits);
+        }
+
+        /** A route without filters or rate limits. */
+        public Route(String name, Match match, String cluster) {
+            this(name, match, cluster, List.of(), List.of());
+        }
     }
 
     /**
