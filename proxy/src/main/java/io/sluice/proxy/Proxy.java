@@ -98,6 +98,7 @@ public final class Proxy implements AutoCloseable {
                 env);
         this.telemetry = new Telemetry(this);
         this.metrics.bindLiveState(new Live());
+        io.sluice.proxy.tls.TlsMetrics.register(this.metrics.registry(), this::tlsTerminations);
     }
 
     /**
@@ -383,6 +384,19 @@ public final class Proxy implements AutoCloseable {
             e.load().reportUtilisation(utilisation, env.nanoTime());
             return true;
         };
+    }
+
+    /** The TLS termination of each TLS listener, by listener name. */
+    private Map<String, io.sluice.proxy.tls.TlsTermination> tlsTerminations() {
+        Map<String, io.sluice.proxy.tls.TlsTermination> out = new LinkedHashMap<>();
+        synchronized (lock) {
+            for (ListenerState s : listeners.values()) {
+                if (s.tls != null) {
+                    out.put(s.name, s.tls);
+                }
+            }
+        }
+        return out;
     }
 
     /** Where each listener is bound, by listener name, with the real port when the config said 0. */

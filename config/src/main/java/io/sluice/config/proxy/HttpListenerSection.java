@@ -8,7 +8,8 @@ import java.util.Map;
 
 /** A {@code protocol: http} listener: HTTP/1.1 with request limits, timeouts and routes. */
 public record HttpListenerSection(String name, HostPort bind, Long maxConnections, LimitsSection limits,
-                                  TimeoutsSection timeouts, List<RouteSection> routes) implements ListenerSection {
+                                  TimeoutsSection timeouts, List<RouteSection> routes, TlsSection tls)
+        implements ListenerSection {
 
     /** {@code limits:} what a request may be at most before it is refused. */
     public record LimitsSection(ByteSize maxRequestLine, ByteSize maxHeaderBytes, Long maxHeaders,

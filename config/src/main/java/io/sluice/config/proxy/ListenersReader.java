@@ -93,10 +93,12 @@ final class ListenersReader {
                 }
             }
         }
-        if (name == null || bind == null || maxConnections == null) {
+        String tp = Problems.join(path, "tls");
+        ListenerTls tls = new TlsReader(problems).read(tp, s.tls());
+        if (name == null || bind == null || maxConnections == null || (s.tls() != null && tls == null)) {
             return null;
         }
-        return new ProxyConfig.HttpListener(name, bind, maxConnections, limits, timeouts, routes);
+        return new ProxyConfig.HttpListener(name, bind, maxConnections, limits, timeouts, routes, tls);
     }
 
     private Limits limits(String path, LimitsSection s) {

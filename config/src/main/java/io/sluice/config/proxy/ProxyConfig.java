@@ -73,15 +73,21 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
 
         /** The routes of the requests it accepts, first match wins. */
         List<Route> routes();
+
+        /** TLS termination (the shared {@code tls:} block of stream listeners), or null for plain TCP. */
+        default ListenerTls tls() {
+            return null;
+        }
     }
 
     /**
      * An HTTP/1.1 listener.
      *
      * @param maxConnections open client connections at most
+     * @param tls            TLS termination (HTTPS), or null
      */
     public record HttpListener(String name, HostPort bind, int maxConnections, Limits limits,
-                               ListenerTimeouts timeouts, List<Route> routes) implements Listener {
+                               ListenerTimeouts timeouts, List<Route> routes, ListenerTls tls) implements Listener {
         public HttpListener {
             routes = List.copyOf(routes);
         }
