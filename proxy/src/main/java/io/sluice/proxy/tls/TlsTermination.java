@@ -89,14 +89,22 @@ public final class TlsTermination {
     private final List<String> alpn;
     private final TlsProvider provider;
     private volatile Loaded loaded;
-    private volatile OpenSslSessionTicketKey[] ticketKeys;
+    /**
+     * The ticket keys of each certificate (by index), current first: a context of its own per
+     * certificate, so a ticket issued under one name never resumes a session under another.
+     */
+    private volatile OpenSslSessionTicketKey[][] ticketKeys;
 
     private TlsTermination(String listener, ListenerTls config, List<String> alpn, TlsProvider provider) {
         this.listener = listener;
         this.config = config;
         this.alpn = List.copyOf(alpn);
         this.provider = provider;
-        this.ticketKeys = new OpenSslSessionTicketKey[] {newTicketKey()};
+        OpenSslSessionTicketKey[][] keys = new OpenSslSessionTicketKey[config.certificates().size()][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = new OpenSslSessionTicketKey[] {newTicketKey()};
+        }
+        this.ticketKeys = keys;
         this.loaded = load();
     }
 
@@ -154,10 +162,15 @@ public final class TlsTermination {
      * Does nothing under the JDK provider, which keeps and rotates its own stateless ticket keys.
      */
     public void rotateTicketKeys() {
-        OpenSslSessionTicketKey[] keys = {newTicketKey(), ticketKeys[0]};
+        OpenSslSessionTicketKey[][] old = ticketKeys;
+        OpenSslSessionTicketKey[][] keys = new OpenSslSessionTicketKey[old.length][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = new OpenSslSessionTicketKey[] {newTicketKey(), old[i][0]};
+        }
         ticketKeys = keys;
-        for (Served s : loaded.served) {
-            applyTicketKeys(s.context, keys);
+        List<Served> served = loaded.served;
+        for (int i = 0; i < served.size(); i++) {
+            applyTicketKeys(served.get(i).context, keys[i]);
         }
     }
 
@@ -185,7 +198,7 @@ public final class TlsTermination {
                 PrivateKey key = CertificateFiles.privateKey(c.key());
                 CertificateFiles.checkPair(key, chain.get(0), c.key(), c.cert());
                 List<String> names = c.names().isEmpty() ? dnsNames(chain.get(0)) : c.names();
-                SslContext ctx = context(key, chain, trust);
+                SslContext ctx = context(key, chain, trust, ticketKeys[i]);
                 served.add(new Served(names, chain.get(0), ctx,
                         names.isEmpty() ? chain.get(0).getSubjectX500Principal().getName() : names.get(0)));
             } catch (IllegalArgumentException e) {
@@ -205,8 +218,8 @@ public final class TlsTermination {
         return new Loaded(served, b.build(), stamps());
     }
 
-    private SslContext context(PrivateKey key, List<X509Certificate> chain, TrustManagerFactory trust)
-            throws javax.net.ssl.SSLException {
+    private SslContext context(PrivateKey key, List<X509Certificate> chain, TrustManagerFactory trust,
+                               OpenSslSessionTicketKey[] keys) throws javax.net.ssl.SSLException {
         SslContextBuilder b = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
                 .sslProvider(provider.netty)
                 .protocols(PROTOCOLS)
@@ -221,7 +234,7 @@ public final class TlsTermination {
                     ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
         }
         SslContext ctx = b.build();
-        applyTicketKeys(ctx, ticketKeys);
+        applyTicketKeys(ctx, keys);
         return ctx;
     }
 
