@@ -161,6 +161,118 @@ class TlsTest {
         }
     }
 
+    @Test
+    void mutualTlsPassesTheVerifiedIdentityAndRefusesOthers() throws Exception {
+        TestPki.Leaf device = pki.issue("device", "device-1", "URI:spiffe://test/device-1", "DNS:device-1.test");
+        TestPki.Leaf revoked = pki.issue("revoked", "device-2");
+        Path crl = pki.revokeAndWriteCrl(revoked);
+        TestPki other = TestPki.create(Files.createDirectories(dir.resolve("other-ca")));
+        TestPki.Leaf stranger = other.issue("stranger", "device-3");
+        start(certs(local) + "      client-auth: required\n      ca: '" + pki.caCert + "'\n      crl: '" + crl + "'\n");
+
+        HttpResponse<String> r = get(pki.clientContext(device), "Hash=forged;Subject=\"CN=admin\"");
+        assertEquals(200, r.statusCode());
+        String xfcc = f.backends.get(0).requests.peek().header("x-forwarded-client-cert");
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(TestPki.certificate(device.cert()).getEncoded()));
+        assertEquals("Hash=" + sha256 + ";Subject=\"CN=device-1\";URI=spiffe://test/device-1;DNS=device-1.test", xfcc);
+
+        // No certificate, a revoked one, one from another CA: no request reaches the backend.
+        for (TestPki.Leaf refused : java.util.Arrays.asList(null, revoked)) {
+            assertThrows(java.io.IOException.class, () -> get(pki.clientContext(refused), null), String.valueOf(refused));
+        }
+        SSLContext withStranger = SSLContext.getInstance("TLS");
+        // The stranger trusts our CA (to see the proxy) but presents a certificate from its own.
+        javax.net.ssl.KeyManagerFactory kmf = keyManagers(other, stranger);
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        java.security.KeyStore ts = java.security.KeyStore.getInstance("PKCS12");
+        ts.load(null, null);
+        ts.setCertificateEntry("ca", TestPki.certificate(pki.caCert));
+        tmf.init(ts);
+        withStranger.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        assertThrows(java.io.IOException.class, () -> get(withStranger, null));
+        assertEquals(1, f.backends.get(0).requestCount());
+    }
+
+    @Test
+    void optionalClientAuthServesClientsWithoutACertificateAndNoHeader() throws Exception {
+        start(certs(local) + "      client-auth: optional\n      ca: '" + pki.caCert + "'\n");
+        HttpResponse<String> r = get(pki.clientContext(null), "Hash=forged");
+        assertEquals(200, r.statusCode());
+        assertNull(f.backends.get(0).requests.peek().header("x-forwarded-client-cert"));
+    }
+
+    @Test
+    void certificateFilesReloadOnChangeWithoutDroppingConnectionsAndABadOneIsRefused() throws Exception {
+        Path cert = dir.resolve("live.pem");
+        Path key = dir.resolve("live.key");
+        Files.copy(local.cert(), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(local.key(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        start(certs(new TestPki.Leaf(cert, key)));
+        try (SSLSocket open = socket(pki.clientContext(null), "localhost", null, null)) {
+            assertEquals("b1", exchange(open));
+            TestPki.Leaf renewed = pki.issue("renewed", "renewed", "DNS:localhost");
+            // Key first: for a moment the pair does not match, which must be refused, not served.
+            Files.copy(renewed.key(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(renewed.cert(), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            String served = "";
+            while (!served.equals("CN=renewed") && System.nanoTime() < deadline) {
+                served = peer(pki.clientContext(null), "localhost", null).getSubjectX500Principal().getName();
+            }
+            assertEquals("CN=renewed", served);
+            assertEquals("b1", exchange(open), "the connection opened before the reload still serves");
+        }
+        // A broken key: the reload (SIGHUP's path) fails naming the file; the renewed one is still served.
+        Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> f.proxy.reload(f.proxy.snapshot().config()));
+        assertTrue(e.getMessage().contains("live.key") && e.getMessage().contains("listener 'web'"), e.getMessage());
+        assertEquals("CN=renewed", peer(pki.clientContext(null), "localhost", null).getSubjectX500Principal().getName());
+    }
+
+    private HttpResponse<String> get(SSLContext ctx, String xfcc) throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + f.port() + "/"))
+                .timeout(Duration.ofSeconds(10));
+        if (xfcc != null) {
+            b.header("x-forwarded-client-cert", xfcc);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static javax.net.ssl.KeyManagerFactory keyManagers(TestPki ca, TestPki.Leaf leaf) throws Exception {
+        Path p12 = ca.dir.resolve(leaf.cert().getFileName() + ".p12");
+        TestPki.openssl("pkcs12", "-export", "-in", leaf.cert().toString(), "-inkey", leaf.key().toString(),
+                "-out", p12.toString(), "-passout", "pass:test");
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(p12)) {
+            ks.load(in, "test".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(ks, "test".toCharArray());
+        return kmf;
+    }
+
+    /** One keep-alive GET over {@code s}; the body. */
+    private static String exchange(SSLSocket s) throws Exception {
+        s.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        java.io.InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new java.io.EOFException("closed after: " + head);
+            }
+            head.append((char) c);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        assertTrue(m.find(), head.toString());
+        return new String(in.readNBytes(Integer.parseInt(m.group(1))), StandardCharsets.US_ASCII);
+    }
+
     private X509Certificate peer(SSLContext ctx, String sni, String[] alpn) throws Exception {
         try (SSLSocket s = socket(ctx, sni, alpn, null)) {
             s.startHandshake();
