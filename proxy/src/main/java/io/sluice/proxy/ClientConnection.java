@@ -95,7 +95,6 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe: everything runs on the channel's event loop.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter implements ResponseSink, ListenerConnection {
-    private static final String PROTO = "http";
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private static final byte[] CONTINUE = HeadWriter.bytes("HTTP/1.1 100 Continue\r\n\r\n");
@@ -111,6 +110,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private ChannelHandlerContext ctx;
     private UpstreamPool pool;
     private Forwarding.ClientAddress client = Forwarding.ClientAddress.of("unknown");
+    /** The scheme the client used: https over a TLS layer. */
+    private String proto = "http";
+    /** The verified client certificate as x-forwarded-client-cert, or null. */
+    private String clientCert;
     private String clientIp = "unknown";
     private String clientAddress = "unknown";
     /** The client address's bytes, for rate-limit keys; null when not an IP connection. */
@@ -146,6 +149,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             clientAddressBytes = isa.getAddress().getAddress();
         }
         pool = listener.proxy.pool(ctx.channel().eventLoop());
+        if (ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null) {
+            proto = "https";
+            io.sluice.proxy.tls.ClientIdentity id = ctx.channel().attr(io.sluice.proxy.tls.TlsTermination.CLIENT_IDENTITY)
+                    .get();
+            clientCert = id == null ? null : id.xfcc();
+        }
         // This handler serves "http" listeners only, so the listener's config is the HTTP record.
         ProxyConfig.HttpListener config = (ProxyConfig.HttpListener) listener.config;
         idleNanos = config.timeouts().idleNanos();
@@ -465,7 +474,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             sent = conn.channel().newPromise();
             sent.addListener(f -> a.written |= f.isSuccess());
         }
-        conn.send(Forwarding.requestHead(conn.channel().alloc(), e, client, PROTO), e.head.method() == HttpMethod.HEAD,
+        conn.send(Forwarding.requestHead(conn.channel().alloc(), e, client, proto, clientCert), e.head.method() == HttpMethod.HEAD,
                 e.head.body() == BodyKind.CHUNKED, sent);
         HttpContent c;
         boolean lastSent = false;

@@ -33,6 +33,7 @@ final class Forwarding {
     private static final byte[] X_FORWARDED_FOR = HeadWriter.bytes("x-forwarded-for");
     private static final byte[] X_FORWARDED_PROTO = HeadWriter.bytes("x-forwarded-proto");
     private static final byte[] X_FORWARDED_HOST = HeadWriter.bytes("x-forwarded-host");
+    private static final byte[] X_FORWARDED_CLIENT_CERT = HeadWriter.bytes("x-forwarded-client-cert");
     private static final byte[] FORWARDED = HeadWriter.bytes("forwarded");
     private static final byte[] X_REQUEST_ID = HeadWriter.bytes(REQUEST_ID);
     private static final byte[] SET_COOKIE = HeadWriter.bytes("set-cookie");
@@ -48,8 +49,12 @@ final class Forwarding {
      *
      * @param client the client connection's addresses, as X-Forwarded-For and Forwarded write them
      * @param proto  {@code http} or {@code https}: the scheme the client used
+     * @param clientCert the verified client certificate as {@code x-forwarded-client-cert} (Envoy's
+     *                   format), or null; a client's own such header is always dropped, so it
+     *                   cannot be forged
      */
-    static ByteBuf requestHead(ByteBufAllocator alloc, Exchange e, ClientAddress client, String proto) {
+    static ByteBuf requestHead(ByteBufAllocator alloc, Exchange e, ClientAddress client, String proto,
+                               String clientCert) {
         RequestHead head = e.head;
         HttpFields in = head.headers();
         ByteBuf out = alloc.buffer(head.target().length() + fieldBytes(in) + HEAD_SLACK);
@@ -59,7 +64,8 @@ final class Forwarding {
         for (int i = 0; i < in.size(); i++) {
             String name = in.name(i);
             if (dropped(name, in) || is(name, "expect") || is(name, "content-length") || is(name, REQUEST_ID)
-                    || is(name, "x-forwarded-proto") || is(name, "x-forwarded-host")) {
+                    || is(name, "x-forwarded-proto") || is(name, "x-forwarded-host")
+                    || is(name, "x-forwarded-client-cert")) {
                 continue;
             }
             if (is(name, "x-forwarded-for")) {
@@ -101,6 +107,9 @@ final class Forwarding {
             writeQuotedIfNeeded(out, head.host());
         }
         out.writeShort(HeadWriter.CRLF);
+        if (clientCert != null) {
+            HeadWriter.field(out, X_FORWARDED_CLIENT_CERT, clientCert);
+        }
         HeadWriter.fieldStart(out, X_REQUEST_ID);
         e.writeRequestId(out);
         out.writeShort(HeadWriter.CRLF);

@@ -50,7 +50,8 @@ record ListenerStack(ApplicationProtocol protocol, List<StreamLayer> layers) {
             throw new IllegalArgumentException("listener '" + config.name() + "': protocol '" + config.protocol()
                     + "' is not supported; allowed: " + String.join(", ", ApplicationProtocol.BY_NAME.keySet()));
         }
-        return new ListenerStack(p, List.of());
+        TlsLayer tls = TlsLayer.of(config);
+        return new ListenerStack(p, tls == null ? List.of() : List.of(tls));
     }
 
     /**
@@ -77,7 +78,11 @@ record ListenerStack(ApplicationProtocol protocol, List<StreamLayer> layers) {
                 .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childHandler(new Accepted(this, listener));
         try {
-            return b.bind(l.bind().host(), l.bind().port()).syncUninterruptibly().channel();
+            Channel server = b.bind(l.bind().host(), l.bind().port()).syncUninterruptibly().channel();
+            for (StreamLayer layer : layers) {
+                layer.bound(server, listener);
+            }
+            return server;
         } catch (RuntimeException e) {
             throw new IllegalStateException("listener '" + l.name() + "': cannot bind " + l.bind() + ": "
                     + e.getMessage(), e);

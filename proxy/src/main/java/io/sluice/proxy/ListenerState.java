@@ -29,6 +29,8 @@ final class ListenerState {
     volatile Channel serverChannel;
     volatile boolean draining;
     volatile Router finalRouter;
+    /** The listener's TLS termination, or null for plain TCP. */
+    volatile io.sluice.proxy.tls.TlsTermination tls;
 
     private final ProxyMetrics allMetrics;
     /** The accept limits of the current config; rebuilt when a reload changes them. */

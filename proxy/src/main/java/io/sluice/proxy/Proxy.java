@@ -98,6 +98,7 @@ public final class Proxy implements AutoCloseable {
                 env);
         this.telemetry = new Telemetry(this);
         this.metrics.bindLiveState(new Live());
+        io.sluice.proxy.tls.TlsMetrics.register(this.metrics.registry(), this::tlsTerminations);
     }
 
     /**
@@ -217,7 +218,9 @@ public final class Proxy implements AutoCloseable {
             List<ListenerState> retire = new ArrayList<>();
             for (ListenerState s : listeners.values()) {
                 ProxyConfig.Listener l = wanted.get(s.name);
-                if (l != null && l.bind().equals(s.config.bind()) && l.protocol().equals(s.config.protocol())) {
+                // A changed tls: block rebinds (the stack is built at bind); open connections drain.
+                if (l != null && l.bind().equals(s.config.bind()) && l.protocol().equals(s.config.protocol())
+                        && Objects.equals(l.tls(), s.config.tls())) {
                     keep.add(s);
                 } else {
                     retire.add(s);
@@ -227,6 +230,13 @@ public final class Proxy implements AutoCloseable {
             for (ProxyConfig.Listener l : next.listeners()) {
                 if (keep.stream().noneMatch(s -> s.name.equals(l.name()))) {
                     add.add(l);
+                }
+            }
+            // Certificate files changed under a kept TLS listener: load them now (a bad one fails the reload,
+            // the old ones still served).
+            for (ListenerState s : keep) {
+                if (s.tls != null) {
+                    s.tls.reload(false);
                 }
             }
             // Prepare what can fail: the access log, then the new sockets.
@@ -383,6 +393,19 @@ public final class Proxy implements AutoCloseable {
             e.load().reportUtilisation(utilisation, env.nanoTime());
             return true;
         };
+    }
+
+    /** The TLS termination of each TLS listener, by listener name. */
+    private Map<String, io.sluice.proxy.tls.TlsTermination> tlsTerminations() {
+        Map<String, io.sluice.proxy.tls.TlsTermination> out = new LinkedHashMap<>();
+        synchronized (lock) {
+            for (ListenerState s : listeners.values()) {
+                if (s.tls != null) {
+                    out.put(s.name, s.tls);
+                }
+            }
+        }
+        return out;
     }
 
     /** Where each listener is bound, by listener name, with the real port when the config said 0. */

@@ -31,6 +31,13 @@ interface StreamLayer {
      */
     void install(Channel ch, ListenerState listener, Next next);
 
+    /**
+     * Called once the listener's socket {@code server} is bound: a layer with work of its own
+     * (TLS polls its certificate files) starts it here and stops it when {@code server} closes.
+     */
+    default void bound(Channel server, ListenerState listener) {
+    }
+
     /** What comes above a layer: the next layer, or the application protocol. */
     @FunctionalInterface
     interface Next {

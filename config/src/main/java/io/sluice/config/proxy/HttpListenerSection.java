@@ -8,7 +8,7 @@ import java.util.Map;
 
 /** A {@code protocol: http} listener: HTTP/1.1 with request limits, timeouts and routes. */
 public record HttpListenerSection(String name, HostPort bind, Long maxConnections, LimitsSection limits,
-                                  TimeoutsSection timeouts, List<RouteSection> routes,
+                                  TimeoutsSection timeouts, List<RouteSection> routes, TlsSection tls,
                                   List<ProtectionSections.FilterSection> filters,
                                   List<ProtectionSections.RateLimitSection> rateLimits,
                                   ProtectionSections.AcceptLimitsSection acceptLimits) implements ListenerSection {

@@ -95,10 +95,12 @@ final class ListenersReader {
         }
         Protection protection = new ProtectionReader(problems).read(path, s.filters(), s.rateLimits(),
                 s.acceptLimits());
-        if (name == null || bind == null || maxConnections == null) {
+        String tp = Problems.join(path, "tls");
+        ListenerTls tls = new TlsReader(problems).read(tp, s.tls());
+        if (name == null || bind == null || maxConnections == null || (s.tls() != null && tls == null)) {
             return null;
         }
-        return new ProxyConfig.HttpListener(name, bind, maxConnections, limits, timeouts, routes, protection);
+        return new ProxyConfig.HttpListener(name, bind, maxConnections, limits, timeouts, routes, protection, tls);
     }
 
     private Limits limits(String path, LimitsSection s) {

@@ -125,20 +125,26 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
 
         /** The routes of the requests it accepts, first match wins. */
         List<Route> routes();
+
+        /** TLS termination (the shared {@code tls:} block of stream listeners), or null for plain TCP. */
+        default ListenerTls tls() {
+            return null;
+        }
     }
 
     /**
      * An HTTP/1.1 listener.
      *
      * @param maxConnections open client connections at most
+     * @param tls            TLS termination (HTTPS), or null
      */
     public record HttpListener(String name, HostPort bind, int maxConnections, Limits limits,
-                               ListenerTimeouts timeouts, List<Route> routes, Protection protection)
-            implements Listener {
-        /** Without rate or accept limits. */
+                               ListenerTimeouts timeouts, List<Route> routes, Protection protection,
+                               ListenerTls tls) implements Listener {
+        /** Without rate or accept limits and without TLS. */
         public HttpListener(String name, HostPort bind, int maxConnections, Limits limits, ListenerTimeouts timeouts,
                             List<Route> routes) {
-            this(name, bind, maxConnections, limits, timeouts, routes, Protection.NONE);
+            this(name, bind, maxConnections, limits, timeouts, routes, Protection.NONE, null);
         }
 
         public HttpListener {
