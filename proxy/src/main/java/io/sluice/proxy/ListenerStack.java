@@ -50,7 +50,8 @@ record ListenerStack(ApplicationProtocol protocol, List<StreamLayer> layers) {
             throw new IllegalArgumentException("listener '" + config.name() + "': protocol '" + config.protocol()
                     + "' is not supported; allowed: " + String.join(", ", ApplicationProtocol.BY_NAME.keySet()));
         }
-        return new ListenerStack(p, List.of());
+        return new ListenerStack(p, config instanceof ProxyConfig.StreamListener s && s.proxyProtocol().accept()
+                ? List.of(ProxyProtocolLayer.INSTANCE) : List.of());
     }
 
     /**
