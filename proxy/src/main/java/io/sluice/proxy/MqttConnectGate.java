@@ -157,21 +157,38 @@ final class MqttConnectGate extends ChannelInboundHandlerAdapter {
 
     private void decode(ChannelHandlerContext ctx, int total, int headerLength) {
         EmbeddedChannel decoder = new EmbeddedChannel(new MqttDecoder(config.maxConnectBytes(), 65_535));
-        Object m;
+        Object m = null;
+        Throwable cause = null;
         try {
             decoder.writeInbound(read.retainedSlice(0, total));
             m = decoder.readInbound();
-        } finally {
             decoder.finishAndReleaseAll();
+        } catch (RuntimeException e) {
+            // The decoder threw rather than emit an invalid message; EmbeddedChannel rethrows it here.
+            cause = e;
+            decoder.close();
+            decoder.releaseInbound();
         }
         int version = version(headerLength);
-        if (!(m instanceof MqttConnectMessage connect) || m == null) {
+        if (cause == null && m instanceof io.netty.handler.codec.mqtt.MqttMessage mm && mm.decoderResult().isFailure()) {
+            // A CONNECT the decoder refused comes as a plain message carrying the failure.
+            cause = mm.decoderResult().cause();
+        }
+        MqttConnectMessage connect = m instanceof MqttConnectMessage c ? c : null;
+        if (connect == null && cause == null) {
             ReferenceCountUtil.release(m);
             refuse(ctx, version == MQTT_5 ? V5_MALFORMED : -1);
             return;
         }
-        if (connect.decoderResult().isFailure()) {
-            Throwable cause = connect.decoderResult().cause();
+        if (cause == null && connect.decoderResult().isFailure()) {
+            cause = connect.decoderResult().cause();
+        }
+        if (cause != null) {
+            while (cause.getCause() != null && cause.getCause() != cause
+                    && !(cause instanceof MqttUnacceptableProtocolVersionException)
+                    && !(cause instanceof MqttIdentifierRejectedException)) {
+                cause = cause.getCause();
+            }
             if (cause instanceof MqttUnacceptableProtocolVersionException) {
                 refuse(ctx, version == MQTT_5 ? V5_UNSUPPORTED_VERSION : V3_UNACCEPTABLE_VERSION);
             } else if (cause instanceof MqttIdentifierRejectedException) {
