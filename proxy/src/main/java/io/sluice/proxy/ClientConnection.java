@@ -141,7 +141,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        SocketAddress remote = ctx.channel().remoteAddress();
+        SocketAddress remote = ProxyProtocolLayer.clientAddress(ctx.channel());
         if (remote instanceof InetSocketAddress isa && isa.getAddress() != null) {
             clientIp = isa.getAddress().getHostAddress();
             clientAddress = (clientIp.indexOf(':') >= 0 ? "[" + clientIp + "]" : clientIp) + ":" + isa.getPort();

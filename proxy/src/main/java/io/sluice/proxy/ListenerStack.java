@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.sluice.config.proxy.ProxyConfig;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,13 +26,12 @@ import java.util.List;
  * <p>For a stream listener the stack is the accepted connections' initializer: it admits the
  * connection against {@code maxConnections} (over it: closed at once, without a response: cheaper
  * than an answer, and it tells the client's balancer to go elsewhere), tracks it for drains, then
- * runs the layers and the protocol. Today every listener is {@code http} over plain TCP with no
- * layer; the config keys the other layers will read are listed in {@code proxy/README.md}
- * ("Listener layers").
+ * runs the layers and the protocol. The layers and their config keys are listed in
+ * {@code proxy/README.md} ("Listener layers").
  *
  * @param protocol the application protocol the listener names (and the one used when no layer
  *                 negotiates another)
- * @param layers   stream layers, outermost first; empty today
+ * @param layers   stream layers, outermost first
  */
 record ListenerStack(ApplicationProtocol protocol, List<StreamLayer> layers) {
     ListenerStack {
@@ -50,8 +50,15 @@ record ListenerStack(ApplicationProtocol protocol, List<StreamLayer> layers) {
             throw new IllegalArgumentException("listener '" + config.name() + "': protocol '" + config.protocol()
                     + "' is not supported; allowed: " + String.join(", ", ApplicationProtocol.BY_NAME.keySet()));
         }
+        List<StreamLayer> layers = new ArrayList<>();
+        if (config instanceof ProxyConfig.StreamListener s && s.proxyProtocol().accept()) {
+            layers.add(ProxyProtocolLayer.INSTANCE); // the PROXY header comes before any TLS handshake
+        }
         TlsLayer tls = TlsLayer.of(config);
-        return new ListenerStack(p, tls == null ? List.of() : List.of(tls));
+        if (tls != null) {
+            layers.add(tls);
+        }
+        return new ListenerStack(p, List.copyOf(layers));
     }
 
     /**

@@ -51,7 +51,9 @@ final class ListenersReader {
             String path = Problems.index("listeners", i);
             ListenerSection s = sections.get(i);
             // One branch per protocol record; an unrecognised protocol was reported while binding.
-            ProxyConfig.Listener l = s instanceof HttpListenerSection http ? http(path, http, clusterNames) : null;
+            ProxyConfig.Listener l = s instanceof HttpListenerSection http ? http(path, http, clusterNames)
+                    : s instanceof StreamListenerSection stream
+                    ? new StreamListenersReader(problems).read(path, stream, clusterNames) : null;
             if (l == null) {
                 continue;
             }

@@ -112,7 +112,7 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      * One listening socket. Which protocol it speaks decides what else it has: one record per
      * protocol ({@link HttpListener}), as the file has one section record per protocol.
      */
-    public sealed interface Listener permits HttpListener {
+    public sealed interface Listener permits HttpListener, StreamListener {
         String name();
 
         HostPort bind();
@@ -155,6 +155,63 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
         public String protocol() {
             return "http";
         }
+    }
+
+    /**
+     * A listener that relays a byte stream to one cluster ({@code tcp}, {@code mqtt}); its one route
+     * matches everything.
+     *
+     * @param idleNanos      the relay closes after this long with no byte either way
+     * @param proxyProtocol  PROXY protocol acceptance and sending
+     * @param rateLimit      new connections per second, {@link ConnectionRateLimit#NONE} for no limit
+     * @param mqtt           the MQTT settings, null for {@code tcp}
+     */
+    public record StreamListener(String name, HostPort bind, String protocol, int maxConnections, String cluster,
+                                 long idleNanos, ProxyProtocol proxyProtocol, ConnectionRateLimit rateLimit,
+                                 Mqtt mqtt) implements Listener {
+        public StreamListener {
+            Objects.requireNonNull(proxyProtocol, "proxyProtocol");
+            Objects.requireNonNull(rateLimit, "rateLimit");
+        }
+
+        @Override
+        public List<Route> routes() {
+            return List.of(new Route("0", new Match(null, "/", List.of(), Map.of()), cluster));
+        }
+    }
+
+    /**
+     * What an {@code mqtt} listener reads before it routes.
+     *
+     * @param connectTimeoutNanos the CONNECT packet must have arrived within this after the connection opened
+     * @param maxConnectBytes     the CONNECT packet's size at most (fixed header included)
+     * @param affinityKey         {@code client-id} or {@code username}: what the cluster's strategy hashes
+     */
+    public record Mqtt(long connectTimeoutNanos, int maxConnectBytes, String affinityKey) {
+        /** connect-packet 5s, 64KiB, client-id. */
+        public static final Mqtt DEFAULTS = new Mqtt(5_000_000_000L, 64 * 1024, "client-id");
+    }
+
+    /**
+     * PROXY protocol (HAProxy's) on a stream listener.
+     *
+     * @param accept         read a v1 or v2 header first, from {@code trustedSources} only
+     * @param trustedSources CIDR blocks ({@code 10.0.0.0/8}, {@code 127.0.0.1/32}, {@code ::1/128})
+     * @param send           {@code none}, {@code v1} or {@code v2}: the header written to each backend connection
+     */
+    public record ProxyProtocol(boolean accept, List<String> trustedSources, String send) {
+        public static final ProxyProtocol NONE = new ProxyProtocol(false, List.of(), "none");
+
+        public ProxyProtocol {
+            trustedSources = List.copyOf(trustedSources);
+        }
+    }
+
+    /**
+     * Token buckets on new connections: one for the listener, one per source address; a rate of 0 is no limit.
+     */
+    public record ConnectionRateLimit(double perSecond, long burst, double perSourcePerSecond, long perSourceBurst) {
+        public static final ConnectionRateLimit NONE = new ConnectionRateLimit(0, 0, 0, 0);
     }
 
     /**

@@ -226,8 +226,8 @@ class ProxyConfigsTest {
 
     @Test
     void anUnknownProtocolListsTheProtocolsOfThisBuild() {
-        assertThat(errors(MINIMAL.replace("    bind: 127.0.0.1:0\n", "    bind: 127.0.0.1:0\n    protocol: mqtt\n")))
-                .containsExactly("sluice.yaml:4: listeners[0].protocol: 'mqtt' is not allowed; one of http");
+        assertThat(errors(MINIMAL.replace("    bind: 127.0.0.1:0\n", "    bind: 127.0.0.1:0\n    protocol: gopher\n")))
+                .containsExactly("sluice.yaml:4: listeners[0].protocol: 'gopher' is not allowed; one of http, tcp, mqtt");
     }
 
     @Test

@@ -1,0 +1,84 @@
+package io.sluice.config.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+
+/** The {@code tcp} and {@code mqtt} listener sections: defaults, and errors that name the key and what is allowed. */
+class StreamListenersTest {
+    static final String CLUSTER = """
+            clusters:
+              - name: brokers
+                strategy: bounded-load
+                backends: [ { id: a, address: 127.0.0.1:1883 } ]
+            """;
+
+    @Test
+    void anMqttListenerTakesItsDefaults() throws Exception {
+        ProxyConfig c = ProxyConfigs.parse("listeners:\n  - { name: m, protocol: mqtt, bind: 127.0.0.1:0, cluster: brokers }\n"
+                + CLUSTER);
+        ProxyConfig.StreamListener l = (ProxyConfig.StreamListener) c.listeners().get(0);
+        assertThat(l.protocol()).isEqualTo("mqtt");
+        assertThat(l.mqtt()).isEqualTo(ProxyConfig.Mqtt.DEFAULTS);
+        assertThat(l.proxyProtocol()).isEqualTo(ProxyConfig.ProxyProtocol.NONE);
+        assertThat(l.rateLimit()).isEqualTo(ProxyConfig.ConnectionRateLimit.NONE);
+        assertThat(l.routes()).singleElement().extracting(ProxyConfig.Route::cluster).isEqualTo("brokers");
+    }
+
+    @Test
+    void aTcpListenerReadsItsSections() throws Exception {
+        ProxyConfig c = ProxyConfigs.parse("""
+                listeners:
+                  - name: t
+                    protocol: tcp
+                    bind: 127.0.0.1:0
+                    cluster: brokers
+                    timeouts: { idle: 30s }
+                    proxy-protocol: { accept: true, trusted-sources: [10.0.0.0/8], send: v2 }
+                    rate-limit: { per-second: 100, per-source-per-second: 2.5 }
+                """ + CLUSTER);
+        ProxyConfig.StreamListener l = (ProxyConfig.StreamListener) c.listeners().get(0);
+        assertThat(l.mqtt()).isNull();
+        assertThat(l.idleNanos()).isEqualTo(30_000_000_000L);
+        assertThat(l.proxyProtocol()).isEqualTo(new ProxyConfig.ProxyProtocol(true, java.util.List.of("10.0.0.0/8"), "v2"));
+        assertThat(l.rateLimit()).isEqualTo(new ProxyConfig.ConnectionRateLimit(100, 100, 2.5, 3));
+    }
+
+    @Test
+    void badValuesAreNamedWithWhatIsAllowed() {
+        assertThat(ProxyConfigsTest.errors("""
+                listeners:
+                  - name: m
+                    protocol: mqtt
+                    bind: 127.0.0.1:0
+                    cluster: nowhere
+                    affinity-key: device
+                    max-connect-size: 10
+                    proxy-protocol: { accept: true, trusted-sources: [10.0.0.0/33] }
+                """ + CLUSTER)).containsExactlyInAnyOrder(
+                "sluice.yaml:5: listeners[0].cluster: no cluster is named 'nowhere'; clusters: brokers",
+                "sluice.yaml:6: listeners[0].affinity-key: 'device' is not allowed; one of client-id, username",
+                "sluice.yaml:7: listeners[0].max-connect-size: 10 is out of range; a size from 64 bytes to 1MiB: "
+                        + io.sluice.config.ByteSize.FORM,
+                "sluice.yaml:8: listeners[0].proxy-protocol.trusted-sources[0]: '10.0.0.0/33': the prefix must be a"
+                        + " whole number from 0 to 32");
+    }
+
+    @Test
+    void aTcpListenerRefusesTheMqttKeys() {
+        assertThat(ProxyConfigsTest.errors("listeners:\n  - { name: t, protocol: tcp, bind: 127.0.0.1:0, cluster: brokers,"
+                + " affinity-key: username }\n" + CLUSTER)).singleElement().asString()
+                .contains("listeners[0].affinity-key: unknown key");
+    }
+
+    @Test
+    void cidrBlocksMatchTheirAddresses() throws Exception {
+        Cidr c = Cidr.parse("10.1.0.0/16");
+        assertThat(c.contains(InetAddress.getByName("10.1.200.3"))).isTrue();
+        assertThat(c.contains(InetAddress.getByName("10.2.0.1"))).isFalse();
+        assertThat(c.contains(InetAddress.getByName("::ffff:10.1.0.9"))).isTrue();
+        assertThat(Cidr.parse("::1/128").contains(InetAddress.getByName("::1"))).isTrue();
+        assertThat(Cidr.parse("0.0.0.0/0").contains(InetAddress.getByName("192.0.2.1"))).isTrue();
+    }
+}
