@@ -39,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   sluice_backend_ejections_total{cluster,backend,reason}            counter    outlier ejections, by rule
  *   sluice_cluster_retries_total{cluster}                             counter    extra attempts on another backend
  *   sluice_listener_connections{listener}                             gauge      open downstream connections
+ *   sluice_websocket_connections{listener}                            gauge      of which upgraded to WebSocket
  *   sluice_listener_connections_accepted_total{listener}              counter    downstream connections accepted
  *   sluice_listener_received_bytes_total{listener}                    counter    bytes read from clients
  *   sluice_listener_sent_bytes_total{listener}                        counter    bytes written to clients
@@ -102,6 +103,7 @@ public final class ProxyMetrics {
     final Counter receivedBytes;
     final Counter sentBytes;
     final Counter refused;
+    final Gauge webSockets;
     private final Counter reloads;
 
     private final Map<String, ListenerMetrics> listeners = new ConcurrentHashMap<>();
@@ -150,6 +152,8 @@ public final class ProxyMetrics {
         sentBytes = counter("sluice_listener_sent_bytes", "Bytes written to clients.", "listener");
         refused = counter("sluice_listener_connections_refused",
                 "Connections closed at once because the listener had maxConnections open.", "listener");
+        webSockets = gauge("sluice_websocket_connections", "WebSocket connections open (upgraded and relayed).",
+                "listener");
         reloads = counter("sluice_config_reloads", "Config reloads, by outcome: applied, invalid (the file has errors),"
                 + " refused (valid, but needs a restart).", "result");
         for (String r : RELOAD_RESULTS) {
