@@ -10,14 +10,16 @@ import java.util.List;
  * {@link JsonSubTypes} entry, and a record in {@link ProxyConfig.Listener}'s permits; its keys then
  * get the same checks and errors as every other section, and an unknown protocol lists it.
  */
-@JsonSubTypes({@JsonSubTypes.Type(value = HttpListenerSection.class, name = "http")})
+@JsonSubTypes({@JsonSubTypes.Type(value = HttpListenerSection.class, name = "http"),
+        @JsonSubTypes.Type(value = DatagramListenerSection.Udp.class, name = "udp"),
+        @JsonSubTypes.Type(value = DatagramListenerSection.Coap.class, name = "coap")})
 @Kinds(property = "protocol", missing = HttpListenerSection.class)
-public sealed interface ListenerSection permits HttpListenerSection {
+public sealed interface ListenerSection permits HttpListenerSection, DatagramListenerSection {
     /** The listener's name: metrics, the access log and reloads know it by this. */
     String name();
 
     /** The protocols this build serves, by config name, in the order errors list them. */
     static List<String> protocols() {
-        return List.of("http");
+        return List.of("http", "udp", "coap");
     }
 }
