@@ -131,6 +131,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     /** The client sent its FIN: nothing more will be read. */
     private boolean inputShut;
     private Exchange ex;
+    /** Switched to a WebSocket relay: this handler is leaving the pipeline. */
+    private boolean upgraded;
 
     ClientConnection(ListenerState listener, RequestDecoder decoder, Http1Encoder encoder) {
         this.listener = listener;
@@ -296,6 +298,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             e.clientKeepAlive = false;
         }
         e.dispatchPending = true;
+        e.upgrade = WebSocketRelay.isUpgrade(head);
         ex = e;
         List<RequestObserver> observers = listener.proxy.observers();
         if (observers.isEmpty()) {
@@ -476,6 +479,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
         conn.send(Forwarding.requestHead(conn.channel().alloc(), e, client, proto, clientCert), e.head.method() == HttpMethod.HEAD,
                 e.head.body() == BodyKind.CHUNKED, sent);
+        if (e.upgrade) {
+            conn.expectUpgrade();
+        }
         HttpContent c;
         boolean lastSent = false;
         while ((c = e.nextHeldBody()) != null) {
@@ -551,6 +557,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             from.close();
             return;
         }
+        if (rh.code() == 101) {
+            switchToRelay(e, a, from, rh);
+            return;
+        }
         cancelResponseTimer();
         a.headNanos = System.nanoTime() - a.sentNanos;
         a.status = rh.code();
@@ -578,6 +588,39 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         encoder.startMessage(chunked);
         ctx.write(Forwarding.responseHead(ctx.alloc(), rh, chunked, !e.clientKeepAlive, sp.name(), setCookie, e),
                 ctx.voidPromise());
+    }
+
+    /**
+     * The backend accepted a WebSocket upgrade (the only request a 101 can answer, see
+     * {@link io.sluice.proxy.http.ResponseDecoder#expectUpgrade}): the 101 goes to the client, the
+     * exchange is accounted for as a request with status 101, and both connections leave HTTP for a
+     * {@link WebSocketRelay}, with whatever bytes either side sent after its head.
+     */
+    private void switchToRelay(Exchange e, Attempt a, UpstreamConnection from, ResponseHead rh) {
+        cancelResponseTimer();
+        a.headNanos = System.nanoTime() - a.sentNanos;
+        a.status = rh.code();
+        e.status = rh.code();
+        e.responseStarted = true;
+        AffinityPolicy sp = e.cluster.policy().affinity();
+        String setCookie = sp.mode() == AffinityPolicy.Mode.COOKIE && !a.endpoint.id().equals(e.cookieBackend)
+                ? a.endpoint.id() : null;
+        encoder.startMessage(false);
+        ctx.write(Forwarding.responseHead(ctx.alloc(), rh, false, false, sp.name(), setCookie, e), ctx.voidPromise());
+        notifyAttempt(e, a, Outcome.RESPONSE, a.end(System.nanoTime(), true));
+        e.outcome = "ok";
+        a.connection = null;
+        upgraded = true;
+        deadline.stop();
+        Channel upstream = from.channel();
+        ByteBuf fromBackend = from.switchProtocols();
+        ByteBuf fromClient = decoder.takeBuffered();
+        end(e);
+        ctx.pipeline().remove(decoder);
+        ctx.pipeline().remove(encoder);
+        WebSocketRelay.start(listener, ctx.channel(), upstream, fromClient, fromBackend, idleNanos,
+                e.cluster.name(), a.endpoint.id());
+        ctx.pipeline().remove(this);
     }
 
     @Override
@@ -898,7 +941,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
                 }
             }
         }
-        if (!ctx.channel().isActive()) {
+        if (upgraded || !ctx.channel().isActive()) {
             return;
         }
         if (!closing && e.clientKeepAlive && e.requestComplete && decoder.paused() && !listener.draining) {

@@ -49,6 +49,8 @@ final class Exchange {
     int retries;
     boolean retryHeld;
     boolean dispatchPending;
+    /** A WebSocket handshake (RFC 6455 4.1): Upgrade and Connection go to the backend, and a 101 switches to a relay. */
+    boolean upgrade;
     boolean continueSent;
     boolean requestComplete;
     /** Some request body byte was written upstream: the request can no longer be replayed. */

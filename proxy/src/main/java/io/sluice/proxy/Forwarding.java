@@ -20,8 +20,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * no lower-cased name and no joined string is made on the way. The order is the client's (or the
  * backend's) fields as sent, then the proxy's.
  *
- * <p>Dropping Upgrade means a client's {@code Upgrade: h2c} (or websocket) is never forwarded:
- * the backend sees a plain HTTP/1.1 request and answers it as one.
+ * <p>Dropping Upgrade means a client's {@code Upgrade: h2c} is never forwarded: the backend sees
+ * a plain HTTP/1.1 request and answers it as one. The one upgrade the proxy carries is WebSocket
+ * ({@link Exchange#upgrade}): {@code Connection: upgrade} and {@code Upgrade: websocket} are written
+ * again on the request and on the backend's 101.
  */
 final class Forwarding {
     static final String REQUEST_ID = "x-request-id";
@@ -30,6 +32,7 @@ final class Forwarding {
     private static final byte[] CONTENT_LENGTH = HeadWriter.bytes("content-length");
     private static final byte[] TRANSFER_ENCODING_CHUNKED = HeadWriter.bytes("transfer-encoding: chunked\r\n");
     private static final byte[] CONNECTION_CLOSE = HeadWriter.bytes("connection: close\r\n");
+    private static final byte[] UPGRADE_WEBSOCKET = HeadWriter.bytes("connection: upgrade\r\nupgrade: websocket\r\n");
     private static final byte[] X_FORWARDED_FOR = HeadWriter.bytes("x-forwarded-for");
     private static final byte[] X_FORWARDED_PROTO = HeadWriter.bytes("x-forwarded-proto");
     private static final byte[] X_FORWARDED_HOST = HeadWriter.bytes("x-forwarded-host");
@@ -77,6 +80,9 @@ final class Forwarding {
                 continue;
             }
             HeadWriter.field(out, name, in.value(i));
+        }
+        if (e.upgrade) {
+            out.writeBytes(UPGRADE_WEBSOCKET);
         }
         if (head.body() == BodyKind.CHUNKED) {
             out.writeBytes(TRANSFER_ENCODING_CHUNKED);
@@ -141,6 +147,9 @@ final class Forwarding {
         }
         if (chunked) {
             out.writeBytes(TRANSFER_ENCODING_CHUNKED);
+        }
+        if (rh.code() == 101) {
+            out.writeBytes(UPGRADE_WEBSOCKET);
         }
         if (close) {
             out.writeBytes(CONNECTION_CLOSE);

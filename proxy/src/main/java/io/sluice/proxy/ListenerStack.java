@@ -1,5 +1,6 @@
 package io.sluice.proxy;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -70,10 +71,24 @@ record ListenerStack(ApplicationProtocol protocol, List<StreamLayer> layers) {
      */
     Channel bind(EventLoopGroup group, Transport transport, ByteBufAllocator allocator, ListenerState listener) {
         ProxyConfig.Listener l = listener.config;
-        if (protocol.socket() != ApplicationProtocol.SocketKind.STREAM) {
-            // Datagram listeners bind transport.datagramChannel() with the protocol on the bound
-            // channel itself (a flow table, no accepted connections); none exists yet.
-            throw new IllegalArgumentException("listener '" + l.name() + "': datagram listeners are not supported yet");
+        if (protocol.socket() == ApplicationProtocol.SocketKind.DATAGRAM) {
+            // One bound datagram socket with the protocol on it (a flow table, no accepted connections).
+            Bootstrap d = new Bootstrap()
+                    .group(group)
+                    .channel(transport.datagramChannel())
+                    .option(ChannelOption.ALLOCATOR, allocator)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            protocol.install(ch, listener);
+                        }
+                    });
+            try {
+                return d.bind(l.bind().host(), l.bind().port()).syncUninterruptibly().channel();
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("listener '" + l.name() + "': cannot bind " + l.bind() + ": "
+                        + e.getMessage(), e);
+            }
         }
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)

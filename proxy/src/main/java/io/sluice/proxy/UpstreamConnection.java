@@ -67,6 +67,24 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         channel.read();
     }
 
+    /** The request just sent asks to upgrade (WebSocket): a 101 may answer it. */
+    void expectUpgrade() {
+        decoder.expectUpgrade();
+    }
+
+    /**
+     * After a 101: stops HTTP on this connection for good and returns the bytes the backend sent
+     * after the 101's head (or null); the caller replaces this connection's handlers with a relay.
+     */
+    ByteBuf switchProtocols() {
+        sink = null;
+        ByteBuf rest = decoder.takeBuffered();
+        channel.pipeline().remove(this);
+        channel.pipeline().remove(decoder);
+        channel.pipeline().remove(encoder);
+        return rest;
+    }
+
     /** Whether any byte of the response to the request under way has arrived. */
     boolean responseBegun() {
         return decoder.receivedSinceExpect();

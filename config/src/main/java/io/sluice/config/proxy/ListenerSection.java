@@ -12,14 +12,16 @@ import java.util.List;
  */
 @JsonSubTypes({@JsonSubTypes.Type(value = HttpListenerSection.class, name = "http"),
         @JsonSubTypes.Type(value = StreamListenerSection.Tcp.class, name = "tcp"),
-        @JsonSubTypes.Type(value = StreamListenerSection.Mqtt.class, name = "mqtt")})
+        @JsonSubTypes.Type(value = StreamListenerSection.Mqtt.class, name = "mqtt"),
+        @JsonSubTypes.Type(value = DatagramListenerSection.Udp.class, name = "udp"),
+        @JsonSubTypes.Type(value = DatagramListenerSection.Coap.class, name = "coap")})
 @Kinds(property = "protocol", missing = HttpListenerSection.class)
-public sealed interface ListenerSection permits HttpListenerSection, StreamListenerSection {
+public sealed interface ListenerSection permits HttpListenerSection, StreamListenerSection, DatagramListenerSection {
     /** The listener's name: metrics, the access log and reloads know it by this. */
     String name();
 
     /** The protocols this build serves, by config name, in the order errors list them. */
     static List<String> protocols() {
-        return List.of("http", "tcp", "mqtt");
+        return List.of("http", "tcp", "mqtt", "udp", "coap");
     }
 }

@@ -53,7 +53,8 @@ final class ListenersReader {
             // One branch per protocol record; an unrecognised protocol was reported while binding.
             ProxyConfig.Listener l = s instanceof HttpListenerSection http ? http(path, http, clusterNames)
                     : s instanceof StreamListenerSection stream
-                    ? new StreamListenersReader(problems).read(path, stream, clusterNames) : null;
+                    ? new StreamListenersReader(problems).read(path, stream, clusterNames)
+                    : s instanceof DatagramListenerSection d ? datagram(path, d, clusterNames) : null;
             if (l == null) {
                 continue;
             }
@@ -103,6 +104,43 @@ final class ListenersReader {
             return null;
         }
         return new ProxyConfig.HttpListener(name, bind, maxConnections, limits, timeouts, routes, protection, tls);
+    }
+
+    static final Range MAX_FLOWS = Range.wholeNumber(1, 10_000_000);
+    static final Range DTLS_CID_LENGTH = Range.wholeNumber(0, 255);
+
+    private ProxyConfig.DatagramListener datagram(String path, DatagramListenerSection s, List<String> clusters) {
+        String name = Names.name(problems, Problems.join(path, "name"), s.name());
+        HostPort bind = problems.required(Problems.join(path, "bind"), s.bind(), HostPort.FORM
+                + " (port 0: any free port)");
+        Integer maxFlows = problems.integer(Problems.join(path, "max-flows"), s.maxFlows(), MAX_FLOWS, 65_536);
+        Long idle = problems.duration(Problems.join(path, "idle-timeout"), s.idleTimeout(), CLIENT_TIMEOUT,
+                60_000_000_000L);
+        Long exchange = 0L;
+        int cidLength = 0;
+        String protocol = "udp";
+        if (s instanceof DatagramListenerSection.Coap c) {
+            protocol = "coap";
+            // RFC 7252 4.8.2: EXCHANGE_LIFETIME is 247 s; a device's port change is noticed far sooner.
+            exchange = problems.duration(Problems.join(path, "exchange-lifetime"), c.exchangeLifetime(),
+                    CLIENT_TIMEOUT, 247_000_000_000L);
+            Integer cid = problems.integer(Problems.join(path, "dtls-cid-length"), c.dtlsCidLength(),
+                    DTLS_CID_LENGTH, 0);
+            cidLength = cid == null ? 0 : cid;
+        }
+        String cp = Problems.join(path, "cluster");
+        String cluster = problems.text(cp, s.cluster(), null, "the name of a cluster");
+        if (cluster != null && clusters != null && !clusters.contains(cluster)) {
+            problems.error(cp, "no cluster is named '" + cluster + "'; clusters: "
+                    + (clusters.isEmpty() ? "(none)" : String.join(", ", clusters)));
+        }
+        if (name == null || bind == null || maxFlows == null || cluster == null || idle == null || exchange == null) {
+            return null;
+        }
+        ProxyConfig.Route all = new ProxyConfig.Route("0", new ProxyConfig.Match(null, "/", List.of(), Map.of()),
+                cluster);
+        return new ProxyConfig.DatagramListener(name, bind, protocol, maxFlows, idle, exchange, cidLength,
+                List.of(all));
     }
 
     private Limits limits(String path, LimitsSection s) {

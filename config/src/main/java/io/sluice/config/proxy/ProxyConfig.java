@@ -112,7 +112,7 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      * One listening socket. Which protocol it speaks decides what else it has: one record per
      * protocol ({@link HttpListener}), as the file has one section record per protocol.
      */
-    public sealed interface Listener permits HttpListener, StreamListener {
+    public sealed interface Listener permits HttpListener, StreamListener, DatagramListener {
         String name();
 
         HostPort bind();
@@ -177,6 +177,32 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
         @Override
         public List<Route> routes() {
             return List.of(new Route("0", new Match(null, "/", List.of(), Map.of()), cluster));
+        }
+    }
+
+    /**
+     * A datagram listener, {@code udp} or {@code coap}: one bound UDP socket, a flow per source
+     * address, every flow to one cluster (its single route, {@code "0"}, matching everything).
+     *
+     * @param maxFlows          flows held at most ({@link #maxConnections}); a new one evicts the oldest
+     * @param idleNanos         a flow with no datagram either way for this long is forgotten
+     * @param exchangeNanos     coap: how long a confirmable message's token and id identify its device
+     * @param dtlsCidLength     coap: length of DTLS 1.2 Connection IDs (RFC 9146), 0 for none
+     */
+    public record DatagramListener(String name, HostPort bind, String protocol, int maxFlows, long idleNanos,
+                                   long exchangeNanos, int dtlsCidLength, List<Route> routes) implements Listener {
+        public DatagramListener {
+            routes = List.copyOf(routes);
+        }
+
+        @Override
+        public int maxConnections() {
+            return maxFlows;
+        }
+
+        /** The cluster every flow goes to. */
+        public String cluster() {
+            return routes.get(0).cluster();
         }
     }
 

@@ -227,7 +227,31 @@ class ProxyConfigsTest {
     @Test
     void anUnknownProtocolListsTheProtocolsOfThisBuild() {
         assertThat(errors(MINIMAL.replace("    bind: 127.0.0.1:0\n", "    bind: 127.0.0.1:0\n    protocol: gopher\n")))
-                .containsExactly("sluice.yaml:4: listeners[0].protocol: 'gopher' is not allowed; one of http, tcp, mqtt");
+                .containsExactly("sluice.yaml:4: listeners[0].protocol: 'gopher' is not allowed; one of "
+                        + String.join(", ", ListenerSection.protocols()));
+    }
+
+    @Test
+    void datagramListenersNameOneCluster() {
+        String udp = "listeners:\n  - name: u\n    bind: 127.0.0.1:0\n    protocol: udp\n    cluster: c\n"
+                + "    max-flows: 10\n    idle-timeout: 5s\n"
+                + "  - name: k\n    bind: 127.0.0.1:0\n    protocol: coap\n    cluster: c\n    dtls-cid-length: 6\n"
+                + "clusters:\n  - name: c\n    strategy: round-robin\n    backends:\n"
+                + "      - { id: a, address: '127.0.0.1:5683' }\n";
+        ProxyConfig c = ProxyConfigs.parse(udp);
+        ProxyConfig.DatagramListener u = (ProxyConfig.DatagramListener) c.listeners().get(0);
+        assertThat(u.protocol()).isEqualTo("udp");
+        assertThat(u.maxFlows()).isEqualTo(10);
+        assertThat(u.idleNanos()).isEqualTo(5_000_000_000L);
+        assertThat(u.cluster()).isEqualTo("c");
+        ProxyConfig.DatagramListener k = (ProxyConfig.DatagramListener) c.listeners().get(1);
+        assertThat(k.protocol()).isEqualTo("coap");
+        assertThat(k.dtlsCidLength()).isEqualTo(6);
+        assertThat(k.exchangeNanos()).isEqualTo(247_000_000_000L);
+        assertThat(errors(udp.replace("cluster: c\n    max", "cluster: nope\n    max")
+                .replace("dtls-cid-length: 6", "dtls-cid-length: 300")))
+                .containsExactly("sluice.yaml:5: listeners[0].cluster: no cluster is named 'nope'; clusters: c",
+                        "sluice.yaml:12: listeners[1].dtls-cid-length: 300 is out of range; a whole number from 0 to 255");
     }
 
     @Test

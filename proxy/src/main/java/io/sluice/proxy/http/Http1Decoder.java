@@ -204,6 +204,29 @@ abstract class Http1Decoder extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Stops decoding for good and hands over the bytes buffered but not decoded (or null): the
+     * connection switched protocols (a WebSocket upgrade) and what follows is no longer HTTP.
+     */
+    public ByteBuf takeBuffered() {
+        state = State.FAILED;
+        ByteBuf b = buf;
+        buf = null;
+        return b != null && b.isReadable() ? b : release(b);
+    }
+
+    private static ByteBuf release(ByteBuf b) {
+        if (b != null) {
+            b.release();
+        }
+        return null;
+    }
+
+    /** Called from {@link #headersDone} for a 101 that switches protocols: no body, nothing more to decode. */
+    void switchedProtocols() {
+        state = State.PAUSED;
+    }
+
     /** Drops everything buffered and all further input, emitting nothing: the connection is closing. */
     public void discard() {
         state = State.FAILED;

@@ -17,6 +17,7 @@ import java.util.List;
  */
 public final class ResponseDecoder extends Http1Decoder {
     private boolean headRequest;
+    private boolean upgradeExpected;
     private HttpVersion version;
     private int code;
     private String reason;
@@ -34,7 +35,17 @@ public final class ResponseDecoder extends Http1Decoder {
     /** A request was sent: decode its response. {@code head} is true for HEAD requests (no body follows). */
     public void expect(boolean head) {
         this.headRequest = head;
+        this.upgradeExpected = false;
         resume();
+    }
+
+    /**
+     * The request under way asked to upgrade (a WebSocket handshake): a {@code 101} is accepted as
+     * its response, emitted as a head with no body, and then nothing more is decoded (the caller
+     * takes the bytes that follow with {@link #takeBuffered()}). Call after {@link #expect}.
+     */
+    public void expectUpgrade() {
+        this.upgradeExpected = true;
     }
 
     /** Whether any byte of the response announced by the last {@link #expect} has arrived. */
@@ -92,7 +103,12 @@ public final class ResponseDecoder extends Http1Decoder {
     @Override
     void headersDone(HttpFields headers) throws HttpViolation.Failure {
         if (code == 101) {
-            throw bad("101 Switching Protocols without an upgrade request");
+            if (!upgradeExpected) {
+                throw bad("101 Switching Protocols without an upgrade request");
+            }
+            switchedProtocols();
+            emit(new ResponseHead(version, code, reason, headers, BodyKind.NONE, 0, false));
+            return;
         }
         if (code < 200) {
             skipInterim();

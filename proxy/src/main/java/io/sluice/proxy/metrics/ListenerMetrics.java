@@ -11,6 +11,7 @@ public final class ListenerMetrics {
     private final CounterDataPoint received;
     private final CounterDataPoint sent;
     private final CounterDataPoint refused;
+    private final GaugeDataPoint webSockets;
 
     ListenerMetrics(ProxyMetrics m, String name) {
         this.name = name;
@@ -19,6 +20,7 @@ public final class ListenerMetrics {
         this.received = m.receivedBytes.labelValues(name);
         this.sent = m.sentBytes.labelValues(name);
         this.refused = m.refused.labelValues(name);
+        this.webSockets = m.webSockets.labelValues(name);
     }
 
     /** A connection was closed at once because the listener was full ({@code maxConnections}). */
@@ -40,6 +42,16 @@ public final class ListenerMetrics {
     /** A downstream connection closed: call in {@code channelInactive}, once per opened connection. */
     public void connectionClosed() {
         open.dec();
+    }
+
+    /** A connection was upgraded to a WebSocket relay. */
+    public void webSocketOpened() {
+        webSockets.inc();
+    }
+
+    /** An upgraded connection closed: once per {@link #webSocketOpened}. */
+    public void webSocketClosed() {
+        webSockets.dec();
     }
 
     /** Bytes read from a client; negative or zero counts are ignored. */

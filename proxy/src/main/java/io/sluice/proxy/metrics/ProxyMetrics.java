@@ -39,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   sluice_backend_ejections_total{cluster,backend,reason}            counter    outlier ejections, by rule
  *   sluice_cluster_retries_total{cluster}                             counter    extra attempts on another backend
  *   sluice_listener_connections{listener}                             gauge      open downstream connections
+ *   sluice_websocket_connections{listener}                            gauge      of which upgraded to WebSocket
+ *   sluice_udp_flows{listener}, sluice_udp_*_total                     gauge, counters  datagram listeners ({@link DatagramMetrics})
  *   sluice_listener_connections_accepted_total{listener}              counter    downstream connections accepted
  *   sluice_listener_received_bytes_total{listener}                    counter    bytes read from clients
  *   sluice_listener_sent_bytes_total{listener}                        counter    bytes written to clients
@@ -102,9 +104,17 @@ public final class ProxyMetrics {
     final Counter receivedBytes;
     final Counter sentBytes;
     final Counter refused;
+    final Gauge webSockets;
+    final Gauge udpFlows;
+    final Counter udpFlowsCreated;
+    final Counter udpFlowsEnded;
+    final Counter udpDatagrams;
+    final Counter udpDropped;
+    final Counter udpAffinity;
     private final Counter reloads;
 
     private final Map<String, ListenerMetrics> listeners = new ConcurrentHashMap<>();
+    private final Map<String, DatagramMetrics> datagrams = new ConcurrentHashMap<>();
     private final Map<String, ClusterMetrics> clusters = new ConcurrentHashMap<>();
     private final Map<RouteKey, RouteMetrics> routes = new ConcurrentHashMap<>();
     private volatile LiveState live;
@@ -150,6 +160,19 @@ public final class ProxyMetrics {
         sentBytes = counter("sluice_listener_sent_bytes", "Bytes written to clients.", "listener");
         refused = counter("sluice_listener_connections_refused",
                 "Connections closed at once because the listener had maxConnections open.", "listener");
+        webSockets = gauge("sluice_websocket_connections", "WebSocket connections open (upgraded and relayed).",
+                "listener");
+        udpFlows = gauge("sluice_udp_flows", "Datagram flows held (udp and coap listeners).", "listener");
+        udpFlowsCreated = counter("sluice_udp_flows_created", "Datagram flows made.", "listener");
+        udpFlowsEnded = counter("sluice_udp_flows_ended", "Datagram flows dropped, by why: idle or evicted (max-flows).",
+                "listener", "reason");
+        udpDatagrams = counter("sluice_udp_datagrams", "Datagrams relayed, by direction (in: from clients).",
+                "listener", "direction");
+        udpDropped = counter("sluice_udp_datagrams_dropped", "Datagrams dropped, by reason (malformed, no_backend).",
+                "listener", "reason");
+        udpAffinity = counter("sluice_udp_affinity_kept",
+                "New flows sent to an earlier flow's backend (DTLS Connection ID, or a CoAP token after a port change).",
+                "listener");
         reloads = counter("sluice_config_reloads", "Config reloads, by outcome: applied, invalid (the file has errors),"
                 + " refused (valid, but needs a restart).", "result");
         for (String r : RELOAD_RESULTS) {
@@ -330,6 +353,12 @@ public final class ProxyMetrics {
     public ListenerMetrics listener(String name) {
         Objects.requireNonNull(name, "listener");
         return listeners.computeIfAbsent(name, n -> new ListenerMetrics(this, n));
+    }
+
+    /** The flow and datagram counts of datagram listener {@code name}, made on first use. */
+    public DatagramMetrics datagram(String name) {
+        Objects.requireNonNull(name, "listener");
+        return datagrams.computeIfAbsent(name, n -> new DatagramMetrics(this, n));
     }
 
     /** The handle of one cluster; the same object for the same name. */
