@@ -8,13 +8,13 @@ import io.netty.channel.Channel;
  * {@link ListenerStack} applies its layers in order, each calling {@link Next#install} when it has
  * done its part, the last one installing the application protocol.
  *
- * <p>None is implemented yet; the two planned are, in the order they stack:
+ * <p>The two layers, in the order they stack:
  * <ol>
- *   <li><b>PROXY protocol acceptance</b> (issue 12): reads a v1 or v2 header from a trusted
+ *   <li><b>PROXY protocol acceptance</b> ({@link ProxyProtocolLayer}): reads a v1 or v2 header from a trusted
  *       fronting balancer (the source must be in the listener's trusted list, else the connection
  *       is closed), replaces the connection's client address with the one it carries, removes
  *       itself and calls {@code next} at once.</li>
- *   <li><b>TLS</b> (issue 11): adds Netty's {@code SslHandler} (certificate chosen by SNI, mutual
+ *   <li><b>TLS</b> ({@link TlsLayer}): adds Netty's {@code SslHandler} (certificate chosen by SNI, mutual
  *       TLS when configured) and, once the handshake is done, calls {@code next} with the name of the
  *       application protocol ALPN agreed on ({@code h2} for ALPN's {@code h2}, {@code http} for
  *       {@code http/1.1}), or with null when ALPN was not used, so the listener's own protocol

@@ -165,10 +165,11 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      * @param proxyProtocol  PROXY protocol acceptance and sending
      * @param rateLimit      new connections per second, {@link ConnectionRateLimit#NONE} for no limit
      * @param mqtt           the MQTT settings, null for {@code tcp}
+     * @param tls            TLS termination (MQTT over TLS, port 8883 by convention), or null
      */
     public record StreamListener(String name, HostPort bind, String protocol, int maxConnections, String cluster,
                                  long idleNanos, ProxyProtocol proxyProtocol, ConnectionRateLimit rateLimit,
-                                 Mqtt mqtt) implements Listener {
+                                 Mqtt mqtt, ListenerTls tls) implements Listener {
         public StreamListener {
             Objects.requireNonNull(proxyProtocol, "proxyProtocol");
             Objects.requireNonNull(rateLimit, "rateLimit");

@@ -21,15 +21,19 @@ public sealed interface StreamListenerSection extends ListenerSection {
 
     RateLimitSection rateLimit();
 
+    /** {@code tls:} the block every stream listener shares; absent: plain TCP. */
+    TlsSection tls();
+
     /** {@code protocol: tcp}: a bidirectional byte relay. */
     record Tcp(String name, HostPort bind, Long maxConnections, String cluster, TcpTimeoutsSection timeouts,
-               ProxyProtocolSection proxyProtocol, RateLimitSection rateLimit) implements StreamListenerSection {
+               ProxyProtocolSection proxyProtocol, RateLimitSection rateLimit, TlsSection tls)
+            implements StreamListenerSection {
     }
 
     /** {@code protocol: mqtt}: reads the CONNECT packet, routes on its client id (or user name), then relays. */
     record Mqtt(String name, HostPort bind, Long maxConnections, String cluster, MqttTimeoutsSection timeouts,
                 ByteSize maxConnectSize, String affinityKey, ProxyProtocolSection proxyProtocol,
-                RateLimitSection rateLimit) implements StreamListenerSection {
+                RateLimitSection rateLimit, TlsSection tls) implements StreamListenerSection {
     }
 
     /** {@code timeouts:} of a tcp listener. */

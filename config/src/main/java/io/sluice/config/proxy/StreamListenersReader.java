@@ -68,11 +68,13 @@ final class StreamListenersReader {
             mqtt = new ProxyConfig.Mqtt(connect == null ? d.connectTimeoutNanos() : connect, (int) size.bytes(),
                     key == null ? d.affinityKey() : key);
         }
-        if (name == null || bind == null || maxConnections == null || cluster == null) {
+        ListenerTls tls = new TlsReader(problems).read(Problems.join(path, "tls"), s.tls());
+        if (name == null || bind == null || maxConnections == null || cluster == null
+                || (s.tls() != null && tls == null)) {
             return null;
         }
         return new ProxyConfig.StreamListener(name, bind, protocol, maxConnections, cluster,
-                idle == null ? DEFAULT_IDLE : idle, pp, rl, mqtt);
+                idle == null ? DEFAULT_IDLE : idle, pp, rl, mqtt, tls);
     }
 
     private ProxyConfig.ProxyProtocol proxyProtocol(String path, StreamListenerSection.ProxyProtocolSection s) {
