@@ -32,7 +32,8 @@ import java.util.Set;
  * 64 KiB) is held per direction whatever the speeds.
  *
  * <p>Half-close: an end of input on one side shuts the other side's output once what was read
- * before it is written; the relay closes when both directions have ended, on a reset or error of
+ * before it is written (on epoll, {@link EpollHalfClose} keeps a half-closed side writable); the
+ * relay closes when both directions have ended, on a reset or error of
  * either side, or after the listener's idle timeout with no byte either way.
  *
  * <p>Load: the chosen backend's {@link io.sluice.algorithms.BackendLoad} counts the connection as
@@ -98,6 +99,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements List
             return;
         }
         started = true;
+        EpollHalfClose.keepRegistered(ctx.channel());
         if (config.mqtt() == null) {
             // A tcp relay routes at once; the cluster's source affinity, if set, keys the pick on the client IP.
             route(null);
@@ -169,6 +171,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements List
     private void connected(Channel ch) {
         upstream = ch;
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        EpollHalfClose.keepRegistered(ch);
         ch.pipeline().addLast("relay", new Upstream());
         ByteBuf header = ProxyProtocolHeaders.header(config.proxyProtocol().send(), ctx.channel(), ch.alloc());
         if (header != null) {
