@@ -43,5 +43,6 @@ interface ApplicationProtocol {
     /** Every protocol this build serves, by name (the names {@code io.sluice.config.proxy.ListenerSection.protocols()} allows). */
     Map<String, ApplicationProtocol> BY_NAME = Map.of(Http1Protocol.INSTANCE.name(), Http1Protocol.INSTANCE,
             StreamRelayProtocol.TCP.name(), StreamRelayProtocol.TCP, StreamRelayProtocol.MQTT.name(), StreamRelayProtocol.MQTT,
-            DatagramProtocol.UDP.name(), DatagramProtocol.UDP, DatagramProtocol.COAP.name(), DatagramProtocol.COAP);
+            DatagramProtocol.UDP.name(), DatagramProtocol.UDP, DatagramProtocol.COAP.name(), DatagramProtocol.COAP,
+            Http2Protocol.INSTANCE.name(), Http2Protocol.INSTANCE);
 }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.sluice.config.proxy.ProxyConfig;
@@ -49,6 +50,8 @@ final class Http2Protocol implements ApplicationProtocol {
         // Served on HTTP listeners (prior knowledge, or TLS with ALPN), so the listener's config is the HTTP record.
         ProxyConfig.HttpListener config = (ProxyConfig.HttpListener) listener.config;
         ProxyConfig.Limits limits = config.limits();
+        // A client's FIN ends the connection: HTTP/2 has no request that outlives its connection.
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         ch.pipeline().addLast("h2", Http2Edge.serverCodec(limits.maxHeaderBytes()))
                 .addLast("h2-connection", new Http2Connection())
                 .addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {

@@ -44,8 +44,9 @@ public final class Http2Edge {
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
                 .initialWindowSize(INITIAL_STREAM_WINDOW)
-                .maxHeaderListSize(maxHeaderListBytes)
-                .pushEnabled(false);
+                .maxHeaderListSize(maxHeaderListBytes);
+        // No ENABLE_PUSH: only a client may send it (a server that does fails its own SETTINGS
+        // frame, RFC 9113 6.5.2, and Netty closes the connection); the server simply never pushes.
         return Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
                 .validateHeaders(true)

@@ -27,7 +27,10 @@ public final class PrefaceDetector extends ByteToMessageDecoder {
 
     /** What the detector installs once it knows. */
     public interface Choice {
-        /** Adds the HTTP/1.1 handlers behind the detector (the channel is already active). */
+        /**
+         * Adds the HTTP/1.1 handlers behind the detector (the channel is already active; the
+         * detector fires {@code channelActive} for them once they are in).
+         */
         void http1(ChannelHandlerContext ctx);
 
         /** Adds the HTTP/2 handlers behind the detector. */
@@ -84,7 +87,11 @@ public final class PrefaceDetector extends ByteToMessageDecoder {
         } else {
             choice.http1(ctx);
         }
-        // Removing a ByteToMessageDecoder hands what it accumulated to the next handler.
+        // The handlers just added came after the channel became active (this detector held that
+        // event back): they start now (the HTTP/2 codec sends its SETTINGS, the HTTP/1.1 handler
+        // arms its timers). Then removing a ByteToMessageDecoder hands what it accumulated to
+        // them, with a read-complete that flushes what they wrote.
+        ctx.fireChannelActive();
         ctx.pipeline().remove(this);
     }
 
