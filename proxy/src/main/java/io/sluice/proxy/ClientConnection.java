@@ -166,8 +166,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         headerNanos = config.timeouts().requestHeadersNanos();
         deadline = new ConnectionDeadline(ctx.executor());
         decoder.phaseListener(this::onDecoderPhase);
-        if (listener.draining) {
+        if (listener.draining && connection == ctx.channel()) {
             // Accepted just as the listener began to drain, too late to be asked to: nothing is under way.
+            // (A stream the client opened before the GOAWAY is served: the GOAWAY promised it.)
             closing = true;
             ctx.close();
             return;

@@ -3,7 +3,6 @@ package io.sluice.proxy.http2;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The downstream HTTP/2 connection settings, Envoy's edge defaults, and the frame codec built
@@ -29,12 +28,12 @@ public final class Http2Edge {
     public static final int MAX_CONCURRENT_STREAMS = 100;
     public static final int INITIAL_STREAM_WINDOW = 64 * 1024;
     public static final int CONNECTION_WINDOW = 1024 * 1024;
+    /** The window every HTTP/2 connection starts with (RFC 9113 6.9.2), until a WINDOW_UPDATE. */
+    public static final int DEFAULT_WINDOW = 65_535;
     public static final int MAX_RESETS_PER_WINDOW = 200;
     public static final int RESET_WINDOW_SECONDS = 30;
     public static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
     public static final int MAX_CONSECUTIVE_EMPTY_FRAMES = 2;
-    /** How long a draining connection waits for its open streams after GOAWAY. */
-    public static final long GRACEFUL_SHUTDOWN_MILLIS = TimeUnit.SECONDS.toMillis(30);
 
     private Http2Edge() {
     }
@@ -55,7 +54,9 @@ public final class Http2Edge {
                 .decoderEnforceMaxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS)
                 .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_CONSECUTIVE_EMPTY_FRAMES)
-                .gracefulShutdownTimeoutMillis(GRACEFUL_SHUTDOWN_MILLIS)
+                // close() closes at once (a stop, a hard cut); the graceful way is the drain's GOAWAY,
+                // bounded by the proxy's drain timeout, see Http2Protocol.
+                .decoupleCloseAndGoAway(true)
                 .build();
     }
 }
