@@ -100,6 +100,48 @@ class Http2ProxyTest {
     }
 
     @Test
+    void largeResponsesFlowUnderTheWindowsWithLengthAndChunked() throws Exception {
+        // 1 MiB: sixteen times nghttp's 64 KiB stream window (curl's windows are 32 MiB, so curl would
+        // not exercise flow control): the proxy must stop reading the backend and go on at each WINDOW_UPDATE.
+        int size = 1024 * 1024;
+        TestBackend big = TestBackend.start("big", (b, req, out) -> {
+            boolean chunked = req.target().startsWith("/chunked");
+            out.write(("HTTP/1.1 200 OK\r\n" + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + size)
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            if (req.method().equals("HEAD")) {
+                out.flush();
+                return true;
+            }
+            byte[] block = new byte[64 * 1024];
+            java.util.Arrays.fill(block, (byte) 'z');
+            for (int sent = 0; sent < size; sent += block.length) {
+                if (chunked) {
+                    out.write((Integer.toHexString(block.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write(block);
+                if (chunked) {
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+            }
+            if (chunked) {
+                out.write("0\r\nx-trailer: done\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            return true;
+        });
+        try (ProxyFixture f = ProxyFixture.start("round-robin", List.of(big), "", "")) {
+            assertThat(run("nghttp", f.uri("/length").toString())).hasSize(size).matches("z+");
+            assertThat(run("nghttp", f.uri("/chunked").toString())).hasSize(size).matches("z+");
+            String out = run("curl", "-sS", "--http2-prior-knowledge", "-o", "/dev/null", "-w",
+                    "%{http_code} %{size_download} %{http_version}", f.uri("/chunked").toString());
+            assertThat(out).isEqualTo("200 " + size + " 2");
+            // HEAD: the length of the body it would have, and no body.
+            String head = run("curl", "-sS", "--http2-prior-knowledge", "-I", f.uri("/length").toString());
+            assertThat(head).startsWith("HTTP/2 200").contains("content-length: " + size);
+        }
+    }
+
+    @Test
     void streamsOfOneConnectionAreBalancedEachOnItsOwn() throws Exception {
         try (ProxyFixture f = ProxyFixture.start("round-robin", backends("a", "b", "c"), "", "")) {
             // nghttp sends the URI 300 times as concurrent streams of one connection, and prints the bodies.
