@@ -17,7 +17,9 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.config.proxy.ProxyConfig;
+import java.util.concurrent.TimeUnit;
 import io.sluice.proxy.http.Http1Encoder;
 import io.sluice.proxy.http.RequestDecoder;
 import io.sluice.proxy.http2.Http2Edge;
@@ -79,7 +81,7 @@ final class Http2Protocol implements ApplicationProtocol {
                                 .addLast("proxy", new ClientConnection(listener, decoder, new Http1Encoder()));
                     }
                 }))
-                .addLast("h2-connection", new Http2ConnectionHandler(codec));
+                .addLast("h2-connection", new Http2ConnectionHandler(codec, config.timeouts().idleNanos()));
         ch.config().setAutoRead(true);
     }
 
@@ -88,16 +90,21 @@ final class Http2Protocol implements ApplicationProtocol {
      * window to {@link Http2Edge#CONNECTION_WINDOW} (SETTINGS only sets the streams' windows). A
      * drain (SIGTERM, the listener removed by a reload) is HTTP/2's graceful close: GOAWAY with the
      * last stream the proxy took, those streams finish, then the connection closes; the proxy's
-     * drain timeout bounds the wait. Connection-level frames the multiplexer passes on (the
+     * drain timeout bounds the wait. A connection with no open stream for the listener's
+     * {@code timeouts.idle} is closed the same way. Connection-level frames the multiplexer passes on (the
      * client's GOAWAY, acknowledged SETTINGS and PINGs) end here.
      */
     static final class Http2ConnectionHandler extends ChannelInboundHandlerAdapter implements ListenerConnection {
         private final Http2FrameCodec codec;
+        private final long idleNanos;
         private ChannelHandlerContext ctx;
         private boolean draining;
+        /** Armed while no stream is open. */
+        private ScheduledFuture<?> idle;
 
-        Http2ConnectionHandler(Http2FrameCodec codec) {
+        Http2ConnectionHandler(Http2FrameCodec codec, long idleNanos) {
             this.codec = codec;
+            this.idleNanos = idleNanos;
         }
 
         @Override
@@ -105,8 +112,14 @@ final class Http2Protocol implements ApplicationProtocol {
             this.ctx = ctx;
             codec.connection().addListener(new Http2ConnectionAdapter() {
                 @Override
+                public void onStreamActive(Http2Stream stream) {
+                    disarmIdle();
+                }
+
+                @Override
                 public void onStreamClosed(Http2Stream stream) {
                     closeIfDrained();
+                    armIdleIfNoStream();
                 }
             });
         }
@@ -116,7 +129,32 @@ final class Http2Protocol implements ApplicationProtocol {
             int increment = Http2Edge.CONNECTION_WINDOW - Http2Edge.DEFAULT_WINDOW;
             // A window update without a stream is the connection's (Http2FrameCodec).
             ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(increment), ctx.voidPromise());
+            armIdleIfNoStream();
             ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            disarmIdle();
+            ctx.fireChannelInactive();
+        }
+
+        private void armIdleIfNoStream() {
+            if (idle == null && !draining && codec.connection().numActiveStreams() == 0 && ctx.channel().isActive()) {
+                idle = ctx.executor().schedule(() -> {
+                    idle = null;
+                    if (codec.connection().numActiveStreams() == 0) {
+                        drain();
+                    }
+                }, idleNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void disarmIdle() {
+            if (idle != null) {
+                idle.cancel(false);
+                idle = null;
+            }
         }
 
         @Override
@@ -138,6 +176,7 @@ final class Http2Protocol implements ApplicationProtocol {
                 return;
             }
             draining = true;
+            disarmIdle();
             if (!ctx.channel().isActive()) {
                 return;
             }

@@ -277,6 +277,19 @@ class Http2ProxyTest {
     }
 
     @Test
+    void aConnectionWithoutStreamsClosesWithGoawayAfterTheIdleTimeout() throws Exception {
+        try (ProxyFixture f = ProxyFixture.start("round-robin", backends("a"), "", "    timeouts: { idle: 300ms }\n");
+             RawHttp2Connection c = new RawHttp2Connection(f.port())) {
+            assertThat(c.request(1, "GET", "/once", true).response(1).status()).isEqualTo(200);
+            RawHttp2Connection.Frame goaway = c.await(RawHttp2Connection.GOAWAY, 0);
+            assertThat(goaway).as("GOAWAY after the idle timeout").isNotNull();
+            assertThat(goaway.errorCode()).isZero();
+            assertThat(goaway.lastStreamId()).isEqualTo(1);
+            assertThat(c.read()).as("then the close").isNull();
+        }
+    }
+
+    @Test
     void aDrainSendsGoawayAndFinishesTheStreamUnderWay() throws Exception {
         CountDownLatch arrived = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
