@@ -81,7 +81,7 @@ final class Http2Protocol implements ApplicationProtocol {
                                 .addLast("proxy", new ClientConnection(listener, decoder, new Http1Encoder()));
                     }
                 }))
-                .addLast("h2-connection", new Http2ConnectionHandler(codec, config.timeouts().idleNanos()));
+                .addLast("h2-connection", new Http2Downstream(codec, config.timeouts().idleNanos()));
         ch.config().setAutoRead(true);
     }
 
@@ -94,7 +94,7 @@ final class Http2Protocol implements ApplicationProtocol {
      * {@code timeouts.idle} is closed the same way. Connection-level frames the multiplexer passes on (the
      * client's GOAWAY, acknowledged SETTINGS and PINGs) end here.
      */
-    static final class Http2ConnectionHandler extends ChannelInboundHandlerAdapter implements ListenerConnection {
+    static final class Http2Downstream extends ChannelInboundHandlerAdapter implements ListenerConnection {
         private final Http2FrameCodec codec;
         private final long idleNanos;
         private ChannelHandlerContext ctx;
@@ -102,7 +102,7 @@ final class Http2Protocol implements ApplicationProtocol {
         /** Armed while no stream is open. */
         private ScheduledFuture<?> idle;
 
-        Http2ConnectionHandler(Http2FrameCodec codec, long idleNanos) {
+        Http2Downstream(Http2FrameCodec codec, long idleNanos) {
             this.codec = codec;
             this.idleNanos = idleNanos;
         }
