@@ -277,6 +277,50 @@ class Http2ProxyTest {
     }
 
     @Test
+    void aConnectionSpecificHeaderIsAStreamErrorAndTheConnectionGoesOn() throws Exception {
+        try (ProxyFixture f = ProxyFixture.start("round-robin", backends("a"), "", "");
+             RawHttp2Connection c = new RawHttp2Connection(f.port())) {
+            // RFC 9113 8.2.2: connection-specific fields make a request malformed.
+            c.request(1, "GET", "/bad", true, "connection", "keep-alive");
+            RawHttp2Connection.Frame rst = c.await(RawHttp2Connection.RST_STREAM, 1);
+            assertThat(rst).as("RST_STREAM on the malformed stream").isNotNull();
+            assertThat(rst.errorCode()).isEqualTo(1); // PROTOCOL_ERROR
+            assertThat(c.request(3, "GET", "/good", true).response(3).status()).isEqualTo(200);
+            assertThat(f.backends.get(0).requests).extracting(TestBackend.Received::target).containsExactly("/good");
+        }
+    }
+
+    @Test
+    void rapidResetEndsTheConnectionWithEnhanceYourCalm() throws Exception {
+        String yaml = """
+                listeners:
+                  - name: web
+                    bind: 127.0.0.1:0
+                    routes:
+                      - match: { path-prefix: /app }
+                        cluster: c
+                clusters:
+                  - name: c
+                    strategy: round-robin
+                    backends: [ { id: a, address: '%s' } ]
+                """;
+        TestBackend b = TestBackend.start("a");
+        try (ProxyFixture f = ProxyFixture.start(yaml.formatted(b.address()), List.of(b));
+             RawHttp2Connection c = new RawHttp2Connection(f.port())) {
+            // CVE-2023-44487: open and reset streams faster than any client needs to (paths with no
+            // route, so no backend is involved); past 200 resets in 30 s the proxy sends GOAWAY.
+            int stream = 1;
+            for (int i = 0; i < 250; i++, stream += 2) {
+                c.request(stream, "GET", "/none", true).reset(stream, 8);
+            }
+            RawHttp2Connection.Frame goaway = c.await(RawHttp2Connection.GOAWAY, 0);
+            assertThat(goaway).as("GOAWAY").isNotNull();
+            assertThat(goaway.errorCode()).isEqualTo(0xb); // ENHANCE_YOUR_CALM
+            assertThat(b.requestCount()).isZero();
+        }
+    }
+
+    @Test
     void aConnectionWithoutStreamsClosesWithGoawayAfterTheIdleTimeout() throws Exception {
         try (ProxyFixture f = ProxyFixture.start("round-robin", backends("a"), "", "    timeouts: { idle: 300ms }\n");
              RawHttp2Connection c = new RawHttp2Connection(f.port())) {

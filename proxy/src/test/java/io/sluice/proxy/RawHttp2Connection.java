@@ -78,7 +78,16 @@ final class RawHttp2Connection implements AutoCloseable {
 
     /** Opens stream {@code streamId} with a request for {@code path}; {@code endStream} when it has no body. */
     RawHttp2Connection request(int streamId, String method, String path, boolean endStream) throws IOException {
-        Http2Headers h = new DefaultHttp2Headers().method(method).path(path).scheme("http").authority(authority);
+        return request(streamId, method, path, endStream, new String[0]);
+    }
+
+    /** As above, with extra header fields {@code nameValues} (name, value, name, value, ...), sent as they are. */
+    RawHttp2Connection request(int streamId, String method, String path, boolean endStream, String... nameValues)
+            throws IOException {
+        Http2Headers h = new DefaultHttp2Headers(false).method(method).path(path).scheme("http").authority(authority);
+        for (int i = 0; i + 1 < nameValues.length; i += 2) {
+            h.add(nameValues[i], nameValues[i + 1]);
+        }
         ByteBuf block = Unpooled.buffer();
         try {
             encoder.encodeHeaders(streamId, h, block);
