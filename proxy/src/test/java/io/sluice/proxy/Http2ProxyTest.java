@@ -142,6 +142,25 @@ class Http2ProxyTest {
     }
 
     @Test
+    void chunkedResponseTrailersEndTheStreamAsATrailingHeadersFrame() throws Exception {
+        TestBackend b = TestBackend.start("t", (bk, req, out) -> {
+            out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: x-checksum\r\n\r\n"
+                    + "5\r\nhello\r\n0\r\nx-checksum: abc\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return true;
+        });
+        try (ProxyFixture f = ProxyFixture.start("round-robin", List.of(b), "", "");
+             RawHttp2Connection c = new RawHttp2Connection(f.port())) {
+            RawHttp2Connection.Response r = c.request(1, "GET", "/trailers", true).response(1);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("hello");
+            assertThat(r.headers().contains("transfer-encoding")).isFalse();
+            assertThat(r.trailers()).as("trailers").isNotNull();
+            assertThat(r.trailers().get("x-checksum")).hasToString("abc");
+        }
+    }
+
+    @Test
     void streamsOfOneConnectionAreBalancedEachOnItsOwn() throws Exception {
         try (ProxyFixture f = ProxyFixture.start("round-robin", backends("a", "b", "c"), "", "")) {
             // nghttp sends the URI 300 times as concurrent streams of one connection, and prints the bodies.

@@ -173,6 +173,7 @@ final class RawHttp2Connection implements AutoCloseable {
     /** Reads the response on {@code streamId} to its end: its status and body. */
     Response response(int streamId) throws IOException {
         Http2Headers head = null;
+        Http2Headers trailers = null;
         StringBuilder body = new StringBuilder();
         Frame f;
         while ((f = read()) != null) {
@@ -184,17 +185,20 @@ final class RawHttp2Connection implements AutoCloseable {
             }
             if (f.type() == HEADERS && head == null) {
                 head = f.headers();
+            } else if (f.type() == HEADERS) {
+                trailers = f.headers();
             } else if (f.type() == DATA) {
                 body.append(new String(f.payload(), StandardCharsets.ISO_8859_1));
             }
             if (f.endStream()) {
-                return new Response(Integer.parseInt(head.status().toString()), head, body.toString());
+                return new Response(Integer.parseInt(head.status().toString()), head, body.toString(), trailers);
             }
         }
         throw new IOException("connection closed before the end of stream " + streamId);
     }
 
-    record Response(int status, Http2Headers headers, String body) {
+    /** A response; {@code trailers} null when none came. */
+    record Response(int status, Http2Headers headers, String body, Http2Headers trailers) {
     }
 
     @Override
