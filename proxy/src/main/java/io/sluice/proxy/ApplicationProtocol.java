@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * The top layer of a listener: what its connections speak once bytes flow, above the socket and
  * any {@link StreamLayer} (PROXY protocol, TLS). One implementation exists today,
- * {@link Http1Protocol} ({@code http}: the HTTP/1.1 proxy). Issue 11 adds {@code h2} and
- * {@code grpc} (chosen per connection by TLS ALPN, or h2c with prior knowledge), issue 12 adds
+ * {@link Http1Protocol} ({@code http}: the HTTP/1.1 proxy). {@link Http2Protocol} ({@code h2})
+ * serves HTTP/2 on {@code http} listeners, chosen per connection by TLS ALPN or the h2c preface
+ * (it is in {@link #BY_NAME} for ALPN, not a listener {@code protocol} of its own); issue 11 plans
+ * {@code grpc}, issue 12 adds
  * {@code tcp} (a byte relay), {@code mqtt} (reads CONNECT, then relays), {@code websocket} (an
  * upgrade on an HTTP listener) and, over datagram sockets, {@code udp} and {@code coap}.
  *
@@ -43,5 +45,6 @@ interface ApplicationProtocol {
     /** Every protocol this build serves, by name (the names {@code io.sluice.config.proxy.ListenerSection.protocols()} allows). */
     Map<String, ApplicationProtocol> BY_NAME = Map.of(Http1Protocol.INSTANCE.name(), Http1Protocol.INSTANCE,
             StreamRelayProtocol.TCP.name(), StreamRelayProtocol.TCP, StreamRelayProtocol.MQTT.name(), StreamRelayProtocol.MQTT,
-            DatagramProtocol.UDP.name(), DatagramProtocol.UDP, DatagramProtocol.COAP.name(), DatagramProtocol.COAP);
+            DatagramProtocol.UDP.name(), DatagramProtocol.UDP, DatagramProtocol.COAP.name(), DatagramProtocol.COAP,
+            Http2Protocol.INSTANCE.name(), Http2Protocol.INSTANCE);
 }

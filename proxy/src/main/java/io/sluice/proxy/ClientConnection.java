@@ -143,7 +143,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        SocketAddress remote = ProxyProtocolLayer.clientAddress(ctx.channel());
+        // On an HTTP/2 stream (see Http2Protocol) the client, TLS and its identity are the connection's.
+        Channel connection = ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel stream
+                ? stream.parent() : ctx.channel();
+        SocketAddress remote = ProxyProtocolLayer.clientAddress(connection);
         if (remote instanceof InetSocketAddress isa && isa.getAddress() != null) {
             clientIp = isa.getAddress().getHostAddress();
             clientAddress = (clientIp.indexOf(':') >= 0 ? "[" + clientIp + "]" : clientIp) + ":" + isa.getPort();
@@ -151,9 +154,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             clientAddressBytes = isa.getAddress().getAddress();
         }
         pool = listener.proxy.pool(ctx.channel().eventLoop());
-        if (ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null) {
+        if (connection.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null) {
             proto = "https";
-            io.sluice.proxy.tls.ClientIdentity id = ctx.channel().attr(io.sluice.proxy.tls.TlsTermination.CLIENT_IDENTITY)
+            io.sluice.proxy.tls.ClientIdentity id = connection.attr(io.sluice.proxy.tls.TlsTermination.CLIENT_IDENTITY)
                     .get();
             clientCert = id == null ? null : id.xfcc();
         }
@@ -163,8 +166,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         headerNanos = config.timeouts().requestHeadersNanos();
         deadline = new ConnectionDeadline(ctx.executor());
         decoder.phaseListener(this::onDecoderPhase);
-        if (listener.draining) {
+        if (listener.draining && connection == ctx.channel()) {
             // Accepted just as the listener began to drain, too late to be asked to: nothing is under way.
+            // (A stream the client opened before the GOAWAY is served: the GOAWAY promised it.)
             closing = true;
             ctx.close();
             return;

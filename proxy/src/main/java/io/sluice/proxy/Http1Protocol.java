@@ -1,15 +1,19 @@
 package io.sluice.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.proxy.http.Http1Encoder;
 import io.sluice.proxy.http.RequestDecoder;
+import io.sluice.proxy.http2.PrefaceDetector;
 
 /**
  * The {@code http} application protocol, HTTP/1.1: the strict {@link RequestDecoder}, the
  * {@link Http1Encoder} that writes the heads the proxy encodes and frames bodies, then the
- * {@link ClientConnection} that proxies. Admission and connection tracking are the
+ * {@link ClientConnection} that proxies; unless the connection starts with the HTTP/2 preface
+ * (h2c with prior knowledge, see {@link PrefaceDetector}), in which case it is {@link Http2Protocol}'s.
+ * Admission and connection tracking are the
  * {@link ListenerStack}'s.
  */
 final class Http1Protocol implements ApplicationProtocol {
@@ -39,8 +43,20 @@ final class Http1Protocol implements ApplicationProtocol {
         RequestDecoder decoder = new RequestDecoder(limits.maxRequestLine(), limits.maxHeaderBytes(),
                 limits.maxHeaders(), limits.maxBodyBytes());
         Http1Encoder encoder = new Http1Encoder();
-        ch.pipeline().addLast("decoder", decoder)
-                .addLast("encoder", encoder)
-                .addLast("proxy", new ClientConnection(listener, decoder, encoder));
+        ClientConnection proxy = new ClientConnection(listener, decoder, encoder);
+        // h2c with prior knowledge shares the HTTP/1.1 port: the first bytes decide (PrefaceDetector).
+        ch.pipeline().addLast("h2-preface", new PrefaceDetector(new PrefaceDetector.Choice() {
+            @Override
+            public void http1(ChannelHandlerContext ctx) {
+                ctx.pipeline().addAfter(ctx.name(), "decoder", decoder)
+                        .addAfter("decoder", "encoder", encoder)
+                        .addAfter("encoder", "proxy", proxy);
+            }
+
+            @Override
+            public void http2(ChannelHandlerContext ctx) {
+                Http2Protocol.INSTANCE.install(ch, listener);
+            }
+        }, config.timeouts().idleNanos()));
     }
 }
