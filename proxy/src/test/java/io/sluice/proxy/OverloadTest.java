@@ -80,6 +80,27 @@ class OverloadTest {
         }
     }
 
+    /**
+     * The event-loop delay measured on the real loops: a timer never runs within a microsecond of its
+     * due time (a wake-up alone takes longer), so thresholds of 1 us are crossed; 10 s never are here.
+     */
+    @Test
+    void eventLoopDelayOverMicrosecondThresholdsShedsAndLargeOnesRecover() throws Exception {
+        TestBackend backend = TestBackend.start("b1");
+        String tiny = yaml(backend, NEVER, NEVER).replace("{ stop-accepting: 10s, shed: 10s }",
+                "{ stop-accepting: 1us, shed: 1us }");
+        try (ProxyFixture f = ProxyFixture.start(tiny, List.of(backend))) {
+            await("shedding on event-loop delay", () -> f.proxy.overloadLevel() == Level.SHEDDING);
+            assertThat(metric(f, "sluice_overload_pressure{resource=\"event-loop-delay\"}")).isGreaterThan(1);
+            assertThat(metric(f, "sluice_event_loop_delay_seconds{loop=\"1\"}")).isPositive();
+            f.proxy.reload(ProxyConfigs.parse(yaml(backend, NEVER, NEVER)));
+            await("normal once the thresholds are 10 s", () -> f.proxy.overloadLevel() == Level.NORMAL);
+            assertThat(f.get("/").statusCode()).isEqualTo(200);
+        } finally {
+            backend.close();
+        }
+    }
+
     private static String state(String s) {
         return "sluice_overload_state{state=\"" + s + "\"}";
     }
