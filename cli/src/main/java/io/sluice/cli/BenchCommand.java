@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
                 + " otherwise.",
         subcommands = {
                 BenchAlgorithmsCommand.class,
-                BenchProxyCommand.class
+                BenchProxyCommand.class,
+                BenchOverloadCommand.class
         })
 final class BenchCommand implements Runnable {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");

@@ -26,6 +26,9 @@ import io.sluice.algorithms.policy.RetryPolicy;
 import io.sluice.algorithms.filter.FilterChain;
 import io.sluice.algorithms.filter.FilterRule;
 import io.sluice.algorithms.ratelimit.LimitChain;
+import io.sluice.algorithms.concurrency.AdaptiveConcurrencyLimit;
+import io.sluice.proxy.metrics.OverloadMetrics;
+import io.sluice.proxy.metrics.ProxyMetrics;
 import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.proxy.Exchange.Attempt;
 import io.sluice.proxy.RequestObserver.Outcome;
@@ -103,6 +106,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private static final byte[] RETRY_AFTER_1 = HeadWriter.bytes("retry-after: 1\r\n");
     private static final byte[] CONNECTION_CLOSE = HeadWriter.bytes("connection: close\r\n");
     private static final byte[] X_REQUEST_ID = HeadWriter.bytes(Forwarding.REQUEST_ID);
+    /** Names why a 503 was made by the proxy at once: {@code overload} or {@code adaptive-concurrency}. */
+    private static final byte[] X_SLUICE_SHED = HeadWriter.bytes("x-sluice-shed");
 
     private final ListenerState listener;
     private final RequestDecoder decoder;
@@ -402,7 +407,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private void dispatch(Exchange e, HttpResponseStatus ifNone) {
         if (e.attempts == 0 && !e.limitsPassed) {
             e.limitsPassed = true;
-            if (!passesRateLimits(e)) {
+            if (!passesRateLimits(e) || !admitted(e)) {
                 return;
             }
         }
@@ -845,6 +850,37 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         return false;
     }
 
+    /**
+     * Sheds the request while the proxy itself is overloaded, then takes a place under the cluster's
+     * adaptive concurrency limit; on a refusal answers 503 at once with Retry-After and
+     * {@code x-sluice-shed: overload} or {@code adaptive-concurrency} and returns false.
+     */
+    private boolean admitted(Exchange e) {
+        if (listener.proxy.overloadLevel() == io.sluice.algorithms.overload.OverloadState.Level.SHEDDING) {
+            shed(e, OverloadMetrics.OVERLOAD, "the proxy is overloaded");
+            return false;
+        }
+        AdaptiveConcurrencyLimit limit = e.cluster == null ? null : e.cluster.concurrencyLimit();
+        if (limit == null) {
+            return true;
+        }
+        if (!limit.tryAcquire()) {
+            shed(e, OverloadMetrics.ADAPTIVE_CONCURRENCY, "cluster '" + e.cluster.name()
+                    + "' is at its adaptive concurrency limit of " + limit.limit() + " requests in flight");
+            return false;
+        }
+        e.concurrency = limit;
+        e.concurrencyStartNanos = System.nanoTime();
+        return true;
+    }
+
+    private void shed(Exchange e, String reason, String why) {
+        listener.proxy.overloadMetrics().shed(e.cluster == null ? ProxyMetrics.NO_BACKEND : e.cluster.name(), reason);
+        e.outcome = "shed";
+        e.shedReason = reason;
+        respondLocal(e, HttpResponseStatus.SERVICE_UNAVAILABLE, why);
+    }
+
     private void respondLocal(Exchange e, HttpResponseStatus status, String reason) {
         respondLocal(e, status, reason, null);
     }
@@ -869,6 +905,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
         if (limited != null) {
             RateLimits.writeRefusalHeaders(out, limited);
+        }
+        if (e != null && e.shedReason != null) {
+            HeadWriter.fieldStart(out, X_SLUICE_SHED);
+            out.writeCharSequence(e.shedReason, StandardCharsets.US_ASCII);
+            out.writeShort(HeadWriter.CRLF);
         }
         if (e != null) {
             HeadWriter.fieldStart(out, X_REQUEST_ID);
@@ -917,6 +958,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
         if (e.cluster != null) {
             e.cluster.requestEnded();
+        }
+        if (e.concurrency != null) {
+            // A completed response is a latency sample; a client that went away says nothing of the cluster.
+            e.concurrency.release(e.status > 0 && e.responseStarted ? System.nanoTime() - e.concurrencyStartNanos : -1);
+            e.concurrency = null;
         }
         long duration = System.nanoTime() - e.startNanos;
         int status = closing && !e.responseStarted ? 0 : e.status;

@@ -11,6 +11,7 @@ import io.sluice.algorithms.LoadBalancer;
 import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.algorithms.affinity.AffinityTable;
+import io.sluice.algorithms.concurrency.AdaptiveConcurrencyLimit;
 import io.sluice.algorithms.policy.AffinityPolicy;
 import io.sluice.algorithms.policy.ClusterPolicy;
 import io.sluice.algorithms.policy.RetryBudget;
@@ -44,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  * picker's state) when the strategy and EWMA decay are unchanged, the {@link ClusterHealth} always
  * (drained backends stay drained, checks keep their counters when their settings are unchanged),
  * the affinity table when its settings are unchanged, the retry budget's counters always, and
- * admin weight overrides of backends whose configured weight did not change.
+ * admin weight overrides of backends whose configured weight did not change, and the adaptive
+ * concurrency limit (what it learnt of the latency) when its settings are unchanged.
  *
  * <p>Thread safety: immutable but for the load balancer, the health, the retry budget (all
  * thread-safe) and the weight overrides.
@@ -75,12 +77,16 @@ public final class Cluster {
     /** Each backend's metrics handle, looked up once per build; empty without metrics. */
     private final Map<String, BackendMetrics> backendMetrics;
     private final ClusterMetrics clusterMetrics;
+    /** The adaptive concurrency limit, or null when the policy has none. */
+    private final AdaptiveConcurrencyLimit concurrency;
 
     private Cluster(ProxyConfig.Cluster config, LoadBalancer loadBalancer, Environment env,
                     Map<String, InetSocketAddress> addresses, Map<String, ProxyConfig.BackendEntry> entries,
                     RetryBudget retryBudget, Map<String, Integer> weights, ClusterHealth health,
-                    SessionAffinity affinity, boolean hashesKey, PickerTimer pickerTimer, ProxyMetrics metrics) {
+                    SessionAffinity affinity, boolean hashesKey, PickerTimer pickerTimer, ProxyMetrics metrics,
+                    AdaptiveConcurrencyLimit concurrency) {
         this.config = config;
+        this.concurrency = concurrency;
         this.policy = config.policy();
         this.loadBalancer = loadBalancer;
         this.env = env;
@@ -179,8 +185,12 @@ public final class Cluster {
         if (timer == null && refresh > 0 && services != null) {
             timer = PickerTimer.start(lb, refresh, services);
         }
+        // The limit learns the cluster's latency: it carries over while its settings are unchanged.
+        AdaptiveConcurrencyLimit concurrency = policy.adaptiveConcurrency().map(
+                s -> before != null && previous.concurrency != null && s.equals(before.adaptiveConcurrency().orElse(null))
+                        ? previous.concurrency : AdaptiveConcurrencyLimit.gradient(s)).orElse(null);
         return new Cluster(config, lb, env, Map.copyOf(addresses), Map.copyOf(entries), budget, weights, health,
-                affinity, hashes, timer, services == null ? null : services.metrics());
+                affinity, hashes, timer, services == null ? null : services.metrics(), concurrency);
     }
 
     private static Backend backend(ProxyConfig.BackendEntry b, int weight) {
@@ -298,6 +308,14 @@ public final class Cluster {
     }
 
     /** Requests of this cluster under way on this proxy. */
+    /**
+     * The adaptive concurrency limit ({@code adaptive-concurrency}), or null for none. A request
+     * forwarded under it holds a place from {@link AdaptiveConcurrencyLimit#tryAcquire} to its end.
+     */
+    public AdaptiveConcurrencyLimit concurrencyLimit() {
+        return concurrency;
+    }
+
     public int activeRequests() {
         return retryBudget.activeRequests();
     }

@@ -45,6 +45,11 @@ final class Exchange {
     private ArrayDeque<HttpContent> pendingBody;
 
     Attempt attempt;
+    /** The cluster's adaptive concurrency limit while this exchange holds a place under it, else null. */
+    io.sluice.algorithms.concurrency.AdaptiveConcurrencyLimit concurrency;
+    long concurrencyStartNanos;
+    /** Why the proxy answered 503 at once ({@code x-sluice-shed}), or null. */
+    String shedReason;
     int attempts;
     int retries;
     boolean retryHeld;

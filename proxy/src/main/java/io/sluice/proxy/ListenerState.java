@@ -65,11 +65,17 @@ final class ListenerState {
 
     /**
      * As {@link #admit()}, also refusing a connection over the listener's accept rate or its
-     * source's (counted in {@code sluice_listener_connections_refused_total} too).
+     * source's (counted in {@code sluice_listener_connections_refused_total} too), and every
+     * connection while the proxy is overloaded ({@code sluice_overload_connections_refused_total}).
      *
      * @param remote the client's address, null when unknown
      */
     boolean admit(java.net.SocketAddress remote) {
+        if (!draining && proxy.overloadLevel() != io.sluice.algorithms.overload.OverloadState.Level.NORMAL) {
+            // overload: stop accepting (and shedding): closed at once, counted apart from the listener's refusals
+            proxy.overloadMetrics().connectionRefused(name);
+            return false;
+        }
         if (!draining && !acceptGate().admit(remote, System.nanoTime())) {
             metrics.connectionRefused();
             return false;

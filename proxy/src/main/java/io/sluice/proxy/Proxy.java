@@ -78,6 +78,8 @@ public final class Proxy implements AutoCloseable {
     private final Map<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
     private final List<RequestObserver> observers = new CopyOnWriteArrayList<>();
     private final Telemetry telemetry;
+    private final OverloadMonitor overload;
+    private final io.sluice.proxy.metrics.OverloadMetrics overloadMetrics;
     private volatile AccessLog accessLog = AccessLog.off();
     private volatile boolean stopping;
     private boolean closed;
@@ -99,6 +101,8 @@ public final class Proxy implements AutoCloseable {
         this.telemetry = new Telemetry(this);
         this.metrics.bindLiveState(new Live());
         io.sluice.proxy.tls.TlsMetrics.register(this.metrics.registry(), this::tlsTerminations);
+        this.overload = new OverloadMonitor(group);
+        this.overloadMetrics = new io.sluice.proxy.metrics.OverloadMetrics(metrics.registry(), new OverloadSource());
     }
 
     /**
@@ -132,6 +136,7 @@ public final class Proxy implements AutoCloseable {
         try {
             p.accessLog = AccessLog.open(config.accessLog().path());
             p.snapshot.set(RoutingSnapshot.build(config, null, registry, env, p.services));
+            p.overload.configure(config.overload());
             synchronized (p.lock) {
                 for (ProxyConfig.Listener l : config.listeners()) {
                     ListenerState s = p.bind(l);
@@ -279,6 +284,7 @@ public final class Proxy implements AutoCloseable {
                 s.finalRouter = old.router(s.name);
             }
             snapshot.set(fresh);
+            overload.configure(next.overload());
             for (ListenerState s : keep) {
                 s.config = wanted.get(s.name);
             }
@@ -494,6 +500,47 @@ public final class Proxy implements AutoCloseable {
         return telemetry;
     }
 
+    /** The proxy's own overload level ({@code overload:}); NORMAL when overload control is off. */
+    public io.sluice.algorithms.overload.OverloadState.Level overloadLevel() {
+        return overload.level();
+    }
+
+    io.sluice.proxy.metrics.OverloadMetrics overloadMetrics() {
+        return overloadMetrics;
+    }
+
+    /** What the overload gauges read: the clusters' adaptive limits and the overload monitor. */
+    private final class OverloadSource implements io.sluice.proxy.metrics.OverloadMetrics.Source {
+        @Override
+        public Map<String, io.sluice.algorithms.concurrency.AdaptiveConcurrencyLimit> concurrencyLimits() {
+            RoutingSnapshot s = snapshot.get();
+            Map<String, io.sluice.algorithms.concurrency.AdaptiveConcurrencyLimit> out = new LinkedHashMap<>();
+            if (s != null) {
+                for (Cluster c : s.clusters()) {
+                    if (c.concurrencyLimit() != null) {
+                        out.put(c.name(), c.concurrencyLimit());
+                    }
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public String overloadState() {
+            return overload.stateLabel();
+        }
+
+        @Override
+        public Map<String, Double> pressures() {
+            return overload.pressures();
+        }
+
+        @Override
+        public List<Double> eventLoopDelaysSeconds() {
+            return overload.delaysSeconds();
+        }
+    }
+
     UpstreamPool pool(EventLoop loop) {
         return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport, allocator));
     }
@@ -609,6 +656,7 @@ public final class Proxy implements AutoCloseable {
                 // The event loops' shutdown below ends whatever did not stop in time.
             }
         }
+        overload.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         accessLog.close();
     }

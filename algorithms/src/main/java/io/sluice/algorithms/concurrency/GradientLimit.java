@@ -1,5 +1,6 @@
 package io.sluice.algorithms.concurrency;
 
+import io.sluice.algorithms.Range;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -47,6 +48,15 @@ public final class GradientLimit implements AdaptiveConcurrencyLimit {
      */
     public record Settings(int initialLimit, int minLimit, int maxLimit, double tolerance, double smoothing,
                            int sampleSize, int probeEvery, int probeLimit) {
+        /** {@code initial-limit}, {@code min-limit}, {@code max-limit}, {@code probe-limit}: 1 to 100000. */
+        public static final Range LIMIT = Range.wholeNumber(1, 100_000);
+        /** {@code tolerance}: 1 to 100. */
+        public static final Range TOLERANCE = Range.number(1, 100);
+        /** {@code smoothing}: above 0, at most 1. */
+        public static final Range SMOOTHING = Range.numberAbove(0, 1);
+        /** {@code sample-size}, {@code probe-every}: 1 to 1000000. */
+        public static final Range COUNT = Range.wholeNumber(1, 1_000_000);
+
         public Settings {
             if (minLimit < 1 || maxLimit < minLimit) {
                 throw new IllegalArgumentException("adaptive concurrency needs 1 <= min-limit <= max-limit, got "

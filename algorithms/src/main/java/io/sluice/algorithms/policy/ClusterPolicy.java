@@ -5,6 +5,7 @@ import io.sluice.algorithms.LoadBalancer;
 import io.sluice.algorithms.Range;
 import io.sluice.algorithms.SettingException;
 import io.sluice.algorithms.StrategySpec;
+import io.sluice.algorithms.concurrency.GradientLimit;
 import io.sluice.algorithms.health.OutlierConfig;
 
 import java.util.Objects;
@@ -29,6 +30,7 @@ import java.util.Optional;
  *   session-persistence none
  *   picker-refresh      1s, for strategies that change with time
  *   ewma-decay          10s (Finagle's)
+ *   adaptive-concurrency none; present and enabled, a {@link GradientLimit} on requests in flight
  * </pre>
  */
 public final class ClusterPolicy {
@@ -43,6 +45,7 @@ public final class ClusterPolicy {
     private final AffinityPolicy affinity;
     private final PickerRefresh pickerRefresh;
     private final long ewmaDecayNanos;
+    private final GradientLimit.Settings adaptiveConcurrency;
 
     private ClusterPolicy(Builder b) {
         this.strategy = b.strategy;
@@ -53,6 +56,7 @@ public final class ClusterPolicy {
         this.affinity = b.affinity;
         this.pickerRefresh = b.pickerRefresh;
         this.ewmaDecayNanos = b.ewmaDecayNanos;
+        this.adaptiveConcurrency = b.adaptiveConcurrency;
     }
 
     /** A policy with {@code strategy} and every other setting at its default. */
@@ -75,6 +79,7 @@ public final class ClusterPolicy {
         b.affinity = affinity;
         b.pickerRefresh = pickerRefresh;
         b.ewmaDecayNanos = ewmaDecayNanos;
+        b.adaptiveConcurrency = adaptiveConcurrency;
         return b;
     }
 
@@ -119,18 +124,24 @@ public final class ClusterPolicy {
         return ewmaDecayNanos;
     }
 
+    /** The adaptive concurrency limit's settings ({@code adaptive-concurrency}), or empty for none. */
+    public Optional<GradientLimit.Settings> adaptiveConcurrency() {
+        return Optional.ofNullable(adaptiveConcurrency);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ClusterPolicy p && strategy.equals(p.strategy)
                 && Objects.equals(healthCheck, p.healthCheck) && Objects.equals(outlierDetection, p.outlierDetection)
                 && timeouts.equals(p.timeouts) && retries.equals(p.retries) && affinity.equals(p.affinity)
-                && pickerRefresh.equals(p.pickerRefresh) && ewmaDecayNanos == p.ewmaDecayNanos;
+                && pickerRefresh.equals(p.pickerRefresh) && ewmaDecayNanos == p.ewmaDecayNanos
+                && Objects.equals(adaptiveConcurrency, p.adaptiveConcurrency);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(strategy, healthCheck, outlierDetection, timeouts, retries, affinity, pickerRefresh,
-                ewmaDecayNanos);
+                ewmaDecayNanos, adaptiveConcurrency);
     }
 
     /** One line for people: the strategy, then every setting that is not its default. */
@@ -158,6 +169,9 @@ public final class ClusterPolicy {
         if (ewmaDecayNanos != LoadBalancer.DEFAULT_EWMA_DECAY_NANOS) {
             s.append(", ewma-decay ").append(Durations.format(ewmaDecayNanos));
         }
+        if (adaptiveConcurrency != null) {
+            s.append(", adaptive concurrency ").append(adaptiveConcurrency);
+        }
         return s.toString();
     }
 
@@ -171,6 +185,7 @@ public final class ClusterPolicy {
         private AffinityPolicy affinity = AffinityPolicy.none();
         private PickerRefresh pickerRefresh = PickerRefresh.defaults();
         private long ewmaDecayNanos = LoadBalancer.DEFAULT_EWMA_DECAY_NANOS;
+        private GradientLimit.Settings adaptiveConcurrency;
 
         private Builder(StrategySpec strategy) {
             this.strategy = Objects.requireNonNull(strategy, "strategy");
@@ -216,6 +231,12 @@ public final class ClusterPolicy {
         /** @throws SettingException when out of {@link #EWMA_DECAY} */
         public Builder ewmaDecay(long nanos) {
             this.ewmaDecayNanos = EWMA_DECAY.check("ewma-decay", nanos);
+            return this;
+        }
+
+        /** @param settings the adaptive concurrency limit, or null for none */
+        public Builder adaptiveConcurrency(GradientLimit.Settings settings) {
+            this.adaptiveConcurrency = settings;
             return this;
         }
 

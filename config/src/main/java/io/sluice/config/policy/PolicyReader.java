@@ -5,6 +5,7 @@ import io.sluice.algorithms.Range;
 import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.algorithms.StrategySpec;
 import io.sluice.algorithms.affinity.AffinityConfig;
+import io.sluice.algorithms.concurrency.GradientLimit;
 import io.sluice.algorithms.health.HealthCheckConfig;
 import io.sluice.algorithms.health.InitialState;
 import io.sluice.algorithms.health.OutlierConfig;
@@ -148,6 +149,50 @@ public final class PolicyReader {
             }
         });
         return out;
+    }
+
+    /**
+     * An {@code adaptive-concurrency} section: each parameter checked against its range in
+     * {@link GradientLimit.Settings}, then together (min-limit &lt;= initial-limit &lt;= max-limit).
+     *
+     * @return the settings, or null when the section is absent, disabled or had errors
+     */
+    public GradientLimit.Settings adaptiveConcurrency(String path, AdaptiveConcurrencySection s) {
+        if (s == null || !problems.bool(Problems.join(path, "enabled"), s.enabled(), true)) {
+            return null;
+        }
+        int before = problems.errors().size();
+        GradientLimit.Settings d = GradientLimit.Settings.defaults();
+        Integer initial = problems.integer(Problems.join(path, "initial-limit"), s.initialLimit(),
+                GradientLimit.Settings.LIMIT, d.initialLimit());
+        Integer min = problems.integer(Problems.join(path, "min-limit"), s.minLimit(), GradientLimit.Settings.LIMIT,
+                d.minLimit());
+        Integer max = problems.integer(Problems.join(path, "max-limit"), s.maxLimit(), GradientLimit.Settings.LIMIT,
+                d.maxLimit());
+        Double tolerance = problems.number(Problems.join(path, "tolerance"), s.tolerance(),
+                GradientLimit.Settings.TOLERANCE, d.tolerance());
+        Double smoothing = problems.number(Problems.join(path, "smoothing"), s.smoothing(),
+                GradientLimit.Settings.SMOOTHING, d.smoothing());
+        Integer sample = problems.integer(Problems.join(path, "sample-size"), s.sampleSize(),
+                GradientLimit.Settings.COUNT, d.sampleSize());
+        Integer every = problems.integer(Problems.join(path, "probe-every"), s.probeEvery(),
+                GradientLimit.Settings.COUNT, d.probeEvery());
+        Integer probe = problems.integer(Problems.join(path, "probe-limit"), s.probeLimit(),
+                GradientLimit.Settings.LIMIT, d.probeLimit());
+        if (initial == null || min == null || max == null || tolerance == null || smoothing == null
+                || sample == null || every == null || probe == null || problems.errors().size() > before) {
+            return null;
+        }
+        if (s.initialLimit() == null && (s.minLimit() != null || s.maxLimit() != null)) {
+            // Only the bounds written: start inside them rather than refuse the default start.
+            initial = Math.max(min, Math.min(max, initial));
+        }
+        try {
+            return new GradientLimit.Settings(initial, min, max, tolerance, smoothing, sample, every, probe);
+        } catch (IllegalArgumentException e) {
+            problems.error(path, e.getMessage());
+            return null;
+        }
     }
 
     private HealthCheckPolicy healthCheck(String path, HealthCheckSection s) {

@@ -22,9 +22,11 @@ import java.util.Objects;
  *                          it closes what is left; 30 s by default
  * @param listeners         every listener, in file order
  * @param clusters          every cluster, in file order
+ * @param kafka             the Kafka control plane, or null
+ * @param overload          the proxy's own overload control, or null for none
  */
 public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long drainTimeoutNanos,
-                          List<Listener> listeners, List<Cluster> clusters, Kafka kafka) {
+                          List<Listener> listeners, List<Cluster> clusters, Kafka kafka, Overload overload) {
     /** {@code drain-timeout} when the file has none: 30 s, Kubernetes' default termination grace period. */
     public static final long DEFAULT_DRAIN_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -35,6 +37,12 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
         clusters = List.copyOf(clusters);
     }
 
+    /** A config without overload control. */
+    public ProxyConfig(Admin admin, int workers, AccessLog accessLog, long drainTimeoutNanos,
+                       List<Listener> listeners, List<Cluster> clusters, Kafka kafka) {
+        this(admin, workers, accessLog, drainTimeoutNanos, listeners, clusters, kafka, null);
+    }
+
     /** A config without the Kafka control plane. */
     public ProxyConfig(Admin admin, int workers, AccessLog accessLog, long drainTimeoutNanos,
                        List<Listener> listeners, List<Cluster> clusters) {
@@ -43,7 +51,7 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
 
     /** This config with {@code clusters} in place of its own (what a membership update reloads). */
     public ProxyConfig withClusters(List<Cluster> next) {
-        return new ProxyConfig(admin, workers, accessLog, drainTimeoutNanos, listeners, next, kafka);
+        return new ProxyConfig(admin, workers, accessLog, drainTimeoutNanos, listeners, next, kafka, overload);
     }
 
     /**
@@ -68,6 +76,29 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
             properties = Map.copyOf(properties);
             Objects.requireNonNull(topics, "topics");
         }
+    }
+
+    /**
+     * The {@code overload:} section: the proxy watches its own event loops and heap and, as Envoy's
+     * overload manager does, first stops accepting connections, then also answers new requests 503.
+     * A level is left once the resource's measure falls below the threshold that raised it by a margin
+     * of {@code hysteresis} times its stop-accepting threshold
+     * ({@link io.sluice.algorithms.overload.OverloadState}).
+     *
+     * @param intervalNanos  how often the measures are taken (and each event loop's probe timer fires)
+     * @param hysteresis     the margin, as a fraction of each resource's stop-accepting threshold, [0, 0.9]
+     * @param eventLoopDelay how late a timer may run, in nanoseconds; null when not watched
+     * @param heap           heap in use over the maximum heap, 0 to 1; null when not watched
+     */
+    public record Overload(long intervalNanos, double hysteresis, OverloadThresholds eventLoopDelay,
+                           OverloadThresholds heap) {
+    }
+
+    /**
+     * @param stopAccepting at this measure new connections are closed at once
+     * @param shed          at this measure (at least stopAccepting) new requests are also answered 503
+     */
+    public record OverloadThresholds(double stopAccepting, double shed) {
     }
 
     /** Topic names; see docs/kafka.md for their keys and schemas. */

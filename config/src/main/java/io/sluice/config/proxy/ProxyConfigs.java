@@ -84,6 +84,7 @@ public final class ProxyConfigs {
         List<ProxyConfig.Listener> listeners = new ListenersReader(problems).read(f.listeners(),
                 ClustersReader.names(f.clusters()));
         ProxyConfig.Kafka kafka = kafka(problems, f.kafka());
+        ProxyConfig.Overload overload = OverloadReader.read(problems, f.overload());
         for (int i = 0; i < clusters.size(); i++) {
             if (kafka == null && clusters.get(i).membership() != ProxyConfig.Membership.STATIC) {
                 problems.error(Problems.join(Problems.index("clusters", i), "membership"), "'"
@@ -93,7 +94,7 @@ public final class ProxyConfigs {
         }
         problems.throwIfAny();
         return new ProxyConfig(new ProxyConfig.Admin(admin), workers, new ProxyConfig.AccessLog(accessLog), drain,
-                listeners, clusters, kafka);
+                listeners, clusters, kafka, overload);
     }
 
     /** {@code kafka.load-staleness} and {@code membership-staleness}: 0 to 1 h. */

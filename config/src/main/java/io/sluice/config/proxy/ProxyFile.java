@@ -9,7 +9,24 @@ import java.util.List;
  * {@code proxy/sluice-proxy.example.yaml} and {@code schema/sluice-proxy.schema.json}.
  */
 public record ProxyFile(AdminSection admin, Long workers, AccessLogSection accessLog, Duration drainTimeout,
-                        List<ListenerSection> listeners, List<ClusterSection> clusters, KafkaSection kafka) {
+                        List<ListenerSection> listeners, List<ClusterSection> clusters, KafkaSection kafka,
+                        OverloadSection overload) {
+
+    /**
+     * {@code overload:} the proxy's own overload control; each resource section present is watched.
+     * See {@link ProxyConfig.Overload}.
+     */
+    public record OverloadSection(Duration interval, Double hysteresis, DelaySection eventLoopDelay,
+                                  HeapSection heap) {
+    }
+
+    /** {@code overload.event-loop-delay:} how late a timer on an event loop may run before each action. */
+    public record DelaySection(Duration stopAccepting, Duration shed) {
+    }
+
+    /** {@code overload.heap:} the heap in use, as a fraction of the maximum heap, before each action. */
+    public record HeapSection(Double stopAccepting, Double shed) {
+    }
 
     /** {@code admin:} where the admin API listens. */
     public record AdminSection(io.sluice.config.HostPort listen) {
