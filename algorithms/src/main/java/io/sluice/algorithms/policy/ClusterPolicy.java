@@ -5,6 +5,7 @@ import io.sluice.algorithms.LoadBalancer;
 import io.sluice.algorithms.Range;
 import io.sluice.algorithms.SettingException;
 import io.sluice.algorithms.StrategySpec;
+import io.sluice.algorithms.concurrency.GradientLimit;
 import io.sluice.algorithms.health.OutlierConfig;
 
 import java.util.Objects;
@@ -13,7 +14,8 @@ import java.util.Optional;
 /**
  * Everything that decides how one cluster balances, in both runtimes: the strategy with its
  * wrappers, active health checks, passive outlier detection, attempt timeouts, retries and their
- * budget, session persistence, picker refresh and the peak-EWMA decay of its load signals. The
+ * budget, session persistence, picker refresh, the peak-EWMA decay of its load signals and its
+ * adaptive concurrency limit. The
  * proxy builds a cluster from it; the simulator builds every simulated load-balancer instance from
  * it; so a policy chosen in the simulator is the policy the proxy runs. Immutable, compared by value.
  *
@@ -29,6 +31,7 @@ import java.util.Optional;
  *   session-persistence none
  *   picker-refresh      1s, for strategies that change with time
  *   ewma-decay          10s (Finagle's)
+ *   adaptive-concurrency off; enabled, {@link GradientLimit.Settings#defaults()}
  * </pre>
  */
 public final class ClusterPolicy {
@@ -43,6 +46,7 @@ public final class ClusterPolicy {
     private final AffinityPolicy affinity;
     private final PickerRefresh pickerRefresh;
     private final long ewmaDecayNanos;
+    private final GradientLimit.Settings adaptiveConcurrency;
 
     private ClusterPolicy(Builder b) {
         this.strategy = b.strategy;
@@ -53,6 +57,7 @@ public final class ClusterPolicy {
         this.affinity = b.affinity;
         this.pickerRefresh = b.pickerRefresh;
         this.ewmaDecayNanos = b.ewmaDecayNanos;
+        this.adaptiveConcurrency = b.adaptiveConcurrency;
     }
 
     /** A policy with {@code strategy} and every other setting at its default. */
@@ -75,6 +80,7 @@ public final class ClusterPolicy {
         b.affinity = affinity;
         b.pickerRefresh = pickerRefresh;
         b.ewmaDecayNanos = ewmaDecayNanos;
+        b.adaptiveConcurrency = adaptiveConcurrency;
         return b;
     }
 
@@ -119,18 +125,27 @@ public final class ClusterPolicy {
         return ewmaDecayNanos;
     }
 
+    /**
+     * The adaptive concurrency limit ({@code adaptive-concurrency}) each instance keeps on the
+     * cluster's requests in flight, or empty when it is off.
+     */
+    public Optional<GradientLimit.Settings> adaptiveConcurrency() {
+        return Optional.ofNullable(adaptiveConcurrency);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ClusterPolicy p && strategy.equals(p.strategy)
                 && Objects.equals(healthCheck, p.healthCheck) && Objects.equals(outlierDetection, p.outlierDetection)
                 && timeouts.equals(p.timeouts) && retries.equals(p.retries) && affinity.equals(p.affinity)
-                && pickerRefresh.equals(p.pickerRefresh) && ewmaDecayNanos == p.ewmaDecayNanos;
+                && pickerRefresh.equals(p.pickerRefresh) && ewmaDecayNanos == p.ewmaDecayNanos
+                && Objects.equals(adaptiveConcurrency, p.adaptiveConcurrency);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(strategy, healthCheck, outlierDetection, timeouts, retries, affinity, pickerRefresh,
-                ewmaDecayNanos);
+                ewmaDecayNanos, adaptiveConcurrency);
     }
 
     /** One line for people: the strategy, then every setting that is not its default. */
@@ -158,6 +173,11 @@ public final class ClusterPolicy {
         if (ewmaDecayNanos != LoadBalancer.DEFAULT_EWMA_DECAY_NANOS) {
             s.append(", ewma-decay ").append(Durations.format(ewmaDecayNanos));
         }
+        if (adaptiveConcurrency != null) {
+            GradientLimit.Settings a = adaptiveConcurrency;
+            s.append(", adaptive concurrency ").append(a.minLimit()).append("..").append(a.maxLimit())
+                    .append(" tolerance ").append(a.tolerance());
+        }
         return s.toString();
     }
 
@@ -171,6 +191,7 @@ public final class ClusterPolicy {
         private AffinityPolicy affinity = AffinityPolicy.none();
         private PickerRefresh pickerRefresh = PickerRefresh.defaults();
         private long ewmaDecayNanos = LoadBalancer.DEFAULT_EWMA_DECAY_NANOS;
+        private GradientLimit.Settings adaptiveConcurrency;
 
         private Builder(StrategySpec strategy) {
             this.strategy = Objects.requireNonNull(strategy, "strategy");
@@ -216,6 +237,12 @@ public final class ClusterPolicy {
         /** @throws SettingException when out of {@link #EWMA_DECAY} */
         public Builder ewmaDecay(long nanos) {
             this.ewmaDecayNanos = EWMA_DECAY.check("ewma-decay", nanos);
+            return this;
+        }
+
+        /** @param settings the adaptive concurrency limit's, or null for none */
+        public Builder adaptiveConcurrency(GradientLimit.Settings settings) {
+            this.adaptiveConcurrency = settings;
             return this;
         }
 

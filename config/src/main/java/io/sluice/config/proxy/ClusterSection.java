@@ -1,6 +1,7 @@
 package io.sluice.config.proxy;
 
 import io.sluice.config.HostPort;
+import io.sluice.config.policy.AdaptiveConcurrencySection;
 import io.sluice.config.policy.HealthCheckSection;
 import io.sluice.config.policy.OutlierSection;
 import io.sluice.config.policy.RetriesSection;
@@ -18,7 +19,8 @@ import java.util.List;
 public record ClusterSection(String name, StrategySection strategy, List<BackendSection> backends,
                              SessionPersistenceSection sessionPersistence, HealthCheckSection healthCheck,
                              OutlierSection outlierDetection, TimeoutsSection timeouts, RetriesSection retries,
-                             Duration pickerRefresh, Duration ewmaDecay, String membership) {
+                             Duration pickerRefresh, Duration ewmaDecay, String membership,
+                             AdaptiveConcurrencySection adaptiveConcurrency) {
 
     /** One backend of a cluster; {@code id} is also what the affinity cookie carries. */
     public record BackendSection(String id, HostPort address, Long weight, String zone) {

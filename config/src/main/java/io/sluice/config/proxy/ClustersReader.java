@@ -91,7 +91,7 @@ final class ClustersReader {
         List<ProxyConfig.BackendEntry> backends = backends(Problems.join(path, "backends"), s.backends(),
                 membership != ProxyConfig.Membership.KAFKA);
         ClusterPolicy policy = policies.policy(path, strategy, s.healthCheck(), s.outlierDetection(), s.timeouts(),
-                s.retries(), s.sessionPersistence(), s.pickerRefresh(), s.ewmaDecay());
+                s.retries(), s.sessionPersistence(), s.pickerRefresh(), s.ewmaDecay(), s.adaptiveConcurrency());
         if (name == null || policy == null) {
             return null;
         }
