@@ -28,7 +28,8 @@ final class ProtectionSection {
             return null;
         }
         boolean cohort = protection.sides().stream().anyMatch(s -> s.wellBehaved() != null);
-        StringBuilder html = new StringBuilder();
+        String title = "With and without protection: " + results.scenario().name();
+        StringBuilder html = new StringBuilder("<h2>").append(Markup.escape(title)).append("</h2>\n");
         html.append("<p>Each strategy ran twice on the same ").append(results.scenario().seeds() == 1 ? "seed"
                         : results.scenario().seeds() + " seeds")
                 .append(": without protection, then with the load balancer's rate limits and adaptive concurrency"
@@ -65,7 +66,7 @@ final class ProtectionSection {
             html.append("</ul>");
         }
         html.append(t.html());
-        return new Page.Section(id, "With and without protection: " + results.scenario().name(), html.toString());
+        return new Page.Section(id, title, html.toString());
     }
 
     private record Key(String strategy, Double sweepValue) {
