@@ -47,6 +47,14 @@ import java.util.SplittableRandom;
  * client address (hashed by a hashing strategy, else kept in the instance's affinity table), or the
  * holder of the cookie the last response set.
  *
+ * <h2>Protection</h2>
+ * Before its first pick, an arrival passes its instance's {@link Protections}: the tier's rate limits
+ * (the proxy's {@code LimitChain}, keyed by the device id) and the cluster's adaptive concurrency
+ * limit (the proxy's {@code GradientLimit}), in virtual time. A refused request is counted as
+ * rate-limited (429) or shed (503) and goes no further; an admitted one gives its concurrency
+ * permit back when it ends, with its latency as the limit's sample (a timeout's too; a crash or a full
+ * queue answers at once and gives none).
+ *
  * <h2>Events</h2>
  * See {@link Events} for the payload. Zero network delay skips the hop events: a request reaches
  * its backend, and a successful answer its load balancer, within the current event. Failed answers
