@@ -2,6 +2,7 @@ package io.sluice.reports;
 
 import io.sluice.reports.jmh.JmhResult;
 import io.sluice.reports.simulation.PolicyComparison;
+import io.sluice.reports.simulation.ProtectionResults;
 import io.sluice.reports.simulation.SimulationResults;
 import java.util.List;
 
@@ -14,10 +15,17 @@ sealed interface Input permits Input.Simulation, Input.Jmh {
      * A simulator results document.
      *
      * @param comparison what {@code simulate --compare} compared, or null for an ordinary run
+     * @param protection  the runs without and with protection of a {@code compare-protection}
+     *                    scenario, or null
      */
-    record Simulation(String source, SimulationResults results, PolicyComparison comparison) implements Input {
+    record Simulation(String source, SimulationResults results, PolicyComparison comparison,
+                      ProtectionResults protection) implements Input {
         Simulation(String source, SimulationResults results) {
-            this(source, results, null);
+            this(source, results, null, null);
+        }
+
+        Simulation(String source, SimulationResults results, PolicyComparison comparison) {
+            this(source, results, comparison, null);
         }
     }
 

@@ -36,7 +36,8 @@ enum InputKind {
         @Override
         Input read(JsonField root) {
             return new Input.Simulation(root.source(), SimulationResultsReader.read(root),
-                    io.sluice.reports.simulation.PolicyComparison.read(root));
+                    io.sluice.reports.simulation.PolicyComparison.read(root),
+                    io.sluice.reports.simulation.ProtectionResults.read(root));
         }
     },
     JMH("JMH JSON (-rf json)") {

@@ -84,6 +84,11 @@ public final class ReportGenerator {
                 if (comparison != null) {
                     sections.add(comparison);
                 }
+                Page.Section protection = ProtectionSection.render(results, sim.protection(), uniqueId("protection-"
+                        + Html.slug(results.scenario().name()), ids));
+                if (protection != null) {
+                    sections.add(protection);
+                }
                 sections.add(SimulationSection.render(results, uniqueId("scenario-" + Html.slug(
                         results.scenario().name()), ids)));
             } else if (in instanceof Input.Jmh j) {

@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * Everything that decides how one cluster balances, in both runtimes: the strategy with its
  * wrappers, active health checks, passive outlier detection, attempt timeouts, retries and their
- * budget, session persistence, picker refresh and the peak-EWMA decay of its load signals. The
+ * budget, session persistence, picker refresh, the peak-EWMA decay of its load signals and its
+ * adaptive concurrency limit. The
  * proxy builds a cluster from it; the simulator builds every simulated load-balancer instance from
  * it; so a policy chosen in the simulator is the policy the proxy runs. Immutable, compared by value.
  *
@@ -30,7 +31,7 @@ import java.util.Optional;
  *   session-persistence none
  *   picker-refresh      1s, for strategies that change with time
  *   ewma-decay          10s (Finagle's)
- *   adaptive-concurrency none; present and enabled, a {@link GradientLimit} on requests in flight
+ *   adaptive-concurrency off; enabled, {@link GradientLimit.Settings#defaults()}
  * </pre>
  */
 public final class ClusterPolicy {
@@ -124,7 +125,10 @@ public final class ClusterPolicy {
         return ewmaDecayNanos;
     }
 
-    /** The adaptive concurrency limit's settings ({@code adaptive-concurrency}), or empty for none. */
+    /**
+     * The adaptive concurrency limit ({@code adaptive-concurrency}) each instance keeps on the
+     * cluster's requests in flight, or empty when it is off.
+     */
     public Optional<GradientLimit.Settings> adaptiveConcurrency() {
         return Optional.ofNullable(adaptiveConcurrency);
     }
@@ -170,7 +174,9 @@ public final class ClusterPolicy {
             s.append(", ewma-decay ").append(Durations.format(ewmaDecayNanos));
         }
         if (adaptiveConcurrency != null) {
-            s.append(", adaptive concurrency ").append(adaptiveConcurrency);
+            GradientLimit.Settings a = adaptiveConcurrency;
+            s.append(", adaptive concurrency ").append(a.minLimit()).append("..").append(a.maxLimit())
+                    .append(" tolerance ").append(a.tolerance());
         }
         return s.toString();
     }
@@ -234,7 +240,7 @@ public final class ClusterPolicy {
             return this;
         }
 
-        /** @param settings the adaptive concurrency limit, or null for none */
+        /** @param settings the adaptive concurrency limit's, or null for none */
         public Builder adaptiveConcurrency(GradientLimit.Settings settings) {
             this.adaptiveConcurrency = settings;
             return this;

@@ -26,7 +26,7 @@ import java.util.Map;
 /**
  * The validation pass of the policy sections both files share ({@code strategy}, {@code health-check},
  * {@code outlier-detection}, {@code timeouts}, {@code retries}, {@code session-persistence},
- * {@code picker-refresh}, {@code ewma-decay}): each setting goes through the policy builders of the
+ * {@code picker-refresh}, {@code ewma-decay}, {@code adaptive-concurrency}): each setting goes through the policy builders of the
  * algorithms module, so their ranges and wording are the only ones, and a refused setting becomes an
  * error at its YAML path.
  */
@@ -48,7 +48,8 @@ public final class PolicyReader {
      */
     public ClusterPolicy policy(String path, StrategySpec strategy, HealthCheckSection health,
                                 OutlierSection outliers, TimeoutsSection timeouts, RetriesSection retries,
-                                SessionPersistenceSection persistence, Duration pickerRefresh, Duration ewmaDecay) {
+                                SessionPersistenceSection persistence, Duration pickerRefresh, Duration ewmaDecay,
+                                AdaptiveConcurrencySection adaptiveConcurrency) {
         int before = problems.errors().size();
         ClusterPolicy.Builder b = ClusterPolicy.builder(strategy == null ? StrategySpec.of("round-robin") : strategy);
         b.healthCheck(healthCheck(Problems.join(path, "health-check"), health));
@@ -72,6 +73,7 @@ public final class PolicyReader {
         Long decay = problems.duration(Problems.join(path, "ewma-decay"), ewmaDecay, ClusterPolicy.EWMA_DECAY,
                 io.sluice.algorithms.LoadBalancer.DEFAULT_EWMA_DECAY_NANOS);
         problems.apply(path, () -> b.ewmaDecay(decay));
+        b.adaptiveConcurrency(adaptiveConcurrency(Problems.join(path, "adaptive-concurrency"), adaptiveConcurrency));
         if (strategy == null || problems.errors().size() > before) {
             return null;
         }
@@ -151,50 +153,6 @@ public final class PolicyReader {
         return out;
     }
 
-    /**
-     * An {@code adaptive-concurrency} section: each parameter checked against its range in
-     * {@link GradientLimit.Settings}, then together (min-limit &lt;= initial-limit &lt;= max-limit).
-     *
-     * @return the settings, or null when the section is absent, disabled or had errors
-     */
-    public GradientLimit.Settings adaptiveConcurrency(String path, AdaptiveConcurrencySection s) {
-        if (s == null || !problems.bool(Problems.join(path, "enabled"), s.enabled(), true)) {
-            return null;
-        }
-        int before = problems.errors().size();
-        GradientLimit.Settings d = GradientLimit.Settings.defaults();
-        Integer initial = problems.integer(Problems.join(path, "initial-limit"), s.initialLimit(),
-                GradientLimit.Settings.LIMIT, d.initialLimit());
-        Integer min = problems.integer(Problems.join(path, "min-limit"), s.minLimit(), GradientLimit.Settings.LIMIT,
-                d.minLimit());
-        Integer max = problems.integer(Problems.join(path, "max-limit"), s.maxLimit(), GradientLimit.Settings.LIMIT,
-                d.maxLimit());
-        Double tolerance = problems.number(Problems.join(path, "tolerance"), s.tolerance(),
-                GradientLimit.Settings.TOLERANCE, d.tolerance());
-        Double smoothing = problems.number(Problems.join(path, "smoothing"), s.smoothing(),
-                GradientLimit.Settings.SMOOTHING, d.smoothing());
-        Integer sample = problems.integer(Problems.join(path, "sample-size"), s.sampleSize(),
-                GradientLimit.Settings.COUNT, d.sampleSize());
-        Integer every = problems.integer(Problems.join(path, "probe-every"), s.probeEvery(),
-                GradientLimit.Settings.COUNT, d.probeEvery());
-        Integer probe = problems.integer(Problems.join(path, "probe-limit"), s.probeLimit(),
-                GradientLimit.Settings.LIMIT, d.probeLimit());
-        if (initial == null || min == null || max == null || tolerance == null || smoothing == null
-                || sample == null || every == null || probe == null || problems.errors().size() > before) {
-            return null;
-        }
-        if (s.initialLimit() == null && (s.minLimit() != null || s.maxLimit() != null)) {
-            // Only the bounds written: start inside them rather than refuse the default start.
-            initial = Math.max(min, Math.min(max, initial));
-        }
-        try {
-            return new GradientLimit.Settings(initial, min, max, tolerance, smoothing, sample, every, probe);
-        } catch (IllegalArgumentException e) {
-            problems.error(path, e.getMessage());
-            return null;
-        }
-    }
-
     private HealthCheckPolicy healthCheck(String path, HealthCheckSection s) {
         if (s == null) {
             return null;
@@ -271,6 +229,45 @@ public final class PolicyReader {
         OutlierConfig[] built = new OutlierConfig[1];
         problems.apply(path, () -> built[0] = b.build());
         return built[0];
+    }
+
+    /** {@code adaptive-concurrency}: limits from 1 to 100000 requests in flight. */
+    public static final Range CONCURRENCY = Range.wholeNumber(1, 100_000);
+    static final Range TOLERANCE = Range.number(1, 100);
+    static final Range SMOOTHING = Range.numberAbove(0, 1);
+    static final Range WINDOWS = Range.wholeNumber(1, 1_000_000);
+
+    /** The settings of {@code adaptive-concurrency}, or null when absent, disabled or wrong (after an error). */
+    private GradientLimit.Settings adaptiveConcurrency(String path, AdaptiveConcurrencySection s) {
+        if (s == null) {
+            return null;
+        }
+        GradientLimit.Settings d = GradientLimit.Settings.defaults();
+        boolean enabled = problems.bool(Problems.join(path, "enabled"), s.enabled(), true);
+        Integer initial = problems.integer(Problems.join(path, "initial-limit"), s.initialLimit(), CONCURRENCY,
+                d.initialLimit());
+        Integer min = problems.integer(Problems.join(path, "min-limit"), s.minLimit(), CONCURRENCY, d.minLimit());
+        Integer max = problems.integer(Problems.join(path, "max-limit"), s.maxLimit(), CONCURRENCY, d.maxLimit());
+        Double tolerance = problems.number(Problems.join(path, "tolerance"), s.tolerance(), TOLERANCE, d.tolerance());
+        Double smoothing = problems.number(Problems.join(path, "smoothing"), s.smoothing(), SMOOTHING, d.smoothing());
+        Integer sample = problems.integer(Problems.join(path, "sample-size"), s.sampleSize(), WINDOWS, d.sampleSize());
+        Integer every = problems.integer(Problems.join(path, "probe-every"), s.probeEvery(), WINDOWS, d.probeEvery());
+        Integer probe = problems.integer(Problems.join(path, "probe-limit"), s.probeLimit(), CONCURRENCY,
+                d.probeLimit());
+        if (initial == null || min == null || max == null || tolerance == null || smoothing == null || sample == null
+                || every == null || probe == null) {
+            return null;
+        }
+        // Unset, the initial limit follows min-limit and max-limit into their range.
+        int start = s.initialLimit() == null ? Math.max(min, Math.min(max, initial)) : initial;
+        try {
+            GradientLimit.Settings settings = new GradientLimit.Settings(start, min, max, tolerance, smoothing,
+                    sample, every, probe);
+            return enabled ? settings : null;
+        } catch (IllegalArgumentException e) {
+            problems.error(path, e.getMessage());
+            return null;
+        }
     }
 
     private Timeouts timeouts(String path, TimeoutsSection s) {

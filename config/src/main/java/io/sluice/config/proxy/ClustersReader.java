@@ -91,13 +91,9 @@ final class ClustersReader {
         List<ProxyConfig.BackendEntry> backends = backends(Problems.join(path, "backends"), s.backends(),
                 membership != ProxyConfig.Membership.KAFKA);
         ClusterPolicy policy = policies.policy(path, strategy, s.healthCheck(), s.outlierDetection(), s.timeouts(),
-                s.retries(), s.sessionPersistence(), s.pickerRefresh(), s.ewmaDecay());
-        var limit = policies.adaptiveConcurrency(Problems.join(path, "adaptive-concurrency"), s.adaptiveConcurrency());
+                s.retries(), s.sessionPersistence(), s.pickerRefresh(), s.ewmaDecay(), s.adaptiveConcurrency());
         if (name == null || policy == null) {
             return null;
-        }
-        if (limit != null) {
-            policy = policy.toBuilder().adaptiveConcurrency(limit).build();
         }
         return new ProxyConfig.Cluster(name, backends, policy, membership);
     }

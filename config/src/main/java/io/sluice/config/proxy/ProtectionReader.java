@@ -23,8 +23,12 @@ import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
-/** The validation pass of {@code filters:}, {@code rate-limits:} and {@code accept-limits:}. */
-final class ProtectionReader {
+/**
+ * The validation pass of {@code filters:}, {@code rate-limits:} and {@code accept-limits:}; the
+ * simulator reads a scenario's {@code load-balancer.rate-limits} with {@link #rateLimits} too, so
+ * both runtimes accept the same entries with the same errors.
+ */
+public final class ProtectionReader {
     static final Range BURST = Range.wholeNumber(1, 1_000_000_000);
     static final Range MAX_KEYS = Range.wholeNumber(1, 100_000_000);
     static final String RATE_RANGE = "a rate from 1/day to 1000000/s, " + Rate.FORM;
@@ -33,7 +37,7 @@ final class ProtectionReader {
 
     private final Problems problems;
 
-    ProtectionReader(Problems problems) {
+    public ProtectionReader(Problems problems) {
         this.problems = problems;
     }
 
@@ -140,7 +144,8 @@ final class ProtectionReader {
         }
     }
 
-    List<Protection.RateLimitRule> rateLimits(String path, List<RateLimitSection> sections) {
+    /** The {@code rate-limits} list at {@code path}, checked; the entries with errors are left out after reporting them. */
+    public List<Protection.RateLimitRule> rateLimits(String path, List<RateLimitSection> sections) {
         List<Protection.RateLimitRule> out = new ArrayList<>();
         if (sections == null) {
             return out;

@@ -1,18 +1,24 @@
 package io.sluice.config.scenario;
 
 import io.sluice.config.OldKeys;
+import io.sluice.config.policy.AdaptiveConcurrencySection;
 import io.sluice.config.policy.HealthCheckSection;
 import io.sluice.config.policy.OutlierSection;
 import io.sluice.config.policy.RetriesSection;
 import io.sluice.config.policy.SessionPersistenceSection;
 import io.sluice.config.policy.TimeoutsSection;
+import io.sluice.config.proxy.ProtectionSections.RateLimitSection;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code load-balancer:} the simulated tier: how many instances and the network, as the scenario
  * models them, and the cluster policy sections a proxy config has too (health checks, outlier
  * detection, timeouts, retries, session persistence, picker refresh, EWMA decay), read by the same
  * code. With a {@code proxy-config} the policy comes from there and these keys are refused.
+ *
+ * <p>{@code rate-limits} are a proxy route's (the same entries, read by the same code), applied by
+ * every instance to each request before it picks; {@code adaptive-concurrency} is the cluster's.
  */
 @OldKeys({"timeout = timeouts.response (each attempt's response timeout; 30s when not given)",
         "connect-timeout = timeouts.connect"})
@@ -20,5 +26,7 @@ public record LoadBalancerSection(Long instances, DistributionSection networkDel
                                   Duration utilisationReportInterval, TimeoutsSection timeouts,
                                   RetriesSection retries, HealthCheckSection healthCheck,
                                   OutlierSection outlierDetection, SessionPersistenceSection sessionPersistence,
-                                  Duration pickerRefresh, Duration ewmaDecay) {
+                                  Duration pickerRefresh, Duration ewmaDecay,
+                                  AdaptiveConcurrencySection adaptiveConcurrency,
+                                  List<RateLimitSection> rateLimits) {
 }

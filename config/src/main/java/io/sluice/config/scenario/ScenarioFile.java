@@ -19,6 +19,8 @@ import java.util.List;
  * @param proxyCluster  which cluster of {@code proxyConfig}; required when it has several
  * @param strategies    {@code all}, or the strategies to compare (each a name or a mapping); a single
  *                      value binds as a list of one, so {@code all} is the one entry named {@code all}
+ * @param compareProtection run every strategy without and with the tier's {@code rate-limits} and
+ *                      {@code adaptive-concurrency}, to report the difference
  */
 @OldKeys({"warmup = warm-up"})
 public record ScenarioFile(String description, Long seed, Long seeds, Duration duration, Duration warmUp, Duration interval,
@@ -27,5 +29,5 @@ public record ScenarioFile(String description, Long seed, Long seeds, Duration d
                            LoadBalancerSection loadBalancer,
                            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
                            List<StrategySection> strategies,
-                           WorkloadSection workload, SweepSection sweep) {
+                           WorkloadSection workload, SweepSection sweep, CompareProtectionSection compareProtection) {
 }

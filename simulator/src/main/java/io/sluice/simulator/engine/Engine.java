@@ -47,6 +47,14 @@ import java.util.SplittableRandom;
  * client address (hashed by a hashing strategy, else kept in the instance's affinity table), or the
  * holder of the cookie the last response set.
  *
+ * <h2>Protection</h2>
+ * Before its first pick, an arrival passes its instance's {@link Protections}: the tier's rate limits
+ * (the proxy's {@code LimitChain}, keyed by the device id) and the cluster's adaptive concurrency
+ * limit (the proxy's {@code GradientLimit}), in virtual time. A refused request is counted as
+ * rate-limited (429) or shed (503) and goes no further; an admitted one gives its concurrency
+ * permit back when it ends, with its latency as the limit's sample (a timeout's too; a crash or a full
+ * queue answers at once and gives none).
+ *
  * <h2>Events</h2>
  * See {@link Events} for the payload. Zero network delay skips the hop events: a request reaches
  * its backend, and a successful answer its load balancer, within the current event. Failed answers
@@ -70,6 +78,7 @@ final class Engine implements BackendStations.Answers {
     private final InstanceViews views;
     private final Devices devices = new Devices();
     private final Measurements measurements;
+    private final Protections protections;
 
     private final SplittableRandom spreadRandom;
     private final SplittableRandom networkRandom;
@@ -135,7 +144,8 @@ final class Engine implements BackendStations.Answers {
         prober = new VirtualProber(clock, queue, stations, networkDelay, RandomStreams.stream(seed, "probes"));
         views = new InstanceViews(config, clock, queue, stations, prober, keyToTable);
         prober.use(views.backendIndex);
-        measurements = new Measurements(clock, stations, duration);
+        protections = new Protections(config);
+        measurements = new Measurements(clock, stations, duration, protections.tracksCohort());
         spreadRandom = RandomStreams.stream(seed, "lb-spread");
         networkRandom = RandomStreams.stream(seed, "network");
         zeroNetwork = networkDelay.mean() == 0;
@@ -284,8 +294,24 @@ final class Engine implements BackendStations.Answers {
         if (arrival.deviceId != null) {
             device = devices.of(arrival.deviceId, arrival.keyHash);
         }
+        boolean wellBehaved = protections.wellBehaved(device, arrival.deviceId);
         if (isMeasured) {
             measurements.measured++;
+            if (wellBehaved) {
+                measurements.wellBehavedMeasured++;
+            }
+        }
+        // Protection, as a proxy applies it before routing: the rate limits (429), then the
+        // cluster's concurrency limit (503); a refused request never reaches a backend.
+        if (!protections.rateAdmits(lb, device, arrival.deviceId, now)) {
+            measurements.rateLimited(isMeasured);
+            scheduleArrival();
+            return;
+        }
+        if (!protections.concurrencyAdmits(lb)) {
+            measurements.shed(isMeasured);
+            scheduleArrival();
+            return;
         }
         int b = device >= 0 ? sticky(lb, device) : -1;
         if (b < 0) {
@@ -294,6 +320,7 @@ final class Engine implements BackendStations.Answers {
         }
         if (b < 0) {
             measurements.failure(AttemptSlots.UNAVAILABLE, isMeasured);
+            protections.release(lb, -1);
         } else {
             if (device >= 0) {
                 int previous = devices.last(device);
@@ -420,8 +447,10 @@ final class Engine implements BackendStations.Answers {
             devices.setCookie(device, b);
         }
         if (outcome == AttemptSlots.SUCCESS) {
-            measurements.success(slots.arrival[s], slots.sent[s], b, slots.measured[s]);
+            measurements.success(slots.arrival[s], slots.sent[s], b, slots.measured[s],
+                    protections.wellBehaved(device));
             views.budgets[lb].requestEnded();
+            protections.release(lb, now - slots.arrival[s]);
         } else if (outcome == AttemptSlots.REJECTED) {
             end(s, outcome);
         } else {
@@ -454,6 +483,9 @@ final class Engine implements BackendStations.Answers {
     private void end(int s, byte outcome) {
         measurements.failure(outcome, slots.measured[s]);
         views.budgets[slots.lb[s]].requestEnded();
+        // A timeout is the cluster's latency at its worst; a crash or a full queue answers at once
+        // and says nothing of it.
+        protections.release(slots.lb[s], outcome == AttemptSlots.TIMEOUT ? clock.now - slots.arrival[s] : -1);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.sluice.simulator.metrics.IntervalSample;
 import io.sluice.simulator.metrics.LatencySummary;
 import io.sluice.simulator.metrics.Outcomes;
 import io.sluice.simulator.metrics.SimulationResult;
+import io.sluice.simulator.metrics.WellBehaved;
 import java.util.ArrayList;
 import java.util.List;
 import org.HdrHistogram.Histogram;
@@ -29,6 +30,14 @@ final class Measurements {
     private long rejected;
     private long unavailable;
     long retries;
+    private long rateLimited;
+    private long shed;
+    // The well-behaved devices (when the run names misbehaving ones).
+    private final boolean cohort;
+    long wellBehavedMeasured;
+    private long wellBehavedSucceeded;
+    private long wellBehavedLatencySum;
+    private final Histogram wellBehavedLatency = new Histogram(3);
     private final Histogram intervalLatency = new Histogram(3);
     private long intervalCompleted;
     private long intervalLatencySum;
@@ -42,7 +51,8 @@ final class Measurements {
     private final double[] busyAtWindowEnd;
     private final double[] busyAtSample;
 
-    Measurements(VirtualClock clock, BackendStations stations, long duration) {
+    Measurements(VirtualClock clock, BackendStations stations, long duration, boolean cohort) {
+        this.cohort = cohort;
         this.clock = clock;
         this.stations = stations;
         this.duration = duration;
@@ -56,8 +66,13 @@ final class Measurements {
     }
 
     /** A successful attempt of a request that arrived at {@code arrival}, sent to {@code b} at {@code sent}. */
-    void success(long arrival, long sent, int b, boolean isMeasured) {
+    void success(long arrival, long sent, int b, boolean isMeasured, boolean wellBehaved) {
         long now = clock.now;
+        if (isMeasured && cohort && wellBehaved) {
+            wellBehavedSucceeded++;
+            wellBehavedLatency.recordValue(now - arrival);
+            wellBehavedLatencySum += now - arrival;
+        }
         if (isMeasured) {
             backendCompleted[b]++;
             backendLatencySum[b] += now - sent;
@@ -85,6 +100,26 @@ final class Measurements {
                 case AttemptSlots.UNAVAILABLE -> unavailable++;
                 default -> throw new IllegalStateException("outcome " + outcome);
             }
+        }
+        if (clock.now < duration) {
+            intervalFailed++;
+        }
+    }
+
+    /** A request the rate limits refused (429). */
+    void rateLimited(boolean isMeasured) {
+        if (isMeasured) {
+            rateLimited++;
+        }
+        if (clock.now < duration) {
+            intervalFailed++;
+        }
+    }
+
+    /** A request the adaptive concurrency limit refused (503). */
+    void shed(boolean isMeasured) {
+        if (isMeasured) {
+            shed++;
         }
         if (clock.now < duration) {
             intervalFailed++;
@@ -141,11 +176,18 @@ final class Measurements {
             backends.add(new BackendResult(stations.ids[b], backendRequests[b], backendCompleted[b], Math.min(1.0, u),
                     meanLatency));
         }
-        long ended = succeeded + errors + timeouts + rejected + unavailable;
+        long ended = succeeded + errors + timeouts + rejected + unavailable + rateLimited + shed;
         Outcomes outcomes = new Outcomes(measured, succeeded, errors, timeouts, rejected, unavailable,
-                measured - ended, retries);
+                measured - ended, retries, rateLimited, shed);
         double mean = succeeded == 0 ? Double.NaN : (double) latencySum / succeeded;
         return new SimulationResult(config.describe(), config.seed(), window, outcomes,
-                LatencySummary.of(latency, mean), latency, backends, affinity, intervals, events, probes, clock.now);
+                LatencySummary.of(latency, mean), latency, backends, affinity, intervals, events, probes, clock.now,
+                cohort ? wellBehaved() : null);
+    }
+
+    private WellBehaved wellBehaved() {
+        double mean = wellBehavedSucceeded == 0 ? Double.NaN : (double) wellBehavedLatencySum / wellBehavedSucceeded;
+        return new WellBehaved(wellBehavedMeasured, wellBehavedSucceeded,
+                LatencySummary.of(wellBehavedLatency, mean), wellBehavedLatency);
     }
 }

@@ -55,6 +55,7 @@ public final class SimulationConfig {
     private final long intervalNanos;
     private final long drainLimitNanos;
     private final long seed;
+    private final String misbehavingDevices;
 
     private SimulationConfig(Builder b) {
         this.backends = List.copyOf(b.backends);
@@ -71,6 +72,7 @@ public final class SimulationConfig {
         this.intervalNanos = b.intervalNanos > 0 ? b.intervalNanos : Math.min(1_000_000_000L, b.durationNanos);
         this.drainLimitNanos = b.drainLimitNanos;
         this.seed = b.seed;
+        this.misbehavingDevices = b.misbehavingDevices;
     }
 
     public static Builder builder() {
@@ -94,7 +96,16 @@ public final class SimulationConfig {
         b.intervalNanos = intervalNanos;
         b.drainLimitNanos = drainLimitNanos;
         b.seed = seed;
+        b.misbehavingDevices = misbehavingDevices;
         return b;
+    }
+
+    /**
+     * The device-id prefix of the misbehaving devices, or null: the result's well-behaved figures
+     * ({@code SimulationResult.wellBehaved}) are of the devices without it.
+     */
+    public String misbehavingDevices() {
+        return misbehavingDevices;
     }
 
     /** Backend groups in order; backend {@code i} of the run is the i-th backend across the groups. */
@@ -207,6 +218,7 @@ public final class SimulationConfig {
         private long intervalNanos;
         private long drainLimitNanos = 60_000_000_000L;
         private long seed = 1;
+        private String misbehavingDevices;
 
         private Builder() {
         }
@@ -310,6 +322,12 @@ public final class SimulationConfig {
 
         public Builder seed(long value) {
             this.seed = value;
+            return this;
+        }
+
+        /** @param prefix the device-id prefix of misbehaving devices, or null for none */
+        public Builder misbehavingDevices(String prefix) {
+            this.misbehavingDevices = prefix;
             return this;
         }
 

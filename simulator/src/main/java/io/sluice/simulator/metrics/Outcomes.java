@@ -3,7 +3,7 @@ package io.sluice.simulator.metrics;
 /**
  * How the measured requests (those that arrived inside the measured window) ended. Every measured
  * request is counted exactly once in {@code succeeded + errors + timeouts + rejected + unavailable
- * + unfinished = requests}; a retried request counts once, by its last attempt.
+ * + unfinished + rateLimited + shed = requests}; a retried request counts once, by its last attempt.
  *
  * @param requests    measured requests
  * @param succeeded   answered successfully
@@ -13,9 +13,22 @@ package io.sluice.simulator.metrics;
  * @param unavailable no backend was available to pick
  * @param unfinished  still in flight when the run stopped (the drain limit was reached)
  * @param retries     extra attempts made for measured requests
+ * @param rateLimited refused by the load balancer's rate limits (HTTP 429), never sent to a backend
+ * @param shed        refused by the load balancer's adaptive concurrency limit (HTTP 503), never sent
  */
 public record Outcomes(long requests, long succeeded, long errors, long timeouts, long rejected, long unavailable,
-                       long unfinished, long retries) {
+                       long unfinished, long retries, long rateLimited, long shed) {
+
+    /** Outcomes of a run without protection: nothing rate-limited or shed. */
+    public Outcomes(long requests, long succeeded, long errors, long timeouts, long rejected, long unavailable,
+                    long unfinished, long retries) {
+        this(requests, succeeded, errors, timeouts, rejected, unavailable, unfinished, retries, 0, 0);
+    }
+
+    /** Requests the load balancer let through its rate limits and concurrency limit. */
+    public long admitted() {
+        return requests - rateLimited - shed;
+    }
 
     public double errorRate() {
         return rate(errors);

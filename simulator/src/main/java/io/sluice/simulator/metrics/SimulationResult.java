@@ -31,6 +31,7 @@ public final class SimulationResult {
     private final long events;
     private final long probes;
     private final long endNanos;
+    private final WellBehaved wellBehaved;
 
     /**
      * Made by the simulation engine.
@@ -45,6 +46,21 @@ public final class SimulationResult {
     public SimulationResult(String description, long seed, long windowNanos, Outcomes outcomes, LatencySummary latency,
                             Histogram histogram, List<BackendResult> backends, Affinity affinity,
                             List<IntervalSample> intervals, long events, long probes, long endNanos) {
+        this(description, seed, windowNanos, outcomes, latency, histogram, backends, affinity, intervals, events,
+                probes, endNanos, null);
+    }
+
+    /**
+     * As the other constructor, with the figures of the well-behaved devices.
+     *
+     * @param wellBehaved what the devices outside the misbehaving prefix saw, or null when the run
+     *                    names no misbehaving devices
+     */
+    public SimulationResult(String description, long seed, long windowNanos, Outcomes outcomes, LatencySummary latency,
+                            Histogram histogram, List<BackendResult> backends, Affinity affinity,
+                            List<IntervalSample> intervals, long events, long probes, long endNanos,
+                            WellBehaved wellBehaved) {
+        this.wellBehaved = wellBehaved;
         this.description = Objects.requireNonNull(description);
         this.seed = seed;
         this.windowNanos = windowNanos;
@@ -83,7 +99,8 @@ public final class SimulationResult {
         }
         int nb = first.backends.size();
         long window = 0;
-        long[] o = new long[8];
+        long[] o = new long[10];
+        List<WellBehaved> cohorts = new java.util.ArrayList<>();
         Histogram histogram = new Histogram(first.histogram.getNumberOfSignificantValueDigits());
         histogram.setAutoResize(true);
         double latencySum = 0;
@@ -103,7 +120,10 @@ public final class SimulationResult {
             window += r.windowNanos;
             Outcomes x = r.outcomes;
             long[] v = {x.requests(), x.succeeded(), x.errors(), x.timeouts(), x.rejected(), x.unavailable(),
-                    x.unfinished(), x.retries()};
+                    x.unfinished(), x.retries(), x.rateLimited(), x.shed()};
+            if (r.wellBehaved != null) {
+                cohorts.add(r.wellBehaved);
+            }
             for (int i = 0; i < o.length; i++) {
                 o[i] += v[i];
             }
@@ -138,8 +158,9 @@ public final class SimulationResult {
         long count = histogram.getTotalCount();
         LatencySummary latency = LatencySummary.of(histogram, count == 0 ? Double.NaN : latencySum / count);
         return new SimulationResult(first.description, first.seed, window,
-                new Outcomes(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7]), latency, histogram, backends,
-                new Affinity(a[0], a[1], a[2], a[3], a[4]), first.intervals, events, probes, end);
+                new Outcomes(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9]), latency, histogram, backends,
+                new Affinity(a[0], a[1], a[2], a[3], a[4]), first.intervals, events, probes, end,
+                cohorts.size() == runs.size() ? WellBehaved.pooled(cohorts) : null);
     }
 
     public String description() {
@@ -206,6 +227,16 @@ public final class SimulationResult {
         return probes;
     }
 
+    /** What the well-behaved devices saw, or null when the run names no misbehaving devices. */
+    public WellBehaved wellBehaved() {
+        return wellBehaved;
+    }
+
+    /** Requests per second of the measured window that passed the load balancer's protection. */
+    public double admittedPerSecond() {
+        return outcomes.admitted() / (windowNanos / 1e9);
+    }
+
     /** Virtual time at which the run stopped. */
     public long endNanos() {
         return endNanos;
@@ -217,7 +248,7 @@ public final class SimulationResult {
                 && windowNanos == r.windowNanos && outcomes.equals(r.outcomes) && latency.equals(r.latency)
                 && histogram.equals(r.histogram) && backends.equals(r.backends) && affinity.equals(r.affinity)
                 && intervals.equals(r.intervals) && events == r.events && probes == r.probes
-                && endNanos == r.endNanos;
+                && endNanos == r.endNanos && java.util.Objects.equals(wellBehaved, r.wellBehaved);
     }
 
     @Override

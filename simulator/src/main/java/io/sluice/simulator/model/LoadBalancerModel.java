@@ -1,6 +1,8 @@
 package io.sluice.simulator.model;
 
 import io.sluice.algorithms.Durations;
+import io.sluice.config.proxy.Protection;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,16 +14,33 @@ import java.util.Objects;
  * the very object a proxy cluster runs. Immutable; build with {@link #builder()}.
  *
  * <p>Requests are spread over the instances uniformly at random (a DNS or ECMP spread in front).
+ *
+ * <p>The tier's {@link #rateLimits()} are a proxy route's {@code rate-limits}, read by the proxy's
+ * own reader: each instance holds its own budgets (a local limit, as each proxy of a fleet without
+ * a shared channel does) and checks every request against them before it picks.
  */
 public final class LoadBalancerModel {
     private final int instances;
     private final Distribution networkDelay;
     private final long utilisationReportIntervalNanos;
+    private final List<Protection.RateLimitRule> rateLimits;
 
     private LoadBalancerModel(Builder b) {
         this.instances = b.instances;
         this.networkDelay = b.networkDelay;
         this.utilisationReportIntervalNanos = b.utilisationReportIntervalNanos;
+        this.rateLimits = List.copyOf(b.rateLimits);
+    }
+
+    /** The same tier without rate limits: the unprotected side of a protection comparison. */
+    public LoadBalancerModel withoutRateLimits() {
+        return builder().instances(instances).networkDelay(networkDelay)
+                .utilisationReportIntervalNanos(utilisationReportIntervalNanos).build();
+    }
+
+    /** Applied in order to every request at its instance; empty for none. */
+    public List<Protection.RateLimitRule> rateLimits() {
+        return rateLimits;
     }
 
     /** One instance, no network delay, no utilisation reports. */
@@ -56,7 +75,9 @@ public final class LoadBalancerModel {
     public String toString() {
         return instances + " LB instance(s), network " + networkDelay.describe()
                 + (utilisationReportIntervalNanos > 0 ? ", util report every "
-                + Durations.format(utilisationReportIntervalNanos) : "");
+                + Durations.format(utilisationReportIntervalNanos) : "")
+                + (rateLimits.isEmpty() ? "" : ", rate limits " + String.join(", ",
+                rateLimits.stream().map(r -> r.name()).toList()));
     }
 
     /** Builds a {@link LoadBalancerModel}. */
@@ -64,8 +85,15 @@ public final class LoadBalancerModel {
         private int instances = 1;
         private Distribution networkDelay = Distribution.constant(0);
         private long utilisationReportIntervalNanos;
+        private List<Protection.RateLimitRule> rateLimits = List.of();
 
         private Builder() {
+        }
+
+        /** @param rules applied in order to every request; empty for none */
+        public Builder rateLimits(List<Protection.RateLimitRule> rules) {
+            this.rateLimits = List.copyOf(rules);
+            return this;
         }
 
         public Builder instances(int n) {

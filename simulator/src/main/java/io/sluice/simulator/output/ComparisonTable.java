@@ -4,6 +4,7 @@ import io.sluice.simulator.metrics.Interval;
 import io.sluice.simulator.metrics.LatencySummary;
 import io.sluice.simulator.metrics.Outcomes;
 import io.sluice.simulator.metrics.SimulationResult;
+import io.sluice.simulator.metrics.WellBehaved;
 import io.sluice.simulator.run.RunResult;
 import io.sluice.simulator.scenario.Scenario;
 import io.sluice.simulator.scenario.Sweep;
@@ -23,7 +24,9 @@ import java.util.Locale;
  * and unfinished), timeouts and rejections as a share of requests; {@code jain} Jain's index of
  * backend utilisation (1 = even); {@code max/mean} the busiest backend's requests over the mean;
  * {@code affinity%} share of a device's requests sent where its previous one went ({@code -} when no
- * device sent two).
+ * device sent two). With protection in the tier, also {@code 429%} and {@code 503%}: requests the
+ * rate limits and the concurrency limit refused (both inside {@code rej%}); and with misbehaving
+ * devices named, {@code wb-p99} and {@code wb-ok%}: the well-behaved devices' p99 and success rate.
  */
 public final class ComparisonTable {
     private ComparisonTable() {
@@ -38,6 +41,14 @@ public final class ComparisonTable {
         }
         header.addAll(List.of("req/s", "mean", "p50", "p90", "p99", "p99+-", "p99.9", "max", "err%", "tmo%", "rej%",
                 "jain", "max/mean", "affinity%"));
+        boolean protection = ResultsJson.hasProtection(scenario);
+        boolean cohort = scenario.protection() != null && scenario.protection().misbehavingDevices() != null;
+        if (protection) {
+            header.addAll(List.of("429%", "503%"));
+        }
+        if (cohort) {
+            header.addAll(List.of("wb-p99", "wb-ok%"));
+        }
         List<List<String>> rows = new ArrayList<>();
         for (RunResult run : runs) {
             SimulationResult r = run.result();
@@ -60,11 +71,21 @@ public final class ComparisonTable {
             row.add(any ? millis(l.maxNanos()) : "-");
             row.add(percent(ResultsJson.rate(ResultsJson.errors(o), o.requests())));
             row.add(percent(o.timeoutRate()));
-            row.add(percent(o.rejectionRate()));
+            row.add(percent(ResultsJson.rate(o.rejected() + o.rateLimited() + o.shed(), o.requests())));
             row.add(String.format(Locale.ROOT, "%.3f", r.fairness().jainIndex()));
             row.add(String.format(Locale.ROOT, "%.2f", r.fairness().maxOverMeanRequests()));
             double hit = r.affinity().hitRate();
             row.add(Double.isNaN(hit) ? "-" : String.format(Locale.ROOT, "%.1f", hit * 100));
+            if (protection) {
+                row.add(percent(ResultsJson.rate(o.rateLimited(), o.requests())));
+                row.add(percent(ResultsJson.rate(o.shed(), o.requests())));
+            }
+            if (cohort) {
+                WellBehaved w = r.wellBehaved();
+                boolean some = w != null && w.latency().count() > 0;
+                row.add(some ? millis(w.latency().p99Nanos()) : "-");
+                row.add(w == null ? "-" : String.format(Locale.ROOT, "%.1f", w.successRate() * 100));
+            }
             rows.add(row);
         }
         int[] width = new int[header.size()];

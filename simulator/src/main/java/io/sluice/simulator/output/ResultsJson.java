@@ -14,9 +14,11 @@ import io.sluice.simulator.metrics.IntervalSample;
 import io.sluice.simulator.metrics.LatencySummary;
 import io.sluice.simulator.metrics.Outcomes;
 import io.sluice.simulator.metrics.SimulationResult;
+import io.sluice.simulator.metrics.WellBehaved;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.run.RunResult;
 import io.sluice.simulator.scenario.Scenario;
+import io.sluice.simulator.scenario.ScenarioRun;
 import io.sluice.simulator.scenario.Sweep;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,6 +65,12 @@ import org.HdrHistogram.HistogramIterationValue;
  *       run's workload counted them ({@link RunResult#requestsByType()}): numbers first, then words.</li>
  *   <li>{@code latencyHistogram}: the run's latency histogram (recorded in nanoseconds, 3 significant
  *       digits) re-recorded in microseconds, each bucket at its highest equivalent value.</li>
+ *   <li>Protection, written only by a scenario with {@code rate-limits}, {@code adaptive-concurrency}
+ *       or {@code compare-protection} (so older results keep their bytes): {@code summary.rateLimited}
+ *       (refused by a rate limit, 429) and {@code summary.shed} (refused by the concurrency limit,
+ *       503), both also counted in {@code rejections}; {@code summary.admittedPerSecond};
+ *       {@code summary.wellBehaved}, the devices outside {@code misbehaving-devices}, or null; and a
+ *       run's {@code protection}: {@code {strategy, enabled}} for a side of a comparison, else null.</li>
  * </ul>
  */
 public final class ResultsJson {
@@ -196,14 +204,26 @@ public final class ResultsJson {
             g.writeNumber(one.seed());
         }
         g.writeEndArray();
-        summary(g, r, run.requestsByType());
+        boolean protection = hasProtection(scenario);
+        if (protection) {
+            ScenarioRun.Protection side = run.run().protection();
+            if (side == null) {
+                g.writeNullField("protection");
+            } else {
+                g.writeObjectFieldStart("protection");
+                g.writeStringField("strategy", side.strategy());
+                g.writeBooleanField("enabled", side.enabled());
+                g.writeEndObject();
+            }
+        }
+        summary(g, r, run.requestsByType(), protection);
         confidence(g, run.confidence());
         g.writeArrayFieldStart("perSeed");
         int i = 0;
         for (SimulationResult one : run.seeds()) {
             g.writeStartObject();
             g.writeNumberField("seed", one.seed());
-            summary(g, one, run.requestsByTypePerSeed().get(i++));
+            summary(g, one, run.requestsByTypePerSeed().get(i++), protection);
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -213,21 +233,34 @@ public final class ResultsJson {
         g.writeEndObject();
     }
 
-    private static void summary(JsonGenerator g, SimulationResult r, Map<String, Long> requestsByType)
-            throws IOException {
+    /** Whether the scenario's tier has any protection, so its results carry the protection fields. */
+    static boolean hasProtection(Scenario s) {
+        return s.protection() != null || !s.loadBalancer().rateLimits().isEmpty()
+                || s.strategies().stream().anyMatch(x -> x.policy().adaptiveConcurrency().isPresent());
+    }
+
+    private static void summary(JsonGenerator g, SimulationResult r, Map<String, Long> requestsByType,
+                                boolean protection) throws IOException {
         Outcomes o = r.outcomes();
         long errors = errors(o);
+        long rejections = o.rejected() + o.rateLimited() + o.shed();
         g.writeObjectFieldStart("summary");
         g.writeNumberField("requests", o.requests());
         g.writeNumberField("completed", o.succeeded());
         g.writeNumberField("errors", errors);
         g.writeNumberField("timeouts", o.timeouts());
-        g.writeNumberField("rejections", o.rejected());
+        g.writeNumberField("rejections", rejections);
         g.writeNumberField("retries", o.retries());
         number(g, "throughputPerSecond", r.throughputPerSecond());
         number(g, "errorRate", rate(errors, o.requests()));
         number(g, "timeoutRate", o.timeoutRate());
-        number(g, "rejectionRate", o.rejectionRate());
+        number(g, "rejectionRate", rate(rejections, o.requests()));
+        if (protection) {
+            g.writeNumberField("rateLimited", o.rateLimited());
+            g.writeNumberField("shed", o.shed());
+            number(g, "admittedPerSecond", r.admittedPerSecond());
+            wellBehaved(g, r.wellBehaved());
+        }
         LatencySummary l = r.latency();
         boolean any = l.count() > 0;
         g.writeObjectFieldStart("latencyMs");
@@ -251,6 +284,22 @@ public final class ResultsJson {
             g.writeNumberField(e.getKey(), e.getValue());
         }
         g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void wellBehaved(JsonGenerator g, WellBehaved w) throws IOException {
+        if (w == null) {
+            g.writeNullField("wellBehaved");
+            return;
+        }
+        LatencySummary l = w.latency();
+        boolean any = l.count() > 0;
+        g.writeObjectFieldStart("wellBehaved");
+        g.writeNumberField("requests", w.requests());
+        g.writeNumberField("completed", w.succeeded());
+        number(g, "successRate", w.successRate());
+        number(g, "meanMs", any ? l.meanNanos() / 1e6 : Double.NaN);
+        number(g, "p99Ms", any ? l.p99Nanos() / 1e6 : Double.NaN);
         g.writeEndObject();
     }
 

@@ -72,12 +72,14 @@ public final class Scenario {
     private final List<ScenarioStrategy> strategies;
     private final Sweep sweep;
     private final StrategyRegistry registry;
+    private final ProtectionComparison protection;
 
     Scenario(String name, String description, String source, String yaml, long seed, int seeds, long durationNanos,
              long warmUpNanos, long intervalNanos, long drainLimitNanos, List<BackendGroup> backends,
              List<String> backendSummary, LoadBalancerModel loadBalancer, ClusterPolicy policy, String requestMethod,
              String policySource, boolean comparison, List<ScriptedEvent> events, WorkloadSpec workload,
-             List<ScenarioStrategy> strategies, Sweep sweep, StrategyRegistry registry) {
+             List<ScenarioStrategy> strategies, Sweep sweep, StrategyRegistry registry,
+             ProtectionComparison protection) {
         this.name = Objects.requireNonNull(name);
         this.description = Objects.requireNonNull(description);
         this.source = Objects.requireNonNull(source);
@@ -103,19 +105,20 @@ public final class Scenario {
         this.strategies = List.copyOf(strategies);
         this.sweep = sweep;
         this.registry = Objects.requireNonNull(registry);
+        this.protection = protection;
     }
 
     private Scenario with(long newSeed, int newSeeds, List<ScenarioStrategy> newStrategies, boolean newComparison) {
         return new Scenario(name, description, source, yaml, newSeed, newSeeds, durationNanos, warmUpNanos,
                 intervalNanos, drainLimitNanos, backends, backendSummary, loadBalancer, policy, requestMethod,
-                policySource, newComparison, events, workload, newStrategies, sweep, registry);
+                policySource, newComparison, events, workload, newStrategies, sweep, registry, protection);
     }
 
     /** The same scenario with another sweep (null for none); the readers build it this way. */
     Scenario withSweep(Sweep newSweep) {
         return new Scenario(name, description, source, yaml, seed, seeds, durationNanos, warmUpNanos, intervalNanos,
                 drainLimitNanos, backends, backendSummary, loadBalancer, policy, requestMethod, policySource,
-                comparison, events, workload, strategies, newSweep, registry);
+                comparison, events, workload, strategies, newSweep, registry, protection);
     }
 
     /** The same scenario with another seed (the first of its seeds; the others derive from it). */
@@ -197,15 +200,35 @@ public final class Scenario {
     public List<ScenarioRun> runs() {
         List<ScenarioRun> out = new ArrayList<>();
         for (ScenarioStrategy s : strategies) {
-            if (sweep == null) {
-                out.add(new ScenarioRun(s.label(), s.spec(), null, configs(s, workload)));
+            if (protection == null) {
+                addRuns(out, s.label(), s, loadBalancer, null);
             } else {
-                for (double v : sweep.values()) {
-                    out.add(new ScenarioRun(s.label(), s.spec(), v, configs(s, sweptWorkload(v))));
-                }
+                // Without protection first, then with it, on the same seeds.
+                ScenarioStrategy bare = new ScenarioStrategy(s.label(),
+                        s.policy().toBuilder().adaptiveConcurrency(null).build(), s.backends());
+                addRuns(out, s.label(), bare, loadBalancer.withoutRateLimits(),
+                        new ScenarioRun.Protection(s.label(), false));
+                addRuns(out, s.label() + ProtectionComparison.SUFFIX, s, loadBalancer,
+                        new ScenarioRun.Protection(s.label(), true));
             }
         }
         return out;
+    }
+
+    private void addRuns(List<ScenarioRun> out, String label, ScenarioStrategy s, LoadBalancerModel lb,
+                         ScenarioRun.Protection side) {
+        if (sweep == null) {
+            out.add(new ScenarioRun(label, s.spec(), null, configs(s, workload, lb), side));
+        } else {
+            for (double v : sweep.values()) {
+                out.add(new ScenarioRun(label, s.spec(), v, configs(s, sweptWorkload(v), lb), side));
+            }
+        }
+    }
+
+    /** The {@code compare-protection} of the scenario, or null when it runs each strategy once. */
+    public ProtectionComparison protection() {
+        return protection;
     }
 
     /**
@@ -228,9 +251,9 @@ public final class Scenario {
 
     private static final long GOLDEN = 0x9e3779b97f4a7c15L;
 
-    private List<SimulationConfig> configs(ScenarioStrategy s, WorkloadSpec w) {
+    private List<SimulationConfig> configs(ScenarioStrategy s, WorkloadSpec w, LoadBalancerModel lb) {
         List<SimulationConfig> out = new ArrayList<>(seeds);
-        SimulationConfig first = config(s, w);
+        SimulationConfig first = config(s, w, lb);
         for (long k : seedList()) {
             out.add(k == seed && out.isEmpty() ? first : first.toBuilder().seed(k).build());
         }
@@ -246,10 +269,11 @@ public final class Scenario {
         return Workloads.timeScaled(workload, factor);
     }
 
-    private SimulationConfig config(ScenarioStrategy s, WorkloadSpec w) {
+    private SimulationConfig config(ScenarioStrategy s, WorkloadSpec w, LoadBalancerModel lb) {
         return SimulationConfig.builder()
                 .backends(s.backends() != null ? s.backends() : backends)
-                .loadBalancer(loadBalancer)
+                .loadBalancer(lb)
+                .misbehavingDevices(protection == null ? null : protection.misbehavingDevices())
                 .events(events)
                 .policy(s.policy(), registry)
                 .requestMethod(requestMethod)

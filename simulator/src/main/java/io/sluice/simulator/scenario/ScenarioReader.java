@@ -8,6 +8,7 @@ import io.sluice.algorithms.policy.AffinityPolicy;
 import io.sluice.algorithms.policy.ClusterPolicy;
 import io.sluice.config.Problems;
 import io.sluice.config.policy.PolicyReader;
+import io.sluice.config.proxy.ProtectionReader;
 import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.config.scenario.LoadBalancerSection;
 import io.sluice.config.scenario.ScenarioFile;
@@ -128,7 +129,7 @@ final class ScenarioReader {
             policy = lb == null ? ClusterPolicy.of(PLACEHOLDER)
                     : new PolicyReader(problems, registry).policy("load-balancer", PLACEHOLDER, lb.healthCheck(),
                     lb.outlierDetection(), lb.timeouts(), lb.retries(), lb.sessionPersistence(), lb.pickerRefresh(),
-                    lb.ewmaDecay());
+                    lb.ewmaDecay(), lb.adaptiveConcurrency());
             if (policy != null) {
                 strategies = new StrategiesReader(problems, registry).read(f.strategies(), policy, true, Set.of());
             }
@@ -172,12 +173,36 @@ final class ScenarioReader {
         }
         WorkloadSpec workload = Workloads.read(problems, "workload", f.workload(), baseDir, skipBadLines);
         Sweep sweep = sweep(f.sweep(), workload);
+        ProtectionComparison protection = protectionComparison(f, model, policy);
         if (problems.hasErrors() || policy == null || workload == null) {
             return null;
         }
         return new Scenario(name, description, source, yaml, seed, seeds, duration, warmUp, interval, drain, runBackends,
                 summary, model, policy, method, policySource, proxies.proposed() != null, events, workload, strategies,
-                sweep, registry);
+                sweep, registry, protection);
+    }
+
+    /**
+     * {@code compare-protection}, checked: it needs something to compare ({@code rate-limits} or
+     * {@code adaptive-concurrency}) and is no {@code --compare} of two configs.
+     */
+    private ProtectionComparison protectionComparison(ScenarioFile f, LoadBalancerModel model, ClusterPolicy policy) {
+        if (f.compareProtection() == null && !problems.present("compare-protection")) {
+            return null;
+        }
+        String prefix = f.compareProtection() == null ? null : f.compareProtection().misbehavingDevices();
+        if (prefix != null && prefix.isBlank()) {
+            problems.error("compare-protection.misbehaving-devices", "empty; a device-id prefix like runaway-");
+        }
+        if (policy != null && model.rateLimits().isEmpty() && policy.adaptiveConcurrency().isEmpty()
+                && !problems.isBad("load-balancer")) {
+            problems.error("compare-protection", "there is no protection to compare: give load-balancer.rate-limits"
+                    + " or load-balancer.adaptive-concurrency (or the proxy config cluster's adaptive-concurrency)");
+        }
+        if (proxies.proposed() != null) {
+            problems.error("compare-protection", "cannot be combined with --compare; compare one thing at a time");
+        }
+        return new ProtectionComparison(prefix == null || prefix.isBlank() ? null : prefix);
     }
 
     private static long orZero(Long v) {
@@ -259,6 +284,7 @@ final class ScenarioReader {
         }
         b.utilisationReportIntervalNanos(orZero(problems.duration("load-balancer.utilisation-report-interval",
                 lb.utilisationReportInterval(), ANY_DURATION, 0L)));
+        b.rateLimits(new ProtectionReader(problems).rateLimits("load-balancer.rate-limits", lb.rateLimits()));
         return b.build();
     }
 
@@ -275,6 +301,7 @@ final class ScenarioReader {
         keys.put("session-persistence", lb.sessionPersistence());
         keys.put("picker-refresh", lb.pickerRefresh());
         keys.put("ewma-decay", lb.ewmaDecay());
+        keys.put("adaptive-concurrency", lb.adaptiveConcurrency());
         keys.forEach((key, value) -> {
             String path = Problems.join("load-balancer", key);
             if (value != null || problems.present(path)) {

@@ -81,8 +81,20 @@ public final class ResultsSchemaRules {
     }
 
     private static void run(JsonNode r, String p, int backendCount, boolean swept, int seeds) {
-        fields(r, p, "strategy", "spec", "sweepValue", "seed", "seeds", "summary", "confidence", "perSeed",
-                "latencyHistogram", "backends", "timeSeries");
+        boolean protection = r.has("protection");
+        if (protection) {
+            // A scenario with protection in its tier; see the schema's protection fields.
+            fields(r, p, "strategy", "spec", "sweepValue", "seed", "seeds", "protection", "summary", "confidence",
+                    "perSeed", "latencyHistogram", "backends", "timeSeries");
+            JsonNode side = r.get("protection");
+            if (!side.isNull()) {
+                fields(side, p + ".protection", "strategy", "enabled");
+                assertThat(side.get("enabled").isBoolean()).as(p + ".protection.enabled").isTrue();
+            }
+        } else {
+            fields(r, p, "strategy", "spec", "sweepValue", "seed", "seeds", "summary", "confidence", "perSeed",
+                    "latencyHistogram", "backends", "timeSeries");
+        }
         text(r, p, "strategy", "spec");
         integer(r, p, "seed");
         assertThat(r.get("seeds").size()).as(p + ".seeds: scenario.seeds of them").isEqualTo(seeds);
@@ -134,8 +146,26 @@ public final class ResultsSchemaRules {
 
     /** Checks a summary object; returns its completed count. */
     private static long summary(JsonNode sum, String sp, int backendCount) {
-        fields(sum, sp, "requests", "completed", "errors", "timeouts", "rejections", "retries", "throughputPerSecond",
-                "errorRate", "timeoutRate", "rejectionRate", "latencyMs", "fairness", "affinity", "requestsByType");
+        if (sum.has("rateLimited")) {
+            fields(sum, sp, "requests", "completed", "errors", "timeouts", "rejections", "retries",
+                    "throughputPerSecond", "errorRate", "timeoutRate", "rejectionRate", "rateLimited", "shed",
+                    "admittedPerSecond", "wellBehaved", "latencyMs", "fairness", "affinity", "requestsByType");
+            integer(sum, sp, "rateLimited", "shed");
+            assertThat(sum.get("rateLimited").asLong() + sum.get("shed").asLong()).as(sp + ": 429s and 503s are"
+                    + " rejections").isLessThanOrEqualTo(sum.get("rejections").asLong());
+            number(sum, sp, "admittedPerSecond");
+            JsonNode wb = sum.get("wellBehaved");
+            if (!wb.isNull()) {
+                fields(wb, sp + ".wellBehaved", "requests", "completed", "successRate", "meanMs", "p99Ms");
+                integer(wb, sp + ".wellBehaved", "requests", "completed");
+                assertThat(wb.get("requests").asLong()).as(sp + ".wellBehaved.requests")
+                        .isLessThanOrEqualTo(sum.get("requests").asLong());
+            }
+        } else {
+            fields(sum, sp, "requests", "completed", "errors", "timeouts", "rejections", "retries",
+                    "throughputPerSecond", "errorRate", "timeoutRate", "rejectionRate", "latencyMs", "fairness",
+                    "affinity", "requestsByType");
+        }
         integer(sum, sp, "requests", "completed", "errors", "timeouts", "rejections", "retries");
         long requests = sum.get("requests").asLong();
         long completed = sum.get("completed").asLong();

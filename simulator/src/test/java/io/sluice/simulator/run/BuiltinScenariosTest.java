@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BuiltinScenariosTest {
     @ParameterizedTest
     @ValueSource(strings = {"campusiot-fleet", "poisson-baseline", "backend-crash", "reconnect-storm",
-            "synchronised-access"})
+            "synchronised-access", "runaway-firmware"})
     void runsShortenedAndKeepsTheSchema(String name) {
         Scenario full = Scenarios.builtin(name, Scenarios.Options.defaults());
         assertThat(full.source()).isEqualTo("builtin:" + name);
@@ -64,6 +64,13 @@ class BuiltinScenariosTest {
                 }
                 // The surge: the busiest interval carries several times the quietest.
                 assertThat(max).isGreaterThan(3 * min);
+            }
+            case "runaway-firmware" -> {
+                // Each strategy without, then with protection; the second refuses the runaway meters' excess.
+                assertThat(results).hasSize(4);
+                assertThat(root.at("/runs/1/protection/enabled").asBoolean()).isTrue();
+                assertThat(root.at("/runs/1/summary/rateLimited").asLong()).isPositive();
+                assertThat(root.at("/runs/0/summary/rateLimited").asLong()).isZero();
             }
             default -> throw new IllegalStateException(name);
         }

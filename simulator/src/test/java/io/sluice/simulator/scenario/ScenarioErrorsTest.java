@@ -194,7 +194,7 @@ class ScenarioErrorsTest {
                 Arguments.of(DURATION + BACKENDS + WORKLOAD + "load-balancer: 2\n", "load-balancer: expected a mapping (key: value), got 2; the load-balancer settings"),
                 Arguments.of(lb("retry: 2"), "load-balancer.retry: unknown key; allowed here: instances, network-delay, "
                         + "utilisation-report-interval, timeouts, retries, health-check, outlier-detection, "
-                        + "session-persistence, picker-refresh, ewma-decay"),
+                        + "session-persistence, picker-refresh, ewma-decay, adaptive-concurrency, rate-limits"),
                 Arguments.of(lb("instances: 0"), "load-balancer.instances: 0 is out of range; a whole number"
                         + " from 1 to 10000"),
                 Arguments.of(lb("network-delay: fast"), "load-balancer.network-delay: 'fast' is not a duration; a duration, or a distribution, "

@@ -315,20 +315,20 @@ class ScenarioParseTest {
         assertThatThrownBy(() -> Scenarios.load("campus", Scenarios.Options.defaults()))
                 .isInstanceOf(ScenarioException.class)
                 .hasMessage("no scenario file or built-in scenario named 'campus'; built-ins: campusiot-fleet,"
-                        + " poisson-baseline, backend-crash, reconnect-storm, synchronised-access"
-                        + " (./sluice simulate --list)");
+                        + " poisson-baseline, backend-crash, reconnect-storm, synchronised-access,"
+                        + " runaway-firmware (./sluice simulate --list)");
         assertThatThrownBy(() -> Scenarios.load("missing.yaml", Scenarios.Options.defaults()))
                 .hasMessage("scenario file 'missing.yaml' not found");
         assertThatThrownBy(() -> Scenarios.builtin("nope", Scenarios.Options.defaults()))
                 .hasMessage("no built-in scenario named 'nope'; built-ins: campusiot-fleet, poisson-baseline,"
-                        + " backend-crash, reconnect-storm, synchronised-access");
+                        + " backend-crash, reconnect-storm, synchronised-access, runaway-firmware");
     }
 
     @Test
     void theCatalogListsEveryBuiltinWithOneSentence() {
         assertThat(Scenarios.builtins()).extracting(BuiltinScenario::name)
                 .containsExactly("campusiot-fleet", "poisson-baseline", "backend-crash", "reconnect-storm",
-                        "synchronised-access");
+                        "synchronised-access", "runaway-firmware");
         assertThat(Scenarios.builtins()).allSatisfy(b -> {
             assertThat(b.summary()).isNotBlank().endsWith(".").doesNotContain("\n");
             assertThat(b.summary().length()).isLessThan(110);
