@@ -128,6 +128,13 @@ public final class MqttLoadRun {
                         + (brokers.isEmpty() ? "unknown without the proxy config" : String.join(", ", brokers.keySet())));
             }
             boolean placing = !brokers.isEmpty();
+            // Each device is a socket here; in a self-contained run the proxy in this process holds two more.
+            long needed = (long) o.devices() * (o.mosquitto() > 0 ? 3 : 1) + 1_000;
+            long limit = fileDescriptorLimit();
+            if (limit > 0 && limit < needed) {
+                out.printf("warning: this process may open %d files (ulimit -n) and needs about %d for %d devices;"
+                        + " raise it (ulimit -n 65536) or run fewer devices%n", limit, needed, o.devices());
+            }
             MqttFleet fleet = new MqttFleet(new MqttFleet.Settings(target, o.devices(), "dev", o.seed(),
                     o.connectRate(), o.maxPending(), o.threads(), placing));
             closing.add(fleet);
@@ -285,6 +292,12 @@ public final class MqttLoadRun {
         }
         throw new IllegalStateException("broker at " + format(address) + " still accepts connections after "
                 + timeout.toSeconds() + " s");
+    }
+
+    /** The process's open-file limit, or -1 when the JVM does not tell. */
+    private static long fileDescriptorLimit() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
     }
 
     private static String format(InetSocketAddress a) {
