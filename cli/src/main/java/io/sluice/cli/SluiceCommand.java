@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 EmulateCommand.class,
                 ValidateCommand.class,
                 LoadPlanCommand.class,
+                MqttLoadCommand.class,
                 ReportCommand.class,
                 AgentCommand.class,
                 CommandLine.HelpCommand.class

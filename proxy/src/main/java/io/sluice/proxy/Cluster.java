@@ -53,11 +53,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Cluster {
     /**
-     * What a cluster's background work runs on: the proxy's event loops and socket type for active
-     * checks, outlier sweeps and affinity purges, and the metrics its health transitions go to.
+     * What a cluster's background work runs on: the proxy's event loops and socket types (TCP, UDP) for
+     * active checks, outlier sweeps and affinity purges, and the metrics its health transitions go to.
      */
-    record Services(EventLoopGroup group, ChannelFactory<? extends Channel> checkChannels, ProxyMetrics metrics,
-                    Environment env) {
+    record Services(EventLoopGroup group, ChannelFactory<? extends Channel> checkChannels,
+                    ChannelFactory<? extends Channel> checkDatagrams, ProxyMetrics metrics, Environment env) {
     }
 
     private final ProxyConfig.Cluster config;

@@ -199,7 +199,8 @@ public final class ClusterHealth {
         CheckSpec spec = CheckSpec.of(hc);
         // The policy's state machine as it is, initial state included (HAProxy's up by default), as
         // the simulator runs it.
-        return ActiveHealthChecker.create(spec, hc.checks(), services.group(), services.checkChannels(), services.env(),
+        return ActiveHealthChecker.create(spec, hc.checks(), services.group(), services.checkChannels(),
+                services.checkDatagrams(), services.env(),
                 (id, state, reason) -> {
                     if (checks == c) {
                         aggregator.setActive(id, state);
@@ -287,9 +288,10 @@ public final class ClusterHealth {
 
     /**
      * HAProxy's {@code check_status} code for what the last check found: {@code L4OK} (TCP
-     * connect), {@code L4CON} (connect failed), {@code L4TOUT}/{@code L7TOUT} (timeout),
-     * {@code L7OK} (expected status), {@code L7STS} (other status), {@code L7RSP} (broken
-     * response); {@code INI} before the first check.
+     * connect), {@code L4CON} (connect failed; for CoAP, an ICMP port unreachable),
+     * {@code L4TOUT}/{@code L7TOUT} (timeout), {@code L7OK} (expected status, MQTT CONNACK
+     * accepted, CoAP RST to the ping), {@code L7STS} (other status, MQTT CONNACK refused),
+     * {@code L7RSP} (broken or unexpected response); {@code INI} before the first check.
      */
     public static String checkCode(ActiveHealthChecker.BackendCheckStatus s, boolean tcp) {
         String r = s.lastResult();
@@ -307,6 +309,12 @@ public final class ClusterHealth {
         }
         if (r.startsWith("HTTP status")) {
             return r.contains("expected") ? "L7STS" : "L7OK";
+        }
+        if (r.startsWith("MQTT CONNACK accepted") || r.startsWith("CoAP RST")) {
+            return "L7OK";
+        }
+        if (r.startsWith("MQTT CONNACK refused")) {
+            return "L7STS";
         }
         return "L7RSP";
     }

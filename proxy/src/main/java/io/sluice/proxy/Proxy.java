@@ -96,8 +96,8 @@ public final class Proxy implements AutoCloseable {
         int threads = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("sluice-io"),
                 transport.ioHandlerFactory());
-        this.services = new Cluster.Services(group, new ReflectiveChannelFactory<>(transport.socketChannel()), metrics,
-                env);
+        this.services = new Cluster.Services(group, new ReflectiveChannelFactory<>(transport.socketChannel()),
+                new ReflectiveChannelFactory<>(transport.datagramChannel()), metrics, env);
         this.telemetry = new Telemetry(this);
         this.metrics.bindLiveState(new Live());
         io.sluice.proxy.tls.TlsMetrics.register(this.metrics.registry(), this::tlsTerminations);

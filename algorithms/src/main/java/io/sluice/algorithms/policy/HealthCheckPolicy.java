@@ -16,7 +16,9 @@ import java.util.Objects;
  * with a {@link SettingException} naming the setting, the value and the allowed range.
  *
  * <pre>
- *   type            http      http (GET path, expect a status) or tcp (a connect is a pass)
+ *   type            http      http (GET path, expect a status), tcp (a connect is a pass),
+ *                             mqtt (CONNECT, expect CONNACK accepted) or coap (CoAP ping over UDP,
+ *                             expect RST)
  *   path            /health   http only; must start with '/'
  *   expect-status   200-399   http only; a status or a range within 100-599
  *   interval        2s        HAProxy's inter; fastinter and downinter default to it
@@ -40,9 +42,13 @@ public final class HealthCheckPolicy {
         /** An HTTP GET of {@code path}; a status in the expected range passes. */
         HTTP,
         /** A TCP connect; success passes. */
-        TCP;
+        TCP,
+        /** An MQTT 3.1.1 CONNECT with a clean session; a CONNACK with return code 0 passes. */
+        MQTT,
+        /** A CoAP ping (RFC 7252 4.3: an empty confirmable message) over UDP; a RST with its message id passes. */
+        COAP;
 
-        /** The name in config files: {@code http}, {@code tcp}. */
+        /** The name in config files: {@code http}, {@code tcp}, {@code mqtt}, {@code coap}. */
         public String configName() {
             return name().toLowerCase(Locale.ROOT);
         }

@@ -157,7 +157,8 @@ public final class PolicyReader {
         if (s == null) {
             return null;
         }
-        String type = problems.choice(Problems.join(path, "type"), s.type(), List.of("http", "tcp", "none"), "http");
+        String type = problems.choice(Problems.join(path, "type"), s.type(), List.of("http", "tcp", "mqtt", "coap", "none"),
+                "http");
         HealthCheckPolicy.Builder b = HealthCheckPolicy.builder();
         if (type != null && !type.equals("none")) {
             problems.apply(path, () -> b.type(HealthCheckPolicy.Type.valueOf(type.toUpperCase(Locale.ROOT))));

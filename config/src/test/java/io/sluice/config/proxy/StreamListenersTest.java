@@ -73,6 +73,21 @@ class StreamListenersTest {
     }
 
     @Test
+    void brokersAndCoapServersHaveTheirOwnHealthCheckTypes() throws Exception {
+        for (String type : new String[]{"mqtt", "coap"}) {
+            ProxyConfig c = ProxyConfigs.parse("listeners:\n  - { name: m, protocol: mqtt, bind: 127.0.0.1:0,"
+                    + " cluster: brokers }\n" + CLUSTER + "    health-check: { type: " + type + ", timeout: 500ms }\n");
+            io.sluice.algorithms.policy.HealthCheckPolicy h = c.cluster("brokers").policy().healthCheck().orElseThrow();
+            assertThat(h.type().configName()).isEqualTo(type);
+            assertThat(h.timeoutNanos()).isEqualTo(500_000_000L);
+        }
+        assertThat(ProxyConfigsTest.errors("listeners:\n  - { name: m, protocol: mqtt, bind: 127.0.0.1:0,"
+                + " cluster: brokers }\n" + CLUSTER + "    health-check: { type: amqp }\n")).containsExactly(
+                "sluice.yaml:7: clusters[0].health-check.type: 'amqp' is not allowed; one of http, tcp, mqtt, coap,"
+                        + " none");
+    }
+
+    @Test
     void cidrBlocksMatchTheirAddresses() throws Exception {
         Cidr c = Cidr.parse("10.1.0.0/16");
         assertThat(c.contains(InetAddress.getByName("10.1.200.3"))).isTrue();

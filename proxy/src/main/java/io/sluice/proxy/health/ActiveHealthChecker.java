@@ -3,6 +3,7 @@ package io.sluice.proxy.health;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.sluice.algorithms.Backend;
 import io.sluice.algorithms.Environment;
@@ -18,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Active health checks of one cluster's backends over the network: HTTP ({@code GET path}, status
- * in a range) or TCP (connect), as {@link CheckSpec} says, each with a timeout, run on a Netty
+ * in a range), TCP (connect), MQTT (CONNECT, CONNACK accepted) or CoAP (ping, RST), as
+ * {@link CheckSpec} says, each with a timeout, run on a Netty
  * {@link EventLoopGroup}. Each backend's results feed its own {@link ActiveHealthCheck}
  * (HAProxy's rise/fall counter), which also picks the next interval ({@code inter},
  * {@code fastinter} or {@code downinter}); on every up/down transition the
@@ -56,21 +58,25 @@ public interface ActiveHealthChecker {
      */
     static ActiveHealthChecker create(CheckSpec spec, HealthCheckConfig config, EventLoopGroup group,
                                       HealthListener listener) {
-        return create(spec, config, group, NioSocketChannel::new, Environment.system(), listener);
+        return create(spec, config, group, NioSocketChannel::new, NioDatagramChannel::new, Environment.system(),
+                listener);
     }
 
     /**
      * A checker with every collaborator given.
      *
-     * @param channelFactory the client socket type matching {@code group}'s transport (NIO, epoll...)
-     * @param env            clock for the checks' timestamps and randomness for the jitter
+     * @param streamChannels   the TCP client socket type matching {@code group}'s transport (NIO, epoll...)
+     * @param datagramChannels the UDP socket type matching it, for {@link CheckSpec.Kind#COAP} checks
+     * @param env              clock for the checks' timestamps and randomness for the jitter
      */
     static ActiveHealthChecker create(CheckSpec spec, HealthCheckConfig config, EventLoopGroup group,
-                                      ChannelFactory<? extends Channel> channelFactory, Environment env,
+                                      ChannelFactory<? extends Channel> streamChannels,
+                                      ChannelFactory<? extends Channel> datagramChannels, Environment env,
                                       HealthListener listener) {
         return new NettyActiveHealthChecker(Objects.requireNonNull(spec, "spec"),
                 Objects.requireNonNull(config, "config"), Objects.requireNonNull(group, "group"),
-                Objects.requireNonNull(channelFactory, "channelFactory"), Objects.requireNonNull(env, "env"),
+                Objects.requireNonNull(streamChannels, "streamChannels"),
+                Objects.requireNonNull(datagramChannels, "datagramChannels"), Objects.requireNonNull(env, "env"),
                 Objects.requireNonNull(listener, "listener"), TaskScheduler.NETTY);
     }
 

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -15,6 +16,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import io.sluice.algorithms.Backend;
 import io.sluice.algorithms.Durations;
 import io.sluice.algorithms.Environment;
@@ -29,12 +36,18 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The checks of one backend. Everything but the counters and {@link #check} is confined to
+ * The checks of one backend. HTTP, TCP and MQTT checks connect a TCP socket; a CoAP check uses a
+ * connected UDP socket, so an ICMP port unreachable comes back as an error instead of a silence.
+ * Everything but the counters and {@link #check} is confined to
  * {@link #loop}: the timer callbacks, the connect listeners and the channel handlers all run
  * there, so an attempt's outcome is decided exactly once without locks.
  */
 final class BackendProbe {
     private static final String USER_AGENT = "sluice-health-check";
+    /** Longest MQTT packet a check reads: a CONNACK is 4 bytes (3.1.1), anything much longer is not one. */
+    private static final int MQTT_MAX_PACKET = 256;
+    /** MQTT keep-alive announced in the check's CONNECT; the check disconnects long before it matters. */
+    private static final int MQTT_KEEP_ALIVE_SECONDS = 60;
 
     /** One check in progress. */
     private static final class Attempt {
@@ -45,6 +58,8 @@ final class BackendProbe {
         boolean responded;
         int status;
         boolean responseKeepAlive;
+        /** The CoAP ping's message id. */
+        int messageId;
     }
 
     private final Backend backend;
@@ -56,6 +71,8 @@ final class BackendProbe {
     private final HealthListener listener;
     private final ActiveHealthCheck check;
     private final Bootstrap bootstrap;
+    /** MQTT client identifier of this probe's checks: its own, so checks of several proxies never take over each other's session. */
+    private final String mqttClientId;
     private final CompletableFuture<Void> retired = new CompletableFuture<>();
 
     // Confined to the loop.
@@ -64,6 +81,7 @@ final class BackendProbe {
     private Attempt attempt;
     private Channel kept;
     private boolean stopped;
+    private int nextMessageId;
 
     // Written on the loop only, read anywhere.
     private volatile long passed;
@@ -71,9 +89,13 @@ final class BackendProbe {
     private volatile long timedOut;
     private volatile String lastResult = "";
 
+    /**
+     * @param streamChannels   the TCP socket type of {@code loop}'s transport, for HTTP, TCP and MQTT checks
+     * @param datagramChannels the UDP socket type of {@code loop}'s transport, for CoAP checks
+     */
     BackendProbe(Backend backend, InetSocketAddress address, CheckSpec spec, HealthCheckConfig config, EventLoop loop,
-                 ChannelFactory<? extends Channel> channelFactory, Environment env, TaskScheduler scheduler,
-                 HealthListener listener) {
+                 ChannelFactory<? extends Channel> streamChannels, ChannelFactory<? extends Channel> datagramChannels,
+                 Environment env, TaskScheduler scheduler, HealthListener listener) {
         this.backend = backend;
         this.address = address;
         this.spec = spec;
@@ -82,21 +104,31 @@ final class BackendProbe {
         this.scheduler = scheduler;
         this.listener = listener;
         this.check = ActiveHealthCheck.create(config, env.nanoTime());
-        // The check timer covers connect too; the socket's own connect timeout is only a backstop.
-        int connectMillis = (int) Math.min(Integer.MAX_VALUE, spec.timeoutNanos() / 1_000_000L + 1_000L);
-        this.bootstrap = new Bootstrap()
-                .group(loop)
-                .channelFactory(channelFactory)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (spec.kind() == CheckSpec.Kind.HTTP) {
-                            ch.pipeline().addLast(new HttpClientCodec(), new HttpCheckHandler(BackendProbe.this));
-                        }
-                    }
-                });
+        // 22 characters: MQTT 3.1.1 servers must accept client ids of up to 23.
+        this.mqttClientId = String.format("sluice-hc-%012x", env.random().nextLong() & 0xFFFF_FFFF_FFFFL);
+        this.nextMessageId = env.random().nextInt(0x10000);
+        this.bootstrap = new Bootstrap().group(loop).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                switch (spec.kind()) {
+                    case HTTP -> ch.pipeline().addLast(new HttpClientCodec(), new HttpCheckHandler(BackendProbe.this));
+                    case MQTT -> ch.pipeline().addLast(new MqttDecoder(MQTT_MAX_PACKET), MqttEncoder.INSTANCE,
+                            new MqttCheckHandler(BackendProbe.this));
+                    case COAP -> ch.pipeline().addLast(new CoapCheckHandler(BackendProbe.this));
+                    case TCP -> { }
+                    default -> throw new AssertionError(spec.kind());
+                }
+            }
+        });
+        if (spec.kind() == CheckSpec.Kind.COAP) {
+            bootstrap.channelFactory(datagramChannels);
+        } else {
+            // The check timer covers connect too; the socket's own connect timeout is only a backstop.
+            int connectMillis = (int) Math.min(Integer.MAX_VALUE, spec.timeoutNanos() / 1_000_000L + 1_000L);
+            bootstrap.channelFactory(streamChannels)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
+                    .option(ChannelOption.TCP_NODELAY, true);
+        }
     }
 
     Backend backend() {
@@ -199,10 +231,14 @@ final class BackendProbe {
             }
             if (!done.isSuccess()) {
                 finish(a, CheckResult.FAIL, "connect failed: " + describe(done.cause()), false);
-            } else if (spec.kind() == CheckSpec.Kind.TCP) {
-                finish(a, CheckResult.PASS, "TCP connect ok", false);
             } else {
-                send(a, done.channel(), false);
+                switch (spec.kind()) {
+                    case TCP -> finish(a, CheckResult.PASS, "TCP connect ok", false);
+                    case HTTP -> send(a, done.channel(), false);
+                    case MQTT -> sendMqttConnect(a, done.channel());
+                    case COAP -> sendCoapPing(a, done.channel());
+                    default -> throw new AssertionError(spec.kind());
+                }
             }
         });
     }
@@ -221,6 +257,83 @@ final class BackendProbe {
                 onBroken(ch, "request not sent: " + describe(f.cause()));
             }
         });
+    }
+
+    private void sendMqttConnect(Attempt a, Channel ch) {
+        MqttMessage connect = MqttMessageBuilders.connect()
+                .protocolVersion(MqttVersion.MQTT_3_1_1)
+                .clientId(mqttClientId)
+                .cleanSession(true)
+                .keepAlive(MQTT_KEEP_ALIVE_SECONDS)
+                .build();
+        ch.writeAndFlush(connect).addListener(f -> {
+            if (!f.isSuccess()) {
+                onBroken(ch, "CONNECT not sent: " + describe(f.cause()));
+            }
+        });
+    }
+
+    /**
+     * RFC 7252 section 4.3: an empty message (code 0.00, no token) sent confirmable is a ping; the
+     * server answers with a reset carrying the same message id. Header: version 1, type CON (0),
+     * token length 0 = {@code 0x40}, code {@code 0x00}, message id.
+     */
+    private void sendCoapPing(Attempt a, Channel ch) {
+        a.messageId = nextMessageId;
+        nextMessageId = (nextMessageId + 1) & 0xFFFF;
+        byte[] ping = {0x40, 0x00, (byte) (a.messageId >>> 8), (byte) a.messageId};
+        ch.writeAndFlush(Unpooled.wrappedBuffer(ping)).addListener(f -> {
+            if (!f.isSuccess()) {
+                onBroken(ch, "ping not sent: " + describe(f.cause()));
+            }
+        });
+    }
+
+    // Called by MqttCheckHandler, on the loop.
+
+    void onMqttConnack(Channel ch, MqttConnectReturnCode code) {
+        Attempt a = attempt;
+        if (a == null || a.channel != ch) {
+            return;
+        }
+        a.responded = true;
+        if (code != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
+            finish(a, CheckResult.FAIL, String.format("MQTT CONNACK refused: %s (0x%02x)", code, code.byteValue() & 0xFF),
+                    false);
+            return;
+        }
+        // Say goodbye so the broker logs a clean disconnect; the channel closes once DISCONNECT is written.
+        a.channel = null;
+        ch.writeAndFlush(MqttMessage.DISCONNECT).addListener(ChannelFutureListener.CLOSE);
+        finish(a, CheckResult.PASS, "MQTT CONNACK accepted", false);
+    }
+
+    // Called by CoapCheckHandler, on the loop.
+
+    /**
+     * A datagram from the backend: a reset with the ping's message id passes; a datagram with
+     * another message id is a late answer to an earlier ping and is ignored; anything else with
+     * the ping's id (an ACK, a response) fails, as a server that answers a ping that way is not a
+     * conforming CoAP endpoint.
+     */
+    void onCoapReply(Channel ch, int type, int code, int messageId, boolean wellFormed) {
+        Attempt a = attempt;
+        if (a == null || a.channel != ch) {
+            return;
+        }
+        if (!wellFormed) {
+            finish(a, CheckResult.FAIL, "CoAP: not a CoAP message in answer to ping", false);
+            return;
+        }
+        if (messageId != a.messageId) {
+            return;
+        }
+        if (type == CoapCheckHandler.TYPE_RST) {
+            finish(a, CheckResult.PASS, "CoAP RST to ping", false);
+        } else {
+            finish(a, CheckResult.FAIL, String.format("CoAP: ping answered with %s %d.%02d, expected RST",
+                    CoapCheckHandler.typeName(type), code >>> 5, code & 0x1F), false);
+        }
     }
 
     // Called by HttpCheckHandler, on the loop.

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * What one active health check does on the wire, for every backend of a cluster: an HTTP request
- * whose status must fall in a range, or a bare TCP connect. How often it runs and how many results
+ * whose status must fall in a range, a bare TCP connect, an MQTT CONNECT that must be accepted, or
+ * a CoAP ping over UDP that must be answered with a reset. How often it runs and how many results
  * move a backend up or down are {@link io.sluice.algorithms.health.HealthCheckConfig}'s business.
  *
  * <p>Immutable; the {@code with*} methods return a copy and reject a bad value with an
@@ -23,7 +24,17 @@ public final class CheckSpec {
         /** {@code GET path}; passes when the response status is in the expected range. */
         HTTP,
         /** Passes when a TCP connection is established; it is closed at once. */
-        TCP
+        TCP,
+        /**
+         * MQTT 3.1.1 {@code CONNECT} (clean session, a client id of its own per backend and proxy);
+         * passes on a {@code CONNACK} with return code 0, after which it sends {@code DISCONNECT}.
+         */
+        MQTT,
+        /**
+         * CoAP ping (RFC 7252 section 4.3): an empty confirmable message over UDP; passes on a reset
+         * carrying the same message id.
+         */
+        COAP
     }
 
     /** Shortest check timeout accepted: 1 ms. */
@@ -68,14 +79,28 @@ public final class CheckSpec {
         return new CheckSpec(Kind.TCP, null, null, 200, 399, 1_000_000_000L, false, 5);
     }
 
+    /** An MQTT CONNECT/CONNACK check. */
+    public static CheckSpec mqtt() {
+        return new CheckSpec(Kind.MQTT, null, null, 200, 399, 1_000_000_000L, false, 5);
+    }
+
+    /** A CoAP ping check. */
+    public static CheckSpec coap() {
+        return new CheckSpec(Kind.COAP, null, null, 200, 399, 1_000_000_000L, false, 5);
+    }
+
     /**
      * How the proxy makes the checks of {@code policy}: its type and path, timeout and expected
      * statuses (spread and host at their defaults). The state machine that judges the results is
      * {@code policy.checks()}, the one the simulator runs too.
      */
     public static CheckSpec of(io.sluice.algorithms.policy.HealthCheckPolicy policy) {
-        CheckSpec spec = policy.type() == io.sluice.algorithms.policy.HealthCheckPolicy.Type.TCP ? tcp()
-                : http(policy.path());
+        CheckSpec spec = switch (policy.type()) {
+            case HTTP -> http(policy.path());
+            case TCP -> tcp();
+            case MQTT -> mqtt();
+            case COAP -> coap();
+        };
         return spec.withTimeout(policy.timeoutNanos()).withExpectStatus(policy.expectStatusMin(),
                 policy.expectStatusMax());
     }
@@ -135,7 +160,7 @@ public final class CheckSpec {
     /**
      * @param keep true keeps one connection per backend open between HTTP checks
      *             ({@code Connection: keep-alive}); false opens a new one per check
-     *             ({@code Connection: close}). Ignored by TCP checks.
+     *             ({@code Connection: close}). Ignored by the other kinds.
      */
     public CheckSpec withKeepAlive(boolean keep) {
         return new CheckSpec(kind, path, host, expectMin, expectMax, timeoutNanos, keep, spreadPercent);
@@ -150,12 +175,12 @@ public final class CheckSpec {
         return new CheckSpec(kind, path, host, expectMin, expectMax, timeoutNanos, keepAlive, percent);
     }
 
-    /** HTTP or TCP. */
+    /** HTTP, TCP, MQTT or CoAP. */
     public Kind kind() {
         return kind;
     }
 
-    /** The HTTP path; null for TCP checks. */
+    /** The HTTP path; null for the other kinds. */
     public String path() {
         return path;
     }
@@ -221,9 +246,12 @@ public final class CheckSpec {
 
     @Override
     public String toString() {
-        return kind == Kind.TCP
-                ? "tcp timeout " + Durations.format(timeoutNanos)
-                : "http GET " + path + " expect " + expectStatus() + " timeout " + Durations.format(timeoutNanos)
-                + (keepAlive ? " keep-alive" : "") + (host != null ? " host " + host : "");
+        return switch (kind) {
+            case HTTP -> "http GET " + path + " expect " + expectStatus() + " timeout " + Durations.format(timeoutNanos)
+                    + (keepAlive ? " keep-alive" : "") + (host != null ? " host " + host : "");
+            case TCP -> "tcp timeout " + Durations.format(timeoutNanos);
+            case MQTT -> "mqtt CONNECT expect CONNACK accepted timeout " + Durations.format(timeoutNanos);
+            case COAP -> "coap ping expect RST timeout " + Durations.format(timeoutNanos);
+        };
     }
 }

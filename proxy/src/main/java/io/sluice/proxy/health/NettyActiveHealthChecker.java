@@ -22,7 +22,8 @@ final class NettyActiveHealthChecker implements ActiveHealthChecker {
     private final CheckSpec spec;
     private final HealthCheckConfig config;
     private final EventLoopGroup group;
-    private final ChannelFactory<? extends Channel> channelFactory;
+    private final ChannelFactory<? extends Channel> streamChannels;
+    private final ChannelFactory<? extends Channel> datagramChannels;
     private final Environment env;
     private final HealthListener listener;
     private final TaskScheduler scheduler;
@@ -31,12 +32,14 @@ final class NettyActiveHealthChecker implements ActiveHealthChecker {
     private CompletableFuture<Void> stopped;
 
     NettyActiveHealthChecker(CheckSpec spec, HealthCheckConfig config, EventLoopGroup group,
-                             ChannelFactory<? extends Channel> channelFactory, Environment env,
+                             ChannelFactory<? extends Channel> streamChannels,
+                             ChannelFactory<? extends Channel> datagramChannels, Environment env,
                              HealthListener listener, TaskScheduler scheduler) {
         this.spec = spec;
         this.config = config;
         this.group = group;
-        this.channelFactory = channelFactory;
+        this.streamChannels = streamChannels;
+        this.datagramChannels = datagramChannels;
         this.env = env;
         this.listener = listener;
         this.scheduler = scheduler;
@@ -65,7 +68,7 @@ final class NettyActiveHealthChecker implements ActiveHealthChecker {
                     next.put(b.id(), old);
                 } else {
                     BackendProbe p = new BackendProbe(b, addresses.get(b.id()), spec, config, group.next(),
-                            channelFactory, env, scheduler, listener);
+                            streamChannels, datagramChannels, env, scheduler, listener);
                     next.put(b.id(), p);
                     started.add(p);
                 }

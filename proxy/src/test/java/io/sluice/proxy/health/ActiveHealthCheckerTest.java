@@ -3,6 +3,7 @@ package io.sluice.proxy.health;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.sluice.algorithms.Backend;
 import io.sluice.algorithms.Environment;
@@ -73,7 +74,7 @@ class ActiveHealthCheckerTest {
     }
 
     private NettyActiveHealthChecker checker(CheckSpec spec, HealthCheckConfig config, HealthListener listener) {
-        checker = new NettyActiveHealthChecker(spec, config, group, NioSocketChannel::new,
+        checker = new NettyActiveHealthChecker(spec, config, group, NioSocketChannel::new, NioDatagramChannel::new,
                 Environment.virtual(clock::now, 42), listener, clock);
         return checker;
     }

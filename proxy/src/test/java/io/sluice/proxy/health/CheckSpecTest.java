@@ -19,6 +19,19 @@ class CheckSpecTest {
         assertThat(s.spreadPercent()).isEqualTo(5);
         assertThat(s.toString()).isEqualTo("http GET /health expect 200-399 timeout 1s");
         assertThat(CheckSpec.tcp().toString()).isEqualTo("tcp timeout 1s");
+        assertThat(CheckSpec.mqtt().toString()).isEqualTo("mqtt CONNECT expect CONNACK accepted timeout 1s");
+        assertThat(CheckSpec.coap().toString()).isEqualTo("coap ping expect RST timeout 1s");
+    }
+
+    @Test
+    void eachPolicyTypeMakesItsKindOfCheck() {
+        for (io.sluice.algorithms.policy.HealthCheckPolicy.Type t : io.sluice.algorithms.policy.HealthCheckPolicy.Type
+                .values()) {
+            CheckSpec s = CheckSpec.of(io.sluice.algorithms.policy.HealthCheckPolicy.builder().type(t)
+                    .timeout(300 * MS).build());
+            assertThat(s.kind().name()).isEqualTo(t.name());
+            assertThat(s.timeoutNanos()).isEqualTo(300 * MS);
+        }
     }
 
     @Test

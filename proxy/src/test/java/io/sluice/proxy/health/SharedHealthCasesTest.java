@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.sluice.algorithms.Backend;
 import io.sluice.algorithms.Environment;
@@ -44,7 +45,7 @@ class SharedHealthCasesTest {
         try (TestHttpBackend server = new TestHttpBackend()) {
             server.answer(c.passing() ? 200 : 503);
             checker = new NettyActiveHealthChecker(CheckSpec.of(policy), policy.checks(), group,
-                    NioSocketChannel::new, Environment.virtual(clock::now, 42),
+                    NioSocketChannel::new, NioDatagramChannel::new, Environment.virtual(clock::now, 42),
                     (id, state, reason) -> health.setActive(id, state), clock);
             checker.update(List.of(Backend.of("b", server.address())));
             await(() -> clock.pending().size() == 1);

@@ -1,0 +1,46 @@
+package io.sluice.loadtests.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The load generator end to end at a size CI affords: 200 devices through a Sluice proxy started
+ * in-process to three real mosquitto brokers, publishing QoS 1, a reconnect storm, then one broker
+ * killed. The brokers themselves say where each device is; the cluster's hash says where it should be.
+ */
+class MqttLoadRunTest {
+
+    @Test
+    void everyDeviceIsOnItsHashChosenBrokerAndAKilledBrokerMovesOnlyItsDevices() throws Exception {
+        int devices = 200;
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        MqttLoadRun.Report r;
+        try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
+            r = MqttLoadRun.run(new MqttLoadRun.Options(devices, null, null, null, 3, 7L, 500, 100, 2, 2.0, 1, 64,
+                    Duration.ofSeconds(2), true, "b2", Duration.ofSeconds(30)), out);
+        }
+        String log = text.toString(StandardCharsets.UTF_8);
+        System.out.print(log);
+        assertThat(r.placedBefore()).as(log).isEqualTo(devices);
+        assertThat(r.onHashBefore()).as(log).isEqualTo(devices);
+        // A ring over three brokers gives each a share; 200 keys leave none empty (each share is far above 1/200).
+        assertThat(r.devicesPerBroker()).as(log).containsOnlyKeys("b1", "b2", "b3");
+        assertThat(r.onHashAfterStorm()).as("a storm changes no placement: " + log).isEqualTo(devices);
+        assertThat(r.victimDevices()).as(log).isEqualTo(r.devicesPerBroker().get("b2"));
+        assertThat(r.moved()).as("the dead broker's devices all moved: " + log).isEqualTo(r.victimDevices());
+        assertThat(r.kept()).as("the others all stayed: " + log).isEqualTo(devices - r.victimDevices());
+        assertThat(r.misplacedAfter()).as(log).isZero();
+        MqttFleet.PhaseResult publish = r.phases().get(1);
+        assertThat(publish.name()).isEqualTo("publish");
+        // 200 devices x 2/s x 2 s = 800 scheduled sends; a send due exactly at the end may or may not go.
+        assertThat(publish.events()).as(log).isBetween(600L, 800L + devices);
+        assertThat(publish.failures()).as("every QoS 1 message acknowledged: " + log).isZero();
+        assertThat(publish.latency().getTotalCount()).isEqualTo(publish.events());
+        assertThat(log).contains("placement: 200/200 devices placed, 200 on their hash-chosen broker");
+    }
+}
