@@ -17,11 +17,18 @@ public final class LoadBalancerModel {
     private final int instances;
     private final Distribution networkDelay;
     private final long utilisationReportIntervalNanos;
+    private final LoadViewModel loadView;
 
     private LoadBalancerModel(Builder b) {
         this.instances = b.instances;
         this.networkDelay = b.networkDelay;
         this.utilisationReportIntervalNanos = b.utilisationReportIntervalNanos;
+        this.loadView = b.loadView;
+    }
+
+    /** The load view the instances share through the control plane, or null: each sees only its own load. */
+    public LoadViewModel loadView() {
+        return loadView;
     }
 
     /** One instance, no network delay, no utilisation reports. */
@@ -56,7 +63,8 @@ public final class LoadBalancerModel {
     public String toString() {
         return instances + " LB instance(s), network " + networkDelay.describe()
                 + (utilisationReportIntervalNanos > 0 ? ", util report every "
-                + Durations.format(utilisationReportIntervalNanos) : "");
+                + Durations.format(utilisationReportIntervalNanos) : "")
+                + (loadView != null ? ", " + loadView : "");
     }
 
     /** Builds a {@link LoadBalancerModel}. */
@@ -64,8 +72,15 @@ public final class LoadBalancerModel {
         private int instances = 1;
         private Distribution networkDelay = Distribution.constant(0);
         private long utilisationReportIntervalNanos;
+        private LoadViewModel loadView;
 
         private Builder() {
+        }
+
+        /** @param view the shared load view, or null for none */
+        public Builder loadView(LoadViewModel view) {
+            this.loadView = view;
+            return this;
         }
 
         public Builder instances(int n) {
