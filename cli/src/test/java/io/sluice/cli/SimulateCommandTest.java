@@ -100,9 +100,9 @@ class SimulateCommandTest {
     void listShowsEveryBuiltinWithOneLine() {
         Outcome o = sluice("simulate", "--list");
         assertThat(o.exit()).isZero();
-        assertThat(o.out().lines()).hasSize(5);
+        assertThat(o.out().lines()).hasSize(6);
         assertThat(o.out().lines().map(l -> l.split(" ")[0])).containsExactly("campusiot-fleet", "poisson-baseline",
-                "backend-crash", "reconnect-storm", "synchronised-access");
+                "backend-crash", "reconnect-storm", "synchronised-access", "shared-load-view");
         assertThat(o.out()).contains("campusiot-fleet      Real CampusIoT LoRaWAN uplinks from 10,000 devices");
     }
 
@@ -119,8 +119,8 @@ class SimulateCommandTest {
         Outcome o = sluice("simulate", "campus");
         assertThat(o.exit()).isEqualTo(1);
         assertThat(o.err()).isEqualTo("sluice: no scenario file or built-in scenario named 'campus'; built-ins:"
-                + " campusiot-fleet, poisson-baseline, backend-crash, reconnect-storm, synchronised-access"
-                + " (./sluice simulate --list)\n");
+                + " campusiot-fleet, poisson-baseline, backend-crash, reconnect-storm, synchronised-access,"
+                + " shared-load-view (./sluice simulate --list)\n");
     }
 
     @Test
