@@ -56,6 +56,7 @@ public abstract sealed class BackendLoad permits ConcurrentBackendLoad, SingleWr
     static final VarHandle LATENCY_STAMP;
     static final VarHandle UTILISATION;
     static final VarHandle UTILISATION_STAMP;
+    static final VarHandle REMOTE_IN_FLIGHT;
 
     static {
         try {
@@ -65,6 +66,7 @@ public abstract sealed class BackendLoad permits ConcurrentBackendLoad, SingleWr
             LATENCY_STAMP = lookup.findVarHandle(BackendLoad.class, "latencyStamp", long.class);
             UTILISATION = lookup.findVarHandle(BackendLoad.class, "utilisation", double.class);
             UTILISATION_STAMP = lookup.findVarHandle(BackendLoad.class, "utilisationStamp", long.class);
+            REMOTE_IN_FLIGHT = lookup.findVarHandle(BackendLoad.class, "remoteInFlight", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -72,6 +74,8 @@ public abstract sealed class BackendLoad permits ConcurrentBackendLoad, SingleWr
 
     // The signals a pick reads, together. Written by the subclass, read through the VarHandles.
     int inFlight;
+    /** Other balancer instances' requests in flight to this backend, as of their last reports. */
+    int remoteInFlight;
     double latency;
     long latencyStamp;
     double utilisation = Double.NaN;
@@ -118,6 +122,34 @@ public abstract sealed class BackendLoad permits ConcurrentBackendLoad, SingleWr
         }
         UTILISATION.setOpaque(this, Math.min(1.0, Math.max(0.0, value)));
         UTILISATION_STAMP.setOpaque(this, nowNanos);
+    }
+
+    /**
+     * Sets the requests other balancer instances have in flight to this backend, summed over their
+     * last fresh reports (the shared load view, docs/kafka.md), and tells the {@link Listener} so an
+     * index over the backends re-reads the backend's load. Strategies read local plus remote through
+     * one function ({@code internal.Endpoints#inFlight}); {@link #inFlight()} stays this instance's
+     * own count, which is what an instance publishes (publishing the sum would echo peers' load back
+     * to them). Called by whoever keeps the view (the proxy's Kafka consumer thread, the simulator's
+     * engine); one writer at a time.
+     *
+     * @param requests the sum over the other instances, &gt;= 0 (0 when no fresh report is left)
+     * @throws IllegalArgumentException when negative
+     */
+    public final void setRemoteInFlight(int requests) {
+        if (requests < 0) {
+            throw new IllegalArgumentException("remote in-flight requests must be >= 0, got " + requests);
+        }
+        if ((int) REMOTE_IN_FLIGHT.getOpaque(this) == requests) {
+            return;
+        }
+        REMOTE_IN_FLIGHT.setOpaque(this, requests);
+        notifyListener(inFlight());
+    }
+
+    /** Other instances' requests in flight to this backend, as last set by {@link #setRemoteInFlight}; 0 if never. */
+    public final int remoteInFlight() {
+        return (int) REMOTE_IN_FLIGHT.getOpaque(this);
     }
 
     /** Requests sent and not yet ended. Never negative when the protocol above is kept. */
@@ -187,6 +219,6 @@ public abstract sealed class BackendLoad permits ConcurrentBackendLoad, SingleWr
     @Override
     public String toString() {
         return getClass().getSimpleName() + "{inFlight=" + inFlight() + ", completed=" + completed() + ", failed="
-                + failed() + ", ewmaMs=" + lastLatencyNanos() / 1e6 + ", util=" + utilisation() + "}";
+                + failed() + ", remoteInFlight=" + remoteInFlight() + ", ewmaMs=" + lastLatencyNanos() / 1e6 + ", util=" + utilisation() + "}";
     }
 }

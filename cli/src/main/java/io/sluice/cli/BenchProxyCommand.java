@@ -60,6 +60,13 @@ final class BenchProxyCommand implements Callable<Integer> {
                     + " on Linux); the output says which ran.")
     String transport;
 
+    @CommandLine.Option(names = "--kafka", paramLabel = "HOST:PORT",
+            description = "Run Sluice with its Kafka control plane on this broker (membership both, the load view"
+                    + " every 100 ms, metrics every second); compare its req/s with a run without. A local broker:"
+                    + " java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.kafka.ControlPlaneLatency"
+                    + " --broker-only.")
+    String kafka;
+
     @CommandLine.Option(names = "--wrk-threads", paramLabel = "T", description = "wrk's own threads (default: 1).")
     Integer wrkThreads;
 
@@ -120,6 +127,7 @@ final class BenchProxyCommand implements Callable<Integer> {
         }
         add(args, "--cold", cold);
         add(args, "--transport", transport);
+        add(args, "--kafka", kafka);
         add(args, "--wrk-threads", wrkThreads);
         if (quick) {
             args.add("--quick");

@@ -100,9 +100,10 @@ class SimulateCommandTest {
     void listShowsEveryBuiltinWithOneLine() {
         Outcome o = sluice("simulate", "--list");
         assertThat(o.exit()).isZero();
-        assertThat(o.out().lines()).hasSize(6);
+        assertThat(o.out().lines()).hasSize(7);
         assertThat(o.out().lines().map(l -> l.split(" ")[0])).containsExactly("campusiot-fleet", "poisson-baseline",
-                "backend-crash", "reconnect-storm", "synchronised-access", "runaway-firmware");
+                "backend-crash", "reconnect-storm", "synchronised-access", "runaway-firmware",
+                "shared-load-view");
         assertThat(o.out()).contains("campusiot-fleet      Real CampusIoT LoRaWAN uplinks from 10,000 devices");
     }
 
@@ -120,7 +121,7 @@ class SimulateCommandTest {
         assertThat(o.exit()).isEqualTo(1);
         assertThat(o.err()).isEqualTo("sluice: no scenario file or built-in scenario named 'campus'; built-ins:"
                 + " campusiot-fleet, poisson-baseline, backend-crash, reconnect-storm, synchronised-access,"
-                + " runaway-firmware (./sluice simulate --list)\n");
+                + " runaway-firmware, shared-load-view (./sluice simulate --list)\n");
     }
 
     @Test

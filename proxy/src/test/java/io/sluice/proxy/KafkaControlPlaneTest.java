@@ -266,8 +266,99 @@ class KafkaControlPlaneTest {
         await("the agent's backend left at stop", () -> !ids().contains("k3"));
     }
 
+    /**
+     * The shared load view with two proxy instances in this JVM, each with its own instance id and
+     * control plane, both in front of v-slow: b holds 4 requests on it. a's least-connections picker
+     * sees b's 4 (as remote in-flight) and sends everything to v-fast, where without the view both
+     * would be idle and tie (each 1/2: 20 requests all on v-fast by chance is 2^-20). A report older
+     * than the staleness is ignored and counted; when b goes quiet its share ages out and a spreads
+     * again (40 requests missing one backend by chance: 2 * 2^-40).
+     */
     @Test
     @Order(7)
+    void peersInFlightReachesThePickerWhichSteersAwayAndStaleReportsAreIgnored() throws Exception {
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(4);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        TestBackend slow = TestBackend.holdingSlow("v-slow", arrived, release);
+        TestBackend fast = TestBackend.start("v-fast");
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            Instance a = Instance.start("view-a", List.of(slow, fast), open);
+            Instance b = Instance.start("view-b", List.of(slow), open);
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                held.add(b.fixture.client.sendAsync(java.net.http.HttpRequest.newBuilder(b.fixture.uri("/slow"))
+                        .build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            assertThat(arrived.await(30, TimeUnit.SECONDS)).as("b's 4 requests held at v-slow").isTrue();
+            await("a sees b's 4 requests on v-slow", () -> a.load("v-slow").remoteInFlight() == 4);
+            assertThat(a.load("v-fast").remoteInFlight()).isZero();
+            assertThat(a.served(20)).containsOnly("v-fast");
+            // b publishes its own count, a nothing: no echo of b's load back to b.
+            assertThat(b.load("v-slow").remoteInFlight()).isZero();
+
+            long stale = a.cp.count(Counter.VIEW_STALE);
+            send("sluice.load-view", "ghost/v/v-fast", "{\"version\":1,\"instance\":\"ghost\",\"cluster\":\"v\","
+                    + "\"backend\":\"v-fast\",\"in-flight\":50,\"timestamp\":" + (System.currentTimeMillis() - 60_000)
+                    + "}");
+            await("the stale report counted", () -> a.cp.count(Counter.VIEW_STALE) > stale);
+            assertThat(a.load("v-fast").remoteInFlight()).isZero();
+            assertThat(a.cp.count(Counter.VIEW_APPLIED)).isPositive();
+
+            b.cp.close(); // b goes quiet, its requests still held
+            await("b's share aged out", () -> a.load("v-slow").remoteInFlight() == 0);
+            assertThat(a.served(40)).contains("v-slow", "v-fast");
+            release.countDown();
+            for (var f : held) {
+                assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+        } finally {
+            release.countDown();
+            for (AutoCloseable c : open) {
+                c.close();
+            }
+            slow.close();
+            fast.close();
+        }
+    }
+
+    /** A proxy instance with its own control plane: cluster v, least-connections, the load view every 100 ms. */
+    private record Instance(ProxyFixture fixture, KafkaControlPlane cp) {
+        static Instance start(String id, List<TestBackend> backends, List<AutoCloseable> open) throws Exception {
+            StringBuilder y = new StringBuilder("access-log: { path: \"off\" }\nworkers: 1\n"
+                    + "listeners:\n  - name: web\n    bind: 127.0.0.1:0\n    routes:\n      - cluster: v\n"
+                    + "clusters:\n  - name: v\n    strategy: least-connections\n    backends:\n");
+            for (TestBackend b : backends) {
+                y.append("      - { id: ").append(b.id).append(", address: '").append(b.address()).append("' }\n");
+            }
+            y.append("kafka:\n  bootstrap-servers: ").append(broker.bootstrapServers()).append('\n')
+                    .append("  instance-id: ").append(id).append('\n')
+                    .append("  load-view: { interval: 100ms, staleness: 1s }\n");
+            ProxyConfig config = ProxyConfigs.parse(y.toString());
+            ProxyFixture f = new ProxyFixture(Proxy.start(config), backends);
+            open.add(0, f);
+            KafkaControlPlane c = KafkaControlPlane.start(f.proxy, config);
+            open.add(0, c);
+            return new Instance(f, c);
+        }
+
+        io.sluice.algorithms.BackendLoad load(String backend) {
+            return fixture.proxy.snapshot().cluster("v").loadBalancer().endpoint(backend).load();
+        }
+
+        java.util.Set<String> served(int requests) throws Exception {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            for (int i = 0; i < requests; i++) {
+                HttpResponse<String> r = fixture.get("/");
+                assertThat(r.statusCode()).isEqualTo(200);
+                out.add(r.body());
+            }
+            return out;
+        }
+    }
+
+    @Test
+    @Order(8)
     void brokerKilledMidRunAndRestartedFailsNoRequestAndStateResumes() throws Exception {
         send("sluice.membership", "c/k4", membership("k4", "join"));
         await("k4 in the picker", () -> ids().contains("k4"));

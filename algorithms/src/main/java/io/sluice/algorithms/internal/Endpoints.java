@@ -67,12 +67,24 @@ public final class Endpoints {
     }
 
     /**
-     * Requests in flight, never below 0. The count goes negative only when a caller ends a request
-     * it never started (or ends one twice); read raw, such a backend would look like a bargain and
-     * draw a burst of requests, so every strategy reads it as idle instead.
+     * Requests in flight to the backend across the fleet: this instance's own count, never below 0,
+     * plus the other instances' as of their last fresh reports ({@link BackendLoad#remoteInFlight()},
+     * 0 without a shared load view). This is the one place every load-aware strategy reads in-flight
+     * load (p2c-least-request, least-connections, peak EWMA's {@code cost * (inFlight + 1)}), so the
+     * shared view reaches all of them: two opaque int loads from the same cache line, no allocation.
+     *
+     * <p>The own count goes negative only when a caller ends a request it never started (or ends
+     * one twice); read raw, such a backend would look like a bargain and draw a burst of requests,
+     * so every strategy reads it as idle instead. The sum cannot overflow in practice (both terms
+     * are request counts); it is computed in long and clamped anyway.
+     *
+     * <p>Worked example: this instance has 2 in flight to b1 and 0 to b2; two peers last reported
+     * 5 and 3 to b1 and 1 to b2: b1 reads 10, b2 reads 1, and p2c sends the request to b2 though
+     * locally b1 looks only twice as busy.
      */
     public static int inFlight(BackendLoad load) {
-        return Math.max(0, load.inFlight());
+        long sum = (long) Math.max(0, load.inFlight()) + load.remoteInFlight();
+        return (int) Math.min(Integer.MAX_VALUE, sum);
     }
 
     /** A uniformly random element of a non-empty array, one draw of {@code random}. */

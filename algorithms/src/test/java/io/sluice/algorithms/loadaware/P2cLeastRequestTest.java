@@ -42,6 +42,23 @@ class P2cLeastRequestTest {
     }
 
     /**
+     * The same case with host 3's load coming from other instances (the shared load view) instead
+     * of this one: costs 0, 0 and 4 as above, so the same 1/9 and 4/9 shares, same tolerances.
+     * A negative remote count is refused.
+     */
+    @Test
+    void remoteInFlightIsLoadLikeTheOwn() {
+        Fleet fleet = Fleet.ofEqual(42, 3);
+        fleet.load(2).setRemoteInFlight(4);
+        int picks = 90_000;
+        long[] counts = fleet.counts(fleet.picker(NAME, Map.of()), picks);
+        assertThat((double) counts[2]).isCloseTo(picks / 9.0, within(fiveSigma(picks, 1 / 9.0)));
+        assertThat((double) counts[0]).isCloseTo(picks * 4 / 9.0, within(fiveSigma(picks, 4 / 9.0)));
+        assertThatThrownBy(() -> fleet.load(0).setRemoteInFlight(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1");
+    }
+
+    /**
      * d = 3: host 3 wins only when all three draws land on it, 1/27. Over 54,000 picks:
      * 2,000 +- 5 sqrt(54000 * 1/27 * 26/27) = 2,000 +- 219.
      */

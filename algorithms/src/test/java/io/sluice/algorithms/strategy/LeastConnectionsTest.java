@@ -55,6 +55,27 @@ class LeastConnectionsTest {
         assertThat(Fleet.ids(Fleet.picker(NAME, env, list), 10)).containsOnly("b1");
     }
 
+    /**
+     * The shared load view: other instances' in-flight counts add to the own count, and setting them
+     * reaches the picker's index through the load listener, without a rebuild. Scores
+     * (own + remote + 1) / 1: a 4, b 2, c 1, so c; then c's peers report 5: a 4, b 2, c 6, so b.
+     */
+    @Test
+    void remoteInFlightCountsAndReachesTheIndexWithoutARebuild() {
+        Environment env = Fleet.seeded(1);
+        List<Endpoint> list = Fleet.endpoints(env, "a", "b", "c");
+        Picker picker = Fleet.picker(NAME, env, list);
+        list.get(0).load().setRemoteInFlight(3);
+        list.get(1).load().setRemoteInFlight(1);
+        assertThat(Fleet.ids(picker, 20)).containsOnly("c");
+        list.get(2).load().setRemoteInFlight(5);
+        assertThat(Fleet.ids(picker, 20)).containsOnly("b");
+        list.get(0).load().setRemoteInFlight(0);
+        list.get(1).load().setRemoteInFlight(0);
+        list.get(2).load().setRemoteInFlight(0);
+        assertThat(Fleet.ids(picker, 60)).contains("a", "b", "c");
+    }
+
     @Test
     void seesLoadChangesWithoutARebuild() {
         Environment env = Fleet.seeded(1);

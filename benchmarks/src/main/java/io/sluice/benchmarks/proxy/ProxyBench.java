@@ -340,7 +340,8 @@ public final class ProxyBench {
         return switch (target) {
             case SLUICE -> {
                 Path config = matrixDir.resolve("sluice.yaml");
-                writeConfig(config, SluiceConfig.render(threads, ports.get(0), ports.get(3), backendPorts),
+                writeConfig(config, SluiceConfig.render(threads, ports.get(0), ports.get(3), backendPorts,
+                        options.kafka()),
                         dir.resolve("configs/" + tag + "-sluice.yaml"));
                 yield new Server(target, ports.get(0), children.start(SluiceConfig.command(options.sluice(), config), log,
                         SluiceConfig.environment(options.transport())), log);

@@ -27,19 +27,22 @@ import java.util.regex.Pattern;
  * @param install         whether missing haproxy/nginx/wrk may be installed with apt-get
  * @param quick           whether the quick (smoke) profile supplied the defaults
  * @param transport       Sluice's socket transport ({@code -Dsluice.transport}): auto, epoll, io_uring or nio
+ * @param kafka           a Kafka broker's bootstrap servers: Sluice runs with its control plane fed from it
+ *                        (membership both, the load view every 100 ms, metrics every second); null: static
  */
 record ProxyBenchOptions(List<Integer> threads, int rounds, int durationSeconds, int warmupSeconds, int coldSeconds,
                          List<Integer> connections, int wrkThreads, Path out, Path sluice, boolean install,
-                         boolean quick, String transport) {
+                         boolean quick, String transport, String kafka) {
     /** The values {@code --transport} takes. */
     static final List<String> TRANSPORTS = List.of("auto", "epoll", "io_uring", "nio");
 
     static final String USAGE = """
             usage: ProxyBench [--threads 1,2] [--connections 64,256] [--rounds 3] [--duration 10s] [--warmup 5s]
                               [--cold 10s] [--transport auto|epoll|io_uring|nio] [--wrk-threads 1] [--out DIR]
-                              [--sluice PATH] [--no-install] [--quick]
+                              [--sluice PATH] [--no-install] [--quick] [--kafka HOST:PORT]
               --cold       a run right after each proxy starts, reported apart (its first seconds); 0s for none
               --transport  Sluice's socket transport (-Dsluice.transport); the output says which ran
+              --kafka      run Sluice with its Kafka control plane on this broker (compare with a run without)
               --quick      smoke profile: 2 s runs, 1 s warm-up, 2 s cold run (explicit options still win)
               --sluice     the ./sluice launcher; without it Sluice is not measured
               --no-install fail instead of apt-get installing missing haproxy, nginx or wrk""";
@@ -91,6 +94,7 @@ record ProxyBenchOptions(List<Integer> threads, int rounds, int durationSeconds,
         List<Integer> connections = null;
         Integer cold = null;
         String transport = null;
+        String kafka = null;
         Integer wrkThreads = null;
         Path out = null;
         Path sluice = null;
@@ -109,7 +113,7 @@ record ProxyBenchOptions(List<Integer> threads, int rounds, int durationSeconds,
                 case "--quick" -> quick = true;
                 case "--no-install" -> install = false;
                 case "--threads", "--rounds", "--duration", "--warmup", "--cold", "--transport", "--connections",
-                        "--wrk-threads", "--out",
+                        "--wrk-threads", "--out", "--kafka",
                         "--sluice" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
@@ -127,6 +131,7 @@ record ProxyBenchOptions(List<Integer> threads, int rounds, int durationSeconds,
                         case "--transport" -> transport = value.trim().toLowerCase(Locale.ROOT).replace('-', '_');
                         case "--wrk-threads" -> wrkThreads = integer(name, value);
                         case "--out" -> out = Path.of(value);
+                        case "--kafka" -> kafka = value.trim();
                         default -> sluice = Path.of(value);
                     }
                 }
@@ -142,7 +147,7 @@ record ProxyBenchOptions(List<Integer> threads, int rounds, int durationSeconds,
                 connections != null ? connections : List.of(64, 256),
                 wrkThreads != null ? wrkThreads : 1,
                 out != null ? out : Path.of("results", "proxy-bench-" + LocalDateTime.now().format(STAMP)),
-                sluice, install, quick, transport != null ? transport : "auto");
+                sluice, install, quick, transport != null ? transport : "auto", kafka);
     }
 
     /** {@code 1,2} -> [1, 2]; duplicates dropped, order kept. */

@@ -77,6 +77,7 @@ final class ResultsFile {
         options.connections().forEach(connections::add);
         settings.put("coldSeconds", options.coldSeconds());
         settings.put("transport", options.transport());
+        settings.put("kafka", options.kafka() != null);
         settings.put("wrkThreads", options.wrkThreads());
         settings.put("quick", options.quick());
         settings.put("backends", ProxyBench.BACKENDS);

@@ -70,7 +70,8 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      */
     public record Kafka(String bootstrapServers, Map<String, String> properties, String instanceId, Topics topics,
                         long loadStalenessNanos, long membershipStalenessNanos, long metricsIntervalNanos,
-                        double accessLogSample, int accessLogMinStatus, int bufferSize) {
+                        double accessLogSample, int accessLogMinStatus, int bufferSize,
+                        long loadViewIntervalNanos, long loadViewStalenessNanos) {
         public Kafka {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             properties = Map.copyOf(properties);
@@ -103,9 +104,9 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
 
     /** Topic names; see docs/kafka.md for their keys and schemas. */
     public record Topics(String membership, String load, String health, String events, String metrics,
-                         String accessLog) {
+                         String accessLog, String loadView) {
         public static final Topics DEFAULT = new Topics("sluice.membership", "sluice.load", "sluice.health",
-                "sluice.events", "sluice.metrics", "sluice.access-log");
+                "sluice.events", "sluice.metrics", "sluice.access-log", "sluice.load-view");
     }
 
     /** Where a cluster's backends come from. */

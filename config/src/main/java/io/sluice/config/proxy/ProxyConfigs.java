@@ -101,6 +101,12 @@ public final class ProxyConfigs {
     static final Range STALENESS = Range.duration(0, 3_600_000_000_000L);
     /** {@code kafka.metrics-interval}: 100 ms to 1 h. */
     static final Range METRICS_INTERVAL = Range.duration(100_000_000L, 3_600_000_000_000L);
+    /** {@code kafka.load-view.interval}: 0 (off) or 10 ms to 1 min; default 250 ms. */
+    static final Range LOAD_VIEW_INTERVAL = Range.duration(0, 60_000_000_000L);
+    static final long LOAD_VIEW_INTERVAL_DEFAULT = 250_000_000L;
+    /** {@code kafka.load-view.staleness}: 1 ms to 1 h, longer than the interval; default 1 s. */
+    static final Range LOAD_VIEW_STALENESS = Range.duration(1_000_000L, 3_600_000_000_000L);
+    static final long LOAD_VIEW_STALENESS_DEFAULT = 1_000_000_000L;
     static final Range FRACTION = Range.number(0, 1);
     static final Range STATUS = Range.wholeNumber(0, 599);
     static final Range BUFFER = Range.wholeNumber(1, 10_000_000);
@@ -122,7 +128,8 @@ public final class ProxyConfigs {
                 topic(problems, "health", t.health(), d.health()),
                 topic(problems, "events", t.events(), d.events()),
                 topic(problems, "metrics", t.metrics(), d.metrics()),
-                topic(problems, "access-log", t.accessLog(), d.accessLog()));
+                topic(problems, "access-log", t.accessLog(), d.accessLog()),
+                topic(problems, "load-view", t.loadView(), d.loadView()));
         Long load = problems.duration("kafka.load-staleness", k.loadStaleness(), STALENESS, 5_000_000_000L);
         Long member = problems.duration("kafka.membership-staleness", k.membershipStaleness(), STALENESS, 0L);
         Long metrics = problems.duration("kafka.metrics-interval", k.metricsInterval(), METRICS_INTERVAL,
@@ -130,12 +137,28 @@ public final class ProxyConfigs {
         Double sample = problems.number("kafka.access-log-sample", k.accessLogSample(), FRACTION, 0.0);
         Integer minStatus = problems.integer("kafka.access-log-min-status", k.accessLogMinStatus(), STATUS, 0);
         Integer buffer = problems.integer("kafka.buffer-size", k.bufferSize(), BUFFER, 10_000);
+        ProxyFile.LoadViewSection v = k.loadView();
+        Long viewInterval = problems.duration("kafka.load-view.interval", v == null ? null : v.interval(),
+                LOAD_VIEW_INTERVAL, LOAD_VIEW_INTERVAL_DEFAULT);
+        Long viewStaleness = problems.duration("kafka.load-view.staleness", v == null ? null : v.staleness(),
+                LOAD_VIEW_STALENESS, LOAD_VIEW_STALENESS_DEFAULT);
+        if (viewInterval != null && viewInterval > 0 && viewInterval < 10_000_000L) {
+            problems.error("kafka.load-view.interval", "is " + java.time.Duration.ofNanos(viewInterval).toMillis()
+                    + "ms; allowed: 0 (off) or 10ms to 1m");
+            viewInterval = null;
+        }
+        if (viewInterval != null && viewStaleness != null && viewInterval > 0 && viewStaleness <= viewInterval) {
+            problems.error("kafka.load-view.staleness", "must be longer than load-view.interval ("
+                    + java.time.Duration.ofNanos(viewInterval).toMillis() + "ms), or every report would be"
+                    + " stale before the next; a few intervals is usual");
+            viewStaleness = null;
+        }
         if (servers == null || load == null || member == null || metrics == null || sample == null
-                || minStatus == null || buffer == null) {
+                || minStatus == null || buffer == null || viewInterval == null || viewStaleness == null) {
             return null;
         }
         return new ProxyConfig.Kafka(servers, props, instance, topics, load, member, metrics, sample, minStatus,
-                buffer);
+                buffer, viewInterval, viewStaleness);
     }
 
     private static String topic(Problems problems, String key, String value, String dflt) {

@@ -43,11 +43,19 @@ public record ProxyFile(AdminSection admin, Long workers, AccessLogSection acces
     public record KafkaSection(String bootstrapServers, java.util.Map<String, String> properties, String instanceId,
                                TopicsSection topics, Duration loadStaleness, Duration membershipStaleness,
                                Duration metricsInterval, Double accessLogSample, Long accessLogMinStatus,
-                               Long bufferSize) {
+                               Long bufferSize, LoadViewSection loadView) {
+    }
+
+    /**
+     * {@code kafka.load-view:} the load view shared by the proxy instances: how often this one publishes
+     * its per-backend in-flight counts ({@code interval}, 0 = off) and how long a peer's report counts
+     * ({@code staleness}). The simulator's {@code load-balancer.load-view} has the same keys.
+     */
+    public record LoadViewSection(Duration interval, Duration staleness) {
     }
 
     /** {@code kafka.topics:} the topic names; each defaults to {@code sluice.<key>}. */
     public record TopicsSection(String membership, String load, String health, String events, String metrics,
-                                String accessLog) {
+                                String accessLog, String loadView) {
     }
 }

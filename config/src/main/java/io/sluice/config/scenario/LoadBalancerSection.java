@@ -28,5 +28,20 @@ public record LoadBalancerSection(Long instances, DistributionSection networkDel
                                   OutlierSection outlierDetection, SessionPersistenceSection sessionPersistence,
                                   Duration pickerRefresh, Duration ewmaDecay,
                                   AdaptiveConcurrencySection adaptiveConcurrency,
-                                  List<RateLimitSection> rateLimits) {
+                                  List<RateLimitSection> rateLimits, LoadViewSection loadView) {
+
+    /**
+     * {@code load-balancer.load-view:} the load view the instances share through the control plane
+     * (docs/kafka.md). {@code interval} and {@code staleness} mean what the proxy's
+     * {@code kafka.load-view.interval} and {@code .staleness} mean; {@code delay} (report produced to
+     * report consumed), {@code consumer-lag} (how far behind every consumer runs) and {@code outage}
+     * (a window in which the channel delivers nothing) model the channel.
+     */
+    public record LoadViewSection(Duration interval, Duration staleness, DistributionSection delay,
+                                  Duration consumerLag, OutageSection outage) {
+    }
+
+    /** {@code load-view.outage:} from {@code at} for {@code duration}, nothing is delivered. */
+    public record OutageSection(Duration at, Duration duration) {
+    }
 }

@@ -103,6 +103,23 @@ class ProxyConfigsTest {
     }
 
     @Test
+    void kafkaLoadViewHasDefaultsAndRangesNamedInItsErrors() {
+        ProxyConfig d = ProxyConfigs.parse(MINIMAL + "kafka: { bootstrap-servers: 127.0.0.1:9092 }\n");
+        assertThat(d.kafka().loadViewIntervalNanos()).isEqualTo(250_000_000L);
+        assertThat(d.kafka().loadViewStalenessNanos()).isEqualTo(1_000_000_000L);
+        assertThat(d.kafka().topics().loadView()).isEqualTo("sluice.load-view");
+        ProxyConfig off = ProxyConfigs.parse(MINIMAL
+                + "kafka: { bootstrap-servers: k:9092, load-view: { interval: 0 }, topics: { load-view: lv } }\n");
+        assertThat(off.kafka().loadViewIntervalNanos()).isZero();
+        assertThat(off.kafka().topics().loadView()).isEqualTo("lv");
+        assertThat(errors(MINIMAL + "kafka: { bootstrap-servers: k:9092, load-view: { interval: 5ms } }\n"))
+                .anySatisfy(e -> assertThat(e).contains("kafka.load-view.interval").contains("0 (off) or 10ms to 1m"));
+        assertThat(errors(MINIMAL + "kafka: { bootstrap-servers: k:9092, load-view: { interval: 1s, staleness: 1s } }\n"))
+                .anySatisfy(e -> assertThat(e).contains("kafka.load-view.staleness")
+                        .contains("must be longer than load-view.interval (1000ms)"));
+    }
+
+    @Test
     void parsesEveryKeyOfTheSchema() {
         ProxyConfig c = ProxyConfigs.parse(FULL);
         assertThat(c.workers()).isEqualTo(4);

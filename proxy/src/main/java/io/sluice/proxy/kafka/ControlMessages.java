@@ -44,6 +44,16 @@ public final class ControlMessages {
                              Double requestRate, long timestamp, String source) {
     }
 
+    /**
+     * One proxy instance's own load on one backend, for the load view the instances share: its
+     * requests in flight (its own, never what it heard from peers) and its latency EWMA, as of
+     * {@code timestamp} (epoch milliseconds). Key on the (compacted) load-view topic:
+     * {@code instance/cluster/backend}.
+     */
+    public record LoadViewReport(int version, String instance, String cluster, String backend, Integer inFlight,
+                                 Double latencyEwmaMs, long timestamp) {
+    }
+
     /** The Node Manager's health verdict on one backend. Key: {@code cluster/backend}. */
     public record HealthVerdict(int version, String cluster, String backend, boolean healthy, String reason,
                                 long timestamp) {
@@ -89,6 +99,21 @@ public final class ControlMessages {
             LoadReport m = r.message();
             if (m.cluster() == null || m.backend() == null || Double.isNaN(m.utilisation()) || m.timestamp() <= 0) {
                 return refused("cluster, backend, utilisation and timestamp are required");
+            }
+        }
+        return r;
+    }
+
+    public static Read<LoadViewReport> loadView(byte[] value) {
+        Read<LoadViewReport> r = read(value, LoadViewReport.class);
+        if (r.message() != null) {
+            LoadViewReport m = r.message();
+            if (m.instance() == null || m.cluster() == null || m.backend() == null || m.inFlight() == null
+                    || m.timestamp() <= 0) {
+                return refused("instance, cluster, backend, in-flight and timestamp are required");
+            }
+            if (m.inFlight() < 0) {
+                return refused("in-flight " + m.inFlight() + " is negative; allowed: 0 or more");
             }
         }
         return r;

@@ -64,7 +64,13 @@ public final class KafkaControlPlane implements AutoCloseable {
     /** What the control plane counts; also exported on /metrics as {@code sluice_kafka_*}. */
     public enum Counter {
         MEMBERSHIP_APPLIED, LOAD_APPLIED, LOAD_STALE, LOAD_UNKNOWN_BACKEND, HEALTH_APPLIED, MALFORMED,
-        UNKNOWN_VERSION, RELOADS, RELOAD_FAILURES, PUBLISHED, PUBLISH_DROPPED, PUBLISH_FAILED
+        UNKNOWN_VERSION, RELOADS, RELOAD_FAILURES, PUBLISHED, PUBLISH_DROPPED, PUBLISH_FAILED,
+        /** Peers' load-view reports taken into the view. */
+        VIEW_APPLIED,
+        /** Peers' load-view reports older than {@code load-view.staleness} on arrival, ignored. */
+        VIEW_STALE,
+        /** Load-view reports this instance queued for publication. */
+        VIEW_REPORTS
     }
 
     private final Proxy proxy;
@@ -73,6 +79,8 @@ public final class KafkaControlPlane implements AutoCloseable {
     private final ArrayBlockingQueue<ProducerRecord<String, byte[]>> outbox;
     private final Set<String> loggedKinds = ConcurrentHashMap.newKeySet();
     private final MembershipView view = new MembershipView();
+    /** The peers' load, or null when {@code load-view.interval} is 0; confined to the consumer thread. */
+    private final LoadView loadView;
     private final Object applyLock = new Object();
     private final Thread consumerThread;
     private final Thread publisherThread;
@@ -89,6 +97,8 @@ public final class KafkaControlPlane implements AutoCloseable {
             counters.put(c, new AtomicLong());
         }
         this.outbox = new ArrayBlockingQueue<>(settings.bufferSize());
+        this.loadView = settings.loadViewIntervalNanos() > 0
+                ? new LoadView(settings.instanceId(), settings.loadViewStalenessNanos()) : null;
         this.consumerThread = new Thread(this::consume, "sluice-kafka-consumer");
         this.publisherThread = new Thread(this::publish, "sluice-kafka-publisher");
         consumerThread.setDaemon(true);
@@ -206,6 +216,7 @@ public final class KafkaControlPlane implements AutoCloseable {
             boolean assigned = false;
             long nextLagCheck = 0;
             long nextExpiry = 0;
+            long nextViewSweep = 0;
             while (running) {
                 try {
                     if (!assigned) {
@@ -216,10 +227,21 @@ public final class KafkaControlPlane implements AutoCloseable {
                         }
                     }
                     boolean changed = false;
+                    boolean viewed = false;
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-                        changed |= dispatch(r);
+                        if (loadView != null && r.topic().equals(t.loadView())) {
+                            viewed |= acceptView(r);
+                        } else {
+                            changed |= dispatch(r);
+                        }
                     }
                     long now = System.currentTimeMillis();
+                    if (loadView != null && (viewed || now >= nextViewSweep)) {
+                        // After every batch of reports (so a report reaches the pickers at once), and
+                        // at least every poll period, so an expired report stops counting on time.
+                        nextViewSweep = now + POLL.toMillis();
+                        loadView.publishTo(proxy.snapshot(), System.nanoTime());
+                    }
                     if (settings.membershipStalenessNanos() > 0 && now >= nextExpiry) {
                         nextExpiry = now + 1000;
                         synchronized (applyLock) {
@@ -232,6 +254,9 @@ public final class KafkaControlPlane implements AutoCloseable {
                     if (now >= nextLagCheck) {
                         nextLagCheck = now + 1000;
                         lag = lag(consumer);
+                        if (loadView != null) {
+                            loadView.expire(System.nanoTime());
+                        }
                     }
                 } catch (org.apache.kafka.common.errors.WakeupException
                          | org.apache.kafka.common.errors.InterruptException e) {
@@ -259,6 +284,16 @@ public final class KafkaControlPlane implements AutoCloseable {
             state.addAll(partitions(consumer, topic));
         }
         load.addAll(partitions(consumer, t.load()));
+        if (loadView != null) {
+            List<TopicPartition> peers = partitions(consumer, t.loadView());
+            if (peers.isEmpty()) {
+                pause(500);
+                return false;
+            }
+            // From now on too: a peer's older reports are stale within load-view.staleness anyway,
+            // and it sends fresh ones every interval.
+            load.addAll(peers);
+        }
         if (state.isEmpty() || load.isEmpty()) {
             pause(500);
             return false;
@@ -297,7 +332,8 @@ public final class KafkaControlPlane implements AutoCloseable {
         try (Admin admin = Admin.create(p)) {
             Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
             List<NewTopic> topics = new ArrayList<>();
-            for (String s : List.of(t.membership(), t.health())) {
+            for (String s : loadView == null ? List.of(t.membership(), t.health())
+                    : List.of(t.membership(), t.health(), t.loadView())) {
                 topics.add(new NewTopic(s, java.util.Optional.empty(), java.util.Optional.empty()).configs(compact));
             }
             for (String s : List.of(t.load(), t.events(), t.metrics(), t.accessLog())) {
@@ -376,6 +412,28 @@ public final class KafkaControlPlane implements AutoCloseable {
         return false;
     }
 
+    /** A peer's load-view report: into the view (applied to the loads after the batch). @return applied */
+    private boolean acceptView(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            return false; // a tombstone: the peer's share ages out by staleness
+        }
+        ControlMessages.Read<ControlMessages.LoadViewReport> read = ControlMessages.loadView(r.value());
+        if (refused(r, read.refused())) {
+            return false;
+        }
+        return switch (loadView.accept(read.message(), System.nanoTime(), System.currentTimeMillis())) {
+            case APPLIED -> {
+                counters.get(Counter.VIEW_APPLIED).incrementAndGet();
+                yield true;
+            }
+            case STALE -> {
+                counters.get(Counter.VIEW_STALE).incrementAndGet();
+                yield false;
+            }
+            case OWN -> false;
+        };
+    }
+
     private boolean refused(ConsumerRecord<String, byte[]> r, ControlMessages.Refused refused) {
         if (refused == null) {
             return false;
@@ -451,12 +509,17 @@ public final class KafkaControlPlane implements AutoCloseable {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
+        // Short: load-view reports go out every interval and their delay is the view's staleness.
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         // Never wait long for metadata: a broker that is away must not stall the publisher for long.
         p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
         p.putIfAbsent(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
         long interval = Math.max(1, settings.metricsIntervalNanos() / 1_000_000);
         long nextMetrics = System.currentTimeMillis() + interval;
+        long viewInterval = settings.loadViewIntervalNanos() / 1_000_000;
+        // A random phase, so a fleet started at once does not publish in lockstep.
+        long nextView = System.currentTimeMillis() + (viewInterval > 0 ? ThreadLocalRandom.current().nextLong(
+                viewInterval) : 0);
         Map<String, String> lastHealth = new HashMap<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
             while (running || !outbox.isEmpty()) {
@@ -466,9 +529,20 @@ public final class KafkaControlPlane implements AutoCloseable {
                     nextMetrics = now + interval;
                     offer(settings.topics().metrics(), settings.instanceId(), snapshot(now));
                 }
+                long wait = 50;
+                if (viewInterval > 0) {
+                    if (now >= nextView) {
+                        nextView += viewInterval;
+                        if (nextView <= now) {
+                            nextView = now + viewInterval; // fell behind (a long stall): skip, do not burst
+                        }
+                        publishView(now);
+                    }
+                    wait = Math.max(1, Math.min(wait, nextView - now));
+                }
                 ProducerRecord<String, byte[]> r;
                 try {
-                    r = outbox.poll(50, TimeUnit.MILLISECONDS);
+                    r = outbox.poll(wait, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     break;
                 }
@@ -485,6 +559,34 @@ public final class KafkaControlPlane implements AutoCloseable {
                 }
             }
             producer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * This instance's own load on every backend, one report per backend on the load-view topic: its
+     * own in-flight count ({@link io.sluice.algorithms.BackendLoad#inFlight()}, not the fleet-wide
+     * sum the pickers read, which would echo the peers' load back to them) and its latency EWMA.
+     */
+    private void publishView(long nowMillis) {
+        RoutingSnapshot s = proxy.snapshot();
+        if (s == null) {
+            return;
+        }
+        long nanos = System.nanoTime();
+        String instance = settings.instanceId();
+        for (Cluster c : s.clusters()) {
+            for (Endpoint e : c.loadBalancer().endpoints().all()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("version", ControlMessages.VERSION);
+                m.put("instance", instance);
+                m.put("cluster", c.name());
+                m.put("backend", e.id());
+                m.put("in-flight", Math.max(0, e.load().inFlight()));
+                m.put("latency-ewma-ms", e.load().latencyNanos(nanos) / 1e6);
+                m.put("timestamp", nowMillis);
+                counters.get(Counter.VIEW_REPORTS).incrementAndGet();
+                offer(settings.topics().loadView(), instance + "/" + c.name() + "/" + e.id(), m);
+            }
         }
     }
 
@@ -525,6 +627,7 @@ public final class KafkaControlPlane implements AutoCloseable {
                 b.put("cluster", c.name());
                 b.put("backend", e.id());
                 b.put("in-flight", e.load().inFlight());
+                b.put("remote-in-flight", e.load().remoteInFlight());
                 b.put("latency-ewma-ms", e.load().latencyNanos(nanos) / 1e6);
                 b.put("completed", e.load().completed());
                 b.put("failed", e.load().failed());

@@ -21,6 +21,8 @@ final class KafkaMetrics {
                         cb.call(cp.count(KafkaControlPlane.Counter.LOAD_APPLIED), "load", "applied");
                         cb.call(cp.count(KafkaControlPlane.Counter.LOAD_STALE), "load", "stale");
                         cb.call(cp.count(KafkaControlPlane.Counter.LOAD_UNKNOWN_BACKEND), "load", "unknown_backend");
+                        cb.call(cp.count(KafkaControlPlane.Counter.VIEW_APPLIED), "load_view", "applied");
+                        cb.call(cp.count(KafkaControlPlane.Counter.VIEW_STALE), "load_view", "stale");
                     }).register(registry);
             CounterWithCallback.builder().name("sluice_kafka_messages_skipped_total")
                     .help("control-plane messages skipped as malformed or of an unknown version")
@@ -40,6 +42,9 @@ final class KafkaMetrics {
                                     : c.name().substring("PUBLISH_".length()).toLowerCase(Locale.ROOT));
                         }
                     }).register(registry);
+            CounterWithCallback.builder().name("sluice_kafka_load_view_reports_total")
+                    .help("this instance's own load-view reports queued for the load-view topic")
+                    .callback(cb -> cb.call(cp.count(KafkaControlPlane.Counter.VIEW_REPORTS))).register(registry);
             CounterWithCallback.builder().name("sluice_kafka_membership_reloads_total")
                     .help("reloads made by membership and health updates, by result")
                     .labelNames("result")

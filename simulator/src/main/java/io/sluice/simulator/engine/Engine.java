@@ -111,6 +111,9 @@ final class Engine implements BackendStations.Answers {
     private final ScriptedEvent[] script;
     private final int[] scriptBackend;
 
+    /** The load view the instances share, or null. */
+    private final SharedLoadView loadView;
+
     private boolean windowEndPending = true;
     private boolean lastSamplePending = true;
 
@@ -145,6 +148,8 @@ final class Engine implements BackendStations.Answers {
         views = new InstanceViews(config, clock, queue, stations, prober, keyToTable);
         prober.use(views.backendIndex);
         protections = new Protections(config);
+        loadView = lbModel.loadView() == null ? null : new SharedLoadView(lbModel.loadView(), clock, queue,
+                views.loads, duration, RandomStreams.stream(seed, "load-view"));
         measurements = new Measurements(clock, stations, duration, protections.tracksCohort());
         spreadRandom = RandomStreams.stream(seed, "lb-spread");
         networkRandom = RandomStreams.stream(seed, "network");
@@ -215,6 +220,9 @@ final class Engine implements BackendStations.Answers {
         if (report > 0 && report < duration) {
             queue.push(report, Events.payload(Events.UTIL_REPORT, 0, 0));
         }
+        if (loadView != null) {
+            loadView.scheduleFirst();
+        }
         if (views.outlierDetection()) {
             long sweep = views.outlierIntervalNanos();
             if (sweep < duration) {
@@ -261,6 +269,9 @@ final class Engine implements BackendStations.Answers {
             case Events.PROBE_REPLY -> prober.onReply(index);
             case Events.REFRESH -> onRefresh();
             case Events.OUTLIER_SWEEP -> views.onOutlierSweep();
+            case Events.VIEW_PUBLISH -> loadView.onPublish(index);
+            case Events.VIEW_DELIVER -> loadView.onDeliver(index);
+            case Events.VIEW_EXPIRE -> loadView.onExpire(index);
             case Events.WINDOW_START -> measurements.windowStart();
             case Events.WINDOW_END -> {
                 measurements.windowEnd();
@@ -574,6 +585,9 @@ final class Engine implements BackendStations.Answers {
             double busy = stations.busyNow(b);
             double u = (busy - reportBusy[b]) / ((double) stations.servers[b] * period);
             reportBusy[b] = busy;
+            if (lbModel.loadView() != null && lbModel.loadView().inOutage(now)) {
+                continue; // the control plane is down: the report is lost, the last one ages
+            }
             for (int k = 0; k < views.count; k++) {
                 views.loads[k][b].reportUtilisation(u, now);
             }

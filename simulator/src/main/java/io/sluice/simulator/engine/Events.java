@@ -22,6 +22,9 @@ final class Events {
     static final int WINDOW_END = 15;
     static final int REFRESH = 16;
     static final int OUTLIER_SWEEP = 17;
+    static final int VIEW_PUBLISH = 18;
+    static final int VIEW_DELIVER = 19;
+    static final int VIEW_EXPIRE = 20;
 
     static final int GEN_MASK = 0xFFFFFF;
 

@@ -24,23 +24,30 @@ public final class LoadBalancerModel {
     private final Distribution networkDelay;
     private final long utilisationReportIntervalNanos;
     private final List<Protection.RateLimitRule> rateLimits;
+    private final LoadViewModel loadView;
 
     private LoadBalancerModel(Builder b) {
         this.instances = b.instances;
         this.networkDelay = b.networkDelay;
         this.utilisationReportIntervalNanos = b.utilisationReportIntervalNanos;
         this.rateLimits = List.copyOf(b.rateLimits);
+        this.loadView = b.loadView;
     }
 
     /** The same tier without rate limits: the unprotected side of a protection comparison. */
     public LoadBalancerModel withoutRateLimits() {
         return builder().instances(instances).networkDelay(networkDelay)
-                .utilisationReportIntervalNanos(utilisationReportIntervalNanos).build();
+                .utilisationReportIntervalNanos(utilisationReportIntervalNanos).loadView(loadView).build();
     }
 
     /** Applied in order to every request at its instance; empty for none. */
     public List<Protection.RateLimitRule> rateLimits() {
         return rateLimits;
+    }
+
+    /** The load view the instances share through the control plane, or null: each sees only its own load. */
+    public LoadViewModel loadView() {
+        return loadView;
     }
 
     /** One instance, no network delay, no utilisation reports. */
@@ -77,7 +84,8 @@ public final class LoadBalancerModel {
                 + (utilisationReportIntervalNanos > 0 ? ", util report every "
                 + Durations.format(utilisationReportIntervalNanos) : "")
                 + (rateLimits.isEmpty() ? "" : ", rate limits " + String.join(", ",
-                rateLimits.stream().map(r -> r.name()).toList()));
+                rateLimits.stream().map(r -> r.name()).toList()))
+                + (loadView != null ? ", " + loadView : "");
     }
 
     /** Builds a {@link LoadBalancerModel}. */
@@ -86,6 +94,7 @@ public final class LoadBalancerModel {
         private Distribution networkDelay = Distribution.constant(0);
         private long utilisationReportIntervalNanos;
         private List<Protection.RateLimitRule> rateLimits = List.of();
+        private LoadViewModel loadView;
 
         private Builder() {
         }
@@ -93,6 +102,12 @@ public final class LoadBalancerModel {
         /** @param rules applied in order to every request; empty for none */
         public Builder rateLimits(List<Protection.RateLimitRule> rules) {
             this.rateLimits = List.copyOf(rules);
+            return this;
+        }
+
+        /** @param view the shared load view, or null for none */
+        public Builder loadView(LoadViewModel view) {
+            this.loadView = view;
             return this;
         }
 

@@ -16,6 +16,7 @@ import io.sluice.config.scenario.SweepSection;
 import io.sluice.simulator.model.BackendGroup;
 import io.sluice.simulator.model.Distribution;
 import io.sluice.simulator.model.LoadBalancerModel;
+import io.sluice.simulator.model.LoadViewModel;
 import io.sluice.simulator.model.ScriptedEvent;
 import io.sluice.simulator.workload.WorkloadSpec;
 import io.sluice.simulator.workload.Workloads;
@@ -48,6 +49,9 @@ final class ScenarioReader {
     private static final Range DURATION = Range.duration(1_000_000L, MAX_DURATION);
     private static final Range ANY_DURATION = Range.duration(0, MAX_DURATION);
     private static final Range INSTANCES = Range.wholeNumber(1, 10_000);
+    /** 1 ms to 1 min: the proxy allows 10 ms and up (kafka.load-view.interval); faster channels may be explored here. */
+    private static final Range VIEW_INTERVAL = Range.duration(1_000_000L, 60_000_000_000L);
+    private static final Range VIEW_STALENESS = Range.duration(1_000_000L, 3_600_000_000_000L);
     private static final Range LOAD = Range.numberAbove(0, 10);
     private static final Range MULTIPLIER = Range.numberAbove(0, 1e6);
     /** A placeholder strategy for the tier's policy; every entry replaces it with its own. */
@@ -285,7 +289,43 @@ final class ScenarioReader {
         b.utilisationReportIntervalNanos(orZero(problems.duration("load-balancer.utilisation-report-interval",
                 lb.utilisationReportInterval(), ANY_DURATION, 0L)));
         b.rateLimits(new ProtectionReader(problems).rateLimits("load-balancer.rate-limits", lb.rateLimits()));
+        if (lb.loadView() != null) {
+            b.loadView(loadView(lb.loadView()));
+        }
         return b.build();
+    }
+
+    /** {@code load-balancer.load-view}: interval and staleness in the proxy's ranges (kafka.load-view). */
+    private LoadViewModel loadView(LoadBalancerSection.LoadViewSection v) {
+        String p = "load-balancer.load-view";
+        Long interval = problems.duration(p + ".interval", v.interval(), VIEW_INTERVAL, null);
+        Long staleness = problems.duration(p + ".staleness", v.staleness(), VIEW_STALENESS, 1_000_000_000L);
+        if (interval != null && staleness != null && staleness <= interval) {
+            problems.error(p + ".staleness", "must be longer than load-view.interval ("
+                    + io.sluice.algorithms.Durations.format(interval) + "), or every report would be stale before"
+                    + " the next; a few intervals is usual");
+            staleness = null;
+        }
+        Distribution delay = Distribution.constant(0);
+        if (v.delay() != null || problems.isBad(p + ".delay")) {
+            Distribution d = new BackendsReader(problems).distribution(p + ".delay", v.delay(), true);
+            if (d != null) {
+                delay = d;
+            }
+        }
+        Long lag = problems.duration(p + ".consumer-lag", v.consumerLag(), ANY_DURATION, 0L);
+        long outageAt = 0;
+        long outage = 0;
+        if (v.outage() != null) {
+            Long at = problems.duration(p + ".outage.at", v.outage().at(), ANY_DURATION, null);
+            Long length = problems.duration(p + ".outage.duration", v.outage().duration(), DURATION, null);
+            outageAt = at == null ? 0 : at;
+            outage = length == null ? 0 : length;
+        }
+        if (interval == null || staleness == null || lag == null) {
+            return null;
+        }
+        return new LoadViewModel(interval, staleness, delay, lag, outageAt, outage);
     }
 
     /** With a proxy config, the policy is the config's: the scenario's own policy keys are errors. */

@@ -31,7 +31,7 @@ import java.util.Objects;
 public final class Scenarios {
     /** The built-in scenarios, in the order {@code --list} shows them. */
     static final List<String> BUILTINS = List.of("campusiot-fleet", "poisson-baseline", "backend-crash",
-            "reconnect-storm", "synchronised-access", "runaway-firmware");
+            "reconnect-storm", "synchronised-access", "runaway-firmware", "shared-load-view");
 
     private static final String RESOURCE_DIR = "scenarios/";
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * Same configuration and seed give identical results, every number and the histogram bytes; a
  * different seed gives a different run. The configuration switches on every source of randomness
  * and every feature (several instances, network jitter, timeouts, retries, health checks, outlier
- * detection, session persistence, probes, utilisation reports, scripted events, devices, both
+ * detection, session persistence, probes, utilisation reports, the shared load view with an outage, scripted events, devices, both
  * disciplines), so a stray
  * unseeded random source or iteration over an unordered collection anywhere would show.
  */
@@ -48,6 +48,8 @@ class DeterminismTest {
                         .instances(3)
                         .networkDelay(Distribution.exponential(200_000))
                         .utilisationReportIntervalNanos(100 * MS)
+                        .loadView(new io.sluice.simulator.model.LoadViewModel(50 * MS, 200 * MS,
+                                Distribution.exponential(5 * MS), MS, 1500 * MS, 500 * MS))
                         .build())
                 .event(ScriptedEvent.crash("fifo-1", SECOND))
                 .event(ScriptedEvent.recover("fifo-1", 2 * SECOND))

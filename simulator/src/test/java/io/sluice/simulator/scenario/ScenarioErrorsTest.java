@@ -194,7 +194,15 @@ class ScenarioErrorsTest {
                 Arguments.of(DURATION + BACKENDS + WORKLOAD + "load-balancer: 2\n", "load-balancer: expected a mapping (key: value), got 2; the load-balancer settings"),
                 Arguments.of(lb("retry: 2"), "load-balancer.retry: unknown key; allowed here: instances, network-delay, "
                         + "utilisation-report-interval, timeouts, retries, health-check, outlier-detection, "
-                        + "session-persistence, picker-refresh, ewma-decay, adaptive-concurrency, rate-limits"),
+                        + "session-persistence, picker-refresh, ewma-decay, adaptive-concurrency, rate-limits, load-view"),
+                Arguments.of(lb("load-view: {interval: 100ms, staleness: 100ms}"), "load-balancer.load-view.staleness:"
+                        + " must be longer than load-view.interval (100ms), or every report would be stale before the"
+                        + " next; a few intervals is usual"),
+                Arguments.of(lb("load-view: {staleness: 1s}"), "load-balancer.load-view.interval: required; a"
+                        + " duration from 1ms to 1m with a unit (ns, us, ms, s, m, h), like 250ms or 10s"),
+                Arguments.of(lb("load-view: {interval: 10ms, outage: {at: 1s}}"), "load-balancer.load-view.outage"
+                        + ".duration: required; a duration from 1ms to 8784h with a unit (ns, us, ms, s, m, h), like"
+                        + " 250ms or 10s"),
                 Arguments.of(lb("instances: 0"), "load-balancer.instances: 0 is out of range; a whole number"
                         + " from 1 to 10000"),
                 Arguments.of(lb("network-delay: fast"), "load-balancer.network-delay: 'fast' is not a duration; a duration, or a distribution, "

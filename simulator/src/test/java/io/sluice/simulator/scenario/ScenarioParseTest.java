@@ -104,6 +104,12 @@ class ScenarioParseTest {
         assertThat(lb.instances()).isEqualTo(2);
         assertThat(lb.networkDelay().describe()).isEqualTo("exponential(mean=200us)");
         assertThat(lb.utilisationReportIntervalNanos()).isEqualTo(100 * MS);
+        assertThat(lb.loadView().intervalNanos()).isEqualTo(50 * MS);
+        assertThat(lb.loadView().stalenessNanos()).isEqualTo(500 * MS);
+        assertThat(lb.loadView().delay().describe()).isEqualTo("exponential(mean=5ms)");
+        assertThat(lb.loadView().consumerLagNanos()).isEqualTo(MS);
+        assertThat(lb.loadView().inOutage(5 * S)).isTrue();
+        assertThat(lb.loadView().inOutage(6 * S)).isFalse();
         // The policy: the same objects a proxy cluster with these sections would run.
         ClusterPolicy p = s.policy();
         assertThat(p.timeouts()).isEqualTo(new Timeouts(500 * MS, S));
@@ -316,19 +322,19 @@ class ScenarioParseTest {
                 .isInstanceOf(ScenarioException.class)
                 .hasMessage("no scenario file or built-in scenario named 'campus'; built-ins: campusiot-fleet,"
                         + " poisson-baseline, backend-crash, reconnect-storm, synchronised-access,"
-                        + " runaway-firmware (./sluice simulate --list)");
+                        + " runaway-firmware, shared-load-view (./sluice simulate --list)");
         assertThatThrownBy(() -> Scenarios.load("missing.yaml", Scenarios.Options.defaults()))
                 .hasMessage("scenario file 'missing.yaml' not found");
         assertThatThrownBy(() -> Scenarios.builtin("nope", Scenarios.Options.defaults()))
                 .hasMessage("no built-in scenario named 'nope'; built-ins: campusiot-fleet, poisson-baseline,"
-                        + " backend-crash, reconnect-storm, synchronised-access, runaway-firmware");
+                        + " backend-crash, reconnect-storm, synchronised-access, runaway-firmware, shared-load-view");
     }
 
     @Test
     void theCatalogListsEveryBuiltinWithOneSentence() {
         assertThat(Scenarios.builtins()).extracting(BuiltinScenario::name)
                 .containsExactly("campusiot-fleet", "poisson-baseline", "backend-crash", "reconnect-storm",
-                        "synchronised-access", "runaway-firmware");
+                        "synchronised-access", "runaway-firmware", "shared-load-view");
         assertThat(Scenarios.builtins()).allSatisfy(b -> {
             assertThat(b.summary()).isNotBlank().endsWith(".").doesNotContain("\n");
             assertThat(b.summary().length()).isLessThan(110);
