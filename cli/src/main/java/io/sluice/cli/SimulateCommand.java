@@ -48,7 +48,7 @@ final class SimulateCommand implements Runnable {
 
     @CommandLine.Option(names = "--seeds", paramLabel = "N",
             description = "Simulate each strategy with N seeds (the scenario's seed and N-1 derived from it) and"
-                    + " report 95% confidence intervals over them (default: the scenario's seeds, else "
+                    + " report 95%% confidence intervals over them (default: the scenario's seeds, else "
                     + io.sluice.simulator.scenario.Scenario.DEFAULT_SEEDS + ").")
     Integer seeds;
 
