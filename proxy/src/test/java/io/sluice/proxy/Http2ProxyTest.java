@@ -38,7 +38,8 @@ class Http2ProxyTest {
 
     /** Runs a command to its end (at most 60 s), checks it succeeded and returns its standard output. */
     static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(ExternalTool.resolve(List.of(command))).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command[0]).isTrue();
         assertThat(p.exitValue()).as("%s exit status; output:%n%s", String.join(" ", command),
@@ -82,7 +83,7 @@ class Http2ProxyTest {
             assertThat(run("curl", "-sS", "--http2-prior-knowledge", "--data-binary", "@" + file,
                     f.uri("/post").toString())).isEqualTo("a");
             // Without a length (curl streams its standard input), the proxy sends it upstream chunked.
-            Process p = new ProcessBuilder("curl", "-sS", "--http2-prior-knowledge", "-T", "-",
+            Process p = new ProcessBuilder(ExternalTool.require("curl"), "-sS", "--http2-prior-knowledge", "-T", "-",
                     f.uri("/put").toString()).redirectInput(file.toFile()).start();
             assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)).isEqualTo("a");
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

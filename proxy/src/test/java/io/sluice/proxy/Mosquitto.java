@@ -29,7 +29,7 @@ final class Mosquitto implements AutoCloseable {
         Path conf = dir.resolve(id + ".conf");
         Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
                 + "max_queued_messages 1000\nlog_type error\n");
-        Process p = new ProcessBuilder("mosquitto", "-c", conf.toString())
+        Process p = new ProcessBuilder(ExternalTool.require("mosquitto"), "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve(id + ".log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {

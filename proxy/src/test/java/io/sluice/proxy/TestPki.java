@@ -140,7 +140,7 @@ final class TestPki {
 
     /** Runs {@code cmd} with {@code stdin} (or none) and a deadline. */
     static Result runForResult(List<String> cmd, int timeoutSeconds, String stdin) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(ExternalTool.resolve(cmd)).redirectErrorStream(true).start();
         try {
             if (stdin != null) {
                 p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

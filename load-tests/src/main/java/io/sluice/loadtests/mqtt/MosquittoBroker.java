@@ -1,11 +1,15 @@
 package io.sluice.loadtests.mqtt;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +36,19 @@ public final class MosquittoBroker implements AutoCloseable {
      *
      * @throws IllegalStateException when mosquitto is not installed or does not listen within 10 s
      */
+    /** The mosquitto program: on the PATH, else in /usr/sbin where Debian installs it; empty when absent. */
+    public static Optional<Path> executable() {
+        List<String> dirs = new ArrayList<>(List.of(
+                System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        dirs.add("/usr/sbin");
+        for (String dir : dirs) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "mosquitto"))) {
+                return Optional.of(Path.of(dir, "mosquitto"));
+            }
+        }
+        return Optional.empty();
+    }
+
     public static MosquittoBroker start(String id, Path dir) throws IOException, InterruptedException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -41,9 +58,11 @@ public final class MosquittoBroker implements AutoCloseable {
         Path log = dir.resolve(id + ".log");
         Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
                 + "max_connections -1\nmax_queued_messages 1000\nlog_type error\nlog_type warning\n");
+        Path mosquitto = executable().orElseThrow(() -> new IllegalStateException(
+                "mosquitto is not installed: not on the PATH nor in /usr/sbin (Debian: apt-get install mosquitto)"));
         Process p;
         try {
-            p = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
+            p = new ProcessBuilder(mosquitto.toString(), "-c", conf.toString()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot run mosquitto (Debian: apt-get install mosquitto): "
