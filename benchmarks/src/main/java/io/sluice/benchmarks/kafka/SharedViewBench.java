@@ -51,7 +51,8 @@ import org.HdrHistogram.Histogram;
  * Per round, per strategy, one run with the view off and one with it on, their order alternating
  * between rounds so a drift of the machine does not favour one; each run starts fresh proxies (and
  * with the view on, waits until every instance has applied a peer's report), warms up for
- * {@code --warmup} s and measures for {@code --seconds} s.
+ * {@code --warmup} s and measures for {@code --seconds} s. Before the first round, one run of
+ * {@code --jvm-warmup} s, not measured, loads and compiles the code paths.
  *
  * <h2>Output</h2>
  * A table of p50/p99/p99.9 and the backends' shares per strategy and view, the ratio shared/local of
@@ -83,14 +84,15 @@ public final class SharedViewBench {
     record Options(int instances, int backends, int servers, double serviceMs, double rate, int seconds,
                    int warmup, int rounds, long seed, List<String> strategies, double[] weights,
                    int viewIntervalMs, int stalenessMs, double simDelayMs, boolean single, String bootstrap,
-                   Path out, int emulatorThreads) {
+                   Path out, int emulatorThreads, int jvmWarmup) {
         static final String USAGE = """
                 usage: SharedViewBench [--instances 3] [--backends 16] [--servers 2] [--service-ms 10]
                                        [--load 0.9 | --rate PER_SECOND] [--seconds 20] [--warmup 2] [--rounds 3]
                                        [--seed 1] [--strategies p2c-least-request,least-connections]
                                        [--weights 1,1,1] [--view-interval-ms 10] [--staleness-ms 100]
                                        [--sim-delay-ms 10] [--single] [--bootstrap-servers HOST:PORT]
-                                       [--out results/shared-view-bench] [--emulator-threads 1]""";
+                                       [--out results/shared-view-bench] [--emulator-threads 1]
+                                       [--jvm-warmup 10]""";
 
         static Options parse(String[] args) {
             int instances = 3;
@@ -112,6 +114,7 @@ public final class SharedViewBench {
             String bootstrap = null;
             Path out = Path.of("results/shared-view-bench");
             int emulatorThreads = 1;
+            int jvmWarmup = 10;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("--single")) {
@@ -142,6 +145,7 @@ public final class SharedViewBench {
                     case "--bootstrap-servers" -> bootstrap = v;
                     case "--out" -> out = Path.of(v);
                     case "--emulator-threads" -> emulatorThreads = (int) positive(a, v);
+                    case "--jvm-warmup" -> jvmWarmup = (int) nonNegative(a, v);
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
                 }
             }
@@ -166,7 +170,7 @@ public final class SharedViewBench {
             double capacity = servers * backends * 1000.0 / serviceMs;
             return new Options(instances, backends, servers, serviceMs, rate != null ? rate : Math.round(load * capacity),
                     seconds, warmup, rounds, seed, strategies, weights, viewInterval, staleness, simDelay, single,
-                    bootstrap, out, emulatorThreads);
+                    bootstrap, out, emulatorThreads, jvmWarmup);
         }
 
         double capacityPerSecond() {
@@ -230,6 +234,12 @@ public final class SharedViewBench {
                     o.serviceMs(), o.capacityPerSecond(), o.instances(), o.rate(), o.rate() / o.capacityPerSecond(),
                     Arrays.toString(o.weights()), o.viewIntervalMs(), o.stalenessMs(), o.rounds(), o.seconds(),
                     o.warmup());
+            if (o.jvmWarmup() > 0) {
+                // Not measured: loads and compiles the proxy's, the emulator's and the generator's code
+                // paths (a first run in a fresh JVM pays seconds of class loading and JIT).
+                System.out.printf(Locale.ROOT, "JVM warm-up: %d s with the view on, not measured%n", o.jvmWarmup());
+                runOnce(o, bootstrap, emulator, o.strategies().get(0), Mode.SHARED, 0, o.jvmWarmup(), 0);
+            }
             for (int round = 1; round <= o.rounds(); round++) {
                 for (String strategy : o.strategies()) {
                     List<Mode> order = new ArrayList<>(round % 2 == 1 ? List.of(Mode.LOCAL, Mode.SHARED)
@@ -238,7 +248,7 @@ public final class SharedViewBench {
                         order.add(Mode.SINGLE);
                     }
                     for (Mode mode : order) {
-                        Run r = runOnce(o, bootstrap, emulator, strategy, mode, round);
+                        Run r = runOnce(o, bootstrap, emulator, strategy, mode, round, o.warmup(), o.seconds());
                         runs.add(r);
                         PoissonLoad.Result l = r.load();
                         System.out.printf(Locale.ROOT, "round %d %-20s %-6s %7d answered %5d failed  p50 %7.2f ms"
@@ -262,7 +272,7 @@ public final class SharedViewBench {
     }
 
     private static Run runOnce(Options o, String bootstrap, Emulator emulator, String strategy, Mode mode,
-                               int round) throws Exception {
+                               int round, int warmup, int seconds) throws Exception {
         int instances = mode == Mode.SINGLE ? 1 : o.instances();
         List<Proxy> proxies = new ArrayList<>();
         List<KafkaControlPlane> planes = new ArrayList<>();
@@ -286,7 +296,7 @@ public final class SharedViewBench {
             double[] weights = mode == Mode.SINGLE ? new double[] {1} : o.weights();
             PoissonLoad.Result result;
             try (PoissonLoad load = new PoissonLoad(targets, weights)) {
-                result = load.run(o.rate(), TimeUnit.SECONDS.toNanos(o.warmup()), TimeUnit.SECONDS.toNanos(o.seconds()),
+                result = load.run(o.rate(), TimeUnit.SECONDS.toNanos(warmup), TimeUnit.SECONDS.toNanos(seconds),
                         TimeUnit.SECONDS.toNanos(30), o.seed() * 1_000 + round);
             }
             return new Run(strategy, mode, round, result,
