@@ -252,10 +252,10 @@ public final class SharedViewBench {
                         runs.add(r);
                         PoissonLoad.Result l = r.load();
                         System.out.printf(Locale.ROOT, "round %d %-20s %-6s %7d answered %5d failed  p50 %7.2f ms"
-                                        + "  p99 %7.2f ms  view reports applied %d%n", round, strategy,
-                                mode.label(), l.answered(), l.failed() + l.unfinished(),
+                                        + "  p99 %7.2f ms  peers' reports applied %d, stale %d%n", round,
+                                strategy, mode.label(), l.answered(), l.failed() + l.unfinished(),
                                 ms(l.latencyNanos().getValueAtPercentile(50)),
-                                ms(l.latencyNanos().getValueAtPercentile(99)), r.viewApplied());
+                                ms(l.latencyNanos().getValueAtPercentile(99)), r.viewApplied(), r.viewStale());
                     }
                 }
             }
