@@ -48,8 +48,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("'" + a + "' needs a value; usage: LocalKafkaBroker [--port 19092]"
-                        + " [--dir DIR]");
+                usage("'" + a + "' needs a value");
             }
             String v = args[++i];
             switch (a) {
@@ -60,12 +59,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
                         port = -1;
                     }
                     if (port < 0 || port > 65535) {
-                        throw new IllegalArgumentException("--port must be 0..65535, got '" + v + "'");
+                        usage("--port must be 0..65535, got '" + v + "'");
                     }
                 }
                 case "--dir" -> dir = Path.of(v);
-                default -> throw new IllegalArgumentException("unknown option '" + a + "'; options: --port N,"
-                        + " --dir DIR");
+                default -> usage("unknown option '" + a + "'");
             }
         }
         if (dir == null) {
@@ -83,6 +81,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
         System.out.println("kafka broker on " + broker.bootstrapServers() + "; stop with Ctrl-C");
         System.out.println("e.g. ./sluice bench proxy --kafka " + broker.bootstrapServers());
         broker.awaitExit();
+    }
+
+    private static void usage(String problem) {
+        System.err.println(problem + "\nusage: LocalKafkaBroker [--port 19092] [--dir DIR]");
+        System.exit(2);
     }
 
     /** Formats the storage, starts the broker and returns once its port accepts connections (60 s at most). */
