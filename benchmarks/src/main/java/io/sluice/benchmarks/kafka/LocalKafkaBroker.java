@@ -18,7 +18,11 @@ import java.util.concurrent.TimeUnit;
  * A single-node KRaft broker ({@code process.roles=broker,controller}) in a child JVM, started from
  * the Kafka jars on this JVM's class path, its storage in {@code dir}, listening on a free
  * 127.0.0.1 port. The harnesses use it when not given a broker. (The proxy's tests have their own,
- * {@code KafkaBroker}, with kill and restart.)
+ * {@code KafkaBroker}, with kill and restart.) Its {@link #main} runs one on its own, for
+ * {@code ./sluice bench proxy --kafka HOST:PORT} (docs/kafka.md):
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.sluice.benchmarks.kafka.LocalKafkaBroker [--port 19092] [--dir DIR]
+ * </pre>
  *
  * <p>Not thread-safe.
  */
@@ -33,9 +37,73 @@ public final class LocalKafkaBroker implements AutoCloseable {
         this.process = process;
     }
 
+    /**
+     * Runs a broker until this JVM is stopped (Ctrl-C, SIGTERM): {@code --port} (default 19092, 0 for
+     * any free port) on 127.0.0.1, its storage in {@code --dir} (default a new temporary directory;
+     * an existing formatted one is reused, topics and all).
+     */
+    public static void main(String[] args) throws Exception {
+        int port = 19092;
+        Path dir = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i + 1 >= args.length) {
+                usage("'" + a + "' needs a value");
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--port" -> {
+                    try {
+                        port = Integer.parseInt(v);
+                    } catch (NumberFormatException e) {
+                        port = -1;
+                    }
+                    if (port < 0 || port > 65535) {
+                        usage("--port must be 0..65535, got '" + v + "'");
+                    }
+                }
+                case "--dir" -> dir = Path.of(v);
+                default -> usage("unknown option '" + a + "'");
+            }
+        }
+        if (dir == null) {
+            dir = Files.createTempDirectory("sluice-kafka-");
+        }
+        System.out.println("starting a KRaft broker in " + dir + " (log: " + dir.resolve("broker.log") + ") ...");
+        LocalKafkaBroker broker = start(dir, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                broker.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "local-kafka-broker-stop"));
+        System.out.println("kafka broker on " + broker.bootstrapServers() + "; stop with Ctrl-C");
+        System.out.println("e.g. ./sluice bench proxy --kafka " + broker.bootstrapServers());
+        broker.awaitExit();
+    }
+
+    private static void usage(String problem) {
+        System.err.println(problem + "\nusage: LocalKafkaBroker [--port 19092] [--dir DIR]");
+        System.exit(2);
+    }
+
     /** Formats the storage, starts the broker and returns once its port accepts connections (60 s at most). */
     public static LocalKafkaBroker start(Path dir) throws IOException, InterruptedException {
-        int port = freePort();
+        return start(dir, 0);
+    }
+
+    /** As {@link #start(Path)} on {@code port}, or a free one when 0. */
+    public static LocalKafkaBroker start(Path dir, int wantedPort) throws IOException, InterruptedException {
+        int port = wantedPort == 0 ? freePort() : wantedPort;
+        if (wantedPort != 0) {
+            // Else the readiness probe below could connect to whoever holds the port.
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                s.setReuseAddress(true);
+            } catch (IOException e) {
+                throw new IOException("port " + port + " on 127.0.0.1 is taken (" + e.getMessage() + ")", e);
+            }
+        }
         int controller = freePort();
         Files.createDirectories(dir);
         Path props = dir.resolve("server.properties");
