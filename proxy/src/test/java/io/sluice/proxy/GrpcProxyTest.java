@@ -239,6 +239,29 @@ class GrpcProxyTest {
     }
 
     @Test
+    void curlSeesTheBackendsTrailersThroughAnH2cCluster() throws Exception {
+        start(1, "");
+        byte[] message = "curl".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer frame = ByteBuffer.allocate(5 + message.length).put((byte) 0).putInt(message.length).put(message);
+        java.nio.file.Path body = java.nio.file.Files.createTempFile("grpc-frame", ".bin");
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("grpc-answer", ".bin");
+        try {
+            java.nio.file.Files.write(body, frame.array());
+            // -D dumps the response head and, for HTTP/2, the trailers after the body.
+            String head = Http2ProxyTest.run("curl", "-sS", "--http2-prior-knowledge", "-D", "-", "-o", out.toString(),
+                    "-H", "content-type: application/grpc", "-H", "te: trailers", "--data-binary", "@" + body,
+                    "http://127.0.0.1:" + proxy.port() + "/sluice.test.Echo/Who");
+            assertThat(head).startsWith("HTTP/2 200").contains("content-type: application/grpc")
+                    .contains("grpc-status: 0");
+            byte[] answer = java.nio.file.Files.readAllBytes(out);
+            assertThat(new String(answer, 5, answer.length - 5, StandardCharsets.UTF_8)).isEqualTo("a:curl");
+        } finally {
+            java.nio.file.Files.deleteIfExists(body);
+            java.nio.file.Files.deleteIfExists(out);
+        }
+    }
+
+    @Test
     void anHttp1ClientReachesAnH2cBackend() throws Exception {
         start(1, "");
         // One gRPC message by hand: a 0 (uncompressed) flag, a 4-byte length, the bytes.
