@@ -446,6 +446,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             attemptFailed(e, a, Outcome.CONNECT_FAILURE);
             return;
         }
+        if (UpstreamConnector.of(e.cluster.config()).multiplexed()) {
+            openStream(e, a, address);
+            return;
+        }
         if (!fresh) {
             UpstreamConnection pooled = pool.poll(address);
             if (pooled != null) {
@@ -465,6 +469,28 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             }
             if (cf.isSuccess()) {
                 send(e, a, cf.channel().pipeline().get(UpstreamConnection.class));
+            } else {
+                attemptFailed(e, a, Outcome.CONNECT_FAILURE);
+            }
+        });
+    }
+
+    /** Sends {@code e} over a new stream of a multiplexed HTTP/2 connection to {@code address}. */
+    private void openStream(Exchange e, Attempt a, InetSocketAddress address) {
+        io.netty.util.concurrent.Future<Channel> f = pool.http2().openStream(address,
+                e.cluster.policy().timeouts().connectNanos());
+        a.opening = f;
+        f.addListener(done -> {
+            a.opening = null;
+            Channel stream = f.getNow();
+            if (ex != e || e.attempt != a || a.ended) {
+                if (stream != null) {
+                    stream.close();
+                }
+                return;
+            }
+            if (f.isSuccess()) {
+                send(e, a, stream.pipeline().get(UpstreamConnection.class));
             } else {
                 attemptFailed(e, a, Outcome.CONNECT_FAILURE);
             }
@@ -801,6 +827,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             a.connection = null;
         }
         long latency = a.end(System.nanoTime(), false);
+        if (a.opening != null) {
+            // After end(): the cancellation runs the open's listener, which must see the attempt over.
+            a.opening.cancel(false);
+            a.opening = null;
+        }
         notifyAttempt(e, a, Outcome.CANCELLED, latency);
     }
 
@@ -887,6 +918,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     /** Answers with a proxy-made response; {@code e} is null for a request refused before its head was accepted. */
     private void respondLocal(Exchange e, HttpResponseStatus status, String reason, LimitChain.Verdict limited) {
+        if (e != null && Grpc.answersWithStatus(ctx.channel(), e.head)) {
+            // A gRPC client reads a Status, not an HTTP error: 200 with grpc-status in a trailers-only answer.
+            encoder.startMessage(false);
+            ctx.write(Grpc.trailersOnly(ctx.alloc(), status.code(), reason, e), ctx.voidPromise());
+            e.status = status.code();
+            e.responseStarted = true;
+            end(e);
+            return;
+        }
         byte[] body = (status.code() + " " + status.reasonPhrase() + ": " + reason + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         boolean close = true;

@@ -1,6 +1,7 @@
 package io.sluice.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -179,6 +180,8 @@ final class Exchange {
         final Endpoint endpoint;
         final boolean retry;
         ChannelFuture connecting;
+        /** A stream being opened on a multiplexed connection ({@code upstream.protocol: h2c}). */
+        io.netty.util.concurrent.Future<Channel> opening;
         UpstreamConnection connection;
         /** The connection came from the pool (it was idle, and may have been closed by the backend since). */
         boolean reused;

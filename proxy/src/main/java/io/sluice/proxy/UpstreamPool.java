@@ -43,6 +43,7 @@ final class UpstreamPool {
     private final Map<InetSocketAddress, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
     /** Connected channels per address, pooled or in use: counted on connect and close, never per request. */
     private final Map<InetSocketAddress, int[]> open = new HashMap<>();
+    private Http2Upstreams http2;
 
     UpstreamPool(EventLoop loop, Transport transport, io.netty.buffer.ByteBufAllocator allocator) {
         this.loop = loop;
@@ -79,6 +80,14 @@ final class UpstreamPool {
 
     EventLoop loop() {
         return loop;
+    }
+
+    /** This loop's multiplexed HTTP/2 connections to backends, made on first use. */
+    Http2Upstreams http2() {
+        if (http2 == null) {
+            http2 = new Http2Upstreams(this);
+        }
+        return http2;
     }
 
     /**

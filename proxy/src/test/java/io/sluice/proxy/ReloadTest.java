@@ -136,7 +136,7 @@ class ReloadTest {
             // Each error names the file and line, then the YAML path.
             assertThat(errors).anyMatch(e -> e.endsWith("sluice.yaml:12: clusters[0].colour: unknown key; allowed here:"
                     + " name, strategy, backends, session-persistence, health-check, outlier-detection, timeouts,"
-                    + " retries, picker-refresh, ewma-decay, membership, adaptive-concurrency"));
+                    + " retries, picker-refresh, ewma-decay, membership, adaptive-concurrency, upstream"));
             assertThat(errors).anyMatch(e -> e.contains("sluice.yaml:13: clusters[0].strategy:")
                     && e.contains("no-such-strategy"));
 

@@ -20,7 +20,11 @@ public record ClusterSection(String name, StrategySection strategy, List<Backend
                              SessionPersistenceSection sessionPersistence, HealthCheckSection healthCheck,
                              OutlierSection outlierDetection, TimeoutsSection timeouts, RetriesSection retries,
                              Duration pickerRefresh, Duration ewmaDecay, String membership,
-                             AdaptiveConcurrencySection adaptiveConcurrency) {
+                             AdaptiveConcurrencySection adaptiveConcurrency, UpstreamSection upstream) {
+
+    /** {@code upstream:}: how the backends are spoken to; {@code protocol} is {@code http1} or {@code h2c}. */
+    public record UpstreamSection(String protocol) {
+    }
 
     /** One backend of a cluster; {@code id} is also what the affinity cookie carries. */
     public record BackendSection(String id, HostPort address, Long weight, String zone) {

@@ -92,10 +92,21 @@ final class ClustersReader {
                 membership != ProxyConfig.Membership.KAFKA);
         ClusterPolicy policy = policies.policy(path, strategy, s.healthCheck(), s.outlierDetection(), s.timeouts(),
                 s.retries(), s.sessionPersistence(), s.pickerRefresh(), s.ewmaDecay(), s.adaptiveConcurrency());
+        ProxyConfig.UpstreamProtocol upstream = upstream(Problems.join(path, "upstream"), s.upstream());
         if (name == null || policy == null) {
             return null;
         }
-        return new ProxyConfig.Cluster(name, backends, policy, membership);
+        return new ProxyConfig.Cluster(name, backends, policy, membership, upstream);
+    }
+
+    /** The {@code upstream:} block: its {@code protocol}, {@code http1} when the block or the key is absent. */
+    private ProxyConfig.UpstreamProtocol upstream(String path, ClusterSection.UpstreamSection s) {
+        if (s == null) {
+            return ProxyConfig.UpstreamProtocol.HTTP1;
+        }
+        String p = problems.choice(Problems.join(path, "protocol"), s.protocol(), List.of("http1", "h2c"), "http1");
+        return p == null ? ProxyConfig.UpstreamProtocol.HTTP1
+                : ProxyConfig.UpstreamProtocol.valueOf(p.toUpperCase(java.util.Locale.ROOT));
     }
 
     private List<ProxyConfig.BackendEntry> backends(String path, List<BackendSection> sections, boolean required) {

@@ -336,11 +336,18 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      * @param policy the strategy, health checks, outlier detection, timeouts, retries, session
      *               persistence and picker refresh: the very object the simulator runs
      */
-    public record Cluster(String name, List<BackendEntry> backends, ClusterPolicy policy, Membership membership) {
+    public record Cluster(String name, List<BackendEntry> backends, ClusterPolicy policy, Membership membership,
+                          UpstreamProtocol upstream) {
         public Cluster {
             backends = List.copyOf(backends);
             Objects.requireNonNull(policy, "policy");
             Objects.requireNonNull(membership, "membership");
+            Objects.requireNonNull(upstream, "upstream");
+        }
+
+        /** A cluster spoken to in HTTP/1.1. */
+        public Cluster(String name, List<BackendEntry> backends, ClusterPolicy policy, Membership membership) {
+            this(name, backends, policy, membership, UpstreamProtocol.HTTP1);
         }
 
         /** A cluster whose backends are the file's only. */
@@ -350,8 +357,16 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
 
         /** This cluster with {@code next} as its backends. */
         public Cluster withBackends(List<BackendEntry> next) {
-            return new Cluster(name, next, policy, membership);
+            return new Cluster(name, next, policy, membership, upstream);
         }
+    }
+
+    /** How the proxy speaks to a cluster's backends: a cluster's {@code upstream.protocol}. */
+    public enum UpstreamProtocol {
+        /** HTTP/1.1 in clear, a keep-alive pool per backend. */
+        HTTP1,
+        /** HTTP/2 in clear with prior knowledge, a few multiplexed connections per backend. */
+        H2C
     }
 
     /** One backend of a cluster; {@code id} is also what the affinity cookie carries. */

@@ -163,6 +163,18 @@ class ProxyConfigsTest {
     }
 
     @Test
+    void aClusterUpstreamProtocolIsHttp1UnlessItSaysH2c() {
+        assertThat(ProxyConfigs.parse(MINIMAL).clusters().get(0).upstream())
+                .isEqualTo(ProxyConfig.UpstreamProtocol.HTTP1);
+        assertThat(ProxyConfigs.parse(MINIMAL + "    upstream: { protocol: h2c }\n").clusters().get(0).upstream())
+                .isEqualTo(ProxyConfig.UpstreamProtocol.H2C);
+        assertThat(ProxyConfigs.parse(MINIMAL + "    upstream: {}\n").clusters().get(0).upstream())
+                .isEqualTo(ProxyConfig.UpstreamProtocol.HTTP1);
+        assertThat(errors(MINIMAL + "    upstream: { protocol: spdy }\n")).anySatisfy(e -> assertThat(e)
+                .contains("clusters[0].upstream.protocol").contains("'spdy'").contains("one of http1, h2c"));
+    }
+
+    @Test
     void anOutlierSectionTurnsDetectionOnWithEnvoysDefaults() {
         ProxyConfig c = ProxyConfigs.parse(MINIMAL + "    outlier-detection: {}\n");
         assertThat(c.clusters().get(0).policy().outlierDetection()).contains(

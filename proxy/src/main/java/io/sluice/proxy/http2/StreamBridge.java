@@ -43,7 +43,8 @@ import java.util.Map;
  * The proxy writes an encoded head ({@link ByteBuf}, possibly with a whole body behind it, for
  * the answers it makes itself) and then {@link HttpContent} slices. The head becomes a HEADERS
  * frame (hop-by-hop fields dropped, 1xx interim answers dropped), slices DATA frames, the last
- * slice's trailers a HEADERS frame that ends the stream. An empty buffer is the proxy's "done"
+ * slice's trailers a HEADERS frame that ends the stream; a head with {@code content-length: 0} is one
+ * HEADERS frame with END_STREAM (so a gRPC trailers-only answer is one frame). An empty buffer is the proxy's "done"
  * (it flushes one before closing) and ends the stream if nothing has yet; closing the stream
  * channel before that resets the stream, the HTTP/2 way of cutting a response short.
  *
@@ -265,6 +266,14 @@ public final class StreamBridge extends ChannelDuplexHandler {
         headSent = true;
         b.readerIndex(i);
         bodyInHead = b.readableBytes();
+        if (declaredLength == 0 && bodyInHead == 0) {
+            // No body: one HEADERS frame that ends the stream (this is also how a gRPC trailers-only
+            // answer must look: grpc-status in HEADERS with END_STREAM, no DATA).
+            responseEnded = true;
+            b.release();
+            ctx.write(new DefaultHttp2HeadersFrame(headers, true), promise);
+            return;
+        }
         if (bodyInHead > 0 && bodyInHead == declaredLength) {
             // A whole answer the proxy made itself: head and body in one go.
             ctx.write(new DefaultHttp2HeadersFrame(headers, false), ctx.voidPromise());
