@@ -23,7 +23,7 @@ class OperatorMetricsTest {
     void buildJvmConnectionsChecksReloadsAndRefusals() throws Exception {
         List<TestBackend> bs = List.of(TestBackend.start("a"));
         String yaml = DaemonFixture.config("round-robin", bs, "",
-                "    health-check: { type: http, path: /health, interval: 50ms, timeout: 50ms }\n")
+                "    health-check: { type: http, path: /health, interval: 1s, timeout: 1s }\n")
                 .replace("    bind: 127.0.0.1:0\n", "    bind: 127.0.0.1:0\n    max-connections: 1\n");
         try (DaemonFixture f = DaemonFixture.start(yaml, bs)) {
             Map<String, Double> s = scrape(f);
