@@ -169,10 +169,17 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      *
      * @param maxConnections open client connections at most
      * @param tls            TLS termination (HTTPS), or null
+     * @param jwt            bearer-token verification, or null
      */
     public record HttpListener(String name, HostPort bind, int maxConnections, Limits limits,
                                ListenerTimeouts timeouts, List<Route> routes, Protection protection,
-                               ListenerTls tls) implements Listener {
+                               ListenerTls tls, ListenerJwt jwt) implements Listener {
+        /** Without JWT verification. */
+        public HttpListener(String name, HostPort bind, int maxConnections, Limits limits, ListenerTimeouts timeouts,
+                            List<Route> routes, Protection protection, ListenerTls tls) {
+            this(name, bind, maxConnections, limits, timeouts, routes, protection, tls, null);
+        }
+
         /** Without rate or accept limits and without TLS. */
         public HttpListener(String name, HostPort bind, int maxConnections, Limits limits, ListenerTimeouts timeouts,
                             List<Route> routes) {
