@@ -285,9 +285,12 @@ final class MqttConnectGate extends ChannelInboundHandlerAdapter {
     private record ConnectInputs(byte[] clientAddress, String mqttClientId, String clientCertificate, String listener)
             implements KeyInputs {
         ConnectInputs(io.netty.channel.Channel ch, String clientId, String listener) {
-            this(ProxyProtocolLayer.clientAddress(ch) instanceof InetSocketAddress isa && isa.getAddress() != null
-                            ? isa.getAddress().getAddress() : null,
-                    clientId, subject(ch), listener);
+            this(address(ch), clientId, subject(ch), listener);
+        }
+
+        private static byte[] address(io.netty.channel.Channel ch) {
+            return ProxyProtocolLayer.clientAddress(ch) instanceof InetSocketAddress isa && isa.getAddress() != null
+                    ? isa.getAddress().getAddress() : null;
         }
 
         private static String subject(io.netty.channel.Channel ch) {

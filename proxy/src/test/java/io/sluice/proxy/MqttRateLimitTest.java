@@ -120,6 +120,8 @@ class MqttRateLimitTest {
         String uri = "tcp://127.0.0.1:" + proxy.address("paho").getPort();
         MqttConnectOptions o = new MqttConnectOptions();
         o.setConnectionTimeout(10);
+        // 3.1.1 only: by default Paho would try again as 3.1 after a refusal.
+        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         MqttClient first = new MqttClient(uri, "paho-device", new MemoryPersistence());
         first.connect(o);
         assertThat(first.isConnected()).isTrue();
