@@ -108,6 +108,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private static final byte[] X_REQUEST_ID = HeadWriter.bytes(Forwarding.REQUEST_ID);
     /** Names why a 503 was made by the proxy at once: {@code overload} or {@code adaptive-concurrency}. */
     private static final byte[] X_SLUICE_SHED = HeadWriter.bytes("x-sluice-shed");
+    private static final byte[] WWW_AUTHENTICATE = HeadWriter.bytes("www-authenticate");
 
     private final ListenerState listener;
     private final RequestDecoder decoder;
@@ -839,8 +840,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     /**
      * Applies the listener's, then the route's filters (a deny answers its status), then the
-     * listener's, then the route's rate limits; on a refusal answers 429 with
-     * Retry-After and the IETF RateLimit headers and returns false.
+     * listener's JWT verification (a missing or invalid token answers 401), then the listener's,
+     * then the route's rate limits; on a refusal answers 429 with Retry-After and the IETF
+     * RateLimit headers and returns false.
      */
     private boolean passesRateLimits(Exchange e) {
         Router router = listener.proxy.snapshot().router(listener.name);
@@ -861,13 +863,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
                 return false;
             }
         }
+        if (!authenticated(e)) {
+            return false;
+        }
         LimitChain own = router == null ? LimitChain.NONE : router.listenerLimits();
         LimitChain route = e.route == null ? LimitChain.NONE : e.route.limits();
         if (own.isEmpty() && route.isEmpty()) {
             return true;
         }
         RateLimits.HttpInputs in = new RateLimits.HttpInputs(clientAddressBytes, e.head,
-                e.route == null ? null : e.route.name(), listener.name);
+                e.route == null ? null : e.route.name(), listener.name, e.jwtSubject);
         long now = System.nanoTime();
         LimitChain.Verdict v = own.admit(in, now);
         if (v.granted()) {
@@ -878,6 +883,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
         e.outcome = "rate_limited";
         respondLocal(e, HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit '" + v.limit().name() + "' exceeded", v);
+        return false;
+    }
+
+    /**
+     * Verifies the request's bearer token when the listener has a {@code jwt:} block, keeping its
+     * subject for the rate-limit key; a missing (when required) or invalid token is answered 401
+     * with {@code WWW-Authenticate} as RFC 6750 section 3 says: no error code when the request had
+     * no token, {@code error="invalid_token"} and why when it had a bad one.
+     */
+    private boolean authenticated(Exchange e) {
+        JwtVerifier jwt = listener.jwt;
+        if (jwt == null) {
+            return true;
+        }
+        JwtVerifier.Outcome o = jwt.verify(e.head.headers().get(jwt.config().header()));
+        if (o.passed()) {
+            e.jwtSubject = o.subject();
+            return true;
+        }
+        e.outcome = "unauthorized";
+        String realm = "Bearer realm=\"" + listener.name + "\"";
+        e.wwwAuthenticate = o.refusal().isEmpty() ? realm
+                : realm + ", error=\"invalid_token\", error_description=\"" + o.refusal() + "\"";
+        respondLocal(e, HttpResponseStatus.UNAUTHORIZED, o.refusal().isEmpty() ? "a bearer token is required"
+                : "invalid token: " + o.refusal());
         return false;
     }
 
@@ -945,6 +975,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
         if (limited != null) {
             RateLimits.writeRefusalHeaders(out, limited);
+        }
+        if (e != null && e.wwwAuthenticate != null) {
+            HeadWriter.fieldStart(out, WWW_AUTHENTICATE);
+            out.writeCharSequence(e.wwwAuthenticate, StandardCharsets.US_ASCII);
+            out.writeShort(HeadWriter.CRLF);
         }
         if (e != null && e.shedReason != null) {
             HeadWriter.fieldStart(out, X_SLUICE_SHED);

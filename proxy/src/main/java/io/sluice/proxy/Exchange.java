@@ -51,6 +51,10 @@ final class Exchange {
     long concurrencyStartNanos;
     /** Why the proxy answered 503 at once ({@code x-sluice-shed}), or null. */
     String shedReason;
+    /** The {@code WWW-Authenticate} value of a 401 the proxy answered, or null. */
+    String wwwAuthenticate;
+    /** The subject of the request's verified JWT, or null. */
+    String jwtSubject;
     int attempts;
     int retries;
     boolean retryHeld;

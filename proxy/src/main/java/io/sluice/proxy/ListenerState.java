@@ -31,6 +31,8 @@ final class ListenerState {
     volatile Router finalRouter;
     /** The listener's TLS termination, or null for plain TCP. */
     volatile io.sluice.proxy.tls.TlsTermination tls;
+    /** The listener's bearer-token verifier ({@code jwt:}), or null for none. */
+    volatile JwtVerifier jwt;
 
     private final ProxyMetrics allMetrics;
     /** The accept limits of the current config; rebuilt when a reload changes them. */

@@ -11,7 +11,12 @@ import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.sluice.algorithms.ratelimit.KeyInputs;
+import io.sluice.algorithms.ratelimit.LimitChain;
 import io.sluice.config.proxy.ProxyConfig;
+import io.sluice.proxy.tls.ClientIdentity;
+import io.sluice.proxy.tls.TlsTermination;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +37,7 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>client id refused (empty id with a persistent session on 3.1.1, over 23 bytes on 3.1)</td><td>CONNACK 0x85 client identifier not valid</td><td>CONNACK 0x02 identifier rejected</td></tr>
  *   <tr><td>packet over {@code max-connect-size}</td><td>CONNACK 0x95 packet too large</td><td>closed (3.1.1 has no code for it)</td></tr>
  *   <tr><td>other malformed CONNECT</td><td>CONNACK 0x81 malformed packet</td><td>closed (3.1.1 section 4.8: close the connection)</td></tr>
+ *   <tr><td>over one of the listener's {@code rate-limits}</td><td>CONNACK 0x97 quota exceeded</td><td>CONNACK 0x03 server unavailable</td></tr>
  *   <tr><td>first packet not a CONNECT, or no CONNECT within {@code timeouts.connect-packet}</td><td colspan="2">closed: the version is not known, so no CONNACK can be right</td></tr>
  * </table>
  */
@@ -45,15 +51,24 @@ final class MqttConnectGate extends ChannelInboundHandlerAdapter {
     static final int V5_CLIENT_ID_NOT_VALID = 0x85;
     static final int V5_PACKET_TOO_LARGE = 0x95;
 
+    /** MQTT 3.1.1 section 3.2.2.3: "the MQTT service is unavailable", the refusal over a rate limit. */
+    static final int V3_SERVER_UNAVAILABLE = 0x03;
+    /** MQTT 5.0 section 3.2.2.2: quota exceeded, the refusal over a rate limit. */
+    static final int V5_QUOTA_EXCEEDED = 0x97;
+
     private final ProxyConfig.Mqtt config;
     private final RelayConnection relay;
+    private final LimitChain limits;
+    private final String listenerName;
     private ByteBuf read;
     private ScheduledFuture<?> timeout;
     private boolean done;
 
-    MqttConnectGate(ProxyConfig.Mqtt config, RelayConnection relay) {
+    MqttConnectGate(ProxyConfig.Mqtt config, RelayConnection relay, LimitChain limits, String listenerName) {
         this.config = config;
         this.relay = relay;
+        this.limits = limits;
+        this.listenerName = listenerName;
     }
 
     @Override
@@ -205,6 +220,11 @@ final class MqttConnectGate extends ChannelInboundHandlerAdapter {
             refuse(ctx, V3_IDENTIFIER_REJECTED);
             return;
         }
+        if (!limits.isEmpty() && !limits.admit(new ConnectInputs(ctx.channel(), clientId, listenerName),
+                System.nanoTime()).granted()) {
+            refuse(ctx, version == MQTT_5 ? V5_QUOTA_EXCEEDED : V3_SERVER_UNAVAILABLE);
+            return;
+        }
         String key = "username".equals(config.affinityKey()) ? connect.payload().userName() : clientId;
         done = true;
         ByteBuf bytes = read;
@@ -259,5 +279,23 @@ final class MqttConnectGate extends ChannelInboundHandlerAdapter {
             connack.writeByte(0);
         }
         ctx.writeAndFlush(connack).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** What a CONNECT knows for a rate-limit key: the client's address, client id, certificate and listener. */
+    private record ConnectInputs(byte[] clientAddress, String mqttClientId, String clientCertificate, String listener)
+            implements KeyInputs {
+        ConnectInputs(io.netty.channel.Channel ch, String clientId, String listener) {
+            this(address(ch), clientId, subject(ch), listener);
+        }
+
+        private static byte[] address(io.netty.channel.Channel ch) {
+            return ProxyProtocolLayer.clientAddress(ch) instanceof InetSocketAddress isa && isa.getAddress() != null
+                    ? isa.getAddress().getAddress() : null;
+        }
+
+        private static String subject(io.netty.channel.Channel ch) {
+            ClientIdentity id = ch.attr(TlsTermination.CLIENT_IDENTITY).get();
+            return id == null ? null : id.subject();
+        }
     }
 }

@@ -109,7 +109,8 @@ public final class Proxy implements AutoCloseable {
      * Builds the routing state, starts health checks, opens the access log and binds every listener.
      *
      * @throws IllegalStateException    when a listener cannot bind (its address is named)
-     * @throws IllegalArgumentException when the access log file cannot be opened
+     * @throws IllegalArgumentException when the access log file cannot be opened, or a {@code jwt:} JWK set file
+     *                                  cannot be read
      */
     public static Proxy start(ProxyConfig config) {
         return start(config, StrategyRegistry.standard(), Environment.system());
@@ -152,8 +153,14 @@ public final class Proxy implements AutoCloseable {
 
     private ListenerState bind(ProxyConfig.Listener l) {
         ListenerState state = new ListenerState(l, this, metrics);
+        state.jwt = jwtVerifier(l);
         open(state);
         return state;
+    }
+
+    /** The verifier of {@code l}'s {@code jwt:} block (its JWK set read now), or null without one. */
+    private static JwtVerifier jwtVerifier(ProxyConfig.Listener l) {
+        return l instanceof ProxyConfig.HttpListener h && h.jwt() != null ? JwtVerifier.of(l.name(), h.jwt()) : null;
     }
 
     /** Binds a socket for {@code state}'s address, layers and protocol (see {@link ListenerStack}). */
@@ -198,8 +205,8 @@ public final class Proxy implements AutoCloseable {
      * Applies a new configuration without closing connections or failing requests under way (see
      * the class comment). When it throws, nothing changed.
      *
-     * @throws IllegalArgumentException when the new config changes {@code workers}, or its access log
-     *                                  cannot be opened
+     * @throws IllegalArgumentException when the new config changes {@code workers}, its access log
+     *                                  cannot be opened, or a {@code jwt:} JWK set file cannot be read
      * @throws IllegalStateException    when a new listener cannot bind, or the proxy is stopping
      */
     public ReloadSummary reload(ProxyConfig next) {
@@ -244,6 +251,11 @@ public final class Proxy implements AutoCloseable {
                     s.tls.reload(false);
                 }
             }
+            // JWK set files of kept listeners are read again (a bad one fails the reload, the old keys still used).
+            Map<String, JwtVerifier> verifiers = new java.util.HashMap<>();
+            for (ListenerState s : keep) {
+                verifiers.put(s.name, jwtVerifier(wanted.get(s.name)));
+            }
             // Prepare what can fail: the access log, then the new sockets.
             boolean reopenLog = !next.accessLog().path().equals(current.accessLog().path());
             AccessLog newLog = reopenLog ? AccessLog.open(next.accessLog().path()) : null;
@@ -287,6 +299,7 @@ public final class Proxy implements AutoCloseable {
             overload.configure(next.overload());
             for (ListenerState s : keep) {
                 s.config = wanted.get(s.name);
+                s.jwt = verifiers.get(s.name);
             }
             for (ListenerState s : retire) {
                 listeners.remove(s.name);

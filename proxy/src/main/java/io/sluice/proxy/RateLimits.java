@@ -50,8 +50,9 @@ final class RateLimits {
         return new LimitChain(out);
     }
 
-    /** An HTTP request's key inputs. */
-    record HttpInputs(byte[] clientAddress, RequestHead head, String route, String listener) implements KeyInputs {
+    /** An HTTP request's key inputs; {@code jwtSubject} is its verified token's, or null. */
+    record HttpInputs(byte[] clientAddress, RequestHead head, String route, String listener, String jwtSubject)
+            implements KeyInputs {
         @Override
         public String header(String name) {
             return head.headers().get(name);

@@ -4,11 +4,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.sluice.algorithms.ratelimit.KeyedRateLimiter;
+import io.sluice.algorithms.ratelimit.LimitChain;
 import io.sluice.algorithms.ratelimit.RateLimit;
 import io.sluice.algorithms.ratelimit.RateLimiter;
+import io.sluice.config.proxy.Protection;
 import io.sluice.config.proxy.ProxyConfig;
 import java.net.InetSocketAddress;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * connection, after an idle timer and, for {@code mqtt}, the {@link MqttConnectGate} that reads the
  * CONNECT packet and hands its affinity key to the relay. Connections over the listener's
  * {@code rate-limit} (for the listener or for their source address) are closed at once, before a
- * byte is read.
+ * byte is read; an mqtt listener's {@code rate-limits} are applied to each CONNECT by the gate.
  */
 final class StreamRelayProtocol implements ApplicationProtocol {
     static final StreamRelayProtocol TCP = new StreamRelayProtocol("tcp");
@@ -29,6 +32,9 @@ final class StreamRelayProtocol implements ApplicationProtocol {
 
     /** Each listener's connection gate, made on its first connection and again when its rate limit changes. */
     private static final Map<ListenerState, RateGate> GATES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** Each mqtt listener's CONNECT rate limits with the rules they were made from. */
+    private static final Map<ListenerState, ConnectLimits> CONNECT_LIMITS = new WeakHashMap<>();
 
     private final String name;
 
@@ -58,9 +64,31 @@ final class StreamRelayProtocol implements ApplicationProtocol {
         RelayConnection relay = new RelayConnection(listener, config);
         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.idleNanos(), TimeUnit.NANOSECONDS));
         if (config.mqtt() != null) {
-            ch.pipeline().addLast("mqtt-connect", new MqttConnectGate(config.mqtt(), relay));
+            ch.pipeline().addLast("mqtt-connect", new MqttConnectGate(config.mqtt(), relay,
+                    connectLimits(listener, config.mqtt().rateLimits()), listener.name));
         }
         ch.pipeline().addLast("relay", relay);
+    }
+
+    /**
+     * The listener's CONNECT rate limits, compiled once per config: a reload that changes them keeps
+     * the budgets of the limits it left alone, as an HTTP listener's do.
+     */
+    private static LimitChain connectLimits(ListenerState listener, List<Protection.RateLimitRule> rules) {
+        if (rules.isEmpty()) {
+            return LimitChain.NONE;
+        }
+        synchronized (CONNECT_LIMITS) {
+            ConnectLimits held = CONNECT_LIMITS.get(listener);
+            if (held == null || !held.rules.equals(rules)) {
+                held = new ConnectLimits(rules, RateLimits.chain(rules, held == null ? null : held.chain));
+                CONNECT_LIMITS.put(listener, held);
+            }
+            return held.chain;
+        }
+    }
+
+    private record ConnectLimits(List<Protection.RateLimitRule> rules, LimitChain chain) {
     }
 
     private static RateGate gate(ListenerState listener, ProxyConfig.StreamListener config) {

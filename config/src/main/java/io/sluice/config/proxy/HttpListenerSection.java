@@ -11,7 +11,8 @@ public record HttpListenerSection(String name, HostPort bind, Long maxConnection
                                   TimeoutsSection timeouts, List<RouteSection> routes, TlsSection tls,
                                   List<ProtectionSections.FilterSection> filters,
                                   List<ProtectionSections.RateLimitSection> rateLimits,
-                                  ProtectionSections.AcceptLimitsSection acceptLimits) implements ListenerSection {
+                                  ProtectionSections.AcceptLimitsSection acceptLimits,
+                                  JwtSection jwt) implements ListenerSection {
 
     /** {@code limits:} what a request may be at most before it is refused. */
     public record LimitsSection(ByteSize maxRequestLine, ByteSize maxHeaderBytes, Long maxHeaders,

@@ -100,10 +100,12 @@ final class ListenersReader {
                 s.acceptLimits());
         String tp = Problems.join(path, "tls");
         ListenerTls tls = new TlsReader(problems).read(tp, s.tls());
-        if (name == null || bind == null || maxConnections == null || (s.tls() != null && tls == null)) {
+        ListenerJwt jwt = new JwtReader(problems).read(Problems.join(path, "jwt"), s.jwt());
+        if (name == null || bind == null || maxConnections == null || (s.tls() != null && tls == null)
+                || (s.jwt() != null && jwt == null)) {
             return null;
         }
-        return new ProxyConfig.HttpListener(name, bind, maxConnections, limits, timeouts, routes, protection, tls);
+        return new ProxyConfig.HttpListener(name, bind, maxConnections, limits, timeouts, routes, protection, tls, jwt);
     }
 
     static final Range MAX_FLOWS = Range.wholeNumber(1, 10_000_000);

@@ -169,10 +169,17 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      *
      * @param maxConnections open client connections at most
      * @param tls            TLS termination (HTTPS), or null
+     * @param jwt            bearer-token verification, or null
      */
     public record HttpListener(String name, HostPort bind, int maxConnections, Limits limits,
                                ListenerTimeouts timeouts, List<Route> routes, Protection protection,
-                               ListenerTls tls) implements Listener {
+                               ListenerTls tls, ListenerJwt jwt) implements Listener {
+        /** Without JWT verification. */
+        public HttpListener(String name, HostPort bind, int maxConnections, Limits limits, ListenerTimeouts timeouts,
+                            List<Route> routes, Protection protection, ListenerTls tls) {
+            this(name, bind, maxConnections, limits, timeouts, routes, protection, tls, null);
+        }
+
         /** Without rate or accept limits and without TLS. */
         public HttpListener(String name, HostPort bind, int maxConnections, Limits limits, ListenerTimeouts timeouts,
                             List<Route> routes) {
@@ -245,10 +252,22 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      * @param connectTimeoutNanos the CONNECT packet must have arrived within this after the connection opened
      * @param maxConnectBytes     the CONNECT packet's size at most (fixed header included)
      * @param affinityKey         {@code client-id} or {@code username}: what the cluster's strategy hashes
+     * @param rateLimits          applied in order to each CONNECT (keys: client-ip, cidr, listener,
+     *                            mqtt-client-id, client-cert)
      */
-    public record Mqtt(long connectTimeoutNanos, int maxConnectBytes, String affinityKey) {
-        /** connect-packet 5s, 64KiB, client-id. */
+    public record Mqtt(long connectTimeoutNanos, int maxConnectBytes, String affinityKey,
+                       List<Protection.RateLimitRule> rateLimits) {
+        /** connect-packet 5s, 64KiB, client-id, no rate limits. */
         public static final Mqtt DEFAULTS = new Mqtt(5_000_000_000L, 64 * 1024, "client-id");
+
+        public Mqtt {
+            rateLimits = List.copyOf(rateLimits);
+        }
+
+        /** Without rate limits. */
+        public Mqtt(long connectTimeoutNanos, int maxConnectBytes, String affinityKey) {
+            this(connectTimeoutNanos, maxConnectBytes, affinityKey, List.of());
+        }
     }
 
     /**

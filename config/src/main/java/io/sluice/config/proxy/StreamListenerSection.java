@@ -30,10 +30,14 @@ public sealed interface StreamListenerSection extends ListenerSection {
             implements StreamListenerSection {
     }
 
-    /** {@code protocol: mqtt}: reads the CONNECT packet, routes on its client id (or user name), then relays. */
+    /**
+     * {@code protocol: mqtt}: reads the CONNECT packet, routes on its client id (or user name), then
+     * relays; {@code rate-limits} are applied once per CONNECT.
+     */
     record Mqtt(String name, HostPort bind, Long maxConnections, String cluster, MqttTimeoutsSection timeouts,
                 ByteSize maxConnectSize, String affinityKey, ProxyProtocolSection proxyProtocol,
-                RateLimitSection rateLimit, TlsSection tls) implements StreamListenerSection {
+                RateLimitSection rateLimit, TlsSection tls, List<ProtectionSections.RateLimitSection> rateLimits)
+            implements StreamListenerSection {
     }
 
     /** {@code timeouts:} of a tcp listener. */

@@ -1,6 +1,8 @@
 package io.sluice.config.proxy;
 
 import io.sluice.algorithms.Range;
+import io.sluice.algorithms.ratelimit.KeySource;
+import io.sluice.algorithms.ratelimit.LimitKey;
 import io.sluice.config.ByteSize;
 import io.sluice.config.HostPort;
 import io.sluice.config.Problems;
@@ -66,7 +68,7 @@ final class StreamListenersReader {
             String key = problems.choice(Problems.join(path, "affinity-key"), m.affinityKey(),
                     List.of("client-id", "username"), d.affinityKey());
             mqtt = new ProxyConfig.Mqtt(connect == null ? d.connectTimeoutNanos() : connect, (int) size.bytes(),
-                    key == null ? d.affinityKey() : key);
+                    key == null ? d.affinityKey() : key, connectLimits(Problems.join(path, "rate-limits"), m.rateLimits()));
         }
         ListenerTls tls = new TlsReader(problems).read(Problems.join(path, "tls"), s.tls());
         if (name == null || bind == null || maxConnections == null || cluster == null
@@ -75,6 +77,31 @@ final class StreamListenersReader {
         }
         return new ProxyConfig.StreamListener(name, bind, protocol, maxConnections, cluster,
                 idle == null ? DEFAULT_IDLE : idle, pp, rl, mqtt, tls);
+    }
+
+    /** The key sources an MQTT CONNECT has a value for; the others would put every client in one budget. */
+    static final List<KeySource> MQTT_KEYS = List.of(KeySource.CLIENT_IP, KeySource.CIDR, KeySource.LISTENER,
+            KeySource.MQTT_CLIENT_ID, KeySource.CLIENT_CERT);
+
+    /**
+     * An mqtt listener's {@code rate-limits}: the HTTP entries, read by {@link ProtectionReader}, with
+     * the keys a CONNECT can answer.
+     */
+    private List<Protection.RateLimitRule> connectLimits(String path, List<ProtectionSections.RateLimitSection> s) {
+        if (s != null) {
+            for (int i = 0; i < s.size(); i++) {
+                List<String> key = s.get(i) == null ? null : s.get(i).key();
+                for (int j = 0; key != null && j < key.size(); j++) {
+                    LimitKey.Part part = key.get(j) == null ? null : ProtectionReader.part(key.get(j).trim());
+                    if (part != null && !MQTT_KEYS.contains(part.source())) {
+                        problems.error(Problems.index(Problems.join(Problems.index(path, i), "key"), j),
+                                "'" + key.get(j) + "' has no value on an mqtt listener; write client-ip,"
+                                        + " cidr:<ipv4 bits>[:<ipv6 bits>], listener, mqtt-client-id or client-cert");
+                    }
+                }
+            }
+        }
+        return new ProtectionReader(problems).rateLimits(path, s);
     }
 
     private ProxyConfig.ProxyProtocol proxyProtocol(String path, StreamListenerSection.ProxyProtocolSection s) {

@@ -235,7 +235,7 @@ class ProxyConfigsTest {
                 "sluice.yaml:3: listeners[0].bind: '127.0.0.1:99999' is not host:port; host:port, like"
                         + " 127.0.0.1:8080 or [::1]:8080 (port 0: any free port)",
                 "sluice.yaml:5: listeners[0].colour: unknown key; allowed here: name, bind, max-connections, limits,"
-                        + " timeouts, routes, tls, filters, rate-limits, accept-limits",
+                        + " timeouts, routes, tls, filters, rate-limits, accept-limits, jwt",
                 "sluice.yaml:6: listeners[0].limits.max-body-bytes: 'lots' is not a size; a size from 0 to"
                         + " 4611686018427387903 bytes: bytes, or a whole number with B, KB, KiB, MB, MiB, GB or GiB,"
                         + " like 8KiB",

@@ -66,6 +66,43 @@ class StreamListenersTest {
     }
 
     @Test
+    void anMqttListenerReadsRateLimitsOnTheKeysACONNECTHas() throws Exception {
+        ProxyConfig c = ProxyConfigs.parse("""
+                listeners:
+                  - name: m
+                    protocol: mqtt
+                    bind: 127.0.0.1:0
+                    cluster: brokers
+                    rate-limits:
+                      - { name: device, rate: 1/min, burst: 2, key: [mqtt-client-id] }
+                      - { rate: 100/s, key: ["cidr:24", client-cert] }
+                """ + CLUSTER);
+        ProxyConfig.Mqtt m = ((ProxyConfig.StreamListener) c.listeners().get(0)).mqtt();
+        assertThat(m.rateLimits()).extracting(Protection.RateLimitRule::name).containsExactly("device", "cidr-24.client-cert");
+        assertThat(m.rateLimits().get(0).key().toString()).isEqualTo("[mqtt-client-id]");
+        assertThat(m.rateLimits().get(1).key().toString()).isEqualTo("[cidr /24 /64, client-cert]");
+    }
+
+    @Test
+    void anMqttListenerRefusesRateLimitKeysACONNECTHasNoValueFor() {
+        assertThat(ProxyConfigsTest.errors("""
+                listeners:
+                  - name: m
+                    protocol: mqtt
+                    bind: 127.0.0.1:0
+                    cluster: brokers
+                    rate-limits:
+                      - { rate: 10/s, key: [mqtt-client-id, "header:x-tenant"] }
+                      - { rate: 10/s, key: [device] }
+                """ + CLUSTER)).containsExactlyInAnyOrder(
+                "sluice.yaml:7: listeners[0].rate-limits[0].key[1]: 'header:x-tenant' has no value on an mqtt"
+                        + " listener; write client-ip, cidr:<ipv4 bits>[:<ipv6 bits>], listener, mqtt-client-id or"
+                        + " client-cert",
+                "sluice.yaml:8: listeners[0].rate-limits[1].key[0]: 'device' is not a key; write "
+                        + ProtectionReader.KEY_FORMS);
+    }
+
+    @Test
     void aTcpListenerRefusesTheMqttKeys() {
         assertThat(ProxyConfigsTest.errors("listeners:\n  - { name: t, protocol: tcp, bind: 127.0.0.1:0, cluster: brokers,"
                 + " affinity-key: username }\n" + CLUSTER)).singleElement().asString()
