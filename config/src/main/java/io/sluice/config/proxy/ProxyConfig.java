@@ -245,10 +245,12 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      * @param connectTimeoutNanos the CONNECT packet must have arrived within this after the connection opened
      * @param maxConnectBytes     the CONNECT packet's size at most (fixed header included)
      * @param affinityKey         {@code client-id} or {@code username}: what the cluster's strategy hashes
+     * @param websocketPath       the path of the WebSocket upgrade clients make (MQTT over WebSocket); null:
+     *                            plain MQTT on the socket
      */
-    public record Mqtt(long connectTimeoutNanos, int maxConnectBytes, String affinityKey) {
-        /** connect-packet 5s, 64KiB, client-id. */
-        public static final Mqtt DEFAULTS = new Mqtt(5_000_000_000L, 64 * 1024, "client-id");
+    public record Mqtt(long connectTimeoutNanos, int maxConnectBytes, String affinityKey, String websocketPath) {
+        /** connect-packet 5s, 64KiB, client-id, plain MQTT. */
+        public static final Mqtt DEFAULTS = new Mqtt(5_000_000_000L, 64 * 1024, "client-id", null);
     }
 
     /**

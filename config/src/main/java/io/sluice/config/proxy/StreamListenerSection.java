@@ -33,7 +33,12 @@ public sealed interface StreamListenerSection extends ListenerSection {
     /** {@code protocol: mqtt}: reads the CONNECT packet, routes on its client id (or user name), then relays. */
     record Mqtt(String name, HostPort bind, Long maxConnections, String cluster, MqttTimeoutsSection timeouts,
                 ByteSize maxConnectSize, String affinityKey, ProxyProtocolSection proxyProtocol,
-                RateLimitSection rateLimit, TlsSection tls) implements StreamListenerSection {
+                RateLimitSection rateLimit, TlsSection tls, WebSocketSection websocket)
+            implements StreamListenerSection {
+    }
+
+    /** {@code websocket:} of an mqtt listener: MQTT over WebSocket (subprotocol {@code mqtt}) on {@code path}. */
+    record WebSocketSection(String path) {
     }
 
     /** {@code timeouts:} of a tcp listener. */
