@@ -69,6 +69,12 @@ final class DatagramProxy extends ChannelInboundHandlerAdapter {
     private final LinkedHashMap<String, Remembered> keys = new LinkedHashMap<>(64, 0.75f, true);
     private Channel bound;
     private ScheduledFuture<?> sweep;
+    /** A flush of the bound socket is queued on the event loop (replies written since are sent with it). */
+    private boolean replyFlushQueued;
+    private final Runnable flushReplies = () -> {
+        replyFlushQueued = false;
+        bound.flush();
+    };
 
     private record Remembered(String backend, long untilNanos) {
     }
@@ -318,8 +324,14 @@ final class DatagramProxy extends ChannelInboundHandlerAdapter {
             }
             lastActive = System.nanoTime();
             flows.get(source); // refresh its place in the access order
-            bound.writeAndFlush(new DatagramPacket(content, source), bound.voidPromise());
+            bound.write(new DatagramPacket(content, source), bound.voidPromise());
             metrics.datagramOut();
+            // One flush for every reply the flows read in this turn of the event loop (a task runs after the
+            // loop's I/O): the epoll transport then sends them in one sendmmsg rather than a sendto each.
+            if (!replyFlushQueued) {
+                replyFlushQueued = true;
+                bound.eventLoop().execute(flushReplies);
+            }
         }
 
         @Override

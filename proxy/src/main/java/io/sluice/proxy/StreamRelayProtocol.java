@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The {@code tcp} and {@code mqtt} application protocols: a {@link RelayConnection} per accepted
  * connection, after an idle timer and, for {@code mqtt}, the {@link MqttConnectGate} that reads the
- * CONNECT packet and hands its affinity key to the relay. Connections over the listener's
+ * CONNECT packet and hands its affinity key to the relay (after {@link MqttWebSocketFrames} when the
+ * listener takes MQTT over WebSocket). Connections over the listener's
  * {@code rate-limit} (for the listener or for their source address) are closed at once, before a
  * byte is read; an mqtt listener's {@code rate-limits} are applied to each CONNECT by the gate.
  */
@@ -62,6 +63,9 @@ final class StreamRelayProtocol implements ApplicationProtocol {
         }
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         RelayConnection relay = new RelayConnection(listener, config);
+        if (config.mqtt() != null && config.mqtt().websocketPath() != null) {
+            MqttWebSocketFrames.install(ch.pipeline(), config.mqtt());
+        }
         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.idleNanos(), TimeUnit.NANOSECONDS));
         if (config.mqtt() != null) {
             ch.pipeline().addLast("mqtt-connect", new MqttConnectGate(config.mqtt(), relay,

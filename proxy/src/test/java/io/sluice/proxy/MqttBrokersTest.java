@@ -78,8 +78,13 @@ class MqttBrokersTest {
         int connects;
 
         Device(String id, int proxyPort) throws MqttException {
+            this(id, "tcp://127.0.0.1:" + proxyPort);
+        }
+
+        /** A device at {@code uri}: {@code tcp://host:port} or, over WebSocket, {@code ws://host:port/path}. */
+        Device(String id, String uri) throws MqttException {
             this.id = id;
-            this.client = new MqttClient("tcp://127.0.0.1:" + proxyPort, id, new MemoryPersistence());
+            this.client = new MqttClient(uri, id, new MemoryPersistence());
             client.setCallback(this);
         }
 

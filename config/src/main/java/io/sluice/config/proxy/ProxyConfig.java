@@ -254,19 +254,21 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      * @param affinityKey         {@code client-id} or {@code username}: what the cluster's strategy hashes
      * @param rateLimits          applied in order to each CONNECT (keys: client-ip, cidr, listener,
      *                            mqtt-client-id, client-cert)
+     * @param websocketPath       the path of the WebSocket upgrade clients make (MQTT over WebSocket); null:
+     *                            plain MQTT on the socket
      */
     public record Mqtt(long connectTimeoutNanos, int maxConnectBytes, String affinityKey,
-                       List<Protection.RateLimitRule> rateLimits) {
-        /** connect-packet 5s, 64KiB, client-id, no rate limits. */
+                       List<Protection.RateLimitRule> rateLimits, String websocketPath) {
+        /** connect-packet 5s, 64KiB, client-id, no rate limits, plain MQTT. */
         public static final Mqtt DEFAULTS = new Mqtt(5_000_000_000L, 64 * 1024, "client-id");
 
         public Mqtt {
             rateLimits = List.copyOf(rateLimits);
         }
 
-        /** Without rate limits. */
+        /** Without rate limits, plain MQTT. */
         public Mqtt(long connectTimeoutNanos, int maxConnectBytes, String affinityKey) {
-            this(connectTimeoutNanos, maxConnectBytes, affinityKey, List.of());
+            this(connectTimeoutNanos, maxConnectBytes, affinityKey, List.of(), null);
         }
     }
 

@@ -36,8 +36,13 @@ public sealed interface StreamListenerSection extends ListenerSection {
      */
     record Mqtt(String name, HostPort bind, Long maxConnections, String cluster, MqttTimeoutsSection timeouts,
                 ByteSize maxConnectSize, String affinityKey, ProxyProtocolSection proxyProtocol,
-                RateLimitSection rateLimit, TlsSection tls, List<ProtectionSections.RateLimitSection> rateLimits)
+                RateLimitSection rateLimit, TlsSection tls, List<ProtectionSections.RateLimitSection> rateLimits,
+                WebSocketSection websocket)
             implements StreamListenerSection {
+    }
+
+    /** {@code websocket:} of an mqtt listener: MQTT over WebSocket (subprotocol {@code mqtt}) on {@code path}. */
+    record WebSocketSection(String path) {
     }
 
     /** {@code timeouts:} of a tcp listener. */

@@ -68,7 +68,8 @@ final class StreamListenersReader {
             String key = problems.choice(Problems.join(path, "affinity-key"), m.affinityKey(),
                     List.of("client-id", "username"), d.affinityKey());
             mqtt = new ProxyConfig.Mqtt(connect == null ? d.connectTimeoutNanos() : connect, (int) size.bytes(),
-                    key == null ? d.affinityKey() : key, connectLimits(Problems.join(path, "rate-limits"), m.rateLimits()));
+                    key == null ? d.affinityKey() : key, connectLimits(Problems.join(path, "rate-limits"), m.rateLimits()),
+                    websocketPath(Problems.join(path, "websocket"), m.websocket()));
         }
         ListenerTls tls = new TlsReader(problems).read(Problems.join(path, "tls"), s.tls());
         if (name == null || bind == null || maxConnections == null || cluster == null
@@ -102,6 +103,20 @@ final class StreamListenersReader {
             }
         }
         return new ProtectionReader(problems).rateLimits(path, s);
+    }
+
+    /** {@code websocket: { path: /mqtt }}: an absolute path without query, spaces or fragment; absent: null. */
+    private String websocketPath(String path, StreamListenerSection.WebSocketSection s) {
+        if (s == null) {
+            return null;
+        }
+        String pp = Problems.join(path, "path");
+        String p = problems.required(pp, s.path(), "the path clients upgrade on, e.g. /mqtt");
+        if (p != null && (!p.startsWith("/") || p.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#' || c > '~'))) {
+            problems.error(pp, "'" + p + "' is not a path; a path starts with / and has no spaces, ? or #, e.g. /mqtt");
+            return null;
+        }
+        return p;
     }
 
     private ProxyConfig.ProxyProtocol proxyProtocol(String path, StreamListenerSection.ProxyProtocolSection s) {

@@ -103,6 +103,27 @@ class StreamListenersTest {
     }
 
     @Test
+    void anMqttListenerTakesAWebSocketPath() throws Exception {
+        ProxyConfig c = ProxyConfigs.parse("listeners:\n  - { name: m, protocol: mqtt, bind: 127.0.0.1:0, cluster: brokers,"
+                + " websocket: { path: /mqtt } }\n" + CLUSTER);
+        assertThat(((ProxyConfig.StreamListener) c.listeners().get(0)).mqtt().websocketPath()).isEqualTo("/mqtt");
+    }
+
+    @Test
+    void aWebSocketPathMustBeAPath() {
+        assertThat(ProxyConfigsTest.errors("listeners:\n  - { name: m, protocol: mqtt, bind: 127.0.0.1:0, cluster: brokers,"
+                + " websocket: { path: 'mqtt?x' } }\n" + CLUSTER)).containsExactly(
+                "sluice.yaml:2: listeners[0].websocket.path: 'mqtt?x' is not a path; a path starts with / and has no"
+                        + " spaces, ? or #, e.g. /mqtt");
+        assertThat(ProxyConfigsTest.errors("listeners:\n  - { name: m, protocol: mqtt, bind: 127.0.0.1:0, cluster: brokers,"
+                + " websocket: {} }\n" + CLUSTER)).singleElement().asString()
+                .contains("listeners[0].websocket.path").contains("e.g. /mqtt");
+        assertThat(ProxyConfigsTest.errors("listeners:\n  - { name: t, protocol: tcp, bind: 127.0.0.1:0, cluster: brokers,"
+                + " websocket: { path: /mqtt } }\n" + CLUSTER)).singleElement().asString()
+                .contains("listeners[0].websocket: unknown key");
+    }
+
+    @Test
     void aTcpListenerRefusesTheMqttKeys() {
         assertThat(ProxyConfigsTest.errors("listeners:\n  - { name: t, protocol: tcp, bind: 127.0.0.1:0, cluster: brokers,"
                 + " affinity-key: username }\n" + CLUSTER)).singleElement().asString()
