@@ -16,14 +16,14 @@ import java.util.Map;
  * A report counts until {@code staleness} after it was made (its age on this instance's wall
  * clock at arrival, as the load view does). A peer whose reports stop counting has left the fleet
  * as far as the shares go: the others divide the limit among themselves, and an instance with no
- * fresh peer enforces the whole limit. A peer that stopped has no share to keep, and one that
- * is cut off from Kafka but still serving cannot be told apart from it, so the fleet may then
- * admit up to its limit once per cut-off instance until the cut heals: availability is chosen over
- * strictness.
+ * fresh peer enforces the whole limit. A peer that stopped has no share to keep, so its share is
+ * back in use within the staleness; one cut off from Kafka but still serving cannot be told apart
+ * from it, and keeps its last share (below), so the fleet then admits up to that share more than
+ * the limit until the cut heals: availability is chosen over strictness.
  *
- * <p>When Kafka itself is away, this instance's own reports stop coming back too: then nothing is
- * known to have changed, so every share stays where it was (counted as frozen) instead of each
- * instance taking the whole limit, and the fleet keeps admitting about its limit.
+ * <p>When this instance's own reports stop coming back, Kafka is away (for it), not the peers:
+ * nothing is known to have changed, so every share stays where it was (counted as frozen) instead
+ * of this instance taking the whole limit.
  *
  * <p>Thread safety: {@link #accept} on the consumer thread, {@link #rebalance} on the publisher
  * thread; every method is synchronized (a report is a few hundred keys at most, a rebalance one
