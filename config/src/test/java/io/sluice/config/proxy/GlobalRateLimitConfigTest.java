@@ -50,19 +50,19 @@ class GlobalRateLimitConfigTest {
                           - { name: odd, rate: 5/s, scope: cluster }
                 """));
         assertThat(e).containsExactly(
-                "sluice.yaml:10: listeners[0].routes[0].rate-limits[1].scope: 'cluster' is not allowed; one of"
-                        + " local, global",
                 "sluice.yaml:5: listeners[0].rate-limits[0].scope: 'global' needs a kafka: section with"
                         + " bootstrap-servers (the instances share the limit through it); allowed without one: local",
                 "sluice.yaml:6: listeners[0].rate-limits[1].scope: 'global' needs a kafka: section with"
                         + " bootstrap-servers (the instances share the limit through it); allowed without one: local",
                 "sluice.yaml:6: listeners[0].rate-limits[1].scope: a global limit needs a name: the instances of the"
                         + " fleet find each other's usage of it by that name",
-                "sluice.yaml:9: listeners[0].routes[0].rate-limits[0].scope: 'global' needs a kafka: section with"
+                "sluice.yaml:12: listeners[0].routes[0].rate-limits[0].scope: 'global' needs a kafka: section with"
                         + " bootstrap-servers (the instances share the limit through it); allowed without one: local",
-                "sluice.yaml:9: listeners[0].routes[0].rate-limits[0].name: 'fleet' is already the name of the global"
+                "sluice.yaml:12: listeners[0].routes[0].rate-limits[0].name: 'fleet' is already the name of the global"
                         + " limit at listeners[0].rate-limits[0]; a global limit's name is its identity across the"
-                        + " fleet, give each its own");
+                        + " fleet, give each its own",
+                "sluice.yaml:13: listeners[0].routes[0].rate-limits[1].scope: 'cluster' is not allowed; one of"
+                        + " local, global");
     }
 
     @Test
