@@ -53,10 +53,11 @@ public interface GlobalRateLimiter extends KeyedRateLimiter {
     double share(String key);
 
     /**
-     * One key's traffic over a period, per second.
+     * One key's traffic, per second.
      *
-     * @param offered  requests that asked (admitted or refused)
-     * @param admitted requests granted
+     * @param offered  requests that asked (admitted or refused), smoothed over about a second (an
+     *                 exponentially weighted moving average of the periods' rates, starting at the first)
+     * @param admitted requests granted over the period
      */
     record Usage(double offered, double admitted) {
     }
