@@ -1,6 +1,7 @@
 package io.sluice.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.sluice.algorithms.ratelimit.GlobalRateLimiter;
 import io.sluice.algorithms.ratelimit.KeyInputs;
 import io.sluice.algorithms.ratelimit.KeyedLimit;
 import io.sluice.algorithms.ratelimit.LimitChain;
@@ -40,10 +41,15 @@ final class RateLimits {
             if (previous != null) {
                 for (KeyedLimit k : previous.limits()) {
                     if (k.name().equals(r.name()) && k.key().equals(r.key()) && k.limiters().limit().equals(r.limit())
-                            && k.maxKeys() == r.maxKeys()) {
+                            && k.maxKeys() == r.maxKeys() && (k.limiters() instanceof GlobalRateLimiter) == r.global()) {
                         kept = k;
                     }
                 }
+            }
+            if (kept == null && r.global()) {
+                // This instance's share of the fleet's limit; the Kafka control plane moves it.
+                kept = new KeyedLimit(r.name(), r.key(), GlobalRateLimiter.create(r.limit(), r.maxKeys(),
+                        System.nanoTime()), r.maxKeys());
             }
             out.add(kept != null ? kept : new KeyedLimit(r.name(), r.key(), r.limit(), r.maxKeys()));
         }

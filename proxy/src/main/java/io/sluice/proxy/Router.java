@@ -90,6 +90,14 @@ final class Router {
         return listenerLimits;
     }
 
+    /** The listener's limit chain, then each route's. */
+    void forEachLimitChain(java.util.function.Consumer<LimitChain> action) {
+        action.accept(listenerLimits);
+        for (Route r : rules) {
+            action.accept(r.limits());
+        }
+    }
+
     /** The first matching route, or null. */
     Route route(RequestHead head) {
         String host = hostWithoutPort(head.host());

@@ -2,6 +2,8 @@ package io.sluice.proxy;
 
 import io.sluice.algorithms.Environment;
 import io.sluice.algorithms.StrategyRegistry;
+import io.sluice.algorithms.ratelimit.GlobalRateLimiter;
+import io.sluice.algorithms.ratelimit.KeyedLimit;
 import io.sluice.config.proxy.ProxyConfig;
 import java.util.Collection;
 import java.util.Collections;
@@ -67,5 +69,24 @@ public final class RoutingSnapshot {
 
     Router router(String listener) {
         return routers.get(listener);
+    }
+
+    /**
+     * The {@code scope: global} rate limits of every listener and route, by name (a global limit's
+     * name is unique in a config and its identity across the fleet). Computed on each call; the
+     * Kafka control plane calls it once per usage interval.
+     */
+    public Map<String, GlobalRateLimiter> globalLimits() {
+        Map<String, GlobalRateLimiter> out = new LinkedHashMap<>();
+        for (Router r : routers.values()) {
+            r.forEachLimitChain(chain -> {
+                for (KeyedLimit l : chain.limits()) {
+                    if (l.limiters() instanceof GlobalRateLimiter g) {
+                        out.put(l.name(), g);
+                    }
+                }
+            });
+        }
+        return out;
     }
 }

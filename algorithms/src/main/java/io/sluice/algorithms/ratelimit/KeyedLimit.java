@@ -25,10 +25,20 @@ public final class KeyedLimit {
      * @param maxKeys most keys held, see {@link KeyedRateLimiter#create}
      */
     public KeyedLimit(String name, LimitKey key, RateLimit limit, int maxKeys) {
+        this(name, key, KeyedRateLimiter.create(limit, maxKeys), maxKeys);
+    }
+
+    /**
+     * A limit over limiters made elsewhere, such as a {@link GlobalRateLimiter}.
+     *
+     * @param maxKeys what {@code limiters} was made with
+     */
+    public KeyedLimit(String name, LimitKey key, KeyedRateLimiter limiters, int maxKeys) {
         this.name = Objects.requireNonNull(name, "name");
         this.key = Objects.requireNonNull(key, "key");
-        this.limiters = KeyedRateLimiter.create(limit, maxKeys);
+        this.limiters = Objects.requireNonNull(limiters, "limiters");
         this.maxKeys = maxKeys;
+        RateLimit limit = limiters.limit();
         this.quota = limit.burst();
         long window = limit instanceof TokenBucketSpec tb
                 ? tb.periodNanos() * tb.burst() / tb.permits()

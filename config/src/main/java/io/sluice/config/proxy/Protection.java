@@ -27,8 +27,13 @@ public record Protection(List<FilterRule> filters, List<RateLimitRule> rateLimit
      * One limit: {@code limit} per key.
      *
      * @param maxKeys keys held at most (the least recently used beyond it are forgotten)
+     * @param global  {@code scope: global}: {@code limit} is the fleet's, this instance enforces a share
      */
-    public record RateLimitRule(String name, RateLimit limit, LimitKey key, int maxKeys) {
+    public record RateLimitRule(String name, RateLimit limit, LimitKey key, int maxKeys, boolean global) {
+        /** A local limit. */
+        public RateLimitRule(String name, RateLimit limit, LimitKey key, int maxKeys) {
+            this(name, limit, key, maxKeys, false);
+        }
     }
 
     /**

@@ -164,13 +164,14 @@ public final class ProtectionReader {
                     List.of("token-bucket", "gcra"), "token-bucket");
             RateLimit limit = limit(at, s.rate(), s.burst(), "burst", "gcra".equals(algorithm));
             Integer maxKeys = problems.integer(Problems.join(at, "max-keys"), s.maxKeys(), MAX_KEYS, 100_000);
+            String scope = problems.choice(Problems.join(at, "scope"), s.scope(), List.of("local", "global"), "local");
             if (name != null && !names.add(name)) {
                 problems.error(Problems.join(at, "name"), "'" + name + "' is already the name of another limit here;"
                         + " give each limit its own name");
                 continue;
             }
-            if (name != null && key != null && limit != null && maxKeys != null) {
-                out.add(new Protection.RateLimitRule(name, limit, key, maxKeys));
+            if (name != null && key != null && limit != null && maxKeys != null && scope != null) {
+                out.add(new Protection.RateLimitRule(name, limit, key, maxKeys, "global".equals(scope)));
             }
         }
         return out;

@@ -19,9 +19,11 @@ public final class ProtectionSections {
      * @param algorithm {@code token-bucket} (default) or {@code gcra}
      * @param key       the key's parts, default {@code [client-ip]}
      * @param maxKeys   keys held at most, default 100000
+     * @param scope     {@code local} (default: this instance's own limit) or {@code global} (a limit for
+     *                  the whole fleet, shared through the {@code kafka:} control plane)
      */
     public record RateLimitSection(String name, Rate rate, Long burst, String algorithm, List<String> key,
-                                   Long maxKeys) {
+                                   Long maxKeys, String scope) {
     }
 
     /**

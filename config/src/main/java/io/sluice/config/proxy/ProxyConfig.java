@@ -67,11 +67,15 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      * @param accessLogSample           the fraction of requests sent to the access-log topic, 0 to 1 (0 = off)
      * @param accessLogMinStatus        only requests with at least this status are sent (0 = all)
      * @param bufferSize                the bounded outgoing buffer, in messages; past it messages are dropped
+     * @param rateUsageIntervalNanos    how often the usage of global rate limits is published and the
+     *                                  shares moved (default 250 ms)
+     * @param rateUsageStalenessNanos   a peer's usage report counts this long (default 1 s)
      */
     public record Kafka(String bootstrapServers, Map<String, String> properties, String instanceId, Topics topics,
                         long loadStalenessNanos, long membershipStalenessNanos, long metricsIntervalNanos,
                         double accessLogSample, int accessLogMinStatus, int bufferSize,
-                        long loadViewIntervalNanos, long loadViewStalenessNanos) {
+                        long loadViewIntervalNanos, long loadViewStalenessNanos, long rateUsageIntervalNanos,
+                        long rateUsageStalenessNanos) {
         public Kafka {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             properties = Map.copyOf(properties);
@@ -104,9 +108,9 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
 
     /** Topic names; see docs/kafka.md for their keys and schemas. */
     public record Topics(String membership, String load, String health, String events, String metrics,
-                         String accessLog, String loadView) {
+                         String accessLog, String loadView, String rateUsage) {
         public static final Topics DEFAULT = new Topics("sluice.membership", "sluice.load", "sluice.health",
-                "sluice.events", "sluice.metrics", "sluice.access-log", "sluice.load-view");
+                "sluice.events", "sluice.metrics", "sluice.access-log", "sluice.load-view", "sluice.rate-usage");
     }
 
     /** Where a cluster's backends come from. */

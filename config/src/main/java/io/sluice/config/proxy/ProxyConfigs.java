@@ -85,6 +85,7 @@ public final class ProxyConfigs {
                 ClustersReader.names(f.clusters()));
         ProxyConfig.Kafka kafka = kafka(problems, f.kafka());
         ProxyConfig.Overload overload = OverloadReader.read(problems, f.overload());
+        globalLimits(problems, f.listeners(), kafka != null || f.kafka() != null);
         for (int i = 0; i < clusters.size(); i++) {
             if (kafka == null && clusters.get(i).membership() != ProxyConfig.Membership.STATIC) {
                 problems.error(Problems.join(Problems.index("clusters", i), "membership"), "'"
@@ -107,6 +108,8 @@ public final class ProxyConfigs {
     /** {@code kafka.load-view.staleness}: 1 ms to 1 h, longer than the interval; default 1 s. */
     static final Range LOAD_VIEW_STALENESS = Range.duration(1_000_000L, 3_600_000_000_000L);
     static final long LOAD_VIEW_STALENESS_DEFAULT = 1_000_000_000L;
+    /** {@code kafka.rate-usage.interval}: 10 ms to 1 min; default 250 ms. */
+    static final Range RATE_USAGE_INTERVAL = Range.duration(10_000_000L, 60_000_000_000L);
     static final Range FRACTION = Range.number(0, 1);
     static final Range STATUS = Range.wholeNumber(0, 599);
     static final Range BUFFER = Range.wholeNumber(1, 10_000_000);
@@ -129,7 +132,8 @@ public final class ProxyConfigs {
                 topic(problems, "events", t.events(), d.events()),
                 topic(problems, "metrics", t.metrics(), d.metrics()),
                 topic(problems, "access-log", t.accessLog(), d.accessLog()),
-                topic(problems, "load-view", t.loadView(), d.loadView()));
+                topic(problems, "load-view", t.loadView(), d.loadView()),
+                topic(problems, "rate-usage", t.rateUsage(), d.rateUsage()));
         Long load = problems.duration("kafka.load-staleness", k.loadStaleness(), STALENESS, 5_000_000_000L);
         Long member = problems.duration("kafka.membership-staleness", k.membershipStaleness(), STALENESS, 0L);
         Long metrics = problems.duration("kafka.metrics-interval", k.metricsInterval(), METRICS_INTERVAL,
@@ -153,12 +157,80 @@ public final class ProxyConfigs {
                     + " stale before the next; a few intervals is usual");
             viewStaleness = null;
         }
+        ProxyFile.RateUsageSection u = k.rateUsage();
+        Long usageInterval = problems.duration("kafka.rate-usage.interval", u == null ? null : u.interval(),
+                RATE_USAGE_INTERVAL, 250_000_000L);
+        Long usageStaleness = problems.duration("kafka.rate-usage.staleness", u == null ? null : u.staleness(),
+                LOAD_VIEW_STALENESS, 1_000_000_000L);
+        if (usageInterval != null && usageStaleness != null && usageStaleness <= usageInterval) {
+            problems.error("kafka.rate-usage.staleness", "must be longer than rate-usage.interval ("
+                    + java.time.Duration.ofNanos(usageInterval).toMillis() + "ms), or every report would be"
+                    + " stale before the next; a few intervals is usual");
+            usageStaleness = null;
+        }
         if (servers == null || load == null || member == null || metrics == null || sample == null
-                || minStatus == null || buffer == null || viewInterval == null || viewStaleness == null) {
+                || minStatus == null || buffer == null || viewInterval == null || viewStaleness == null
+                || usageInterval == null || usageStaleness == null) {
             return null;
         }
         return new ProxyConfig.Kafka(servers, props, instance, topics, load, member, metrics, sample, minStatus,
-                buffer, viewInterval, viewStaleness);
+                buffer, viewInterval, viewStaleness, usageInterval, usageStaleness);
+    }
+
+    /**
+     * {@code scope: global} needs the {@code kafka:} section (the channel the shares move through),
+     * and a global limit is known across the fleet by its name, so two may not share one.
+     */
+    private static void globalLimits(Problems problems, List<ListenerSection> listeners, boolean kafka) {
+        if (listeners == null) {
+            return;
+        }
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            if (!(listeners.get(i) instanceof HttpListenerSection h)) {
+                continue;
+            }
+            String at = Problems.index("listeners", i);
+            globalLimits(problems, Problems.join(at, "rate-limits"), h.rateLimits(), kafka, seen);
+            if (h.routes() != null) {
+                for (int j = 0; j < h.routes().size(); j++) {
+                    HttpListenerSection.RouteSection r = h.routes().get(j);
+                    if (r != null) {
+                        globalLimits(problems, Problems.join(Problems.index(Problems.join(at, "routes"), j),
+                                "rate-limits"), r.rateLimits(), kafka, seen);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void globalLimits(Problems problems, String path, List<ProtectionSections.RateLimitSection> limits,
+                                     boolean kafka, java.util.Map<String, String> seen) {
+        if (limits == null) {
+            return;
+        }
+        for (int k = 0; k < limits.size(); k++) {
+            ProtectionSections.RateLimitSection s = limits.get(k);
+            if (s == null || s.scope() == null || !"global".equalsIgnoreCase(s.scope().trim())) {
+                continue;
+            }
+            String at = Problems.index(path, k);
+            if (!kafka) {
+                problems.error(Problems.join(at, "scope"), "'global' needs a kafka: section with bootstrap-servers"
+                        + " (the instances share the limit through it); allowed without one: local");
+            }
+            if (s.name() == null) {
+                problems.error(Problems.join(at, "scope"), "a global limit needs a name: the instances of the fleet"
+                        + " find each other's usage of it by that name");
+            } else {
+                String before = seen.putIfAbsent(s.name(), at);
+                if (before != null) {
+                    problems.error(Problems.join(at, "name"), "'" + s.name() + "' is already the name of the global"
+                            + " limit at " + before + "; a global limit's name is its identity across the fleet,"
+                            + " give each its own");
+                }
+            }
+        }
     }
 
     private static String topic(Problems problems, String key, String value, String dflt) {

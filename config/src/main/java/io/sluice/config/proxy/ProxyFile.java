@@ -43,7 +43,15 @@ public record ProxyFile(AdminSection admin, Long workers, AccessLogSection acces
     public record KafkaSection(String bootstrapServers, java.util.Map<String, String> properties, String instanceId,
                                TopicsSection topics, Duration loadStaleness, Duration membershipStaleness,
                                Duration metricsInterval, Double accessLogSample, Long accessLogMinStatus,
-                               Long bufferSize, LoadViewSection loadView) {
+                               Long bufferSize, LoadViewSection loadView, RateUsageSection rateUsage) {
+    }
+
+    /**
+     * {@code kafka.rate-usage:} the usage of the {@code scope: global} rate limits the instances share: how
+     * often this one publishes it and moves its shares ({@code interval}), and how long a peer's report
+     * counts ({@code staleness}).
+     */
+    public record RateUsageSection(Duration interval, Duration staleness) {
     }
 
     /**
@@ -56,6 +64,6 @@ public record ProxyFile(AdminSection admin, Long workers, AccessLogSection acces
 
     /** {@code kafka.topics:} the topic names; each defaults to {@code sluice.<key>}. */
     public record TopicsSection(String membership, String load, String health, String events, String metrics,
-                                String accessLog, String loadView) {
+                                String accessLog, String loadView, String rateUsage) {
     }
 }

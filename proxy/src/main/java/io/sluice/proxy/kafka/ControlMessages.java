@@ -69,6 +69,20 @@ public final class ControlMessages {
                                  Double latencyEwmaMs, long timestamp) {
     }
 
+    /**
+     * One proxy instance's usage of one {@code scope: global} rate limit over its last interval: per
+     * active key, the requests per second it was offered (admitted or refused) and admitted, as of
+     * {@code timestamp} (epoch milliseconds). The peers set their shares from the offered rates. Key
+     * on the (compacted) rate-usage topic: {@code instance/limit}.
+     */
+    public record RateUsageReport(int version, String instance, String limit, long timestamp,
+                                  java.util.List<KeyUsage> keys) {
+    }
+
+    /** One key's rates in a {@link RateUsageReport}. */
+    public record KeyUsage(String key, double offered, double admitted) {
+    }
+
     /** The Node Manager's health verdict on one backend. Key: {@code cluster/backend}. */
     public record HealthVerdict(int version, String cluster, String backend, boolean healthy, String reason,
                                 long timestamp) {
@@ -129,6 +143,27 @@ public final class ControlMessages {
             }
             if (m.inFlight() < 0) {
                 return refused("in-flight " + m.inFlight() + " is negative; allowed: 0 or more");
+            }
+        }
+        return r;
+    }
+
+    public static Read<RateUsageReport> rateUsage(byte[] value) {
+        Read<RateUsageReport> r = read(value, RateUsageReport.class);
+        if (r.message() != null) {
+            RateUsageReport m = r.message();
+            if (m.instance() == null || m.limit() == null || m.keys() == null || m.timestamp() <= 0) {
+                return refused("instance, limit, keys and timestamp are required");
+            }
+            for (KeyUsage k : m.keys()) {
+                if (k == null || k.key() == null) {
+                    return refused("every entry of keys needs a key");
+                }
+                if (!(k.offered() >= 0 && k.admitted() >= 0) || Double.isInfinite(k.offered())
+                        || Double.isInfinite(k.admitted())) {
+                    return refused("key '" + k.key() + "': offered " + k.offered() + ", admitted " + k.admitted()
+                            + "; allowed: finite rates, 0 or more");
+                }
             }
         }
         return r;

@@ -70,7 +70,15 @@ public final class KafkaControlPlane implements AutoCloseable {
         /** Peers' load-view reports older than {@code load-view.staleness} on arrival, ignored. */
         VIEW_STALE,
         /** Load-view reports this instance queued for publication. */
-        VIEW_REPORTS
+        VIEW_REPORTS,
+        /** Peers' rate-usage reports taken in (global rate limits). */
+        RATE_USAGE_APPLIED,
+        /** Peers' rate-usage reports older than {@code rate-usage.staleness} on arrival, ignored. */
+        RATE_USAGE_STALE,
+        /** Rate-usage reports this instance queued for publication, one per global limit per interval. */
+        RATE_USAGE_REPORTS,
+        /** Rebalances of a global limit skipped because this instance's own reports stopped coming back. */
+        RATE_SHARES_FROZEN
     }
 
     private final Proxy proxy;
@@ -81,6 +89,8 @@ public final class KafkaControlPlane implements AutoCloseable {
     private final MembershipView view = new MembershipView();
     /** The peers' load, or null when {@code load-view.interval} is 0; confined to the consumer thread. */
     private final LoadView loadView;
+    /** The peers' usage of the global rate limits; see {@link RateUsageView} for the threads. */
+    private final RateUsageView rateUsage;
     private final Object applyLock = new Object();
     private final Thread consumerThread;
     private final Thread publisherThread;
@@ -99,6 +109,7 @@ public final class KafkaControlPlane implements AutoCloseable {
         this.outbox = new ArrayBlockingQueue<>(settings.bufferSize());
         this.loadView = settings.loadViewIntervalNanos() > 0
                 ? new LoadView(settings.instanceId(), settings.loadViewStalenessNanos()) : null;
+        this.rateUsage = new RateUsageView(settings.instanceId(), settings.rateUsageStalenessNanos());
         this.consumerThread = new Thread(this::consume, "sluice-kafka-consumer");
         this.publisherThread = new Thread(this::publish, "sluice-kafka-publisher");
         consumerThread.setDaemon(true);
@@ -231,6 +242,8 @@ public final class KafkaControlPlane implements AutoCloseable {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
                         if (loadView != null && r.topic().equals(t.loadView())) {
                             viewed |= acceptView(r);
+                        } else if (r.topic().equals(t.rateUsage())) {
+                            acceptUsage(r);
                         } else {
                             changed |= dispatch(r);
                         }
@@ -257,6 +270,7 @@ public final class KafkaControlPlane implements AutoCloseable {
                         if (loadView != null) {
                             loadView.expire(System.nanoTime());
                         }
+                        rateUsage.expire(System.nanoTime());
                     }
                 } catch (org.apache.kafka.common.errors.WakeupException
                          | org.apache.kafka.common.errors.InterruptException e) {
@@ -294,6 +308,13 @@ public final class KafkaControlPlane implements AutoCloseable {
             // and it sends fresh ones every interval.
             load.addAll(peers);
         }
+        List<TopicPartition> usage = partitions(consumer, t.rateUsage());
+        if (usage.isEmpty()) {
+            pause(500);
+            return false;
+        }
+        // From now on, as the load view: a peer publishes its usage every rate-usage.interval.
+        load.addAll(usage);
         if (state.isEmpty() || load.isEmpty()) {
             pause(500);
             return false;
@@ -332,8 +353,8 @@ public final class KafkaControlPlane implements AutoCloseable {
         try (Admin admin = Admin.create(p)) {
             Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
             List<NewTopic> topics = new ArrayList<>();
-            for (String s : loadView == null ? List.of(t.membership(), t.health())
-                    : List.of(t.membership(), t.health(), t.loadView())) {
+            for (String s : loadView == null ? List.of(t.membership(), t.health(), t.rateUsage())
+                    : List.of(t.membership(), t.health(), t.loadView(), t.rateUsage())) {
                 topics.add(new NewTopic(s, java.util.Optional.empty(), java.util.Optional.empty()).configs(compact));
             }
             for (String s : List.of(t.load(), t.events(), t.metrics(), t.accessLog())) {
@@ -434,6 +455,22 @@ public final class KafkaControlPlane implements AutoCloseable {
         };
     }
 
+    /** A peer's (or this instance's own, echoed) usage of the global rate limits. */
+    private void acceptUsage(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            return; // a tombstone: the peer's report ages out by staleness
+        }
+        ControlMessages.Read<ControlMessages.RateUsageReport> read = ControlMessages.rateUsage(r.value());
+        if (refused(r, read.refused())) {
+            return;
+        }
+        switch (rateUsage.accept(read.message(), System.nanoTime(), System.currentTimeMillis())) {
+            case APPLIED -> counters.get(Counter.RATE_USAGE_APPLIED).incrementAndGet();
+            case STALE -> counters.get(Counter.RATE_USAGE_STALE).incrementAndGet();
+            case OWN -> { }
+        }
+    }
+
     private boolean refused(ConsumerRecord<String, byte[]> r, ControlMessages.Refused refused) {
         if (refused == null) {
             return false;
@@ -520,6 +557,8 @@ public final class KafkaControlPlane implements AutoCloseable {
         // A random phase, so a fleet started at once does not publish in lockstep.
         long nextView = System.currentTimeMillis() + (viewInterval > 0 ? ThreadLocalRandom.current().nextLong(
                 viewInterval) : 0);
+        long usageInterval = Math.max(1, settings.rateUsageIntervalNanos() / 1_000_000);
+        long nextUsage = System.currentTimeMillis() + usageInterval;
         Map<String, String> lastHealth = new HashMap<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
             while (running || !outbox.isEmpty()) {
@@ -530,6 +569,14 @@ public final class KafkaControlPlane implements AutoCloseable {
                     offer(settings.topics().metrics(), settings.instanceId(), snapshot(now));
                 }
                 long wait = 50;
+                if (now >= nextUsage) {
+                    nextUsage += usageInterval;
+                    if (nextUsage <= now) {
+                        nextUsage = now + usageInterval;
+                    }
+                    publishUsage(now);
+                }
+                wait = Math.max(1, Math.min(wait, nextUsage - now));
                 if (viewInterval > 0) {
                     if (now >= nextView) {
                         nextView += viewInterval;
@@ -587,6 +634,42 @@ public final class KafkaControlPlane implements AutoCloseable {
                 counters.get(Counter.VIEW_REPORTS).incrementAndGet();
                 offer(settings.topics().loadView(), instance + "/" + c.name() + "/" + e.id(), m);
             }
+        }
+    }
+
+    /** Most keys one rate-usage report carries (the most offered first): about 60 bytes each, under 1 MB. */
+    static final int MAX_REPORTED_KEYS = 10_000;
+
+    /**
+     * For every {@code scope: global} rate limit: takes this interval's usage, moves the shares from
+     * it and the peers' last reports ({@link RateUsageView#rebalance}), and publishes it (even with
+     * no active key, so the peers count this instance and its own report echoes back).
+     */
+    private void publishUsage(long nowMillis) {
+        RoutingSnapshot s = proxy.snapshot();
+        if (s == null) {
+            return;
+        }
+        String instance = settings.instanceId();
+        for (Map.Entry<String, io.sluice.algorithms.ratelimit.GlobalRateLimiter> e : s.globalLimits().entrySet()) {
+            long nanos = System.nanoTime();
+            Map<String, io.sluice.algorithms.ratelimit.GlobalRateLimiter.Usage> usage = e.getValue().takeUsage(nanos);
+            if (!rateUsage.rebalance(e.getKey(), e.getValue(), usage, nanos)) {
+                counters.get(Counter.RATE_SHARES_FROZEN).incrementAndGet();
+            }
+            List<Map.Entry<String, io.sluice.algorithms.ratelimit.GlobalRateLimiter.Usage>> keys =
+                    new ArrayList<>(usage.entrySet());
+            if (keys.size() > MAX_REPORTED_KEYS) {
+                keys.sort((a, b) -> Double.compare(b.getValue().offered(), a.getValue().offered()));
+                keys = keys.subList(0, MAX_REPORTED_KEYS);
+            }
+            List<ControlMessages.KeyUsage> out = new ArrayList<>(keys.size());
+            for (var k : keys) {
+                out.add(new ControlMessages.KeyUsage(k.getKey(), k.getValue().offered(), k.getValue().admitted()));
+            }
+            counters.get(Counter.RATE_USAGE_REPORTS).incrementAndGet();
+            offer(settings.topics().rateUsage(), instance + "/" + e.getKey(), new ControlMessages.RateUsageReport(
+                    ControlMessages.VERSION, instance, e.getKey(), nowMillis, out));
         }
     }
 

@@ -23,6 +23,8 @@ final class KafkaMetrics {
                         cb.call(cp.count(KafkaControlPlane.Counter.LOAD_UNKNOWN_BACKEND), "load", "unknown_backend");
                         cb.call(cp.count(KafkaControlPlane.Counter.VIEW_APPLIED), "load_view", "applied");
                         cb.call(cp.count(KafkaControlPlane.Counter.VIEW_STALE), "load_view", "stale");
+                        cb.call(cp.count(KafkaControlPlane.Counter.RATE_USAGE_APPLIED), "rate_usage", "applied");
+                        cb.call(cp.count(KafkaControlPlane.Counter.RATE_USAGE_STALE), "rate_usage", "stale");
                     }).register(registry);
             CounterWithCallback.builder().name("sluice_kafka_messages_skipped_total")
                     .help("control-plane messages skipped as malformed or of an unknown version")
@@ -45,6 +47,12 @@ final class KafkaMetrics {
             CounterWithCallback.builder().name("sluice_kafka_load_view_reports_total")
                     .help("this instance's own load-view reports queued for the load-view topic")
                     .callback(cb -> cb.call(cp.count(KafkaControlPlane.Counter.VIEW_REPORTS))).register(registry);
+            CounterWithCallback.builder().name("sluice_kafka_rate_usage_reports_total")
+                    .help("this instance's own usage reports of its global rate limits queued for the rate-usage topic")
+                    .callback(cb -> cb.call(cp.count(KafkaControlPlane.Counter.RATE_USAGE_REPORTS))).register(registry);
+            CounterWithCallback.builder().name("sluice_kafka_rate_shares_frozen_total")
+                    .help("global rate-limit rebalances skipped (shares kept) because Kafka was away")
+                    .callback(cb -> cb.call(cp.count(KafkaControlPlane.Counter.RATE_SHARES_FROZEN))).register(registry);
             CounterWithCallback.builder().name("sluice_kafka_membership_reloads_total")
                     .help("reloads made by membership and health updates, by result")
                     .labelNames("result")
