@@ -149,7 +149,7 @@ public final class ControlMessages {
     }
 
     public static Read<RateUsageReport> rateUsage(byte[] value) {
-        Read<RateUsageReport> r = read(value, RateUsageReport.class);
+        Read<RateUsageReport> r = read(value, RateUsageReport.class, RateUsageReport::version);
         if (r.message() != null) {
             RateUsageReport m = r.message();
             if (m.instance() == null || m.limit() == null || m.keys() == null || m.timestamp() <= 0) {
