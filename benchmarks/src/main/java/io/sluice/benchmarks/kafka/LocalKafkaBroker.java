@@ -128,7 +128,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
         UUID u = UUID.randomUUID();
         String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(ByteBuffer.allocate(16)
                 .putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array());
-        Process format = java(dir, "format.log", "kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
+        // One argument with "=": a base64url id may start with '-', which the tool would read as an option.
+        Process format = java(dir, "format.log", "kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId, "-c",
                 props.toString(), "--ignore-formatted").start();
         if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
             format.destroyForcibly();

@@ -79,7 +79,8 @@ public final class KafkaBroker implements AutoCloseable {
                     "log.initial.task.delay.ms=0",
                     ""), StandardCharsets.UTF_8);
             String clusterId = base64Uuid();
-            Process format = java("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props.toString(),
+            // One argument with "=": a base64url id may start with '-', which the tool would read as an option.
+            Process format = java("kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId, "-c", props.toString(),
                     "--ignore-formatted").start();
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
                 format.destroyForcibly();
