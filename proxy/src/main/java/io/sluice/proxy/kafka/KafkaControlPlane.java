@@ -294,10 +294,23 @@ public final class KafkaControlPlane implements AutoCloseable {
     private boolean assign(KafkaConsumer<String, byte[]> consumer, ProxyConfig.Topics t) {
         List<TopicPartition> state = new ArrayList<>();
         List<TopicPartition> load = new ArrayList<>();
+        // Every topic must show its partitions before the consumer is assigned: the assignment is made
+        // once, so a topic whose metadata is not there yet (just created, leader being elected) would
+        // otherwise never be read.
         for (String topic : List.of(t.membership(), t.health())) {
-            state.addAll(partitions(consumer, topic));
+            List<TopicPartition> ps = partitions(consumer, topic);
+            if (ps.isEmpty()) {
+                pause(500);
+                return false;
+            }
+            state.addAll(ps);
         }
-        load.addAll(partitions(consumer, t.load()));
+        List<TopicPartition> reports = partitions(consumer, t.load());
+        if (reports.isEmpty()) {
+            pause(500);
+            return false;
+        }
+        load.addAll(reports);
         if (loadView != null) {
             List<TopicPartition> peers = partitions(consumer, t.loadView());
             if (peers.isEmpty()) {
