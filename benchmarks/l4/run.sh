@@ -41,7 +41,8 @@ java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 work="$(mktemp -d /tmp/sluice-l4-bench.XXXXXX)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM   # exit runs the EXIT trap; a bare trap would let the script go on
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 free_udp_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_port() {
@@ -52,8 +53,10 @@ load() { "$java_bin" -XX:+UseParallelGC -Xms256m "$here/L4Load.java" "$@"; }
 
 # The backends: one process, a TCP echo (rr), a TCP source (bulk) and a UDP echo (udp), two threads on it.
 echo_port="$(free_port)" source_port="$(free_port)" udp_echo_port="$(free_udp_port)"
-load serve --tcp-echo "$echo_port" --tcp-source "$source_port" --udp-echo "$udp_echo_port" --threads 2 \
-  >"$work/backends.log" 2>&1 &
+# Java started directly, not through the load function: $! must be the JVM, or cleanup would kill a
+# subshell and leave the backends running.
+"$java_bin" -XX:+UseParallelGC -Xms256m "$here/L4Load.java" serve --tcp-echo "$echo_port" --tcp-source "$source_port" \
+  --udp-echo "$udp_echo_port" --threads 2 >"$work/backends.log" 2>&1 &
 pids+=($!)
 
 declare -A port
