@@ -4,6 +4,9 @@ import io.sluice.algorithms.Durations;
 import io.sluice.algorithms.Range;
 import io.sluice.algorithms.SettingException;
 import io.sluice.config.internal.Locations;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -251,5 +254,28 @@ public final class Problems {
     /** {@code list[i]}. */
     public static String index(String list, int i) {
         return list + "[" + i + "]";
+    }
+
+    /**
+     * A file the config names ({@code tls} certificates and keys, a JWK set): the path, or null after
+     * an error that names it and says what is wrong (not a path, no such file, not readable).
+     */
+    public Path readableFile(String path, String value) {
+        Path p;
+        try {
+            p = Path.of(value);
+        } catch (InvalidPathException e) {
+            error(path, "'" + value + "' is not a file path: " + e.getMessage());
+            return null;
+        }
+        if (!Files.isRegularFile(p)) {
+            error(path, "no file '" + value + "' (from " + Path.of("").toAbsolutePath() + ")");
+            return null;
+        }
+        if (!Files.isReadable(p)) {
+            error(path, "file '" + value + "' is not readable by this process");
+            return null;
+        }
+        return p;
     }
 }

@@ -3,8 +3,6 @@ package io.sluice.config.proxy;
 import io.sluice.algorithms.Range;
 import io.sluice.algorithms.policy.AffinityPolicy;
 import io.sluice.config.Problems;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +28,7 @@ final class JwtReader {
         Path jwks = null;
         if (problems.required(jp, s.jwks(), "the path of a JWK set file (RFC 7517), like /etc/sluice/jwks.json")
                 != null) {
-            jwks = file(jp, s.jwks());
+            jwks = problems.readableFile(jp, s.jwks());
         }
         List<String> issuers = texts(Problems.join(path, "issuers"), s.issuers(), "an issuer, like https://auth.example.com");
         List<String> audiences = texts(Problems.join(path, "audiences"), s.audiences(), "an audience, like devices");
@@ -86,24 +84,5 @@ final class JwtReader {
             }
         }
         return ok ? out : null;
-    }
-
-    private Path file(String path, String value) {
-        Path p;
-        try {
-            p = Path.of(value);
-        } catch (InvalidPathException e) {
-            problems.error(path, "'" + value + "' is not a file path: " + e.getMessage());
-            return null;
-        }
-        if (!Files.isRegularFile(p)) {
-            problems.error(path, "no file '" + value + "' (from " + Path.of("").toAbsolutePath() + ")");
-            return null;
-        }
-        if (!Files.isReadable(p)) {
-            problems.error(path, "file '" + value + "' is not readable by this process");
-            return null;
-        }
-        return p;
     }
 }

@@ -2,8 +2,6 @@ package io.sluice.config.proxy;
 
 import io.sluice.config.Problems;
 import io.sluice.config.proxy.TlsSection.CertificateSection;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +56,7 @@ final class TlsReader {
                 ok = false;
             }
         }
-        Path ca = s.ca() == null ? null : file(Problems.join(path, "ca"), s.ca());
+        Path ca = s.ca() == null ? null : problems.readableFile(Problems.join(path, "ca"), s.ca());
         if (s.ca() != null && ca == null) {
             ok = false;
         }
@@ -67,7 +65,7 @@ final class TlsReader {
                     + " needs a ca: PEM bundle of the CAs that client certificates must chain to");
             ok = false;
         }
-        Path crl = s.crl() == null ? null : file(Problems.join(path, "crl"), s.crl());
+        Path crl = s.crl() == null ? null : problems.readableFile(Problems.join(path, "crl"), s.crl());
         if (s.crl() != null && crl == null) {
             ok = false;
         }
@@ -86,9 +84,9 @@ final class TlsReader {
             return null;
         }
         Path cert = problems.required(Problems.join(path, "cert"), s.cert(), "a PEM certificate file") == null
-                ? null : file(Problems.join(path, "cert"), s.cert());
+                ? null : problems.readableFile(Problems.join(path, "cert"), s.cert());
         Path key = problems.required(Problems.join(path, "key"), s.key(), "a PEM private key file") == null
-                ? null : file(Problems.join(path, "key"), s.key());
+                ? null : problems.readableFile(Problems.join(path, "key"), s.key());
         List<String> names = new ArrayList<>();
         if (s.names() != null) {
             for (int i = 0; i < s.names().size(); i++) {
@@ -106,25 +104,6 @@ final class TlsReader {
             }
         }
         return cert == null || key == null ? null : new ListenerTls.Certificate(cert, key, names);
-    }
-
-    private Path file(String path, String value) {
-        Path p;
-        try {
-            p = Path.of(value);
-        } catch (InvalidPathException e) {
-            problems.error(path, "'" + value + "' is not a file path: " + e.getMessage());
-            return null;
-        }
-        if (!Files.isRegularFile(p)) {
-            problems.error(path, "no file '" + value + "' (from " + Path.of("").toAbsolutePath() + ")");
-            return null;
-        }
-        if (!Files.isReadable(p)) {
-            problems.error(path, "file '" + value + "' is not readable by this process");
-            return null;
-        }
-        return p;
     }
 
     /** An exact DNS name or a {@code *.} wildcard over one. */
