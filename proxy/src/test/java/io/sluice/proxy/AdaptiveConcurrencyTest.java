@@ -83,7 +83,8 @@ class AdaptiveConcurrencyTest {
             serviceMillis = 20;
             int from = results.size();
             await("after the backend recovers, 40 responses in a row are admitted", () -> {
-                List<Integer> since = results.subList(from, results.size());
+                List<Integer> all = List.copyOf(results); // clients keep appending: read a copy
+                List<Integer> since = all.subList(from, all.size());
                 int run = 0;
                 for (int i = since.size() - 1; i >= 0 && since.get(i) == 200; i--) {
                     run++;
