@@ -92,11 +92,25 @@ final class ClustersReader {
                 membership != ProxyConfig.Membership.KAFKA);
         ClusterPolicy policy = policies.policy(path, strategy, s.healthCheck(), s.outlierDetection(), s.timeouts(),
                 s.retries(), s.sessionPersistence(), s.pickerRefresh(), s.ewmaDecay(), s.adaptiveConcurrency());
-        ProxyConfig.UpstreamProtocol upstream = upstream(Problems.join(path, "upstream"), s.upstream());
-        if (name == null || policy == null) {
+        String up = Problems.join(path, "upstream");
+        ProxyConfig.UpstreamProtocol upstream = upstream(up, s.upstream());
+        ProxyConfig.UpstreamTls tls = s.upstream() == null || s.upstream().tls() == null ? null
+                : upstreamTls(Problems.join(up, "tls"), s.upstream().tls());
+        boolean tlsBad = s.upstream() != null && s.upstream().tls() != null && tls == null;
+        if (upstream == ProxyConfig.UpstreamProtocol.H2 && s.upstream().tls() == null) {
+            problems.error(Problems.join(up, "protocol"), "h2 is HTTP/2 over TLS and needs a tls: block (at least"
+                    + " tls: {} to verify the backends against the JDK's trust store); for HTTP/2 in clear write h2c");
             return null;
         }
-        return new ProxyConfig.Cluster(name, backends, policy, membership, upstream);
+        if (upstream == ProxyConfig.UpstreamProtocol.H2C && tls != null) {
+            problems.error(Problems.join(up, "protocol"), "h2c is HTTP/2 in clear; with tls: write h2 (HTTP/2 over"
+                    + " TLS, ALPN h2)");
+            return null;
+        }
+        if (name == null || policy == null || tlsBad) {
+            return null;
+        }
+        return new ProxyConfig.Cluster(name, backends, policy, membership, upstream, tls);
     }
 
     /** The {@code upstream:} block: its {@code protocol}, {@code http1} when the block or the key is absent. */
@@ -104,9 +118,56 @@ final class ClustersReader {
         if (s == null) {
             return ProxyConfig.UpstreamProtocol.HTTP1;
         }
-        String p = problems.choice(Problems.join(path, "protocol"), s.protocol(), List.of("http1", "h2c"), "http1");
+        String p = problems.choice(Problems.join(path, "protocol"), s.protocol(), List.of("http1", "h2c", "h2"),
+                "http1");
         return p == null ? ProxyConfig.UpstreamProtocol.HTTP1
                 : ProxyConfig.UpstreamProtocol.valueOf(p.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** The {@code upstream.tls:} block, or null after errors (recorded). */
+    private ProxyConfig.UpstreamTls upstreamTls(String path, ClusterSection.UpstreamTlsSection s) {
+        boolean ok = true;
+        java.nio.file.Path ca = null;
+        if (s.ca() != null) {
+            ca = problems.readableFile(Problems.join(path, "ca"), s.ca());
+            ok = ca != null;
+        }
+        String serverName = s.serverName();
+        if (serverName != null) {
+            String lower = serverName.trim().toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("*.") || !TlsReader.isServerName(lower)) {
+                problems.error(Problems.join(path, "server-name"), "'" + serverName + "' is not a server name;"
+                        + " write the DNS name the backends' certificates carry, like api.internal.example.com");
+                ok = false;
+            }
+            serverName = lower;
+        }
+        boolean verify = problems.bool(Problems.join(path, "verify"), s.verify(), true);
+        if (!verify && ca != null) {
+            problems.error(Problems.join(path, "verify"), "verify: false accepts any certificate, so the ca: bundle"
+                    + " would not be used; remove one of them");
+            ok = false;
+        }
+        java.nio.file.Path cert = null;
+        java.nio.file.Path key = null;
+        if (s.certificate() != null && s.key() == null) {
+            problems.error(Problems.join(path, "key"), "certificate: is set but key: is missing; a client certificate"
+                    + " needs its PEM private key (PKCS#8)");
+            ok = false;
+        } else if (s.key() != null && s.certificate() == null) {
+            problems.error(Problems.join(path, "certificate"), "key: is set but certificate: is missing; a client"
+                    + " key needs its PEM certificate chain");
+            ok = false;
+        }
+        if (s.certificate() != null) {
+            cert = problems.readableFile(Problems.join(path, "certificate"), s.certificate());
+            ok &= cert != null;
+        }
+        if (s.key() != null) {
+            key = problems.readableFile(Problems.join(path, "key"), s.key());
+            ok &= key != null;
+        }
+        return ok ? new ProxyConfig.UpstreamTls(ca, serverName, verify, cert, key) : null;
     }
 
     private List<ProxyConfig.BackendEntry> backends(String path, List<BackendSection> sections, boolean required) {

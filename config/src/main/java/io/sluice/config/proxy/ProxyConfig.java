@@ -362,12 +362,21 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
      *               persistence and picker refresh: the very object the simulator runs
      */
     public record Cluster(String name, List<BackendEntry> backends, ClusterPolicy policy, Membership membership,
-                          UpstreamProtocol upstream) {
+                          UpstreamProtocol upstream, UpstreamTls upstreamTls) {
         public Cluster {
             backends = List.copyOf(backends);
             Objects.requireNonNull(policy, "policy");
             Objects.requireNonNull(membership, "membership");
             Objects.requireNonNull(upstream, "upstream");
+            if (upstream == UpstreamProtocol.H2 && upstreamTls == null) {
+                throw new IllegalArgumentException("upstream protocol h2 needs upstream TLS");
+            }
+        }
+
+        /** A cluster spoken to in clear. */
+        public Cluster(String name, List<BackendEntry> backends, ClusterPolicy policy, Membership membership,
+                       UpstreamProtocol upstream) {
+            this(name, backends, policy, membership, upstream, null);
         }
 
         /** A cluster spoken to in HTTP/1.1. */
@@ -382,7 +391,7 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
 
         /** This cluster with {@code next} as its backends. */
         public Cluster withBackends(List<BackendEntry> next) {
-            return new Cluster(name, next, policy, membership, upstream);
+            return new Cluster(name, next, policy, membership, upstream, upstreamTls);
         }
     }
 
@@ -391,7 +400,28 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
         /** HTTP/1.1 in clear, a keep-alive pool per backend. */
         HTTP1,
         /** HTTP/2 in clear with prior knowledge, a few multiplexed connections per backend. */
-        H2C
+        H2C,
+        /** HTTP/2 over TLS (ALPN h2), a few multiplexed connections per backend; needs {@link UpstreamTls}. */
+        H2
+    }
+
+    /**
+     * TLS to a cluster's backends ({@code upstream.tls}), validated: the files named exist (their
+     * contents are checked when the proxy loads them).
+     *
+     * @param ca          the CAs a backend's certificate must chain to; null for the JDK's default trust store
+     * @param serverName  SNI and the name verified; null for each backend's host
+     * @param verify      false: any certificate is accepted (written explicitly, logged at start)
+     * @param certificate client certificate chain (mTLS), or null
+     * @param key         its private key; null exactly when {@code certificate} is
+     */
+    public record UpstreamTls(java.nio.file.Path ca, String serverName, boolean verify,
+                              java.nio.file.Path certificate, java.nio.file.Path key) {
+        public UpstreamTls {
+            if ((certificate == null) != (key == null)) {
+                throw new IllegalArgumentException("a client certificate and its key go together");
+            }
+        }
     }
 
     /** One backend of a cluster; {@code id} is also what the affinity cookie carries. */

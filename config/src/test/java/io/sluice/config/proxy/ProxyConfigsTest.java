@@ -171,7 +171,7 @@ class ProxyConfigsTest {
         assertThat(ProxyConfigs.parse(MINIMAL + "    upstream: {}\n").clusters().get(0).upstream())
                 .isEqualTo(ProxyConfig.UpstreamProtocol.HTTP1);
         assertThat(errors(MINIMAL + "    upstream: { protocol: spdy }\n")).anySatisfy(e -> assertThat(e)
-                .contains("clusters[0].upstream.protocol").contains("'spdy'").contains("one of http1, h2c"));
+                .contains("clusters[0].upstream.protocol").contains("'spdy'").contains("one of http1, h2c, h2"));
     }
 
     @Test
