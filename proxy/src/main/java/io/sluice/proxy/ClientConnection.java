@@ -447,19 +447,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             attemptFailed(e, a, Outcome.CONNECT_FAILURE);
             return;
         }
-        if (UpstreamConnector.of(e.cluster.config()).multiplexed()) {
+        UpstreamConnector connector = e.cluster.connector();
+        if (connector.multiplexed()) {
             openStream(e, a, address);
             return;
         }
         if (!fresh) {
-            UpstreamConnection pooled = pool.poll(address);
+            UpstreamConnection pooled = pool.poll(connector, address);
             if (pooled != null) {
                 a.reused = true;
                 send(e, a, pooled);
                 return;
             }
         }
-        ChannelFuture f = pool.connect(UpstreamConnector.of(e.cluster.config()), address,
+        ChannelFuture f = pool.connect(connector, address,
                 e.cluster.policy().timeouts().connectNanos());
         a.connecting = f;
         f.addListener((ChannelFutureListener) cf -> {
@@ -478,7 +479,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     /** Sends {@code e} over a new stream of a multiplexed HTTP/2 connection to {@code address}. */
     private void openStream(Exchange e, Attempt a, InetSocketAddress address) {
-        io.netty.util.concurrent.Future<Channel> f = pool.http2().openStream(address,
+        io.netty.util.concurrent.Future<Channel> f = pool.http2().openStream(e.cluster.connector(), address,
                 e.cluster.policy().timeouts().connectNanos());
         a.opening = f;
         f.addListener(done -> {

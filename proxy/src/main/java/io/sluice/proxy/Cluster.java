@@ -20,6 +20,7 @@ import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.proxy.metrics.BackendMetrics;
 import io.sluice.proxy.metrics.ClusterMetrics;
 import io.sluice.proxy.metrics.ProxyMetrics;
+import io.sluice.proxy.tls.UpstreamTlsContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,13 +80,19 @@ public final class Cluster {
     private final ClusterMetrics clusterMetrics;
     /** The adaptive concurrency limit, or null when the policy has none. */
     private final AdaptiveConcurrencyLimit concurrency;
+    /** TLS to the backends ({@code upstream.tls}), or null in clear. */
+    private final UpstreamTlsContext upstreamTls;
+    /** How requests reach the backends: the protocol's connector, over {@link #upstreamTls} when set. */
+    private final UpstreamConnector connector;
 
     private Cluster(ProxyConfig.Cluster config, LoadBalancer loadBalancer, Environment env,
                     Map<String, InetSocketAddress> addresses, Map<String, ProxyConfig.BackendEntry> entries,
                     RetryBudget retryBudget, Map<String, Integer> weights, ClusterHealth health,
                     SessionAffinity affinity, boolean hashesKey, PickerTimer pickerTimer, ProxyMetrics metrics,
-                    AdaptiveConcurrencyLimit concurrency) {
+                    AdaptiveConcurrencyLimit concurrency, UpstreamTlsContext upstreamTls) {
         this.config = config;
+        this.upstreamTls = upstreamTls;
+        this.connector = UpstreamConnector.secured(UpstreamConnector.of(config), upstreamTls);
         this.concurrency = concurrency;
         this.policy = config.policy();
         this.loadBalancer = loadBalancer;
@@ -116,7 +123,25 @@ public final class Cluster {
      */
     public static Cluster build(ProxyConfig.Cluster config, Cluster previous, StrategyRegistry registry,
                                 Environment env) {
-        return build(config, previous, registry, env, null);
+        return build(config, previous, registry, env, null, loadTls(config, previous, null));
+    }
+
+    /**
+     * The TLS context of {@code config}'s {@code upstream.tls} (null without one): {@code previous}'s
+     * when neither its settings nor its files changed, else loaded from the files. A reload calls it
+     * before changing anything, so a bad certificate fails the reload and the old one stays in use.
+     *
+     * @throws IllegalArgumentException naming the cluster and the file that cannot be used
+     */
+    static UpstreamTlsContext loadTls(ProxyConfig.Cluster config, Cluster previous, Services services) {
+        if (config.upstreamTls() == null) {
+            return null;
+        }
+        ClusterMetrics m = services == null ? null : services.metrics().cluster(config.name());
+        return UpstreamTlsContext.load(config.name(), config.upstreamTls(),
+                config.upstream() == ProxyConfig.UpstreamProtocol.H2,
+                previous == null ? null : previous.upstreamTls,
+                m == null ? reason -> { } : m::upstreamTlsHandshakeFailure);
     }
 
     /**
@@ -132,9 +157,9 @@ public final class Cluster {
      * @throws IllegalArgumentException when the strategy is refused (the config parser checked it already)
      */
     static Cluster build(ProxyConfig.Cluster config, Cluster previous, StrategyRegistry registry, Environment env,
-                         Services services) {
+                         Services services, UpstreamTlsContext upstreamTls) {
         Objects.requireNonNull(config, "config");
-        if (previous != null && previous.config.equals(config)) {
+        if (previous != null && previous.config.equals(config) && previous.upstreamTls == upstreamTls) {
             return previous;
         }
         Map<String, ProxyConfig.BackendEntry> entries = new LinkedHashMap<>();
@@ -166,8 +191,8 @@ public final class Cluster {
         RetryBudget budget = previous == null ? new RetryBudget() : previous.retryBudget;
         lb.setBackends(backends);
         ClusterHealth health = previous == null
-                ? ClusterHealth.start(config, backends, lb, services)
-                : previous.health.reconfigure(config, backends, lb);
+                ? ClusterHealth.start(config, backends, lb, services, upstreamTls)
+                : previous.health.reconfigure(config, backends, lb, upstreamTls);
         boolean hashes = before != null && before.strategy().equals(policy.strategy())
                 ? previous.hashesKey : AffinityPolicy.hashesKey(policy.strategy(), registry);
         SessionAffinity affinity = null;
@@ -190,7 +215,7 @@ public final class Cluster {
                 s -> before != null && previous.concurrency != null && s.equals(before.adaptiveConcurrency().orElse(null))
                         ? previous.concurrency : AdaptiveConcurrencyLimit.gradient(s)).orElse(null);
         return new Cluster(config, lb, env, Map.copyOf(addresses), Map.copyOf(entries), budget, weights, health,
-                affinity, hashes, timer, services == null ? null : services.metrics(), concurrency);
+                affinity, hashes, timer, services == null ? null : services.metrics(), concurrency, upstreamTls);
     }
 
     private static Backend backend(ProxyConfig.BackendEntry b, int weight) {
@@ -232,6 +257,16 @@ public final class Cluster {
 
     public ProxyConfig.Cluster config() {
         return config;
+    }
+
+    /** TLS to the backends, or null in clear. */
+    UpstreamTlsContext upstreamTls() {
+        return upstreamTls;
+    }
+
+    /** How requests reach the backends (protocol, and TLS when {@code upstream.tls} is set). */
+    UpstreamConnector connector() {
+        return connector;
     }
 
     /** The policy in force: the strategy and every setting around it. */

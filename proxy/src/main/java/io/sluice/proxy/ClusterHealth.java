@@ -60,10 +60,13 @@ public final class ClusterHealth {
     /** One checker and the settings it was made from; {@link #checker} is null without checks. */
     private static final class Checks {
         final HealthCheckPolicy config;
+        /** The cluster's upstream TLS the checks speak, or null; a new one (a reload) restarts the checks. */
+        final io.sluice.proxy.tls.UpstreamTlsContext tls;
         ActiveHealthChecker checker;
 
-        Checks(HealthCheckPolicy config) {
+        Checks(HealthCheckPolicy config, io.sluice.proxy.tls.UpstreamTlsContext tls) {
             this.config = config;
+            this.tls = tls;
         }
     }
 
@@ -86,9 +89,9 @@ public final class ClusterHealth {
 
     /** Starts checks and outlier detection for a new cluster (none when {@code services} is null). */
     static ClusterHealth start(ProxyConfig.Cluster config, List<Backend> backends, LoadBalancer lb,
-                               Cluster.Services services) {
+                               Cluster.Services services, io.sluice.proxy.tls.UpstreamTlsContext tls) {
         ClusterHealth h = new ClusterHealth(config.name(), services, lb);
-        h.reconfigure(config, backends, lb);
+        h.reconfigure(config, backends, lb, tls);
         return h;
     }
 
@@ -113,7 +116,8 @@ public final class ClusterHealth {
      *
      * @return this
      */
-    synchronized ClusterHealth reconfigure(ProxyConfig.Cluster config, List<Backend> backends, LoadBalancer next) {
+    synchronized ClusterHealth reconfigure(ProxyConfig.Cluster config, List<Backend> backends, LoadBalancer next,
+                                           io.sluice.proxy.tls.UpstreamTlsContext tls) {
         List<String> now = new ArrayList<>();
         for (Backend b : backends) {
             now.add(b.id());
@@ -158,7 +162,7 @@ public final class ClusterHealth {
         }
         HealthCheckPolicy checkPolicy = config.policy().healthCheck().orElse(null);
         Checks c = checks;
-        if (c != null && java.util.Objects.equals(c.config, checkPolicy)) {
+        if (c != null && java.util.Objects.equals(c.config, checkPolicy) && c.tls == tls) {
             if (c.checker != null) {
                 c.checker.update(backends);
             }
@@ -172,7 +176,7 @@ public final class ClusterHealth {
                     aggregator.setActive(id, HealthState.HEALTHY);
                 }
             }
-            Checks fresh = new Checks(checkPolicy);
+            Checks fresh = new Checks(checkPolicy, tls);
             checks = fresh;
             if (checkPolicy != null) {
                 fresh.checker = startChecker(fresh);
@@ -196,7 +200,7 @@ public final class ClusterHealth {
 
     private ActiveHealthChecker startChecker(Checks c) {
         HealthCheckPolicy hc = c.config;
-        CheckSpec spec = CheckSpec.of(hc);
+        CheckSpec spec = c.tls == null ? CheckSpec.of(hc) : CheckSpec.of(hc).withTls(c.tls);
         // The policy's state machine as it is, initial state included (HAProxy's up by default), as
         // the simulator runs it.
         return ActiveHealthChecker.create(spec, hc.checks(), services.group(), services.checkChannels(),

@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * HTTP/2 connections to backends ({@code upstream.protocol: h2c}) for one event loop: a few
+ * HTTP/2 connections to backends ({@code upstream.protocol: h2c}, or {@code h2} over TLS) for one event loop: a few
  * multiplexed connections per backend address, each request a new stream on one of them. This is
  * what makes per-request balancing of gRPC possible: the client's one connection carries many
  * calls, each call is balanced on its own, and each goes out as a stream on the chosen backend's
@@ -46,7 +46,8 @@ import java.util.Map;
  */
 final class Http2Upstreams {
     private final UpstreamPool pool;
-    private final Map<InetSocketAddress, List<Connection>> connections = new HashMap<>();
+    /** By connector and address: a cluster's TLS settings make its connections its own. */
+    private final Map<Key, List<Connection>> connections = new HashMap<>();
 
     Http2Upstreams(UpstreamPool pool) {
         this.pool = pool;
@@ -59,9 +60,10 @@ final class Http2Upstreams {
      * {@link UpstreamConnection}. Fails when the connection cannot be made; cancelling it closes the
      * stream if it was opened.
      */
-    Future<Channel> openStream(InetSocketAddress address, long connectTimeoutNanos) {
+    Future<Channel> openStream(UpstreamConnector connector, InetSocketAddress address, long connectTimeoutNanos) {
         Promise<Channel> promise = pool.loop().newPromise();
-        List<Connection> list = connections.computeIfAbsent(address, a -> new ArrayList<>());
+        Key key = new Key(connector, address);
+        List<Connection> list = connections.computeIfAbsent(key, a -> new ArrayList<>());
         Connection chosen = null;
         for (Connection c : list) {
             if (c.hasRoom()) {
@@ -70,16 +72,17 @@ final class Http2Upstreams {
             }
         }
         if (chosen == null) {
-            chosen = connect(address, connectTimeoutNanos, list);
+            chosen = connect(key, connectTimeoutNanos, list);
         }
         chosen.open(promise);
         return promise;
     }
 
-    private Connection connect(InetSocketAddress address, long connectTimeoutNanos, List<Connection> list) {
-        Connection c = new Connection(address);
+    private Connection connect(Key key, long connectTimeoutNanos, List<Connection> list) {
+        Connection c = new Connection(key);
         list.add(c);
-        ChannelFuture f = pool.connect((ch, p, a) -> c.install(ch), address, connectTimeoutNanos);
+        ChannelFuture f = pool.connect(key.connector().tls(), (ch, p, a) -> c.install(ch), key.address(),
+                connectTimeoutNanos);
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 c.failed(done.cause());
@@ -89,11 +92,11 @@ final class Http2Upstreams {
     }
 
     private void forget(Connection c) {
-        List<Connection> list = connections.get(c.address);
+        List<Connection> list = connections.get(c.key);
         if (list != null) {
             list.remove(c);
             if (list.isEmpty()) {
-                connections.remove(c.address);
+                connections.remove(c.key);
             }
         }
     }
@@ -116,12 +119,22 @@ final class Http2Upstreams {
 
     /** Connections per address, for tests. */
     int connectionCount(InetSocketAddress address) {
-        List<Connection> list = connections.get(address);
-        return list == null ? 0 : list.size();
+        int n = 0;
+        for (Map.Entry<Key, List<Connection>> e : connections.entrySet()) {
+            if (e.getKey().address().equals(address)) {
+                n += e.getValue().size();
+            }
+        }
+        return n;
+    }
+
+    /** What connections are shared by: the per-stream connector (with its TLS layer) and the address. */
+    private record Key(UpstreamConnector connector, InetSocketAddress address) {
     }
 
     /** One multiplexed connection: its frame codec, the streams it carries and those waiting for it to connect. */
     private final class Connection extends ChannelInboundHandlerAdapter {
+        private final Key key;
         private final InetSocketAddress address;
         private Channel channel;
         private Http2FrameCodec codec;
@@ -132,8 +145,9 @@ final class Http2Upstreams {
         private long idleSinceNanos = System.nanoTime();
         private List<Promise<Channel>> waiting = new ArrayList<>();
 
-        Connection(InetSocketAddress address) {
-            this.address = address;
+        Connection(Key key) {
+            this.key = key;
+            this.address = key.address();
         }
 
         void install(Channel ch) {
@@ -194,7 +208,7 @@ final class Http2Upstreams {
                 @Override
                 protected void initChannel(Http2StreamChannel stream) {
                     stream.config().setAutoRead(false);
-                    UpstreamConnector.H2C.install(stream, pool, address);
+                    key.connector().install(stream, pool, address);
                 }
             }).open().addListener(f -> {
                 if (f.isSuccess()) {

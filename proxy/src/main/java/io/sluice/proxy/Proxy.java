@@ -256,6 +256,9 @@ public final class Proxy implements AutoCloseable {
             for (ListenerState s : keep) {
                 verifiers.put(s.name, jwtVerifier(wanted.get(s.name)));
             }
+            // Clusters' upstream.tls files are read again (a bad one fails the reload, the old contexts still used).
+            Map<String, io.sluice.proxy.tls.UpstreamTlsContext> upstreamTls =
+                    RoutingSnapshot.loadUpstreamTls(next, old, services);
             // Prepare what can fail: the access log, then the new sockets.
             boolean reopenLog = !next.accessLog().path().equals(current.accessLog().path());
             AccessLog newLog = reopenLog ? AccessLog.open(next.accessLog().path()) : null;
@@ -291,7 +294,7 @@ public final class Proxy implements AutoCloseable {
                 throw new IllegalStateException(msg.toString(), e);
             }
             // Nothing below fails on a validated config.
-            RoutingSnapshot fresh = RoutingSnapshot.build(next, old, registry, env, services);
+            RoutingSnapshot fresh = RoutingSnapshot.build(next, old, registry, env, services, upstreamTls);
             for (ListenerState s : retire) {
                 s.finalRouter = old.router(s.name);
             }

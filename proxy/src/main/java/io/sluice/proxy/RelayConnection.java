@@ -153,7 +153,8 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements List
         pickedNanos = System.nanoTime();
         e.load().onRequestStart();
         UpstreamPool pool = listener.proxy.pool(ctx.channel().eventLoop());
-        ChannelFuture f = pool.connect(RAW, address, cluster.policy().timeouts().connectNanos());
+        // Over TLS when the cluster has upstream.tls: the future completes once the handshake has.
+        ChannelFuture f = pool.connect(cluster.upstreamTls(), RAW, address, cluster.policy().timeouts().connectNanos());
         f.addListener((ChannelFutureListener) cf -> {
             if (closed) {
                 cf.channel().close();

@@ -39,10 +39,37 @@ public final class RoutingSnapshot {
     /** As {@link #build(ProxyConfig, RoutingSnapshot, StrategyRegistry, Environment)}, with clusters' background work. */
     static RoutingSnapshot build(ProxyConfig config, RoutingSnapshot previous, StrategyRegistry registry,
                                  Environment env, Cluster.Services services) {
+        return build(config, previous, registry, env, services, loadUpstreamTls(config, previous, services));
+    }
+
+    /**
+     * The clusters' {@code upstream.tls} contexts by cluster name (only clusters that have one), loaded
+     * from their files or carried over from {@code previous} when unchanged.
+     *
+     * @throws IllegalArgumentException naming the cluster and the file when one cannot be used
+     */
+    static Map<String, io.sluice.proxy.tls.UpstreamTlsContext> loadUpstreamTls(ProxyConfig config,
+                                                                               RoutingSnapshot previous,
+                                                                               Cluster.Services services) {
+        Map<String, io.sluice.proxy.tls.UpstreamTlsContext> out = new java.util.HashMap<>();
+        for (ProxyConfig.Cluster c : config.clusters()) {
+            Cluster old = previous == null ? null : previous.clusters.get(c.name());
+            io.sluice.proxy.tls.UpstreamTlsContext tls = Cluster.loadTls(c, old, services);
+            if (tls != null) {
+                out.put(c.name(), tls);
+            }
+        }
+        return out;
+    }
+
+    /** As {@link #build(ProxyConfig, RoutingSnapshot, StrategyRegistry, Environment)}, with the TLS contexts loaded. */
+    static RoutingSnapshot build(ProxyConfig config, RoutingSnapshot previous, StrategyRegistry registry,
+                                 Environment env, Cluster.Services services,
+                                 Map<String, io.sluice.proxy.tls.UpstreamTlsContext> upstreamTls) {
         Map<String, Cluster> clusters = new LinkedHashMap<>();
         for (ProxyConfig.Cluster c : config.clusters()) {
             Cluster old = previous == null ? null : previous.clusters.get(c.name());
-            clusters.put(c.name(), Cluster.build(c, old, registry, env, services));
+            clusters.put(c.name(), Cluster.build(c, old, registry, env, services, upstreamTls.get(c.name())));
         }
         Map<String, Router> routers = new LinkedHashMap<>();
         for (ProxyConfig.Listener l : config.listeners()) {

@@ -26,6 +26,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private final ResponseDecoder decoder;
     private final Http1Encoder encoder;
     private Channel channel;
+    /** What made this connection (the pool's key with the address); set by the pool once installed. */
+    private UpstreamConnector connector = UpstreamConnector.HTTP1;
     private ResponseSink sink;
     private boolean pooled;
     private long idleSinceNanos;
@@ -48,6 +50,14 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     InetSocketAddress address() {
         return address;
+    }
+
+    UpstreamConnector connector() {
+        return connector;
+    }
+
+    void connector(UpstreamConnector c) {
+        connector = c;
     }
 
     /** Lends this connection to {@code s}. */

@@ -17,12 +17,12 @@ import java.net.InetSocketAddress;
  * {@link io.sluice.proxy.http2.UpstreamStreamBridge}); it is {@link #multiplexed()}, so
  * {@link ClientConnection} asks the pool for a stream rather than an idle connection.
  *
- * <p>Planned (issue 11): TLS to the backends (Netty's {@code SslHandler} with SNI and
- * verification against a CA bundle, optionally a client certificate) under either protocol, and
- * {@code h2} over TLS with ALPN. Issue 12 adds a raw
- * byte connector for TCP and MQTT relays and an optional PROXY protocol header towards backends.
- * Connections made by different connectors are never interchangeable, so once there is more than
- * one, the pool keys idle connections by connector as well as by address.
+ * <p>TLS to the backends ({@code upstream.tls}) wraps any of them ({@link #secured}): the pool puts
+ * the cluster's {@link io.sluice.proxy.tls.UpstreamTlsContext} handler and an {@link UpstreamTlsGate}
+ * under the connector's handlers, and the connection counts as made once the handshake is done.
+ * {@link #H2} is HTTP/2 over TLS (ALPN h2), multiplexed as {@link #H2C}. The raw byte connector of
+ * the TCP and MQTT relays is {@link RelayConnection#RAW}. Connections made by different connectors
+ * are never interchangeable, so the pool keys idle connections by connector as well as by address.
  */
 interface UpstreamConnector {
     /** Plain HTTP/1.1: {@link Http1Encoder}, the strict {@link io.sluice.proxy.http.ResponseDecoder} and an {@link UpstreamConnection}. */
@@ -49,13 +49,27 @@ interface UpstreamConnector {
      * {@link Http2Upstreams}: the bridge, the strict response decoder and an {@link UpstreamConnection}
      * whose encoder is not in the pipeline (the bridge frames the body).
      */
-    UpstreamConnector H2C = new UpstreamConnector() {
+    UpstreamConnector H2C = new Http2Streams("http", "h2c");
+
+    /** HTTP/2 over TLS, per stream: as {@link #H2C} with {@code :scheme https}; see {@link #secured}. */
+    UpstreamConnector H2 = new Http2Streams("https", "h2");
+
+    /** The per-stream connectors of HTTP/2 upstreams. */
+    final class Http2Streams implements UpstreamConnector {
+        private final String scheme;
+        private final String name;
+
+        private Http2Streams(String scheme, String name) {
+            this.scheme = scheme;
+            this.name = name;
+        }
+
         @Override
         public void install(Channel ch, UpstreamPool pool, InetSocketAddress address) {
             io.sluice.proxy.http.ResponseDecoder decoder = new io.sluice.proxy.http.ResponseDecoder(
                     UpstreamPool.MAX_STATUS_LINE, UpstreamPool.MAX_RESPONSE_HEADER_BYTES,
                     UpstreamPool.MAX_RESPONSE_HEADERS);
-            ch.pipeline().addLast("bridge", new io.sluice.proxy.http2.UpstreamStreamBridge("http"))
+            ch.pipeline().addLast("bridge", new io.sluice.proxy.http2.UpstreamStreamBridge(scheme))
                     .addLast("decoder", decoder)
                     .addLast("upstream", new UpstreamConnection(pool, address, decoder,
                             new io.sluice.proxy.http.Http1Encoder()));
@@ -68,9 +82,9 @@ interface UpstreamConnector {
 
         @Override
         public String toString() {
-            return "h2c";
+            return name;
         }
-    };
+    }
 
     /**
      * Adds this connector's handlers to a new connection to {@code address}, made by
@@ -86,8 +100,51 @@ interface UpstreamConnector {
         return false;
     }
 
-    /** The connector a cluster's {@code upstream.protocol} asks for. */
+    /**
+     * The TLS layer under this connector's connections, or null in clear. For a {@link #multiplexed()}
+     * connector it is the shared connection's; the streams' pipelines are {@link #install}'s.
+     */
+    default io.sluice.proxy.tls.UpstreamTlsContext tls() {
+        return null;
+    }
+
+    /** The connector a cluster's {@code upstream.protocol} asks for, in clear. */
     static UpstreamConnector of(ProxyConfig.Cluster cluster) {
-        return cluster.upstream() == ProxyConfig.UpstreamProtocol.H2C ? H2C : HTTP1;
+        return switch (cluster.upstream()) {
+            case H2C -> H2C;
+            case H2 -> H2;
+            case HTTP1 -> HTTP1;
+        };
+    }
+
+    /**
+     * {@code base} over TLS with {@code tls} (which made it connector-specific: the pool never mixes
+     * its connections with another's), or {@code base} itself when {@code tls} is null.
+     */
+    static UpstreamConnector secured(UpstreamConnector base, io.sluice.proxy.tls.UpstreamTlsContext tls) {
+        if (tls == null) {
+            return base;
+        }
+        return new UpstreamConnector() {
+            @Override
+            public void install(Channel ch, UpstreamPool pool, InetSocketAddress address) {
+                base.install(ch, pool, address);
+            }
+
+            @Override
+            public boolean multiplexed() {
+                return base.multiplexed();
+            }
+
+            @Override
+            public io.sluice.proxy.tls.UpstreamTlsContext tls() {
+                return tls;
+            }
+
+            @Override
+            public String toString() {
+                return base + (base == H2 ? "" : "+tls");
+            }
+        };
     }
 }

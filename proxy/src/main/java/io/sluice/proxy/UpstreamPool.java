@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -40,7 +41,11 @@ final class UpstreamPool {
     private final EventLoop loop;
     private final Transport transport;
     private final Bootstrap bootstrap;
-    private final Map<InetSocketAddress, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+    /**
+     * Idle connections by connector and address: connections made by different connectors (in clear,
+     * over TLS with one cluster's settings, or another's) are never interchangeable.
+     */
+    private final Map<Key, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
     /** Connected channels per address, pooled or in use: counted on connect and close, never per request. */
     private final Map<InetSocketAddress, int[]> open = new HashMap<>();
     private Http2Upstreams http2;
@@ -99,8 +104,8 @@ final class UpstreamPool {
      * on the rare borrow after a pause, none on the busy path. What still slips through is a stale
      * connection, retried at once on a new one by {@link ClientConnection}.
      */
-    UpstreamConnection poll(InetSocketAddress address) {
-        ArrayDeque<UpstreamConnection> q = idle.get(address);
+    UpstreamConnection poll(UpstreamConnector connector, InetSocketAddress address) {
+        ArrayDeque<UpstreamConnection> q = idle.get(new Key(connector, address));
         if (q == null) {
             return null;
         }
@@ -124,31 +129,62 @@ final class UpstreamPool {
 
     /**
      * Starts a new connection to {@code address}; once connected, {@code connector} has put its
-     * {@link UpstreamConnection} in the pipeline.
+     * {@link UpstreamConnection} in the pipeline. Over TLS ({@link UpstreamConnector#tls()}) the
+     * future completes when the handshake has (a failed handshake fails it, as a refused connection
+     * would), and the handlers above the TLS layer see the channel active only then.
      */
     ChannelFuture connect(UpstreamConnector connector, InetSocketAddress address, long connectTimeoutNanos) {
+        return connect(connector.tls(), connector, address, connectTimeoutNanos);
+    }
+
+    /** As {@link #connect(UpstreamConnector, InetSocketAddress, long)}, with the TLS layer given apart. */
+    ChannelFuture connect(io.sluice.proxy.tls.UpstreamTlsContext tls, UpstreamConnector connector,
+                          InetSocketAddress address, long connectTimeoutNanos) {
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)));
         UpstreamPool pool = this;
-        ChannelFuture f = bootstrap.clone()
+        UpstreamTlsGate gate = tls == null ? null : new UpstreamTlsGate(tls, address);
+        ChannelFuture tcp = bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (gate != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), address))
+                                    .addLast("tls-gate", gate);
+                        }
                         connector.install(ch, pool, address);
+                        UpstreamConnection c = ch.pipeline().get(UpstreamConnection.class);
+                        if (c != null) {
+                            c.connector(connector);
+                        }
                     }
                 })
                 .connect(address);
-        f.addListener(done -> {
+        ChannelFuture f = tcp;
+        if (gate != null) {
+            // On this loop, so nothing of the connection has happened yet: the gate completes the promise.
+            ChannelPromise ready = tcp.channel().newPromise();
+            gate.ready(ready);
+            tcp.addListener(done -> {
+                if (!done.isSuccess()) {
+                    ready.tryFailure(done.cause());
+                }
+            });
+            f = ready;
+        }
+        ChannelFuture connected = f;
+        connected.addListener(done -> {
             if (done.isSuccess()) {
                 open.computeIfAbsent(address, a -> new int[1])[0]++;
-                f.channel().closeFuture().addListener(closed -> open.get(address)[0]--);
+                connected.channel().closeFuture().addListener(closed -> open.get(address)[0]--);
             }
         });
-        return f;
+        return connected;
     }
 
     void offer(UpstreamConnection c) {
-        ArrayDeque<UpstreamConnection> q = idle.computeIfAbsent(c.address(), a -> new ArrayDeque<>());
+        ArrayDeque<UpstreamConnection> q = idle.computeIfAbsent(new Key(c.connector(), c.address()),
+                a -> new ArrayDeque<>());
         if (q.size() >= MAX_IDLE_PER_ADDRESS) {
             c.close();
             return;
@@ -157,7 +193,7 @@ final class UpstreamPool {
     }
 
     void remove(UpstreamConnection c) {
-        ArrayDeque<UpstreamConnection> q = idle.get(c.address());
+        ArrayDeque<UpstreamConnection> q = idle.get(new Key(c.connector(), c.address()));
         if (q != null) {
             q.remove(c);
         }
@@ -165,10 +201,10 @@ final class UpstreamPool {
 
     /** Closes the idle connections to every address not in {@code keep} (backends a reload removed). */
     void closeIdleExcept(java.util.Set<InetSocketAddress> keep) {
-        for (java.util.Iterator<Map.Entry<InetSocketAddress, ArrayDeque<UpstreamConnection>>> it =
+        for (java.util.Iterator<Map.Entry<Key, ArrayDeque<UpstreamConnection>>> it =
                 idle.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<InetSocketAddress, ArrayDeque<UpstreamConnection>> e = it.next();
-            if (!keep.contains(e.getKey())) {
+            Map.Entry<Key, ArrayDeque<UpstreamConnection>> e = it.next();
+            if (!keep.contains(e.getKey().address())) {
                 it.remove();
                 for (UpstreamConnection c : new ArrayList<>(e.getValue())) {
                     c.close();
@@ -193,7 +229,16 @@ final class UpstreamPool {
 
     /** Idle connections to {@code address} (tests and, later, the admin API). */
     int idleCount(InetSocketAddress address) {
-        ArrayDeque<UpstreamConnection> q = idle.get(address);
-        return q == null ? 0 : q.size();
+        int n = 0;
+        for (Map.Entry<Key, ArrayDeque<UpstreamConnection>> e : idle.entrySet()) {
+            if (e.getKey().address().equals(address)) {
+                n += e.getValue().size();
+            }
+        }
+        return n;
+    }
+
+    /** What idle connections are pooled by. */
+    private record Key(UpstreamConnector connector, InetSocketAddress address) {
     }
 }

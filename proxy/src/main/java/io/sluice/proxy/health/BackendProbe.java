@@ -110,6 +110,9 @@ final class BackendProbe {
         this.bootstrap = new Bootstrap().group(loop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (spec.tls() != null && spec.kind() != CheckSpec.Kind.COAP) {
+                    ch.pipeline().addLast("tls", spec.tls().newHandler(ch.alloc(), address));
+                }
                 switch (spec.kind()) {
                     case HTTP -> ch.pipeline().addLast(new HttpClientCodec(), new HttpCheckHandler(BackendProbe.this));
                     case MQTT -> ch.pipeline().addLast(new MqttDecoder(MQTT_MAX_PACKET), MqttEncoder.INSTANCE,
@@ -229,18 +232,40 @@ final class BackendProbe {
                 done.channel().close();
                 return;
             }
+            io.netty.handler.ssl.SslHandler ssl = done.isSuccess()
+                    ? done.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class) : null;
             if (!done.isSuccess()) {
                 finish(a, CheckResult.FAIL, "connect failed: " + describe(done.cause()), false);
+            } else if (ssl != null && !ssl.handshakeFuture().isDone()) {
+                // Over TLS the check starts once the handshake is done; a failed one fails the check.
+                ssl.handshakeFuture().addListener(h -> {
+                    if (a != attempt) {
+                        return;
+                    }
+                    if (h.isSuccess()) {
+                        connected(a, done.channel());
+                    } else {
+                        finish(a, CheckResult.FAIL, "TLS handshake failed: " + describe(h.cause()), false);
+                    }
+                });
+            } else if (ssl != null && !ssl.handshakeFuture().isSuccess()) {
+                finish(a, CheckResult.FAIL, "TLS handshake failed: " + describe(ssl.handshakeFuture().cause()), false);
             } else {
-                switch (spec.kind()) {
-                    case TCP -> finish(a, CheckResult.PASS, "TCP connect ok", false);
-                    case HTTP -> send(a, done.channel(), false);
-                    case MQTT -> sendMqttConnect(a, done.channel());
-                    case COAP -> sendCoapPing(a, done.channel());
-                    default -> throw new AssertionError(spec.kind());
-                }
+                connected(a, done.channel());
             }
         });
+    }
+
+    /** The connection (and its TLS handshake, if any) is up: the check proper. */
+    private void connected(Attempt a, Channel ch) {
+        switch (spec.kind()) {
+            case TCP -> finish(a, CheckResult.PASS, spec.tls() != null ? "TCP connect and TLS handshake ok"
+                    : "TCP connect ok", false);
+            case HTTP -> send(a, ch, false);
+            case MQTT -> sendMqttConnect(a, ch);
+            case COAP -> sendCoapPing(a, ch);
+            default -> throw new AssertionError(spec.kind());
+        }
     }
 
     private void send(Attempt a, Channel ch, boolean reused) {

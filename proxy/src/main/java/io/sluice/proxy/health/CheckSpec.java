@@ -52,9 +52,17 @@ public final class CheckSpec {
     private final long timeoutNanos;
     private final boolean keepAlive;
     private final int spreadPercent;
+    /** TLS to the backend (the cluster's {@code upstream.tls}), or null in clear. */
+    private final io.sluice.proxy.tls.UpstreamTlsContext tls;
 
     private CheckSpec(Kind kind, String path, String host, int expectMin, int expectMax, long timeoutNanos,
                       boolean keepAlive, int spreadPercent) {
+        this(kind, path, host, expectMin, expectMax, timeoutNanos, keepAlive, spreadPercent, null);
+    }
+
+    private CheckSpec(Kind kind, String path, String host, int expectMin, int expectMax, long timeoutNanos,
+                      boolean keepAlive, int spreadPercent, io.sluice.proxy.tls.UpstreamTlsContext tls) {
+        this.tls = tls;
         this.kind = kind;
         this.path = path;
         this.host = host;
@@ -103,6 +111,19 @@ public final class CheckSpec {
         };
         return spec.withTimeout(policy.timeoutNanos()).withExpectStatus(policy.expectStatusMin(),
                 policy.expectStatusMax());
+    }
+
+    /**
+     * This spec over TLS with the cluster's {@code upstream.tls} (HTTP, TCP and MQTT checks; a TCP check
+     * then passes when the handshake does); call it last, the other {@code with} methods drop it.
+     */
+    public CheckSpec withTls(io.sluice.proxy.tls.UpstreamTlsContext context) {
+        return new CheckSpec(kind, path, host, expectMin, expectMax, timeoutNanos, keepAlive, spreadPercent, context);
+    }
+
+    /** TLS to the backend, or null in clear. */
+    public io.sluice.proxy.tls.UpstreamTlsContext tls() {
+        return tls;
     }
 
     /** @param nanos how long a check may take, connect included, in [1ms, 1h]; past it the check is a TIMEOUT */

@@ -24,6 +24,15 @@ public final class ClusterMetrics {
         return name;
     }
 
+    /**
+     * A TLS handshake with one of the cluster's backends failed ({@code upstream.tls}).
+     *
+     * @param reason {@code unknown_ca}, {@code name_mismatch}, {@code alpn}, {@code alert} or {@code other}
+     */
+    public void upstreamTlsHandshakeFailure(String reason) {
+        metrics.upstreamTlsFailures.labelValues(name, reason).inc();
+    }
+
     /** An extra attempt was sent to another backend. */
     public void retry() {
         retries.inc();

@@ -99,6 +99,7 @@ public final class ProxyMetrics {
     final Counter healthTransitions;
     final Counter ejections;
     final Counter retries;
+    final Counter upstreamTlsFailures;
     final Gauge connections;
     final Counter accepted;
     final Counter receivedBytes;
@@ -154,6 +155,8 @@ public final class ProxyMetrics {
                 "cluster", "backend", "reason");
         retries = counter("sluice_cluster_retries", "Extra attempts sent to another backend after a failure.",
                 "cluster");
+        upstreamTlsFailures = counter("sluice_upstream_tls_handshake_failures",
+                "Failed TLS handshakes with a cluster's backends (upstream.tls), by reason.", "cluster", "reason");
         connections = gauge("sluice_listener_connections", "Open downstream connections.", "listener");
         accepted = counter("sluice_listener_connections_accepted", "Downstream connections accepted.", "listener");
         receivedBytes = counter("sluice_listener_received_bytes", "Bytes read from clients.", "listener");
