@@ -472,6 +472,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             if (cf.isSuccess()) {
                 send(e, a, cf.channel().pipeline().get(UpstreamConnection.class));
             } else {
+                a.tlsFailed = isTls(cf.cause());
                 attemptFailed(e, a, Outcome.CONNECT_FAILURE);
             }
         });
@@ -494,9 +495,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             if (f.isSuccess()) {
                 send(e, a, stream.pipeline().get(UpstreamConnection.class));
             } else {
+                a.tlsFailed = isTls(f.cause());
                 attemptFailed(e, a, Outcome.CONNECT_FAILURE);
             }
         });
+    }
+
+    /** Whether a connect failed in the TLS handshake (the backend's certificate, name or ALPN; ours refused). */
+    private static boolean isTls(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void send(Exchange e, Attempt a, UpstreamConnection conn) {
@@ -751,7 +763,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             return;
         }
         HttpResponseStatus status = switch (outcome) {
-            case CONNECT_FAILURE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            // A backend whose TLS handshake fails is misconfigured, not overloaded: 502, like a bad response.
+            case CONNECT_FAILURE -> a.tlsFailed ? HttpResponseStatus.BAD_GATEWAY : HttpResponseStatus.SERVICE_UNAVAILABLE;
             case TIMEOUT -> HttpResponseStatus.GATEWAY_TIMEOUT;
             default -> HttpResponseStatus.BAD_GATEWAY;
         };
@@ -760,7 +773,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             dispatch(e, status);
         } else {
             respondLocal(e, status, switch (outcome) {
-                case CONNECT_FAILURE -> "could not connect to a backend";
+                case CONNECT_FAILURE -> a.tlsFailed ? "the TLS handshake with the backend failed"
+                        : "could not connect to a backend";
                 case TIMEOUT -> "the backend did not answer in time";
                 case BAD_RESPONSE -> "the backend sent an invalid response";
                 default -> "the backend closed the connection";

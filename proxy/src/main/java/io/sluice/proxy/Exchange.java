@@ -194,6 +194,8 @@ final class Exchange {
         long sentNanos;
         boolean sent;
         boolean ended;
+        /** The connect failed in the TLS handshake ({@code upstream.tls}): 502 rather than 503 when not retried. */
+        boolean tlsFailed;
         /** Time from sending to the response head; -1 while none arrived. */
         long headNanos = -1;
         int status;
