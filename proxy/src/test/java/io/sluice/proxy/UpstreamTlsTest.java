@@ -240,6 +240,82 @@ class UpstreamTlsTest {
                 .hasMessageContaining("cluster 'c' upstream.tls").hasMessageContaining("not-a-key.pem");
     }
 
+    @Test
+    void activeHttpChecksSpeakTlsAndAWrongCaMakesTheBackendUnhealthy() throws Exception {
+        HttpsBackend good = backend(pki, backendCert, false);
+        String check = "    health-check: { type: http, path: /health, interval: 1s, timeout: 1s, rise: 1, fall: 1 }\n";
+        ProxyFixture f = proxy(good.port(), tls("") + check);
+        // The backend only speaks TLS: a check it answered came over TLS, verified.
+        AdaptiveConcurrencyTest.await("a check reached the HTTPS backend", () -> good.served.get() > 0);
+        assertThat(f.proxy.snapshot().cluster("c").health().state("a"))
+                .isEqualTo(io.sluice.algorithms.HealthState.HEALTHY);
+
+        HttpsBackend strange = backend(stranger, strangerCert, false);
+        ProxyFixture g = proxy(strange.port(), tls("") + check);
+        AdaptiveConcurrencyTest.await("the backend with a certificate from another CA is unhealthy", () ->
+                g.proxy.snapshot().cluster("c").health().state("a") == io.sluice.algorithms.HealthState.UNHEALTHY);
+        assertThat(strange.served.get()).isZero();
+    }
+
+    @Test
+    void aTcpRelayReachesATlsBackend() throws Exception {
+        SSLContext ssl = pki.clientContext(backendCert);
+        javax.net.ssl.SSLServerSocket listen = (javax.net.ssl.SSLServerSocket) ssl.getServerSocketFactory()
+                .createServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        closers.add(listen);
+        Thread echo = new Thread(() -> {
+            try (java.net.Socket s = listen.accept()) {
+                InputStream in = s.getInputStream();
+                byte[] b = new byte[4096];
+                for (int n; (n = in.read(b)) > 0; ) {
+                    s.getOutputStream().write(b, 0, n);
+                    s.getOutputStream().flush();
+                }
+            } catch (IOException ignored) {
+                // the test ended the connection
+            }
+        }, "tls-echo");
+        echo.setDaemon(true);
+        echo.start();
+        ProxyFixture f = ProxyFixture.start("workers: 1\nlisteners:\n"
+                + "  - { name: web, protocol: tcp, bind: 127.0.0.1:0, cluster: c }\n"
+                + "clusters:\n  - name: c\n    strategy: round-robin\n"
+                + "    backends: [ { id: a, address: '127.0.0.1:" + listen.getLocalPort() + "' } ]\n"
+                + "    upstream:\n" + tls(""), List.of());
+        closers.add(f);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", f.port())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("hello over tls\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            byte[] got = s.getInputStream().readNBytes(15);
+            assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("hello over tls\n");
+        }
+    }
+
+    @Test
+    void aReloadReadsTheCaBundleAgain() throws Exception {
+        HttpsBackend b = backend(pki, backendCert, false);
+        Path ca = dir.resolve("reloaded-ca.pem");
+        Files.copy(stranger.caCert, ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String yaml = "access-log: { path: \"off\" }\nworkers: 1\n"
+                + "listeners:\n  - name: web\n    bind: 127.0.0.1:0\n    routes:\n      - cluster: c\n"
+                + "clusters:\n  - name: c\n    strategy: { name: round-robin }\n"
+                + "    backends:\n      - { id: a, address: '127.0.0.1:" + b.port() + "' }\n"
+                + "    upstream:\n      tls: { ca: '" + ca + "', server-name: backend.test }\n";
+        ProxyFixture f = ProxyFixture.start(yaml, List.of());
+        closers.add(f);
+        assertThat(f.get("/x").statusCode()).isEqualTo(502);
+        // The same config, the file now holding the right CA: the reload loads it, new connections verify with it.
+        Files.copy(pki.caCert, ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        f.proxy.reload(ProxyConfigs.parse(yaml));
+        assertThat(f.get("/x").statusCode()).isEqualTo(200);
+        // A broken file fails the reload and the loaded CA stays in use.
+        Files.writeString(ca, "not a certificate\n");
+        assertThatThrownBy(() -> f.proxy.reload(ProxyConfigs.parse(yaml)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cluster 'c' upstream.tls");
+        assertThat(f.get("/x").statusCode()).isEqualTo(200);
+    }
+
     private static final MethodDescriptor.Marshaller<String> UTF8 = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(String value) {
