@@ -122,29 +122,28 @@ interface UpstreamConnector {
      * its connections with another's), or {@code base} itself when {@code tls} is null.
      */
     static UpstreamConnector secured(UpstreamConnector base, io.sluice.proxy.tls.UpstreamTlsContext tls) {
-        if (tls == null) {
-            return base;
+        return tls == null ? base : new Secured(base, tls);
+    }
+
+    /**
+     * A connector over TLS. Equal when made of the same connector and the same context, so a cluster
+     * rebuilt by a reload that kept its TLS context ({@link io.sluice.proxy.tls.UpstreamTlsContext#load})
+     * keeps reusing its pooled connections.
+     */
+    record Secured(UpstreamConnector base, io.sluice.proxy.tls.UpstreamTlsContext tls) implements UpstreamConnector {
+        @Override
+        public void install(Channel ch, UpstreamPool pool, InetSocketAddress address) {
+            base.install(ch, pool, address);
         }
-        return new UpstreamConnector() {
-            @Override
-            public void install(Channel ch, UpstreamPool pool, InetSocketAddress address) {
-                base.install(ch, pool, address);
-            }
 
-            @Override
-            public boolean multiplexed() {
-                return base.multiplexed();
-            }
+        @Override
+        public boolean multiplexed() {
+            return base.multiplexed();
+        }
 
-            @Override
-            public io.sluice.proxy.tls.UpstreamTlsContext tls() {
-                return tls;
-            }
-
-            @Override
-            public String toString() {
-                return base + (base == H2 ? "" : "+tls");
-            }
-        };
+        @Override
+        public String toString() {
+            return base == H2 ? "h2" : base + "+tls";
+        }
     }
 }

@@ -149,8 +149,10 @@ final class UpstreamPool {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (gate != null) {
-                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), address))
-                                    .addLast("tls-gate", gate);
+                            // The connect timeout bounds the handshake too (Netty's default is 10 s).
+                            io.netty.handler.ssl.SslHandler ssl = tls.newHandler(ch.alloc(), address);
+                            ssl.setHandshakeTimeoutMillis(millis);
+                            ch.pipeline().addLast("tls", ssl).addLast("tls-gate", gate);
                         }
                         connector.install(ch, pool, address);
                         UpstreamConnection c = ch.pipeline().get(UpstreamConnection.class);

@@ -222,6 +222,28 @@ class UpstreamTlsTest {
     }
 
     @Test
+    void theJdkProviderVerifiesAndPresentsTheClientCertificateToo() throws Exception {
+        HttpsBackend b = backend(pki, backendCert, true);
+        String mtls = tls(", certificate: '" + proxyClient.cert() + "', key: '" + proxyClient.key() + "'");
+        ProxyFixture ok;
+        ProxyFixture wrongName;
+        // The provider is chosen when the cluster's context is loaded, at start.
+        System.setProperty("sluice.tls.provider", "jdk");
+        try {
+            ok = proxy(b.port(), mtls);
+            wrongName = proxy(b.port(), mtls.replace("server-name: backend.test", "server-name: other.test"));
+        } finally {
+            System.clearProperty("sluice.tls.provider");
+        }
+        HttpResponse<String> r = ok.get("/x");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("ok CN=sluice-proxy");
+        assertThat(wrongName.get("/x").statusCode()).isEqualTo(502);
+        assertThat(handshakeFailures(wrongName, "name_mismatch")).isEqualTo(1);
+        assertThat(b.served.get()).isEqualTo(1);
+    }
+
+    @Test
     void aClientCertificateWithoutItsKeyIsAConfigError() {
         assertThatThrownBy(() -> ProxyConfigs.parse("listeners:\n  - name: web\n    bind: 127.0.0.1:0\n"
                 + "    routes: [ { cluster: c } ]\n"

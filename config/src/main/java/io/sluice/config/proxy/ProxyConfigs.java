@@ -93,6 +93,7 @@ public final class ProxyConfigs {
                         + "' needs a kafka: section with bootstrap-servers; allowed without one: static");
             }
         }
+        datagramClustersInClear(problems, f.listeners(), clusters);
         problems.throwIfAny();
         return new ProxyConfig(new ProxyConfig.Admin(admin), workers, new ProxyConfig.AccessLog(accessLog), drain,
                 listeners, clusters, kafka, overload);
@@ -113,6 +114,26 @@ public final class ProxyConfigs {
     static final Range FRACTION = Range.number(0, 1);
     static final Range STATUS = Range.wholeNumber(0, 599);
     static final Range BUFFER = Range.wholeNumber(1, 10_000_000);
+
+    /** A udp or coap listener cannot reach a cluster over TLS: the proxy has no DTLS towards backends. */
+    private static void datagramClustersInClear(Problems problems, List<ListenerSection> sections,
+                                                List<ProxyConfig.Cluster> clusters) {
+        if (sections == null) {
+            return;
+        }
+        for (int i = 0; i < sections.size(); i++) {
+            if (sections.get(i) instanceof DatagramListenerSection d && d.cluster() != null) {
+                for (ProxyConfig.Cluster c : clusters) {
+                    if (c.name().equals(d.cluster()) && c.upstreamTls() != null) {
+                        String kind = d instanceof DatagramListenerSection.Coap ? "coap" : "udp";
+                        problems.error(Problems.join(Problems.index("listeners", i), "cluster"), "cluster '"
+                                + c.name() + "' has upstream.tls, but a " + kind + " listener relays datagrams"
+                                + " in clear (no DTLS to backends); use a cluster without tls");
+                    }
+                }
+            }
+        }
+    }
 
     private static ProxyConfig.Kafka kafka(Problems problems, ProxyFile.KafkaSection k) {
         if (k == null) {

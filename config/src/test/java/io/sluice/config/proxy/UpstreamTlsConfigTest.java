@@ -79,4 +79,18 @@ class UpstreamTlsConfigTest {
         assertThat(ProxyConfigsTest.errors(yaml("    upstream: { tls: { cert: x } }\n")))
                 .anySatisfy(e -> assertThat(e).contains("clusters[0].upstream.tls").contains("cert"));
     }
+
+    @Test
+    void aUdpListenerCannotReachAClusterOverTls() {
+        assertThat(ProxyConfigsTest.errors("""
+                listeners:
+                  - { name: u, protocol: udp, bind: 127.0.0.1:0, cluster: c }
+                clusters:
+                  - name: c
+                    strategy: round-robin
+                    backends: [ { id: a, address: 127.0.0.1:9001 } ]
+                    upstream: { tls: {} }
+                """)).anySatisfy(e -> assertThat(e).contains("listeners[0].cluster: cluster 'c' has upstream.tls, but"
+                + " a udp listener relays datagrams in clear"));
+    }
 }
