@@ -199,6 +199,37 @@ class UpstreamTlsTest {
     }
 
     @Test
+    void aFailedHandshakeIsRetriedOnAnotherBackend() throws Exception {
+        HttpsBackend strange = backend(stranger, strangerCert, false);
+        HttpsBackend good = backend(pki, backendCert, false);
+        String yaml = "workers: 1\n"
+                + "listeners:\n  - name: web\n    bind: 127.0.0.1:0\n    routes:\n      - cluster: c\n"
+                + "clusters:\n  - name: c\n    strategy: { name: round-robin }\n"
+                + "    backends:\n      - { id: a, address: '127.0.0.1:" + strange.port() + "' }\n"
+                + "      - { id: b, address: '127.0.0.1:" + good.port() + "' }\n"
+                + "    upstream:\n" + tls("");
+        ProxyFixture f = ProxyFixture.start(yaml, List.of());
+        closers.add(f);
+        for (int i = 0; i < 4; i++) {
+            assertThat(f.get("/x").statusCode()).isEqualTo(200);
+        }
+        // Every request that tried a first (at least one of four: the retry's pick moves the cursor too) was
+        // retried on b, and a request never tries a backend twice.
+        assertThat(good.served.get()).isEqualTo(4);
+        assertThat(strange.served.get()).isZero();
+        assertThat(handshakeFailures(f, "unknown_ca")).isBetween(1.0, 4.0);
+    }
+
+    @Test
+    void anH2ClusterWhoseBackendDoesNotChooseH2IsA502() throws Exception {
+        HttpsBackend http1Only = backend(pki, backendCert, false);
+        ProxyFixture f = proxy(http1Only.port(), "      protocol: h2\n" + tls(""));
+        assertThat(f.get("/x").statusCode()).isEqualTo(502);
+        assertThat(http1Only.served.get()).isZero();
+        assertThat(handshakeFailures(f, "alpn")).isEqualTo(1);
+    }
+
+    @Test
     void verifyFalseAcceptsAnyCertificate() throws Exception {
         HttpsBackend b = backend(stranger, strangerCert, false);
         ProxyFixture f = proxy(b.port(), "      tls: { verify: false }\n");
