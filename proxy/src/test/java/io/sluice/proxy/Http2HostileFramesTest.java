@@ -293,7 +293,10 @@ class Http2HostileFramesTest {
             RawHttp2Connection.Frame goaway = c.awaitEnd();
             assertThat(goaway).as("GOAWAY").isNotNull();
             assertThat(goaway.errorCode()).isEqualTo(ENHANCE_YOUR_CALM);
+            // The request's head went upstream (bodies stream); its body never completed, and its
+            // backend connection is closed with the client's.
             assertThat(b.requestCount()).isZero();
+            await("the backend connection is released", () -> b.openConnections() == 0);
             stillServes(f, bystander, 1);
         }
     }
