@@ -76,7 +76,7 @@ final class Http2Protocol implements ApplicationProtocol {
                                 limits.maxHeaders(), limits.maxBodyBytes());
                         // ClientConnection frames HTTP/1.1 bodies through this encoder; on a stream the
                         // bridge frames them, so it is handed one that is not in the pipeline.
-                        stream.pipeline().addLast("bridge", new StreamBridge())
+                        stream.pipeline().addLast("bridge", new StreamBridge(config.timeouts().stallNanos()))
                                 .addLast("decoder", decoder)
                                 .addLast("proxy", new ClientConnection(listener, decoder, new Http1Encoder()));
                     }

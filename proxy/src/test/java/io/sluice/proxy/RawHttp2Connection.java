@@ -31,6 +31,11 @@ final class RawHttp2Connection implements AutoCloseable {
     static final int PING = 0x6;
     static final int GOAWAY = 0x7;
     static final int WINDOW_UPDATE = 0x8;
+    static final int CONTINUATION = 0x9;
+    /** SETTINGS_INITIAL_WINDOW_SIZE, the identifier of the setting in a SETTINGS frame. */
+    static final int INITIAL_WINDOW_SIZE = 0x4;
+    /** The largest frame payload a peer accepts until it says otherwise (SETTINGS_MAX_FRAME_SIZE). */
+    static final int MAX_FRAME_SIZE = 16_384;
     static final int END_STREAM = 0x1;
     static final int END_HEADERS = 0x4;
     static final int ACK = 0x1;
@@ -66,14 +71,43 @@ final class RawHttp2Connection implements AutoCloseable {
 
     /** Connects, sends the preface and an empty SETTINGS frame. */
     RawHttp2Connection(int port) throws IOException {
+        this(port, 0);
+    }
+
+    /**
+     * Connects, sends the preface and a SETTINGS frame with {@code settings} (identifier, value,
+     * identifier, value, ...).
+     *
+     * @param receiveBuffer the socket's receive buffer in bytes (a small one makes a client that
+     *                      does not read fill the proxy's buffers sooner); 0 for the system's
+     */
+    RawHttp2Connection(int port, int receiveBuffer, int... settings) throws IOException {
         socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
         in = new DataInputStream(socket.getInputStream());
         authority = "127.0.0.1:" + port;
         out.write(PREFACE);
-        frame(SETTINGS, 0, 0, new byte[0]);
+        byte[] payload = new byte[settings.length / 2 * 6];
+        for (int i = 0; i + 1 < settings.length; i += 2) {
+            int at = i / 2 * 6;
+            payload[at] = (byte) (settings[i] >>> 8);
+            payload[at + 1] = (byte) settings[i];
+            payload[at + 2] = (byte) (settings[i + 1] >>> 24);
+            payload[at + 3] = (byte) (settings[i + 1] >>> 16);
+            payload[at + 4] = (byte) (settings[i + 1] >>> 8);
+            payload[at + 5] = (byte) settings[i + 1];
+        }
+        frame(SETTINGS, 0, 0, payload);
+    }
+
+    /** The authority requests carry: the proxy's address. */
+    String authority() {
+        return authority;
     }
 
     /** Opens stream {@code streamId} with a request for {@code path}; {@code endStream} when it has no body. */
@@ -88,18 +122,44 @@ final class RawHttp2Connection implements AutoCloseable {
         for (int i = 0; i + 1 < nameValues.length; i += 2) {
             h.add(nameValues[i], nameValues[i + 1]);
         }
+        return headers(streamId, h, endStream);
+    }
+
+    /**
+     * Opens stream {@code streamId} with exactly the fields {@code h}, in their order, unchecked (so
+     * a malformed request can be sent); a block larger than a frame goes on in CONTINUATION frames.
+     */
+    RawHttp2Connection headers(int streamId, Http2Headers h, boolean endStream) throws IOException {
+        byte[] b = headerBlock(streamId, h);
+        int first = Math.min(b.length, MAX_FRAME_SIZE);
+        boolean one = first == b.length;
+        frame(HEADERS, (one ? END_HEADERS : 0) | (endStream ? END_STREAM : 0), streamId,
+                java.util.Arrays.copyOfRange(b, 0, first));
+        for (int at = first; at < b.length; at += MAX_FRAME_SIZE) {
+            int end = Math.min(b.length, at + MAX_FRAME_SIZE);
+            frame(CONTINUATION, end == b.length ? END_HEADERS : 0, streamId, java.util.Arrays.copyOfRange(b, at, end));
+        }
+        return this;
+    }
+
+    /** {@code h} HPACK-encoded by this connection's encoder (so its dynamic table stays in step with the proxy's). */
+    byte[] headerBlock(int streamId, Http2Headers h) throws IOException {
         ByteBuf block = Unpooled.buffer();
         try {
             encoder.encodeHeaders(streamId, h, block);
             byte[] b = new byte[block.readableBytes()];
             block.readBytes(b);
-            frame(HEADERS, END_HEADERS | (endStream ? END_STREAM : 0), streamId, b);
+            return b;
         } catch (Http2Exception e) {
             throw new IOException(e);
         } finally {
             block.release();
         }
-        return this;
+    }
+
+    /** The request fields {@link #request} sends, for a test to change before {@link #headers}. */
+    Http2Headers requestHeaders(String method, String path) {
+        return new DefaultHttp2Headers(false).method(method).path(path).scheme("http").authority(authority);
     }
 
     RawHttp2Connection data(int streamId, byte[] data, boolean endStream) throws IOException {
@@ -114,13 +174,34 @@ final class RawHttp2Connection implements AutoCloseable {
         return this;
     }
 
-    private void frame(int type, int flags, int streamId, byte[] payload) throws IOException {
-        byte[] head = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
-                (byte) type, (byte) flags, (byte) (streamId >>> 24), (byte) (streamId >>> 16), (byte) (streamId >>> 8),
-                (byte) streamId};
-        out.write(head);
-        out.write(payload);
+    /** Writes one frame as it is, whatever it says. */
+    RawHttp2Connection frame(int type, int flags, int streamId, byte[] payload) throws IOException {
+        out.write(frameBytes(type, flags, streamId, payload));
         out.flush();
+        return this;
+    }
+
+    /** Writes {@code bytes} as they are (frames made with {@link #frameBytes}, many at once). */
+    RawHttp2Connection write(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+        return this;
+    }
+
+    /** One frame's bytes: the 9-byte frame header, then {@code payload}. */
+    static byte[] frameBytes(int type, int flags, int streamId, byte[] payload) {
+        byte[] f = new byte[9 + payload.length];
+        f[0] = (byte) (payload.length >>> 16);
+        f[1] = (byte) (payload.length >>> 8);
+        f[2] = (byte) payload.length;
+        f[3] = (byte) type;
+        f[4] = (byte) flags;
+        f[5] = (byte) (streamId >>> 24);
+        f[6] = (byte) (streamId >>> 16);
+        f[7] = (byte) (streamId >>> 8);
+        f[8] = (byte) streamId;
+        System.arraycopy(payload, 0, f, 9, payload.length);
+        return f;
     }
 
     /**
@@ -157,6 +238,22 @@ final class RawHttp2Connection implements AutoCloseable {
             }
         }
         return new Frame(type, flags, streamId, payload, headers);
+    }
+
+    /**
+     * Reads until the proxy ends the connection: its GOAWAY, or null when it closed or reset the
+     * connection without one reaching the client (a reset can discard what was not read yet).
+     *
+     * @throws SocketTimeoutException when the connection is still open and quiet after 10 s
+     */
+    Frame awaitEnd() throws IOException {
+        try {
+            return await(GOAWAY, 0);
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (java.net.SocketException e) {
+            return null;
+        }
     }
 
     /** Reads until a frame of {@code type} on {@code streamId} (any stream when negative); null when the connection closed first. */

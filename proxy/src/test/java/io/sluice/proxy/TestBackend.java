@@ -250,6 +250,9 @@ final class TestBackend implements AutoCloseable {
         if (te != null && te.get(0).equalsIgnoreCase("chunked")) {
             while (true) {
                 String size = readLine(in);
+                if (size == null) {
+                    throw new IOException("body ended early");
+                }
                 long chunk = Long.parseLong(size.split(";")[0].trim(), 16);
                 if (chunk == 0) {
                     while (!readLine(in).isEmpty()) {

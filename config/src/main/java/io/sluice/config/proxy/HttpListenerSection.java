@@ -20,7 +20,7 @@ public record HttpListenerSection(String name, HostPort bind, Long maxConnection
     }
 
     /** {@code timeouts:} of the client side. */
-    public record TimeoutsSection(Duration requestHeaders, Duration idle) {
+    public record TimeoutsSection(Duration requestHeaders, Duration idle, Duration stall) {
     }
 
     /** One {@code routes:} entry: requests matching {@code match} go to {@code cluster}. */

@@ -178,7 +178,8 @@ final class ListenersReader {
         return new ListenerTimeouts(
                 problems.duration(Problems.join(path, "request-headers"), s.requestHeaders(), CLIENT_TIMEOUT,
                         d.requestHeadersNanos()),
-                problems.duration(Problems.join(path, "idle"), s.idle(), CLIENT_TIMEOUT, d.idleNanos()));
+                problems.duration(Problems.join(path, "idle"), s.idle(), CLIENT_TIMEOUT, d.idleNanos()),
+                problems.duration(Problems.join(path, "stall"), s.stall(), CLIENT_TIMEOUT, d.stallNanos()));
     }
 
     private ProxyConfig.Route route(String path, RouteSection s, int index, List<String> clusters) {

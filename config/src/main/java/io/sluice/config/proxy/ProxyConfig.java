@@ -314,10 +314,19 @@ public record ProxyConfig(Admin admin, int workers, AccessLog accessLog, long dr
     /**
      * @param requestHeadersNanos the whole header block must arrive within this after its first byte (else 408)
      * @param idleNanos           a connection with no request under way closes after this
+     * @param stallNanos          an HTTP/2 stream whose response the client takes none of for this long
+     *                            (its flow-control window stays closed) is reset, and its backend
+     *                            connection closed
      */
-    public record ListenerTimeouts(long requestHeadersNanos, long idleNanos) {
-        /** request-headers 10s, idle 60s. */
-        public static final ListenerTimeouts DEFAULTS = new ListenerTimeouts(10_000_000_000L, 60_000_000_000L);
+    public record ListenerTimeouts(long requestHeadersNanos, long idleNanos, long stallNanos) {
+        /** request-headers 10s, idle 60s, stall 5m (Envoy's stream idle timeout). */
+        public static final ListenerTimeouts DEFAULTS = new ListenerTimeouts(10_000_000_000L, 60_000_000_000L,
+                300_000_000_000L);
+
+        /** With the default stall timeout. */
+        public ListenerTimeouts(long requestHeadersNanos, long idleNanos) {
+            this(requestHeadersNanos, idleNanos, 300_000_000_000L);
+        }
     }
 
     /**

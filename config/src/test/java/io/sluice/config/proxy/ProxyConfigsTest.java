@@ -39,6 +39,7 @@ class ProxyConfigsTest {
                 timeouts:
                   request-headers: 10s
                   idle: 60s
+                  stall: 2m
                 routes:
                   - match:
                       host: api.example.com
@@ -126,7 +127,7 @@ class ProxyConfigsTest {
         assertThat(c.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9901));
         ProxyConfig.HttpListener l = (ProxyConfig.HttpListener) c.listeners().get(0);
         assertThat(l.limits()).isEqualTo(new ProxyConfig.Limits(8192, 32768, 100, 10L << 20));
-        assertThat(l.timeouts()).isEqualTo(new ProxyConfig.ListenerTimeouts(10 * S, 60 * S));
+        assertThat(l.timeouts()).isEqualTo(new ProxyConfig.ListenerTimeouts(10 * S, 60 * S, 120 * S));
         assertThat(l.routes().get(0).match()).isEqualTo(new ProxyConfig.Match("api.example.com", "/telemetry",
                 List.of("POST", "PUT"), Map.of("x-tenant", "acme")));
         ProxyConfig.Cluster t = c.cluster("telemetry");

@@ -9,8 +9,9 @@ import java.util.List;
  * and emits a {@link ResponseHead}, body slices and a {@code LastHttpContent}, or one
  * {@link HttpViolation} with status 502 for anything malformed: a bad status line, Content-Length
  * with Transfer-Encoding, a repeated or invalid Content-Length, a transfer coding other than
- * exactly {@code chunked}, a bad chunk, a 101 (the proxy never asks to upgrade), or bytes nobody
- * asked for.
+ * exactly {@code chunked}, a bad chunk, a 101 the proxy did not ask for (it asks only for a
+ * WebSocket upgrade, see {@link #expectUpgrade}) or to any protocol but {@code websocket}, or
+ * bytes nobody asked for.
  *
  * <p>Interim 1xx responses are read and dropped: the proxy answers {@code 100 Continue} to clients
  * itself. The decoder waits, paused, until {@link #expect(boolean)} announces a request.
@@ -63,6 +64,16 @@ public final class ResponseDecoder extends Http1Decoder {
         return HttpResponseStatus.BAD_GATEWAY;
     }
 
+    /** Whether the 101's {@code Upgrade} names {@code websocket}, the one protocol the proxy asks for (RFC 6455 4.1). */
+    private static boolean switchesToWebSocket(HttpFields headers) {
+        for (String v : headers.getAll("upgrade")) {
+            if (HttpFields.listsToken(v, "websocket")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code HTTP-version SP 3DIGIT SP [reason-phrase]}; a missing final space is tolerated. */
     @Override
     void startLine(String line) throws HttpViolation.Failure {
@@ -105,6 +116,11 @@ public final class ResponseDecoder extends Http1Decoder {
         if (code == 101) {
             if (!upgradeExpected) {
                 throw bad("101 Switching Protocols without an upgrade request");
+            }
+            if (!switchesToWebSocket(headers)) {
+                // A switch to h2c (or anything else) would turn the relay into an unchecked tunnel:
+                // the client could then speak HTTP/2 to the backend past every route and filter.
+                throw bad("101 Switching Protocols to " + headers.getAll("upgrade") + ", not websocket");
             }
             switchedProtocols();
             emit(new ResponseHead(version, code, reason, headers, BodyKind.NONE, 0, false));

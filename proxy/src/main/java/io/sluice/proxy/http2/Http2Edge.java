@@ -14,15 +14,26 @@ import io.netty.handler.codec.http2.Http2Settings;
  *   <li>a {@value #INITIAL_STREAM_WINDOW}-byte initial stream window and a
  *       {@value #CONNECTION_WINDOW}-byte connection window: a client can have at most that much
  *       request body in the proxy that no backend has taken yet, per stream and per connection;</li>
- *   <li>a header list size limit (the listener's {@code max-header-bytes}): a larger block is a
- *       stream error, one far larger (HPACK bomb, CONTINUATION flood) a connection error;</li>
+ *   <li>a header list size limit (the listener's {@code max-header-bytes}): a decoded list over it
+ *       (a plain one, or an HPACK bomb that references one large dynamic-table entry many times)
+ *       is answered 431 on its stream, the decoder going on only to keep its table in step; a
+ *       header block over 1.25 times the limit before decoding is a connection error (GOAWAY);</li>
+ *   <li>CONTINUATION flood (CVE-2024-27316): besides that block limit, more than
+ *       {@value #MAX_SMALL_CONTINUATION_FRAMES} CONTINUATION frames in a row smaller than 8 KiB
+ *       (empty ones never grow the block) end the connection with GOAWAY;</li>
  *   <li>rapid reset (CVE-2023-44487): more than {@value #MAX_RESETS_PER_WINDOW} RST_STREAM from a
  *       client in {@value #RESET_WINDOW_SECONDS} s ends the connection with GOAWAY
- *       ENHANCE_YOUR_CALM;</li>
+ *       ENHANCE_YOUR_CALM; and so do more than {@value #MAX_RESETS_PER_WINDOW} RST_STREAM the
+ *       proxy sends in that time (CVE-2025-8671, "MadeYouReset": malformed frames that make the
+ *       server reset streams, so the resets are the server's own);</li>
  *   <li>control-frame floods (SETTINGS, PING answers the client does not read): at most
- *       {@value #MAX_QUEUED_CONTROL_FRAMES} queued, then the connection closes; empty DATA frames:
- *       at most {@value #MAX_CONSECUTIVE_EMPTY_FRAMES} in a row.</li>
+ *       {@value #MAX_QUEUED_CONTROL_FRAMES} queued, then GOAWAY ENHANCE_YOUR_CALM and the
+ *       connection closes; empty DATA frames without END_STREAM: at most
+ *       {@value #MAX_CONSECUTIVE_EMPTY_FRAMES} in a row, then GOAWAY ENHANCE_YOUR_CALM.</li>
  * </ul>
+ *
+ * <p>A stream whose window the client keeps closed is reset after the listener's
+ * {@code timeouts.stall} ({@link StreamBridge}).
  */
 public final class Http2Edge {
     public static final int MAX_CONCURRENT_STREAMS = 100;
@@ -32,8 +43,9 @@ public final class Http2Edge {
     public static final int DEFAULT_WINDOW = 65_535;
     public static final int MAX_RESETS_PER_WINDOW = 200;
     public static final int RESET_WINDOW_SECONDS = 30;
-    public static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
+    public static final int MAX_QUEUED_CONTROL_FRAMES = 1_000;
     public static final int MAX_CONSECUTIVE_EMPTY_FRAMES = 2;
+    public static final int MAX_SMALL_CONTINUATION_FRAMES = 16;
 
     private Http2Edge() {
     }
@@ -52,6 +64,8 @@ public final class Http2Edge {
                 .autoAckSettingsFrame(true)
                 .autoAckPingFrame(true)
                 .decoderEnforceMaxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS)
+                .encoderEnforceMaxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS)
+                .decoderEnforceMaxSmallContinuationFrames(MAX_SMALL_CONTINUATION_FRAMES)
                 .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_CONSECUTIVE_EMPTY_FRAMES)
                 // close() closes at once (a stop, a hard cut); the graceful way is the drain's GOAWAY,

@@ -20,8 +20,10 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The first handler of one HTTP/2 stream's channel (Netty's {@code Http2MultiplexHandler} gives
@@ -53,6 +55,15 @@ import java.util.Map;
  * only while the stream's send window leaves the channel writable. A slow reader stalls its own
  * stream.
  *
+ * <h2>Stall timeout</h2>
+ * A client that never opens its window (SETTINGS_INITIAL_WINDOW_SIZE 0, or no WINDOW_UPDATE) would
+ * hold its stream, the response bytes queued for it and the backend connection behind it for ever.
+ * So every frame written on the stream is tracked until Netty's flow controller has sent it: when
+ * some are waiting and none has gone out for the stall timeout (the listener's
+ * {@code timeouts.stall}), the stream channel is closed, which resets the stream (RST_STREAM
+ * CANCEL) and cancels its upstream attempt (the backend connection is closed, not pooled). A
+ * backend that is merely slow is no stall: nothing waits to be sent then.
+ *
  * <p>Not thread-safe: one per stream, on the connection's event loop.
  */
 public final class StreamBridge extends ChannelDuplexHandler {
@@ -61,6 +72,12 @@ public final class StreamBridge extends ChannelDuplexHandler {
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
     private static final byte[] CRLF = {'\r', '\n'};
 
+    private final long stallNanos;
+    /** Frames written and not yet sent by the flow controller. */
+    private int unsent;
+    /** When a frame last went out, or when the first of the unsent ones was written. */
+    private long lastSent;
+    private ScheduledFuture<?> stallCheck;
     private boolean requestStarted;
     private boolean chunked;
     private boolean requestEnded;
@@ -68,6 +85,11 @@ public final class StreamBridge extends ChannelDuplexHandler {
     private boolean responseEnded;
     private long declaredLength = -1;
     private long bodyInHead;
+
+    /** @param stallNanos the stream is reset when frames wait this long with none sent */
+    public StreamBridge(long stallNanos) {
+        this.stallNanos = stallNanos;
+    }
 
     // ---- client to proxy ----
 
@@ -92,8 +114,10 @@ public final class StreamBridge extends ChannelDuplexHandler {
     private void onRequestHeaders(ChannelHandlerContext ctx, Http2Headers h, boolean endStream) {
         CharSequence method = h.method();
         CharSequence path = h.path();
-        if (method == null || path == null || path.length() == 0 || !h.contains(HOST) && h.authority() == null) {
-            // RFC 9113 8.3.1: a request without :method or :path (or any authority) is malformed.
+        if (method == null || path == null || path.length() == 0 || !h.contains(HOST) && h.authority() == null
+                || AsciiString.contentEquals(method, "CONNECT")) {
+            // RFC 9113 8.3.1: a request without :method or :path (or any authority) is malformed; so is
+            // a CONNECT with :path (8.5), and one without is a tunnel the proxy does not offer.
             requestEnded = true;
             ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR)).addListener(f -> ctx.close());
             return;
@@ -208,6 +232,63 @@ public final class StreamBridge extends ChannelDuplexHandler {
         }
     }
 
+    /** Writes {@code frame} and counts it unsent until the flow controller has sent it, then completes {@code promise}. */
+    private void send(ChannelHandlerContext ctx, Object frame, ChannelPromise promise) {
+        if (unsent++ == 0) {
+            lastSent = System.nanoTime();
+        }
+        armStallCheck(ctx, stallNanos);
+        ChannelPromise tracked = ctx.newPromise();
+        tracked.addListener(f -> {
+            unsent--;
+            lastSent = System.nanoTime();
+            if (f.isSuccess()) {
+                promise.trySuccess();
+            } else {
+                promise.tryFailure(f.cause());
+            }
+        });
+        ctx.write(frame, tracked);
+    }
+
+    private void armStallCheck(ChannelHandlerContext ctx, long delayNanos) {
+        if (stallCheck == null) {
+            stallCheck = ctx.executor().schedule(() -> checkStall(ctx), delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void checkStall(ChannelHandlerContext ctx) {
+        stallCheck = null;
+        if (unsent == 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        long waited = System.nanoTime() - lastSent;
+        if (waited >= stallNanos) {
+            // Closing a stream channel whose stream is still open resets the stream (CANCEL).
+            ctx.close();
+        } else {
+            armStallCheck(ctx, stallNanos - waited);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelStallCheck();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelStallCheck();
+    }
+
+    private void cancelStallCheck() {
+        if (stallCheck != null) {
+            stallCheck.cancel(false);
+            stallCheck = null;
+        }
+    }
+
     private void writeBytes(ChannelHandlerContext ctx, ByteBuf b, ChannelPromise promise) {
         if (responseEnded) {
             b.release();
@@ -227,7 +308,7 @@ public final class StreamBridge extends ChannelDuplexHandler {
         if (end) {
             responseEnded = true;
         }
-        ctx.write(new DefaultHttp2DataFrame(b, end), promise);
+        send(ctx, new DefaultHttp2DataFrame(b, end), promise);
     }
 
     /** Parses a head the proxy encoded (so well-formed: a status line, fields, CRLF CRLF) into a HEADERS frame. */
@@ -271,19 +352,19 @@ public final class StreamBridge extends ChannelDuplexHandler {
             // answer must look: grpc-status in HEADERS with END_STREAM, no DATA).
             responseEnded = true;
             b.release();
-            ctx.write(new DefaultHttp2HeadersFrame(headers, true), promise);
+            send(ctx, new DefaultHttp2HeadersFrame(headers, true), promise);
             return;
         }
         if (bodyInHead > 0 && bodyInHead == declaredLength) {
             // A whole answer the proxy made itself: head and body in one go.
-            ctx.write(new DefaultHttp2HeadersFrame(headers, false), ctx.voidPromise());
+            send(ctx, new DefaultHttp2HeadersFrame(headers, false), ctx.voidPromise());
             responseEnded = true;
-            ctx.write(new DefaultHttp2DataFrame(b, true), promise);
+            send(ctx, new DefaultHttp2DataFrame(b, true), promise);
             return;
         }
-        ctx.write(new DefaultHttp2HeadersFrame(headers, false), bodyInHead > 0 ? ctx.voidPromise() : promise);
+        send(ctx, new DefaultHttp2HeadersFrame(headers, false), bodyInHead > 0 ? ctx.voidPromise() : promise);
         if (bodyInHead > 0) {
-            ctx.write(new DefaultHttp2DataFrame(b, false), promise);
+            send(ctx, new DefaultHttp2DataFrame(b, false), promise);
         } else {
             b.release();
         }
@@ -300,7 +381,7 @@ public final class StreamBridge extends ChannelDuplexHandler {
         if (last && !trailers.isEmpty()) {
             responseEnded = true;
             if (c.content().isReadable()) {
-                ctx.write(new DefaultHttp2DataFrame(c.content(), false), ctx.voidPromise());
+                send(ctx, new DefaultHttp2DataFrame(c.content(), false), ctx.voidPromise());
             } else {
                 c.release();
             }
@@ -308,7 +389,7 @@ public final class StreamBridge extends ChannelDuplexHandler {
             for (Map.Entry<String, String> e : trailers) {
                 t.add(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue());
             }
-            ctx.write(new DefaultHttp2HeadersFrame(t, true), promise);
+            send(ctx, new DefaultHttp2HeadersFrame(t, true), promise);
             return;
         }
         if (last) {
@@ -318,6 +399,6 @@ public final class StreamBridge extends ChannelDuplexHandler {
             promise.trySuccess();
             return;
         }
-        ctx.write(new DefaultHttp2DataFrame(c.content(), last), promise);
+        send(ctx, new DefaultHttp2DataFrame(c.content(), last), promise);
     }
 }

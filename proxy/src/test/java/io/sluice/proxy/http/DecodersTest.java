@@ -134,5 +134,14 @@ class DecodersTest {
         b.writeInbound(bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n"));
         assertThat(((HttpViolation) drain(b).get(0)).status().code()).isEqualTo(502);
         b.finishAndReleaseAll();
+
+        // Asked for WebSocket, switched to something else: still a bad gateway, never a tunnel.
+        ResponseDecoder ws = new ResponseDecoder(8192, 65536, 256);
+        EmbeddedChannel c = new EmbeddedChannel(ws);
+        ws.expect(false);
+        ws.expectUpgrade();
+        c.writeInbound(bytes("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"));
+        assertThat(((HttpViolation) drain(c).get(0)).status().code()).isEqualTo(502);
+        c.finishAndReleaseAll();
     }
 }
