@@ -86,6 +86,17 @@ import java.util.concurrent.TimeUnit;
  * outside the retry policy and its budget ({@link #staleConnection}); a non-idempotent request only
  * if none of it was written.
  *
+ * <h2>gRPC</h2>
+ * A gRPC call on an HTTP/2 stream ({@link Grpc#answersWithStatus}) has three more rules. Its
+ * {@code grpc-timeout} is a deadline from the head for the whole call ({@link #startGrpc}): past it
+ * the attempt is dropped (its upstream stream reset) and the client gets DEADLINE_EXCEEDED; the
+ * header goes upstream as the time left ({@link Forwarding#requestHead}). When the cluster's
+ * {@code grpc-retry-on} names statuses, the body is kept (up to {@link #GRPC_REPLAY_LIMIT}) and a
+ * 200 response head is held back until the rest of its read: a trailers-only answer with a named
+ * status is then retried like a failure ({@link #retriedOnGrpcStatus}), anything else is relayed.
+ * A backend failing once the answer began ends the call with a grpc-status trailer rather than a
+ * reset ({@link #endCallWithStatus}).
+ *
  * <h2>Heads and timers</h2>
  * Heads are encoded straight into pooled buffers ({@link Forwarding}); the connection's timeouts
  * (idle, request header, response, linger) share one {@link ConnectionDeadline}.
