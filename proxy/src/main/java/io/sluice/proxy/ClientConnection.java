@@ -978,6 +978,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         a.connection = null;
         from.close();
         e.retries++;
+        // The outcome if no other backend is left; a retry that is answered sets "ok".
+        e.outcome = "upstream_grpc_status";
         e.bodyStreamed = false;
         e.replayBody();
         dispatch(e, HttpResponseStatus.SERVICE_UNAVAILABLE);
