@@ -86,6 +86,17 @@ import java.util.concurrent.TimeUnit;
  * outside the retry policy and its budget ({@link #staleConnection}); a non-idempotent request only
  * if none of it was written.
  *
+ * <h2>gRPC</h2>
+ * A gRPC call on an HTTP/2 stream ({@link Grpc#answersWithStatus}) has three more rules. Its
+ * {@code grpc-timeout} is a deadline from the head for the whole call ({@link #startGrpc}): past it
+ * the attempt is dropped (its upstream stream reset) and the client gets DEADLINE_EXCEEDED; the
+ * header goes upstream as the time left ({@link Forwarding#requestHead}). When the cluster's
+ * {@code grpc-retry-on} names statuses, the body is kept (up to {@link #GRPC_REPLAY_LIMIT}) and a
+ * 200 response head is held back until the rest of its read: a trailers-only answer with a named
+ * status is then retried like a failure ({@link #retriedOnGrpcStatus}), anything else is relayed.
+ * A backend failing once the answer began ends the call with a grpc-status trailer rather than a
+ * reset ({@link #endCallWithStatus}).
+ *
  * <h2>Heads and timers</h2>
  * Heads are encoded straight into pooled buffers ({@link Forwarding}); the connection's timeouts
  * (idle, request header, response, linger) share one {@link ConnectionDeadline}.
@@ -99,6 +110,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter implements ResponseSink, ListenerConnection {
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** The most request body kept to replay a gRPC call on a status retry (Envoy's default buffer limit is 64 KiB too). */
+    static final int GRPC_REPLAY_LIMIT = 64 * 1024;
+    /** A grpc-timeout this long or longer is no deadline at the proxy (it is forwarded unchanged). */
+    private static final long GRPC_LONGEST_DEADLINE = TimeUnit.DAYS.toNanos(1);
 
     private static final byte[] CONTINUE = HeadWriter.bytes("HTTP/1.1 100 Continue\r\n\r\n");
     private static final byte[] CONTENT_TYPE_TEXT = HeadWriter.bytes("content-type: text/plain; charset=utf-8\r\n");
@@ -310,6 +325,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         e.dispatchPending = true;
         e.upgrade = WebSocketRelay.isUpgrade(head);
         ex = e;
+        if (cluster != null && Grpc.answersWithStatus(ctx.channel(), head)) {
+            startGrpc(e);
+        }
         List<RequestObserver> observers = listener.proxy.observers();
         if (observers.isEmpty()) {
             return;
@@ -334,6 +352,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
         int n = c.content().readableBytes();
         e.requestBytes += n;
+        if (e.replayable) {
+            e.keepForReplay(c, GRPC_REPLAY_LIMIT);
+        }
         boolean last = c instanceof LastHttpContent;
         if (last) {
             e.requestComplete = true;
@@ -632,11 +653,30 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         AffinityPolicy sp = e.cluster.policy().affinity();
         String setCookie = sp.mode() == AffinityPolicy.Mode.COOKIE && !a.endpoint.id().equals(e.cookieBackend)
                 ? a.endpoint.id() : null;
-        e.status = a.status;
+        ByteBuf head = Forwarding.responseHead(ctx.alloc(), rh, chunked, !e.clientKeepAlive, sp.name(), setCookie, e);
+        if (e.replayable && e.requestComplete && chunked && a.status == 200
+                && e.retries < e.cluster.policy().retries().maxRetries()) {
+            // Maybe a trailers-only status to retry: its end comes in this same read (see heldHead).
+            e.heldHead = head;
+            e.heldChunked = chunked;
+            return;
+        }
+        writeResponseHead(e, head, chunked);
+    }
+
+    private void writeResponseHead(Exchange e, ByteBuf head, boolean chunked) {
+        e.status = e.attempt.status;
         e.responseStarted = true;
+        e.responseChunked = chunked;
         encoder.startMessage(chunked);
-        ctx.write(Forwarding.responseHead(ctx.alloc(), rh, chunked, !e.clientKeepAlive, sp.name(), setCookie, e),
-                ctx.voidPromise());
+        ctx.write(head, ctx.voidPromise());
+    }
+
+    /** Sends the response head held back for a possible gRPC status retry, which did not happen. */
+    private void flushHeldHead(Exchange e) {
+        ByteBuf head = e.heldHead;
+        e.heldHead = null;
+        writeResponseHead(e, head, e.heldChunked);
     }
 
     /**
@@ -676,10 +716,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     public void onResponseContent(UpstreamConnection from, HttpContent c) {
         Exchange e = ex;
         Attempt a = e == null ? null : e.attempt;
-        if (a == null || a.connection != from || !e.responseStarted) {
+        if (a == null || a.connection != from || !e.responseStarted && e.heldHead == null) {
             c.release();
             from.close();
             return;
+        }
+        if (e.heldHead != null) {
+            if (c instanceof LastHttpContent last && !c.content().isReadable()
+                    && retriedOnGrpcStatus(e, a, from, Grpc.status(last.trailingHeaders()))) {
+                c.release();
+                return;
+            }
+            flushHeldHead(e);
         }
         e.responseBytes += c.content().readableBytes();
         ctx.write(c, ctx.voidPromise());
@@ -699,8 +747,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     @Override
     public void onResponseReadComplete(UpstreamConnection from) {
-        ctx.flush();
         Exchange e = ex;
+        if (e != null && e.heldHead != null && e.attempt != null && e.attempt.connection == from) {
+            // Not a trailers-only answer after all (its end did not come with the head): on with the response.
+            flushHeldHead(e);
+        }
+        ctx.flush();
         if (e == null || e.attempt == null || e.attempt.connection != from) {
             return;
         }
@@ -733,6 +785,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     private void attemptFailed(Exchange e, Attempt a, Outcome outcome) {
         cancelResponseTimer();
+        if (e.heldHead != null) {
+            e.heldHead.release();
+            e.heldHead = null;
+        }
         boolean stale = staleConnection(e, a, outcome);
         if (a.connection != null) {
             a.connection.close();
@@ -759,7 +815,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             e.retryHeld = false;
         }
         if (e.responseStarted) {
-            abortClient(e);
+            if (e.grpc && e.responseChunked) {
+                // A gRPC call whose answer began: end it with a status the client can read, not a reset.
+                endCallWithStatus(e, Grpc.UNAVAILABLE, "the backend failed mid-call (" + e.outcome + ")");
+            } else {
+                abortClient(e);
+            }
             return;
         }
         HttpResponseStatus status = switch (outcome) {
@@ -849,6 +910,95 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             a.opening = null;
         }
         notifyAttempt(e, a, Outcome.CANCELLED, latency);
+    }
+
+    // ---- gRPC ----
+
+    /**
+     * A gRPC call: its grpc-timeout, when well formed and under a day, becomes the call's deadline
+     * at the proxy (a timer from the head; the header goes upstream reduced by the time spent
+     * here, {@link Forwarding#requestHead}); and when the cluster retries gRPC statuses, its body
+     * is kept for a replay.
+     */
+    private void startGrpc(Exchange e) {
+        e.grpc = true;
+        e.replayable = e.cluster.policy().retries().retriesGrpcStatuses();
+        long timeout = Grpc.parseTimeout(e.head.headers().get(Grpc.TIMEOUT));
+        if (timeout >= 0 && timeout < GRPC_LONGEST_DEADLINE) {
+            e.hasGrpcDeadline = true;
+            e.grpcDeadline = e.startNanos + timeout;
+            e.grpcTimer = ctx.executor().schedule(() -> grpcDeadlineExpired(e),
+                    e.grpcDeadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * The call's grpc-timeout passed: the attempt under way is dropped (its upstream stream reset)
+     * and the client gets DEADLINE_EXCEEDED: trailers-only when nothing of the answer was sent,
+     * else as the trailers that end the answer under way.
+     */
+    private void grpcDeadlineExpired(Exchange e) {
+        e.grpcTimer = null;
+        if (ex != e || closing) {
+            return;
+        }
+        e.dispatchPending = false;
+        e.outcome = "deadline_exceeded";
+        cancelAttempt(e);
+        if (e.heldHead != null) {
+            e.heldHead.release();
+            e.heldHead = null;
+        }
+        String why = "the call's grpc-timeout (" + e.head.headers().get(Grpc.TIMEOUT) + ") expired at the proxy";
+        if (!e.responseStarted) {
+            respondLocal(e, HttpResponseStatus.GATEWAY_TIMEOUT, why);
+        } else if (e.responseChunked) {
+            endCallWithStatus(e, Grpc.DEADLINE_EXCEEDED, why);
+        } else {
+            abortClient(e);
+        }
+    }
+
+    /** Ends a gRPC answer under way with {@code status} in its trailers. */
+    private void endCallWithStatus(Exchange e, int status, String message) {
+        ctx.write(Grpc.trailers(status, message), ctx.voidPromise());
+        ctx.flush();
+        e.clientKeepAlive = false;
+        end(e);
+    }
+
+    /**
+     * A backend's trailers-only answer with {@code grpcStatus}, its head held back: retried on
+     * another backend when the policy's {@link RetryPolicy#decideGrpcStatus} and the budget allow
+     * it, with the kept body. Returns false when it is not, and the answer goes to the client.
+     */
+    private boolean retriedOnGrpcStatus(Exchange e, Attempt a, UpstreamConnection from, int grpcStatus) {
+        RetryPolicy policy = e.cluster.policy().retries();
+        if (grpcStatus < 0 || !ctx.channel().isActive() || !policy.decideGrpcStatus(grpcStatus, e.retries,
+                e.replayable && e.requestComplete, e.responseStarted).retry()) {
+            return false;
+        }
+        if (e.retryHeld) {
+            e.cluster.retryEnded();
+            e.retryHeld = false;
+        }
+        if (!e.cluster.tryStartRetry()) {
+            return false;
+        }
+        e.retryHeld = true;
+        e.heldHead.release();
+        e.heldHead = null;
+        long latency = a.end(System.nanoTime(), false);
+        notifyAttempt(e, a, Outcome.RESPONSE, latency);
+        a.connection = null;
+        from.close();
+        e.retries++;
+        // The outcome if no other backend is left; a retry that is answered sets "ok".
+        e.outcome = "upstream_grpc_status";
+        e.bodyStreamed = false;
+        e.replayBody();
+        dispatch(e, HttpResponseStatus.SERVICE_UNAVAILABLE);
+        return true;
     }
 
     // ---- answers and endings ----
@@ -1041,6 +1191,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
         ex = null;
         cancelResponseTimer();
+        if (e.grpcTimer != null) {
+            e.grpcTimer.cancel(false);
+            e.grpcTimer = null;
+        }
         e.releasePending();
         if (e.retryHeld) {
             e.cluster.retryEnded();

@@ -82,6 +82,25 @@ final class Exchange {
     long requestBytes;
     long responseBytes;
 
+    // ---- gRPC (see Grpc and ClientConnection's class comment) ----
+    /** A gRPC call on an HTTP/2 stream: the proxy's answers are gRPC statuses. */
+    boolean grpc;
+    /** The client's grpc-timeout as a {@link System#nanoTime()} deadline, valid while {@link #hasGrpcDeadline}. */
+    long grpcDeadline;
+    boolean hasGrpcDeadline;
+    /** Fires at {@link #grpcDeadline}; cancelled when the exchange ends. */
+    io.netty.util.concurrent.ScheduledFuture<?> grpcTimer;
+    /** The response to the client is chunked (so it can still end with trailers). */
+    boolean responseChunked;
+    /** A backend's response head held back until its first body piece shows whether it is a retryable status. */
+    ByteBuf heldHead;
+    boolean heldChunked;
+    /** Copies of the request body kept to send it again on a gRPC status retry, while {@link #replayable}. */
+    private ArrayDeque<HttpContent> replay;
+    private int replayBytes;
+    /** Every request body piece so far is in {@link #replay}. */
+    boolean replayable;
+
     /**
      * @param clientRequestId the client's sane x-request-id, or null to use a new random 128-bit id
      */
@@ -172,6 +191,58 @@ final class Exchange {
         HttpContent c;
         while ((c = nextHeldBody()) != null) {
             ReferenceCountUtil.release(c);
+        }
+        dropReplay();
+        if (heldHead != null) {
+            heldHead.release();
+            heldHead = null;
+        }
+    }
+
+    /**
+     * Keeps a copy of a request body piece for a replay while the whole body fits in
+     * {@code limit} bytes; past it every copy is dropped and the request can no longer be replayed.
+     */
+    void keepForReplay(HttpContent c, int limit) {
+        if (!replayable) {
+            return;
+        }
+        replayBytes += c.content().readableBytes();
+        if (replayBytes > limit) {
+            dropReplay();
+            return;
+        }
+        if (replay == null) {
+            replay = new ArrayDeque<>(2);
+        }
+        replay.add(c.retainedDuplicate());
+    }
+
+    /** Queues the kept body again, as if just received, for the next attempt; the copies stay kept. */
+    void replayBody() {
+        if (replay == null) {
+            return;
+        }
+        releaseHeldBodyOnly();
+        for (HttpContent c : replay) {
+            holdBody(c.retainedDuplicate());
+        }
+    }
+
+    private void releaseHeldBodyOnly() {
+        HttpContent c;
+        while ((c = nextHeldBody()) != null) {
+            ReferenceCountUtil.release(c);
+        }
+    }
+
+    private void dropReplay() {
+        replayable = false;
+        if (replay != null) {
+            for (HttpContent c : replay) {
+                ReferenceCountUtil.release(c);
+            }
+            replay = null;
         }
     }
 

@@ -79,6 +79,11 @@ final class Forwarding {
                 priorForwarded = priorForwarded == null ? in.value(i) : priorForwarded;
                 continue;
             }
+            if (e.hasGrpcDeadline && is(name, Grpc.TIMEOUT)) {
+                // The client's deadline less the time the call spent in the proxy (Grpc.formatTimeout).
+                HeadWriter.field(out, name, Grpc.formatTimeout(e.grpcDeadline - System.nanoTime()));
+                continue;
+            }
             HeadWriter.field(out, name, in.value(i));
         }
         if (e.upgrade) {

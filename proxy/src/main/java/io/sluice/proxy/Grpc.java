@@ -30,6 +30,8 @@ import java.nio.charset.StandardCharsets;
  * reads the same for gRPC and HTTP traffic.
  */
 final class Grpc {
+    static final int OK = 0;
+    static final int CANCELLED = 1;
     static final int UNKNOWN = 2;
     static final int DEADLINE_EXCEEDED = 4;
     static final int PERMISSION_DENIED = 7;
@@ -61,6 +63,101 @@ final class Grpc {
         String type = head.headers().get("content-type");
         return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16)
                 && (type.length() == 16 || type.charAt(16) == '+' || type.charAt(16) == ';');
+    }
+
+    /** The {@code grpc-timeout} header: the client's deadline for the call, relative to when it was sent. */
+    static final String TIMEOUT = "grpc-timeout";
+    /** Longest grpc-timeout value: 8 digits (gRPC over HTTP/2, "Requests": TimeoutValue). */
+    private static final int MAX_TIMEOUT_DIGITS = 8;
+    private static final long MAX_TIMEOUT_VALUE = 99_999_999L;
+
+    /**
+     * The duration a {@code grpc-timeout} value names, in nanoseconds, or -1 when it is malformed.
+     * gRPC over HTTP/2: {@code Timeout → TimeoutValue TimeoutUnit}, a positive integer of at most 8
+     * ASCII digits, then {@code H} (hours), {@code M} (minutes), {@code S} (seconds), {@code m}
+     * (milliseconds), {@code u} (microseconds) or {@code n} (nanoseconds). The longest,
+     * {@code 99999999H}, is about 11,400 years and is saturated to {@link Long#MAX_VALUE}.
+     *
+     * <p>A malformed value is ignored, as Envoy does ({@code Grpc::Common::getGrpcTimeout}): the
+     * call has no deadline at the proxy (the route's timeouts apply) and the value is forwarded as
+     * it came, for the backend's gRPC library to judge as it would without a proxy between.
+     */
+    static long parseTimeout(String value) {
+        int n = value == null ? 0 : value.length();
+        if (n < 2 || n > MAX_TIMEOUT_DIGITS + 1) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < n - 1; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        long unitNanos = switch (value.charAt(n - 1)) {
+            case 'H' -> 3_600_000_000_000L;
+            case 'M' -> 60_000_000_000L;
+            case 'S' -> 1_000_000_000L;
+            case 'm' -> 1_000_000L;
+            case 'u' -> 1_000L;
+            case 'n' -> 1L;
+            default -> -1L;
+        };
+        if (unitNanos < 0) {
+            return -1;
+        }
+        return v > Long.MAX_VALUE / unitNanos ? Long.MAX_VALUE : v * unitNanos;
+    }
+
+    /**
+     * {@code nanos} (at least 1) as a {@code grpc-timeout} value: the finest unit whose count fits
+     * in 8 digits, rounded down, so the backend's deadline is never later than the proxy's.
+     * Worked example: 299,412,000 ns does not fit in 8 digits of {@code n}, does as
+     * {@code 299412u}.
+     */
+    static String formatTimeout(long nanos) {
+        long v = Math.max(1, nanos);
+        char[] units = {'n', 'u', 'm', 'S', 'M', 'H'};
+        long[] next = {1000, 1000, 1000, 60, 60};
+        int u = 0;
+        while (v > MAX_TIMEOUT_VALUE && u < next.length) {
+            v /= next[u];
+            u++;
+        }
+        return Math.min(v, MAX_TIMEOUT_VALUE) + String.valueOf(units[u]);
+    }
+
+    /** The grpc-status of a trailers field block, or -1 when absent or not a number. */
+    static int status(io.netty.handler.codec.http.HttpHeaders trailers) {
+        String s = trailers.get("grpc-status");
+        if (s == null || s.isEmpty() || s.length() > 3) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    /**
+     * The last chunk that ends a gRPC response already under way with {@code status}: its trailers
+     * {@code grpc-status} and {@code grpc-message}, which the client's stream sends as HTTP/2
+     * trailers. Used when a backend fails mid-call or the deadline passes once the response began.
+     */
+    static io.netty.handler.codec.http.LastHttpContent trailers(int status, String message) {
+        io.netty.handler.codec.http.DefaultLastHttpContent last = new io.netty.handler.codec.http.DefaultLastHttpContent();
+        io.netty.buffer.ByteBuf m = io.netty.buffer.Unpooled.buffer(message.length() + 8);
+        percentEncode(m, message);
+        last.trailingHeaders().set("grpc-status", status);
+        last.trailingHeaders().set("grpc-message", m.toString(StandardCharsets.US_ASCII));
+        m.release();
+        return last;
     }
 
     static int statusFor(int httpStatus) {

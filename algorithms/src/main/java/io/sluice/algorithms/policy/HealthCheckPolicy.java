@@ -17,9 +17,10 @@ import java.util.Objects;
  *
  * <pre>
  *   type            http      http (GET path, expect a status), tcp (a connect is a pass),
- *                             mqtt (CONNECT, expect CONNACK accepted) or coap (CoAP ping over UDP,
- *                             expect RST)
+ *                             mqtt (CONNECT, expect CONNACK accepted), coap (CoAP ping over UDP,
+ *                             expect RST) or grpc (grpc.health.v1.Health/Check over h2c, expect SERVING)
  *   path            /health   http only; must start with '/'
+ *   service         ""        grpc only: the service name the check asks about ("" = the server)
  *   expect-status   200-399   http only; a status or a range within 100-599
  *   interval        2s        HAProxy's inter; fastinter and downinter default to it
  *   timeout         1s        1ms to 1h, and not longer than the interval
@@ -46,9 +47,14 @@ public final class HealthCheckPolicy {
         /** An MQTT 3.1.1 CONNECT with a clean session; a CONNACK with return code 0 passes. */
         MQTT,
         /** A CoAP ping (RFC 7252 4.3: an empty confirmable message) over UDP; a RST with its message id passes. */
-        COAP;
+        COAP,
+        /**
+         * The gRPC health checking protocol: {@code grpc.health.v1.Health/Check} for {@code service}
+         * over HTTP/2 in clear (h2c); an answer with status SERVING passes.
+         */
+        GRPC;
 
-        /** The name in config files: {@code http}, {@code tcp}, {@code mqtt}, {@code coap}. */
+        /** The name in config files: {@code http}, {@code tcp}, {@code mqtt}, {@code coap}, {@code grpc}. */
         public String configName() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -67,6 +73,7 @@ public final class HealthCheckPolicy {
 
     private final Type type;
     private final String path;
+    private final String service;
     private final int expectStatusMin;
     private final int expectStatusMax;
     private final long timeoutNanos;
@@ -75,6 +82,7 @@ public final class HealthCheckPolicy {
     private HealthCheckPolicy(Builder b, HealthCheckConfig checks) {
         this.type = b.type;
         this.path = b.path;
+        this.service = b.service;
         this.expectStatusMin = b.expectStatusMin;
         this.expectStatusMax = b.expectStatusMax;
         this.timeoutNanos = b.timeoutNanos;
@@ -96,6 +104,11 @@ public final class HealthCheckPolicy {
 
     public String path() {
         return path;
+    }
+
+    /** The service a gRPC check asks about; "" asks about the server as a whole. */
+    public String service() {
+        return service;
     }
 
     public int expectStatusMin() {
@@ -123,26 +136,28 @@ public final class HealthCheckPolicy {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HealthCheckPolicy p && type == p.type && path.equals(p.path)
+        return o instanceof HealthCheckPolicy p && type == p.type && path.equals(p.path) && service.equals(p.service)
                 && expectStatusMin == p.expectStatusMin && expectStatusMax == p.expectStatusMax
                 && timeoutNanos == p.timeoutNanos && checks.equals(p.checks);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, path, expectStatusMin, expectStatusMax, timeoutNanos, checks);
+        return Objects.hash(type, path, service, expectStatusMin, expectStatusMax, timeoutNanos, checks);
     }
 
     @Override
     public String toString() {
         return type.configName() + (type == Type.HTTP ? " " + path + " expect " + expectStatusMin + "-"
-                + expectStatusMax : "") + " timeout " + Durations.format(timeoutNanos) + " " + checks;
+                + expectStatusMax : "") + (type == Type.GRPC ? " service '" + service + "'" : "") + " timeout "
+                + Durations.format(timeoutNanos) + " " + checks;
     }
 
     /** Collects settings; {@link #build()} checks the ones that depend on each other. */
     public static final class Builder {
         private Type type = Type.HTTP;
         private String path = DEFAULT_PATH;
+        private String service = "";
         private int expectStatusMin = DEFAULT_EXPECT_MIN;
         private int expectStatusMax = DEFAULT_EXPECT_MAX;
         private long timeoutNanos = DEFAULT_TIMEOUT_NANOS;
@@ -164,6 +179,17 @@ public final class HealthCheckPolicy {
                         + " spaces");
             }
             this.path = p;
+            return this;
+        }
+
+        /** @param name the gRPC service a {@code grpc} check asks about; "" for the server; printable ASCII */
+        public Builder service(String name) {
+            Objects.requireNonNull(name, "service");
+            if (!name.chars().allMatch(c -> c > 32 && c < 127)) {
+                throw new SettingException("service", "'" + name + "' is not allowed; a gRPC service name like"
+                        + " 'sluice.Orders', printable, without spaces");
+            }
+            this.service = name;
             return this;
         }
 

@@ -11,7 +11,9 @@ public enum RetryDecision {
     /** Request body bytes were already sent upstream; they are not kept, so they cannot be sent again. */
     BODY_SENT,
     /** A timeout or bad response of a non-idempotent request (the backend may have acted on it). */
-    NOT_IDEMPOTENT;
+    NOT_IDEMPOTENT,
+    /** A gRPC status that {@code grpc-retry-on} does not name (see {@link RetryPolicy#decideGrpcStatus}). */
+    STATUS_NOT_RETRIED;
 
     /** True for {@link #RETRY}. */
     public boolean retry() {

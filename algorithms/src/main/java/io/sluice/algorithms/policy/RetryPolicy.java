@@ -16,6 +16,8 @@ import java.util.Objects;
  *   budget-percent         20    retries under way at most this % of requests under way, 0 to 100
  *   min-retry-concurrency  3     ...but this many are always allowed, 0 to 10000
  *   idempotent-only        true  a timeout or bad response is retried only for an idempotent method
+ *   grpc-retry-on          []    gRPC statuses a backend answers that are retried: unavailable,
+ *                                cancelled, resource-exhausted, deadline-exceeded, internal
  * </pre>
  *
  * <h2>Which failures are retried: {@link #decide}</h2>
@@ -34,6 +36,15 @@ import java.util.Objects;
  * storms start. The retry goes to a backend the request has not tried ({@link RetryTarget}); when
  * none is left (a hash that keeps answering the failed backend, a one-backend cluster) the request
  * fails instead.
+ *
+ * <h2>gRPC statuses: {@link #decideGrpcStatus}</h2>
+ * Envoy's {@code retry_on: unavailable, cancelled, ...} for gRPC: a backend's trailers-only answer
+ * (no message, just {@code grpc-status}) whose status is in {@code grpc-retry-on} is retried on
+ * another backend, within {@code max-retries} and the budget like a timeout's retry, but only when
+ * the request body can be sent again (the caller kept a copy of all of it) and nothing of the
+ * answer reached the client. Empty by default: like a 5xx, a status is the backend's answer, and
+ * only the operator knows that the service's calls are safe to repeat (UNAVAILABLE from grpc-java
+ * means the call did not start on that server; CANCELLED or INTERNAL may not).
  *
  * <h2>The budget: {@link RetryBudget}</h2>
  * Envoy's retry budget: retries under way may be at most {@code budget-percent}% of the requests
@@ -61,8 +72,15 @@ public final class RetryPolicy {
     private final int budgetPercent;
     private final int minRetryConcurrency;
     private final boolean idempotentOnly;
+    /** Bit {@code 1 << code} for each gRPC status code in {@code grpc-retry-on}. */
+    private final int grpcRetryOn;
+
+    /** The gRPC statuses {@code grpc-retry-on} may name, by config name, with their codes. */
+    public static final java.util.Map<String, Integer> GRPC_RETRYABLE = java.util.Map.of(
+            "cancelled", 1, "deadline-exceeded", 4, "resource-exhausted", 8, "internal", 13, "unavailable", 14);
 
     private RetryPolicy(Builder b) {
+        this.grpcRetryOn = b.grpcRetryOn;
         this.maxRetries = b.maxRetries;
         this.budgetPercent = b.budgetPercent;
         this.minRetryConcurrency = b.minRetryConcurrency;
@@ -98,6 +116,38 @@ public final class RetryPolicy {
 
     public boolean idempotentOnly() {
         return idempotentOnly;
+    }
+
+    /** Whether {@code grpc-retry-on} names gRPC status {@code code}. */
+    public boolean retriesGrpcStatus(int code) {
+        return code >= 0 && code < 32 && (grpcRetryOn & 1 << code) != 0;
+    }
+
+    /** Whether {@code grpc-retry-on} names any status. */
+    public boolean retriesGrpcStatuses() {
+        return grpcRetryOn != 0;
+    }
+
+    /**
+     * Whether a backend's trailers-only gRPC answer with {@code grpcStatus} is retried on another
+     * backend, by the rules in the class comment (the budget is the caller's next step; such a
+     * retry always spends a place). Pure.
+     *
+     * @param bodyReplayable   the caller holds the whole request body and can send it again
+     * @param responseStarted  a response byte was written to the client
+     */
+    public RetryDecision decideGrpcStatus(int grpcStatus, int retriesSoFar, boolean bodyReplayable,
+                                          boolean responseStarted) {
+        if (responseStarted) {
+            return RetryDecision.RESPONSE_STARTED;
+        }
+        if (!retriesGrpcStatus(grpcStatus)) {
+            return RetryDecision.STATUS_NOT_RETRIED;
+        }
+        if (retriesSoFar >= maxRetries) {
+            return RetryDecision.NO_RETRIES_LEFT;
+        }
+        return bodyReplayable ? RetryDecision.RETRY : RetryDecision.BODY_SENT;
     }
 
     /**
@@ -156,18 +206,25 @@ public final class RetryPolicy {
     @Override
     public boolean equals(Object o) {
         return o instanceof RetryPolicy p && maxRetries == p.maxRetries && budgetPercent == p.budgetPercent
-                && minRetryConcurrency == p.minRetryConcurrency && idempotentOnly == p.idempotentOnly;
+                && minRetryConcurrency == p.minRetryConcurrency && idempotentOnly == p.idempotentOnly
+                && grpcRetryOn == p.grpcRetryOn;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxRetries, budgetPercent, minRetryConcurrency, idempotentOnly);
+        return Objects.hash(maxRetries, budgetPercent, minRetryConcurrency, idempotentOnly, grpcRetryOn);
     }
 
     @Override
     public String toString() {
         return maxRetries == 0 ? "no retries" : "max-retries " + maxRetries + ", budget " + budgetPercent
-                + "% (at least " + minRetryConcurrency + ")" + (idempotentOnly ? "" : ", timeouts of any method");
+                + "% (at least " + minRetryConcurrency + ")" + (idempotentOnly ? "" : ", timeouts of any method")
+                + (grpcRetryOn == 0 ? "" : ", gRPC statuses " + grpcNames());
+    }
+
+    private String grpcNames() {
+        return GRPC_RETRYABLE.entrySet().stream().filter(e -> retriesGrpcStatus(e.getValue()))
+                .map(java.util.Map.Entry::getKey).sorted().toList().toString();
     }
 
     /** Collects settings. */
@@ -176,8 +233,27 @@ public final class RetryPolicy {
         private int budgetPercent = DEFAULT_BUDGET_PERCENT;
         private int minRetryConcurrency = DEFAULT_MIN_RETRY_CONCURRENCY;
         private boolean idempotentOnly = true;
+        private int grpcRetryOn;
 
         private Builder() {
+        }
+
+        /**
+         * @param names gRPC statuses to retry, each a key of {@link #GRPC_RETRYABLE}
+         *              ({@code unavailable}, {@code cancelled}, ...)
+         */
+        public Builder grpcRetryOn(java.util.Collection<String> names) {
+            int bits = 0;
+            for (String name : names) {
+                Integer code = GRPC_RETRYABLE.get(name);
+                if (code == null) {
+                    throw new SettingException("grpc-retry-on", "'" + name + "' is not allowed; one of "
+                            + GRPC_RETRYABLE.keySet().stream().sorted().toList());
+                }
+                bits |= 1 << code;
+            }
+            this.grpcRetryOn = bits;
+            return this;
         }
 
         public Builder maxRetries(int n) {

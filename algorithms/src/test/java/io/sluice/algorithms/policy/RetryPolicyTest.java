@@ -143,4 +143,23 @@ class RetryPolicyTest {
         assertThatThrownBy(() -> RetryPolicy.builder().minRetryConcurrency(10_001))
                 .hasMessage("min-retry-concurrency: 10001 is out of range; a whole number from 0 to 10000");
     }
+
+    @Test
+    void grpcStatusesAreRetriedOnlyWhenNamedReplayableAndWithinMaxRetries() {
+        RetryPolicy p = RetryPolicy.builder().maxRetries(1).grpcRetryOn(List.of("unavailable")).build();
+        assertThat(p.decideGrpcStatus(14, 0, true, false)).isEqualTo(RetryDecision.RETRY);
+        assertThat(p.decideGrpcStatus(14, 1, true, false)).isEqualTo(RetryDecision.NO_RETRIES_LEFT);
+        assertThat(p.decideGrpcStatus(14, 0, false, false)).isEqualTo(RetryDecision.BODY_SENT);
+        assertThat(p.decideGrpcStatus(14, 0, true, true)).isEqualTo(RetryDecision.RESPONSE_STARTED);
+        assertThat(p.decideGrpcStatus(8, 0, true, false)).isEqualTo(RetryDecision.STATUS_NOT_RETRIED);
+        assertThat(p.decideGrpcStatus(-1, 0, true, false)).isEqualTo(RetryDecision.STATUS_NOT_RETRIED);
+        // By default no status is retried: a status is the backend's answer.
+        assertThat(RetryPolicy.defaults().decideGrpcStatus(14, 0, true, false))
+                .isEqualTo(RetryDecision.STATUS_NOT_RETRIED);
+        assertThat(p).isNotEqualTo(RetryPolicy.builder().maxRetries(1).build());
+        assertThatThrownBy(() -> RetryPolicy.builder().grpcRetryOn(List.of("unavailble")))
+                .isInstanceOf(SettingException.class)
+                .hasMessage("grpc-retry-on: 'unavailble' is not allowed; one of [cancelled, deadline-exceeded,"
+                        + " internal, resource-exhausted, unavailable]");
+    }
 }

@@ -10,5 +10,6 @@ import java.time.Duration;
 @OldKeys({"expectStatus = expect-status", "work = backends[].health-check-work (the work of answering a"
         + " check is part of the backend's capacity model)"})
 public record HealthCheckSection(String type, String path, Duration interval, Duration fastinter, Duration downinter,
-                                 Duration timeout, Long rise, Long fall, String expectStatus, String initialState) {
+                                 Duration timeout, Long rise, Long fall, String expectStatus, String initialState,
+                                 String service) {
 }

@@ -157,7 +157,7 @@ public final class PolicyReader {
         if (s == null) {
             return null;
         }
-        String type = problems.choice(Problems.join(path, "type"), s.type(), List.of("http", "tcp", "mqtt", "coap", "none"),
+        String type = problems.choice(Problems.join(path, "type"), s.type(), List.of("http", "tcp", "mqtt", "coap", "grpc", "none"),
                 "http");
         HealthCheckPolicy.Builder b = HealthCheckPolicy.builder();
         if (type != null && !type.equals("none")) {
@@ -165,6 +165,14 @@ public final class PolicyReader {
         }
         if (s.path() != null) {
             problems.apply(path, () -> b.path(s.path()));
+        }
+        if (s.service() != null) {
+            if ("grpc".equals(type)) {
+                problems.apply(path, () -> b.service(s.service()));
+            } else {
+                problems.error(Problems.join(path, "service"), "is for type: grpc only (this check's type is "
+                        + type + ")");
+            }
         }
         setDuration(path, "interval", s.interval(), HealthCheckConfig.INTERVAL, b::interval);
         setDuration(path, "fastinter", s.fastinter(), HealthCheckConfig.INTERVAL, b::fastinter);
@@ -292,6 +300,9 @@ public final class PolicyReader {
         setWhole(path, "min-retry-concurrency", s.minRetryConcurrency(), RetryPolicy.MIN_RETRY_CONCURRENCY,
                 b::minRetryConcurrency);
         b.idempotentOnly(problems.bool(Problems.join(path, "idempotent-only"), s.idempotentOnly(), true));
+        List<String> grpc = problems.value(Problems.join(path, "grpc-retry-on"), s.grpcRetryOn(), List.of(),
+                "a list of gRPC statuses: " + RetryPolicy.GRPC_RETRYABLE.keySet().stream().sorted().toList());
+        problems.apply(path, () -> b.grpcRetryOn(grpc));
         return b.build();
     }
 

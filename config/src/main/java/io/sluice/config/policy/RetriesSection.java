@@ -12,5 +12,6 @@ import io.sluice.config.OldKeys;
                 + " under way (e.g. budget: 0.2 becomes budget-percent: 20)",
         "on-timeout = idempotent-only: false (retry timeouts of every method); by default a timeout is retried"
                 + " only for an idempotent request-method"})
-public record RetriesSection(Long maxRetries, Long budgetPercent, Long minRetryConcurrency, Boolean idempotentOnly) {
+public record RetriesSection(Long maxRetries, Long budgetPercent, Long minRetryConcurrency, Boolean idempotentOnly,
+                             java.util.List<String> grpcRetryOn) {
 }

@@ -142,7 +142,7 @@ class StreamListenersTest {
         assertThat(ProxyConfigsTest.errors("listeners:\n  - { name: m, protocol: mqtt, bind: 127.0.0.1:0,"
                 + " cluster: brokers }\n" + CLUSTER + "    health-check: { type: amqp }\n")).containsExactly(
                 "sluice.yaml:7: clusters[0].health-check.type: 'amqp' is not allowed; one of http, tcp, mqtt, coap,"
-                        + " none");
+                        + " grpc, none");
     }
 
     @Test

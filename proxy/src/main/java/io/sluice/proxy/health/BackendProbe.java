@@ -36,7 +36,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The checks of one backend. HTTP, TCP and MQTT checks connect a TCP socket; a CoAP check uses a
+ * The checks of one backend. HTTP, TCP, MQTT and gRPC checks connect a TCP socket (a gRPC check
+ * a new h2c connection per check); a CoAP check uses a
  * connected UDP socket, so an ICMP port unreachable comes back as an error instead of a silence.
  * Everything but the counters and {@link #check} is confined to
  * {@link #loop}: the timer callbacks, the connect listeners and the channel handlers all run
@@ -118,6 +119,10 @@ final class BackendProbe {
                     case MQTT -> ch.pipeline().addLast(new MqttDecoder(MQTT_MAX_PACKET), MqttEncoder.INSTANCE,
                             new MqttCheckHandler(BackendProbe.this));
                     case COAP -> ch.pipeline().addLast(new CoapCheckHandler(BackendProbe.this));
+                    case GRPC -> ch.pipeline().addLast(
+                            io.netty.handler.codec.http2.Http2FrameCodecBuilder.forClient().build(),
+                            new GrpcCheckHandler(BackendProbe.this, spec.service(), backend.address(),
+                                    spec.timeoutNanos()));
                     case TCP -> { }
                     default -> throw new AssertionError(spec.kind());
                 }
@@ -264,6 +269,7 @@ final class BackendProbe {
             case HTTP -> send(a, ch, false);
             case MQTT -> sendMqttConnect(a, ch);
             case COAP -> sendCoapPing(a, ch);
+            case GRPC -> ch.pipeline().get(GrpcCheckHandler.class).send();
             default -> throw new AssertionError(spec.kind());
         }
     }
@@ -331,6 +337,17 @@ final class BackendProbe {
         a.channel = null;
         ch.writeAndFlush(MqttMessage.DISCONNECT).addListener(ChannelFutureListener.CLOSE);
         finish(a, CheckResult.PASS, "MQTT CONNACK accepted", false);
+    }
+
+    // Called by GrpcCheckHandler, on the loop.
+
+    void onGrpcHealth(Channel ch, boolean serving, String detail) {
+        Attempt a = attempt;
+        if (a == null || a.channel != ch) {
+            return;
+        }
+        a.responded = true;
+        finish(a, serving ? CheckResult.PASS : CheckResult.FAIL, detail, false);
     }
 
     // Called by CoapCheckHandler, on the loop.

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * What one active health check does on the wire, for every backend of a cluster: an HTTP request
  * whose status must fall in a range, a bare TCP connect, an MQTT CONNECT that must be accepted, or
- * a CoAP ping over UDP that must be answered with a reset. How often it runs and how many results
+ * a CoAP ping over UDP that must be answered with a reset, or a gRPC health check
+ * ({@code grpc.health.v1.Health/Check} over h2c) that must answer SERVING. How often it runs and how many results
  * move a backend up or down are {@link io.sluice.algorithms.health.HealthCheckConfig}'s business.
  *
  * <p>Immutable; the {@code with*} methods return a copy and reject a bad value with an
@@ -34,7 +35,13 @@ public final class CheckSpec {
          * CoAP ping (RFC 7252 section 4.3): an empty confirmable message over UDP; passes on a reset
          * carrying the same message id.
          */
-        COAP
+        COAP,
+        /**
+         * The gRPC health checking protocol over HTTP/2 in clear (h2c, prior knowledge): a unary
+         * {@code grpc.health.v1.Health/Check} call for {@link #service()}; passes on grpc-status 0
+         * with status SERVING (see {@link GrpcCheckHandler}).
+         */
+        GRPC
     }
 
     /** Shortest check timeout accepted: 1 ms. */
@@ -46,6 +53,8 @@ public final class CheckSpec {
 
     private final Kind kind;
     private final String path;
+    /** The gRPC service a GRPC check asks about ("" for the server); null for the other kinds. */
+    private final String service;
     private final String host;
     private final int expectMin;
     private final int expectMax;
@@ -55,7 +64,7 @@ public final class CheckSpec {
     /** TLS to the backend (the cluster's {@code upstream.tls}), or null in clear. */
     private final io.sluice.proxy.tls.UpstreamTlsContext tls;
 
-    private CheckSpec(Kind kind, String path, String host, int expectMin, int expectMax, long timeoutNanos,
+    private CheckSpec(Kind kind, String path, String service, String host, int expectMin, int expectMax, long timeoutNanos,
                       boolean keepAlive, int spreadPercent) {
         this(kind, path, host, expectMin, expectMax, timeoutNanos, keepAlive, spreadPercent, null);
     }
@@ -65,6 +74,7 @@ public final class CheckSpec {
         this.tls = tls;
         this.kind = kind;
         this.path = path;
+        this.service = service;
         this.host = host;
         this.expectMin = expectMin;
         this.expectMax = expectMax;
@@ -79,22 +89,32 @@ public final class CheckSpec {
      * @param path origin-form request target: starts with {@code /}, no spaces or control characters
      */
     public static CheckSpec http(String path) {
-        return new CheckSpec(Kind.HTTP, checkPath(path), null, 200, 399, 1_000_000_000L, false, 5);
+        return new CheckSpec(Kind.HTTP, checkPath(path), null, null, 200, 399, 1_000_000_000L, false, 5);
     }
 
     /** A TCP connect check. */
     public static CheckSpec tcp() {
-        return new CheckSpec(Kind.TCP, null, null, 200, 399, 1_000_000_000L, false, 5);
+        return new CheckSpec(Kind.TCP, null, null, null, 200, 399, 1_000_000_000L, false, 5);
     }
 
     /** An MQTT CONNECT/CONNACK check. */
     public static CheckSpec mqtt() {
-        return new CheckSpec(Kind.MQTT, null, null, 200, 399, 1_000_000_000L, false, 5);
+        return new CheckSpec(Kind.MQTT, null, null, null, 200, 399, 1_000_000_000L, false, 5);
+    }
+
+    /**
+     * A gRPC health check of {@code service}.
+     *
+     * @param service the service name the check asks about; "" asks about the server as a whole
+     */
+    public static CheckSpec grpc(String service) {
+        Objects.requireNonNull(service, "service");
+        return new CheckSpec(Kind.GRPC, null, service, null, 200, 399, 1_000_000_000L, false, 5);
     }
 
     /** A CoAP ping check. */
     public static CheckSpec coap() {
-        return new CheckSpec(Kind.COAP, null, null, 200, 399, 1_000_000_000L, false, 5);
+        return new CheckSpec(Kind.COAP, null, null, null, 200, 399, 1_000_000_000L, false, 5);
     }
 
     /**
@@ -108,6 +128,7 @@ public final class CheckSpec {
             case TCP -> tcp();
             case MQTT -> mqtt();
             case COAP -> coap();
+            case GRPC -> grpc(policy.service());
         };
         return spec.withTimeout(policy.timeoutNanos()).withExpectStatus(policy.expectStatusMin(),
                 policy.expectStatusMax());
@@ -132,7 +153,7 @@ public final class CheckSpec {
             throw new IllegalArgumentException("health check timeout must be a duration in [1ms, 1h], got "
                     + (nanos <= 0 ? nanos + "ns" : Durations.format(nanos)));
         }
-        return new CheckSpec(kind, path, host, expectMin, expectMax, nanos, keepAlive, spreadPercent);
+        return new CheckSpec(kind, path, service, host, expectMin, expectMax, nanos, keepAlive, spreadPercent);
     }
 
     /**
@@ -144,7 +165,7 @@ public final class CheckSpec {
             throw new IllegalArgumentException("health check expect-status must be a range of HTTP statuses within"
                     + " 100-599 with min <= max, got " + min + "-" + max);
         }
-        return new CheckSpec(kind, path, host, min, max, timeoutNanos, keepAlive, spreadPercent);
+        return new CheckSpec(kind, path, service, host, min, max, timeoutNanos, keepAlive, spreadPercent);
     }
 
     /**
@@ -175,7 +196,7 @@ public final class CheckSpec {
             throw new IllegalArgumentException("health check host must be a host name without spaces or control"
                     + " characters, got '" + hostHeader + "'");
         }
-        return new CheckSpec(kind, path, hostHeader, expectMin, expectMax, timeoutNanos, keepAlive, spreadPercent);
+        return new CheckSpec(kind, path, service, hostHeader, expectMin, expectMax, timeoutNanos, keepAlive, spreadPercent);
     }
 
     /**
@@ -184,7 +205,7 @@ public final class CheckSpec {
      *             ({@code Connection: close}). Ignored by the other kinds.
      */
     public CheckSpec withKeepAlive(boolean keep) {
-        return new CheckSpec(kind, path, host, expectMin, expectMax, timeoutNanos, keep, spreadPercent);
+        return new CheckSpec(kind, path, service, host, expectMin, expectMax, timeoutNanos, keep, spreadPercent);
     }
 
     /** @param percent random stretch of each interval, in [0, 50]: interval x (1 + u percent/100), u uniform in [-1, 1] */
@@ -193,10 +214,10 @@ public final class CheckSpec {
             throw new IllegalArgumentException("health check spread must be a percentage in [0, " + MAX_SPREAD_PERCENT
                     + "], got " + percent);
         }
-        return new CheckSpec(kind, path, host, expectMin, expectMax, timeoutNanos, keepAlive, percent);
+        return new CheckSpec(kind, path, service, host, expectMin, expectMax, timeoutNanos, keepAlive, percent);
     }
 
-    /** HTTP, TCP, MQTT or CoAP. */
+    /** HTTP, TCP, MQTT, CoAP or gRPC. */
     public Kind kind() {
         return kind;
     }
@@ -204,6 +225,11 @@ public final class CheckSpec {
     /** The HTTP path; null for the other kinds. */
     public String path() {
         return path;
+    }
+
+    /** The service a GRPC check asks about ("" for the server); null for the other kinds. */
+    public String service() {
+        return service;
     }
 
     /** The configured {@code Host} header, or null to send the backend's address. */
@@ -273,6 +299,8 @@ public final class CheckSpec {
             case TCP -> "tcp timeout " + Durations.format(timeoutNanos);
             case MQTT -> "mqtt CONNECT expect CONNACK accepted timeout " + Durations.format(timeoutNanos);
             case COAP -> "coap ping expect RST timeout " + Durations.format(timeoutNanos);
+            case GRPC -> "grpc Health/Check service '" + service + "' expect SERVING timeout "
+                    + Durations.format(timeoutNanos);
         };
     }
 }
