@@ -120,6 +120,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private String proto = "http";
     /** The verified client certificate as x-forwarded-client-cert, or null. */
     private String clientCert;
+    /** The verified client certificate, or null (no TLS, or no certificate). */
+    private io.sluice.proxy.tls.ClientIdentity clientIdentity;
     private String clientIp = "unknown";
     private String clientAddress = "unknown";
     /** The client address's bytes, for rate-limit keys; null when not an IP connection. */
@@ -165,6 +167,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             io.sluice.proxy.tls.ClientIdentity id = connection.attr(io.sluice.proxy.tls.TlsTermination.CLIENT_IDENTITY)
                     .get();
             clientCert = id == null ? null : id.xfcc();
+            clientIdentity = id;
         }
         // This handler serves "http" listeners only, so the listener's config is the HTTP record.
         ProxyConfig.HttpListener config = (ProxyConfig.HttpListener) listener.config;
@@ -291,6 +294,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             String key = switch (sp.mode()) {
                 case HEADER -> head.headers().get(sp.name());
                 case SOURCE -> clientIp;
+                case CLIENT_CERT -> clientIdentity == null ? null : clientIdentity.affinityKey(sp.identity());
                 default -> null;
             };
             if (sp.mode() == AffinityPolicy.Mode.COOKIE) {
