@@ -430,6 +430,7 @@ public final class ProxyMetrics {
         }
         routes.keySet().removeIf(k -> k.cluster().equals(cluster));
         requests.removeIf(l -> l.get(2).equals(cluster));
+        grpcResponses.removeIf(l -> l.get(2).equals(cluster));
         retries.remove(cluster);
         clusters.remove(cluster);
     }
