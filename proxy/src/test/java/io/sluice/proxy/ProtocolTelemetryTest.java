@@ -66,6 +66,20 @@ class ProtocolTelemetryTest {
                 assertThat(r.version()).isEqualTo(version);
             }
             metrics = f.proxy.metrics().scrapeText();
+            // Plain text where a ClientHello belongs: one failed handshake, counted once.
+            try (java.net.Socket plain = new java.net.Socket("127.0.0.1", f.port())) {
+                plain.setSoTimeout(10_000);
+                plain.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                plain.getInputStream().readAllBytes();
+            } catch (java.net.SocketException reset) {
+                // the proxy may reset rather than close: the handshake failed either way
+            }
+            String failed = "sluice_tls_handshake_failures_total{listener=\"web\"} 1.0";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!f.proxy.metrics().scrapeText().contains(failed) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(f.proxy.metrics().scrapeText()).contains(failed);
         }
         // Closing the proxy wrote out every queued line.
         List<JsonNode> lines = new ArrayList<>();

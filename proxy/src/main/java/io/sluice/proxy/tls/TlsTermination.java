@@ -366,6 +366,8 @@ public final class TlsTermination {
     private static final class Handshake extends ChannelInboundHandlerAdapter {
         private final TlsTermination termination;
         private final BiConsumer<Channel, String> next;
+        /** A failure was counted: a failed handshake can be reported both as an event and as an exception. */
+        private boolean failed;
 
         Handshake(TlsTermination termination, BiConsumer<Channel, String> next) {
             this.termination = termination;
@@ -384,7 +386,7 @@ public final class TlsTermination {
                 return;
             }
             if (!done.isSuccess()) {
-                termination.handshakeFailures.increment();
+                countFailure();
                 log.debug("TLS handshake from {} failed: {}", ctx.channel().remoteAddress(), done.cause().toString());
                 ctx.close();
                 return;
@@ -414,8 +416,17 @@ public final class TlsTermination {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // Before the handshake completed (this handler leaves when it does): not TLS, or an SNI failure.
+            countFailure();
             log.debug("TLS connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
+        }
+
+        private void countFailure() {
+            if (!failed) {
+                failed = true;
+                termination.handshakeFailures.increment();
+            }
         }
     }
 
