@@ -135,6 +135,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private String proto = "http";
     /** The verified client certificate as x-forwarded-client-cert, or null. */
     private String clientCert;
+    /** The verified client certificate, or null (no TLS, or no certificate). */
+    private io.sluice.proxy.tls.ClientIdentity clientIdentity;
+    /** The connection's TLS version, or null without TLS. */
+    private String tlsVersion;
     private String clientIp = "unknown";
     private String clientAddress = "unknown";
     /** The client address's bytes, for rate-limit keys; null when not an IP connection. */
@@ -180,6 +184,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             io.sluice.proxy.tls.ClientIdentity id = connection.attr(io.sluice.proxy.tls.TlsTermination.CLIENT_IDENTITY)
                     .get();
             clientCert = id == null ? null : id.xfcc();
+            clientIdentity = id;
+            tlsVersion = connection.attr(io.sluice.proxy.tls.TlsTermination.TLS_VERSION).get();
         }
         // This handler serves "http" listeners only, so the listener's config is the HTTP record.
         ProxyConfig.HttpListener config = (ProxyConfig.HttpListener) listener.config;
@@ -306,6 +312,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             String key = switch (sp.mode()) {
                 case HEADER -> head.headers().get(sp.name());
                 case SOURCE -> clientIp;
+                case CLIENT_CERT -> clientIdentity == null ? null : clientIdentity.affinityKey(sp.identity());
                 default -> null;
             };
             if (sp.mode() == AffinityPolicy.Mode.COOKIE) {
@@ -653,6 +660,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         AffinityPolicy sp = e.cluster.policy().affinity();
         String setCookie = sp.mode() == AffinityPolicy.Mode.COOKIE && !a.endpoint.id().equals(e.cookieBackend)
                 ? a.endpoint.id() : null;
+        e.grpcStatus = Telemetry.grpcStatus(rh.headers().get("grpc-status"));
         ByteBuf head = Forwarding.responseHead(ctx.alloc(), rh, chunked, !e.clientKeepAlive, sp.name(), setCookie, e);
         if (e.replayable && e.requestComplete && chunked && a.status == 200
                 && e.retries < e.cluster.policy().retries().maxRetries()) {
@@ -730,6 +738,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             flushHeldHead(e);
         }
         e.responseBytes += c.content().readableBytes();
+        if (c instanceof LastHttpContent last) {
+            int trailer = Telemetry.grpcStatus(last.trailingHeaders().get("grpc-status"));
+            if (trailer >= 0) {
+                e.grpcStatus = trailer;
+            }
+        }
         ctx.write(c, ctx.voidPromise());
         if (c instanceof LastHttpContent) {
             long latency = a.end(System.nanoTime(), a.status < 500);
@@ -1118,6 +1132,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
             encoder.startMessage(false);
             ctx.write(Grpc.trailersOnly(ctx.alloc(), status.code(), reason, e), ctx.voidPromise());
             e.status = status.code();
+            e.grpcStatus = Grpc.statusFor(status.code());
             e.responseStarted = true;
             end(e);
             return;
@@ -1211,8 +1226,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         long duration = System.nanoTime() - e.startNanos;
         int status = closing && !e.responseStarted ? 0 : e.status;
         Telemetry telemetry = listener.proxy.telemetry();
+        String protocol = ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel ? "HTTP/2"
+                : e.head.version().text();
         telemetry.requestEnded(listener, e.route, e.cluster, e.lastBackend, status, duration, e.requestBytes,
-                e.responseBytes);
+                e.responseBytes, protocol, e.grpcStatus);
         List<RequestObserver> observers = listener.proxy.observers();
         boolean logging = telemetry.logging();
         if (logging || !observers.isEmpty()) {
@@ -1223,7 +1240,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
                     e.lastBackend, e.lastBackendAddress, status, outcome, e.startNanos, duration, e.requestBytes,
                     e.responseBytes, e.attempts, e.affinityKey != null ? e.affinityKey : e.affinity.affinityKey(),
                     e.attempt == null ? -1 : e.attempt.headNanos,
-                    e.attempt == null || !e.attempt.sent ? -1 : System.nanoTime() - e.attempt.sentNanos);
+                    e.attempt == null || !e.attempt.sent ? -1 : System.nanoTime() - e.attempt.sentNanos,
+                    protocol, tlsVersion, e.grpcStatus);
             if (logging) {
                 telemetry.log(record);
             }

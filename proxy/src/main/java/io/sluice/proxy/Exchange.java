@@ -71,6 +71,8 @@ final class Exchange {
     boolean waitingClientWritable;
     /** The status the client got (0 while none). */
     int status;
+    /** The gRPC status the client got (response head or trailers, or the proxy's own), -1 while none. */
+    int grpcStatus = -1;
     String lastBackend;
     String lastBackendAddress;
     /** The backend to try first: the cookie's, or the affinity table's once looked up at the first dispatch. */

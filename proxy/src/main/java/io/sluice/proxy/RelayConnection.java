@@ -124,7 +124,13 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements List
             return;
         }
         cluster = c;
-        if (key == null && c.policy().affinity().mode() == AffinityPolicy.Mode.SOURCE
+        AffinityPolicy sp = c.policy().affinity();
+        if (sp.mode() == AffinityPolicy.Mode.CLIENT_CERT) {
+            // The certificate's identity, not the MQTT client id; no certificate: the strategy alone.
+            io.sluice.proxy.tls.ClientIdentity id = ctx.channel().attr(io.sluice.proxy.tls.TlsTermination.CLIENT_IDENTITY)
+                    .get();
+            key = id == null ? null : id.affinityKey(sp.identity());
+        } else if (key == null && sp.mode() == AffinityPolicy.Mode.SOURCE
                 && ProxyProtocolLayer.clientAddress(ctx.channel()) instanceof InetSocketAddress isa) {
             key = isa.getAddress().getHostAddress();
         }

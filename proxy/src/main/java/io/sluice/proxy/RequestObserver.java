@@ -93,6 +93,6 @@ public interface RequestObserver {
                       String target, String route, String cluster, String backendId, String backendAddress,
                       int status, String outcome, long startNanos, long durationNanos, long requestBytes,
                       long responseBytes, int attempts, String affinityKey, long upstreamHeadNanos,
-                      long upstreamNanos) {
+                      long upstreamNanos, String protocol, String tlsVersion, int grpcStatus) {
     }
 }

@@ -71,16 +71,39 @@ final class Telemetry {
      *
      * @param route     the route that matched, or null
      * @param backendId the backend of the last attempt, or null
+     * @param protocol  the HTTP version the request arrived in ({@code HTTP/1.1}, {@code HTTP/2}, ...)
+     * @param grpcStatus the gRPC status it was answered with, or -1 when it is not a gRPC call
      */
     void requestEnded(ListenerState listener, Router.Route route, Cluster cluster, String backendId, int status,
-                      long durationNanos, long requestBytes, long responseBytes) {
+                      long durationNanos, long requestBytes, long responseBytes, String protocol, int grpcStatus) {
         listener.metrics.bytesReceived(requestBytes);
         listener.metrics.bytesSent(responseBytes);
+        listener.metrics.requestServed(protocol);
         RouteMetrics r = route != null ? route.metrics() : listener.noRouteMetrics();
         if (r != null) {
             r.requestCompleted(cluster == null || backendId == null ? null : cluster.metrics(backendId), status,
                     durationNanos);
+            r.grpcAnswered(grpcStatus);
         }
+    }
+
+    /**
+     * The gRPC status in a {@code grpc-status} header or trailer value, or -1 when absent or not a
+     * number (a malformed one is not a status the client could read either).
+     */
+    static int grpcStatus(CharSequence value) {
+        if (value == null || value.length() == 0 || value.length() > 3) {
+            return -1;
+        }
+        int n = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     /** True when the access log wants a line per request (it is not off). */
@@ -116,6 +139,9 @@ final class Telemetry {
                 .affinityKey(end.affinityKey())
                 .upstreamHeadNanos(end.upstreamHeadNanos())
                 .upstreamNanos(end.upstreamNanos())
+                .protocol(end.protocol())
+                .tlsVersion(end.tlsVersion())
+                .grpcStatus(end.grpcStatus())
                 .build());
     }
 }

@@ -111,7 +111,10 @@ class TelemetryTest {
             assertThat(fields).containsExactlyInAnyOrder("time", "request_id", "client_address", "method", "path",
                     "host", "status", "bytes_in", "bytes_out", "duration_ms", "upstream_backend", "upstream_address",
                     "attempts", "cluster", "route", "listener", "outcome", "start_us", "affinity_key",
-                    "upstream_ttfb_ms", "upstream_ms");
+                    "upstream_ttfb_ms", "upstream_ms", "protocol", "tls_version", "grpc_status");
+            assertThat(ok.get("protocol").asText()).isEqualTo("HTTP/1.1");
+            assertThat(ok.get("tls_version").isNull()).as("a plain listener").isTrue();
+            assertThat(ok.get("grpc_status").isNull()).as("not a gRPC call").isTrue();
             assertThat(Instant.parse(ok.get("time").asText())).isAfter(before);
             // The precise start agrees with the millisecond time to within the clocks' anchoring (1 s here).
             long startMicros = ok.get("start_us").asLong();

@@ -24,8 +24,10 @@ import java.util.Set;
  * Immutable, compared by value; {@link #builder()} rejects bad values with a {@link SettingException}.
  *
  * <pre>
- *   mode          none            none | cookie | header | source
+ *   mode          none            none | cookie | header | source | client-cert
  *   name          SLUICE_BACKEND  the cookie (cookie) or request header (header) name; an RFC 9110 token
+ *   identity      fingerprint     client-cert: fingerprint | subject | uri | dns, the part of the
+ *                                 verified client certificate that is the key
  *   stick-table   true            header/source with a strategy that does not hash: keep a table
  *   idle-ttl      30m             the table forgets a key idle this long (1ms to 7 days)
  *   max-entries   100000          ...and holds at most this many keys
@@ -36,8 +38,10 @@ import java.util.Set;
  * <ul>
  *   <li>{@code cookie}: the first response inserts a cookie naming its backend (HAProxy's
  *       {@code cookie insert}); a request carrying it goes there while that backend is available.</li>
- *   <li>{@code header}, {@code source}: the header's value or the client address is the request's
- *       affinity key. A strategy that hashes the key ({@link #hashesKey}: the consistent hashes) is
+ *   <li>{@code header}, {@code source}, {@code client-cert}: the header's value, the client address
+ *       or the {@link Identity} of the verified TLS client certificate is the request's affinity key
+ *       (a request without one, such as a connection without a client certificate, is placed by the
+ *       strategy alone). A strategy that hashes the key ({@link #hashesKey}: the consistent hashes) is
  *       given it and the hash is the memory, as Envoy's {@code hash_policy}. Any other strategy
  *       ignores keys, so the key goes through an affinity table instead ({@link #usesTable}), as
  *       HAProxy's {@code stick-table}: a key's first request is placed by the strategy and later
@@ -45,7 +49,7 @@ import java.util.Set;
  *       gives Envoy's behaviour (no memory for a strategy that does not hash).</li>
  * </ul>
  * In the simulator a request's device id plays the client: it is the header's value, the client
- * address, or the holder of the cookie.
+ * address, the certificate's identity, or the holder of the cookie.
  */
 public final class AffinityPolicy {
     /** How a request is tied to a backend. */
@@ -57,9 +61,33 @@ public final class AffinityPolicy {
         /** The value of a request header is the affinity key. */
         HEADER,
         /** The client address is the affinity key. */
-        SOURCE;
+        SOURCE,
+        /** The verified TLS client certificate's {@link Identity} is the affinity key. */
+        CLIENT_CERT;
 
-        /** The name in config files: {@code none}, {@code cookie}, ... */
+        /** The name in config files: {@code none}, {@code cookie}, ..., {@code client-cert}. */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * Which part of a verified client certificate is the key in {@code client-cert} mode. The
+     * fingerprint (the default) is in every certificate and unique to it, but changes when the
+     * device's certificate is renewed; the subject or a SAN stays the same across a renewal when
+     * the CA issues it so, and then the device keeps its backend.
+     */
+    public enum Identity {
+        /** SHA-256 of the DER certificate, lower-case hex. */
+        FINGERPRINT,
+        /** The subject distinguished name (RFC 2253). */
+        SUBJECT,
+        /** The first URI subject alternative name (a SPIFFE id, say); none: no key. */
+        URI,
+        /** The first DNS subject alternative name; none: no key. */
+        DNS;
+
+        /** The name in config files. */
         public String configName() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -72,10 +100,12 @@ public final class AffinityPolicy {
     private final String name;
     private final boolean stickTable;
     private final AffinityConfig table;
+    private final Identity identity;
 
     private AffinityPolicy(Builder b) {
         this.mode = b.mode;
         this.name = b.name;
+        this.identity = b.identity;
         this.stickTable = b.stickTable;
         this.table = b.table.build();
     }
@@ -98,6 +128,11 @@ public final class AffinityPolicy {
         return name;
     }
 
+    /** In client-cert mode, the part of the certificate that is the key. */
+    public Identity identity() {
+        return identity;
+    }
+
     /** Whether a strategy that does not hash keeps an affinity table in header and source modes. */
     public boolean stickTable() {
         return stickTable;
@@ -108,9 +143,9 @@ public final class AffinityPolicy {
         return table;
     }
 
-    /** True in header and source modes, where each request carries an affinity key. */
+    /** True in header, source and client-cert modes, where each request may carry an affinity key. */
     public boolean keyed() {
-        return mode == Mode.HEADER || mode == Mode.SOURCE;
+        return mode == Mode.HEADER || mode == Mode.SOURCE || mode == Mode.CLIENT_CERT;
     }
 
     /**
@@ -182,12 +217,12 @@ public final class AffinityPolicy {
     @Override
     public boolean equals(Object o) {
         return o instanceof AffinityPolicy p && mode == p.mode && name.equals(p.name) && stickTable == p.stickTable
-                && table.equals(p.table);
+                && table.equals(p.table) && identity == p.identity;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(mode, name, stickTable, table);
+        return Objects.hash(mode, name, stickTable, table, identity);
     }
 
     @Override
@@ -195,7 +230,8 @@ public final class AffinityPolicy {
         return switch (mode) {
             case NONE -> "no affinity";
             case COOKIE -> "cookie " + name;
-            case HEADER, SOURCE -> mode.configName() + (mode == Mode.HEADER ? " " + name : "")
+            case HEADER, SOURCE, CLIENT_CERT -> mode.configName() + (mode == Mode.HEADER ? " " + name : "")
+                    + (mode == Mode.CLIENT_CERT ? " " + identity.configName() : "")
                     + (stickTable ? ", table idle-ttl " + Durations.format(table.idleTtlNanos()) : ", no table");
         };
     }
@@ -205,6 +241,7 @@ public final class AffinityPolicy {
         private Mode mode = Mode.NONE;
         private String name = DEFAULT_NAME;
         private boolean stickTable = true;
+        private Identity identity = Identity.FINGERPRINT;
         private final AffinityConfig.Builder table = AffinityConfig.builder();
 
         private Builder() {
@@ -223,6 +260,12 @@ public final class AffinityPolicy {
                         + " and !#$%&'*+-.^_`|~)");
             }
             this.name = n;
+            return this;
+        }
+
+        /** The part of the client certificate that is the key in client-cert mode; default fingerprint. */
+        public Builder identity(Identity i) {
+            this.identity = Objects.requireNonNull(i, "identity");
             return this;
         }
 

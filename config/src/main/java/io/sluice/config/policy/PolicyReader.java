@@ -312,9 +312,17 @@ public final class PolicyReader {
         }
         AffinityPolicy.Builder b = AffinityPolicy.builder();
         String mode = problems.choice(Problems.join(path, "mode"), s.mode(), List.of("none", "cookie", "header",
-                "source"), "none");
+                "source", "client-cert"), "none");
         if (mode != null) {
-            b.mode(AffinityPolicy.Mode.valueOf(mode.toUpperCase(Locale.ROOT)));
+            b.mode(AffinityPolicy.Mode.valueOf(mode.toUpperCase(Locale.ROOT).replace('-', '_')));
+        }
+        String identity = problems.choice(Problems.join(path, "identity"), s.identity(), List.of("fingerprint",
+                "subject", "uri", "dns"), "fingerprint");
+        if (s.identity() != null && !"client-cert".equals(mode)) {
+            problems.error(Problems.join(path, "identity"), "applies to mode client-cert only (mode is " + mode + ")");
+        }
+        if (identity != null) {
+            b.identity(AffinityPolicy.Identity.valueOf(identity.toUpperCase(Locale.ROOT)));
         }
         if (s.name() != null) {
             problems.apply(path, () -> b.name(s.name()));

@@ -8,6 +8,6 @@ import java.time.Duration;
  * {@link io.sluice.algorithms.policy.AffinityPolicy} for the modes, defaults and ranges.
  */
 @OldKeys({"ttl = idle-ttl"})
-public record SessionPersistenceSection(String mode, String name, Boolean stickTable, Duration idleTtl,
+public record SessionPersistenceSection(String mode, String name, String identity, Boolean stickTable, Duration idleTtl,
                                         Long maxEntries, Long stripes) {
 }

@@ -250,7 +250,7 @@ class ProxyConfigsTest {
                 "sluice.yaml:14: clusters[0].backends[1].id: 'a' is already the id of another backend of this"
                         + " cluster",
                 "sluice.yaml:15: clusters[0].session-persistence.mode: 'sticky' is not allowed; one of none, cookie,"
-                        + " header, source",
+                        + " header, source, client-cert",
                 "sluice.yaml:16: clusters[0].retries.max-retries: -1 is out of range; a whole number from 0 to 10");
     }
 
@@ -314,6 +314,25 @@ class ProxyConfigsTest {
                         + " (the same count: 5xx, connect failures, resets and timeouts in a row)",
                 "sluice.yaml:10: clusters[0].outlier-detection.maxEjectedPercent: renamed: write"
                         + " max-ejection-percent");
+    }
+
+    @Test
+    void clientCertAffinityNamesThePartOfTheCertificateThatIsTheKey() throws Exception {
+        ProxyConfig c = ProxyConfigs.parse(MINIMAL + "    session-persistence: { mode: client-cert, identity: uri }\n");
+        io.sluice.algorithms.policy.AffinityPolicy a = c.clusters().get(0).policy().affinity();
+        assertThat(a.mode()).isEqualTo(io.sluice.algorithms.policy.AffinityPolicy.Mode.CLIENT_CERT);
+        assertThat(a.mode().configName()).isEqualTo("client-cert");
+        assertThat(a.identity()).isEqualTo(io.sluice.algorithms.policy.AffinityPolicy.Identity.URI);
+        assertThat(a.keyed()).isTrue();
+        assertThat(ProxyConfigs.parse(MINIMAL + "    session-persistence: { mode: client-cert }\n").clusters().get(0)
+                .policy().affinity().identity()).as("the default")
+                .isEqualTo(io.sluice.algorithms.policy.AffinityPolicy.Identity.FINGERPRINT);
+        assertThat(errors(MINIMAL + "    session-persistence: { mode: client-cert, identity: serial }\n")).containsExactly(
+                "sluice.yaml:9: clusters[0].session-persistence.identity: 'serial' is not allowed; one of fingerprint,"
+                        + " subject, uri, dns");
+        assertThat(errors(MINIMAL + "    session-persistence: { mode: header, identity: subject }\n")).containsExactly(
+                "sluice.yaml:9: clusters[0].session-persistence.identity: applies to mode client-cert only (mode is"
+                        + " header)");
     }
 
     @Test

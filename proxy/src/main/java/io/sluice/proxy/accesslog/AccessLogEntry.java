@@ -39,12 +39,20 @@ import java.time.Instant;
  *                        (null when -1) with microsecond precision
  * @param upstreamNanos   the last attempt's time from sending the request to the end of the request; -1 when
  *                        nothing was sent; written as {@code upstream_ms} (null when -1)
+ * @param protocol        the HTTP version the request arrived in: {@code HTTP/1.0}, {@code HTTP/1.1} or
+ *                        {@code HTTP/2}
+ * @param tlsVersion      the client connection's TLS version ({@code TLSv1.2}, {@code TLSv1.3}), or null
+ *                        without TLS; written as {@code tls_version}
+ * @param grpcStatus      the gRPC status code the call was answered with (the backend's trailers or
+ *                        trailers-only response, or the proxy's own answer), -1 for a request that is not
+ *                        a gRPC call; written as {@code grpc_status} (null when -1)
  */
 public record AccessLogEntry(Instant time, String requestId, String clientAddress, String method, String path,
                              String host, int status, long bytesIn, long bytesOut, long durationNanos,
                              String backendId, String backendAddress, int attempts, String cluster, String route,
                              String listener, String outcome, long startMicros, String affinityKey,
-                             long upstreamHeadNanos, long upstreamNanos) {
+                             long upstreamHeadNanos, long upstreamNanos, String protocol, String tlsVersion,
+                             int grpcStatus) {
 
     /** An empty builder. */
     public static Builder builder() {
@@ -78,8 +86,26 @@ public record AccessLogEntry(Instant time, String requestId, String clientAddres
         private String affinityKey;
         private long upstreamHeadNanos = -1;
         private long upstreamNanos = -1;
+        private String protocol;
+        private String tlsVersion;
+        private int grpcStatus = -1;
 
         private Builder() {
+        }
+
+        public Builder protocol(String value) {
+            this.protocol = value;
+            return this;
+        }
+
+        public Builder tlsVersion(String value) {
+            this.tlsVersion = value;
+            return this;
+        }
+
+        public Builder grpcStatus(int value) {
+            this.grpcStatus = value;
+            return this;
         }
 
         public Builder startMicros(long value) {
@@ -191,7 +217,7 @@ public record AccessLogEntry(Instant time, String requestId, String clientAddres
         public AccessLogEntry build() {
             return new AccessLogEntry(time, requestId, clientAddress, method, path, host, status, bytesIn, bytesOut,
                     durationNanos, backendId, backendAddress, attempts, cluster, route, listener, outcome, startMicros,
-                    affinityKey, upstreamHeadNanos, upstreamNanos);
+                    affinityKey, upstreamHeadNanos, upstreamNanos, protocol, tlsVersion, grpcStatus);
         }
     }
 }

@@ -61,6 +61,13 @@ final class JsonLines {
             json.writeStringField("affinity_key", e.affinityKey());
             millisOrNull("upstream_ttfb_ms", e.upstreamHeadNanos());
             millisOrNull("upstream_ms", e.upstreamNanos());
+            json.writeStringField("protocol", e.protocol());
+            json.writeStringField("tls_version", e.tlsVersion());
+            if (e.grpcStatus() < 0) {
+                json.writeNullField("grpc_status");
+            } else {
+                json.writeNumberField("grpc_status", e.grpcStatus());
+            }
             json.writeEndObject();
             json.writeRaw('\n');
             json.flush();

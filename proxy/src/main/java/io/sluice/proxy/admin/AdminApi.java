@@ -278,7 +278,9 @@ final class AdminApi {
         AffinityPolicy affinity = policy.affinity();
         ObjectNode sp = o.putObject("sessionPersistence");
         sp.put("mode", affinity.mode().configName());
-        if (affinity.mode() != AffinityPolicy.Mode.NONE) {
+        if (affinity.mode() == AffinityPolicy.Mode.CLIENT_CERT) {
+            sp.put("identity", affinity.identity().configName());
+        } else if (affinity.mode() != AffinityPolicy.Mode.NONE) {
             sp.put("name", affinity.name());
         }
         AffinityTable.AffinityStats table = c.affinityStats();

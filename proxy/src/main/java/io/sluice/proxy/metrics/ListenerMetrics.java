@@ -12,6 +12,11 @@ public final class ListenerMetrics {
     private final CounterDataPoint sent;
     private final CounterDataPoint refused;
     private final GaugeDataPoint webSockets;
+    /** Requests by protocol, in the order of {@link #PROTOCOLS}. */
+    private final CounterDataPoint[] byProtocol;
+
+    /** The {@code protocol} label's values: the HTTP versions a request can arrive in. */
+    public static final java.util.List<String> PROTOCOLS = java.util.List.of("HTTP/1.0", "HTTP/1.1", "HTTP/2");
 
     ListenerMetrics(ProxyMetrics m, String name) {
         this.name = name;
@@ -21,6 +26,10 @@ public final class ListenerMetrics {
         this.sent = m.sentBytes.labelValues(name);
         this.refused = m.refused.labelValues(name);
         this.webSockets = m.webSockets.labelValues(name);
+        this.byProtocol = new CounterDataPoint[PROTOCOLS.size()];
+        for (int i = 0; i < byProtocol.length; i++) {
+            byProtocol[i] = m.requestsByProtocol.labelValues(name, PROTOCOLS.get(i));
+        }
     }
 
     /** A connection was closed at once because the listener was full ({@code maxConnections}). */
@@ -42,6 +51,18 @@ public final class ListenerMetrics {
     /** A downstream connection closed: call in {@code channelInactive}, once per opened connection. */
     public void connectionClosed() {
         open.dec();
+    }
+
+    /**
+     * A request was answered; counted by the HTTP version it arrived in.
+     *
+     * @param protocol one of {@link #PROTOCOLS}; anything else is not counted
+     */
+    public void requestServed(String protocol) {
+        int i = PROTOCOLS.indexOf(protocol);
+        if (i >= 0) {
+            byProtocol[i].inc();
+        }
     }
 
     /** A connection was upgraded to a WebSocket relay. */

@@ -29,6 +29,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>
  *   sluice_requests_total{listener,route,cluster,backend,code_class}   counter    requests answered, by status class
  *                                                                                  1xx..5xx ("other": no status was sent)
+ *   sluice_listener_requests_total{listener,protocol}                 counter    requests answered, by HTTP version: HTTP/1.0,
+ *                                                                                  HTTP/1.1, HTTP/2
+ *   sluice_grpc_responses_total{listener,route,cluster,grpc_status}   counter    gRPC calls answered, by status code 0..16 (the
+ *                                                                                  backend's trailers or the proxy's own answer)
+ *   sluice_tls_handshakes_total{listener,version}                     counter*   TLS handshakes completed, by TLS version
+ *   sluice_tls_handshake_failures_total{listener}                     counter*   TLS handshakes that failed
  *   sluice_request_duration_seconds{cluster,backend}                  histogram  request start to response end, 1 ms..30 s
  *   sluice_backend_attempts_total{cluster,backend,outcome}            counter    upstream attempts, by how they ended
  *   sluice_backend_requests_in_flight{cluster,backend}                gauge*     attempts sent and not yet ended
@@ -94,6 +100,8 @@ public final class ProxyMetrics {
             .setIncludeCreatedTimestamps(false).build();
 
     final Counter requests;
+    final Counter requestsByProtocol;
+    final Counter grpcResponses;
     final Histogram duration;
     final Counter attempts;
     final Counter healthTransitions;
@@ -136,6 +144,11 @@ public final class ProxyMetrics {
         this.jvm = jvmMetrics ? JvmRegistry.get() : null;
         requests = counter("sluice_requests", "Requests answered, by listener, route, cluster, backend and status class.",
                 "listener", "route", "cluster", "backend", "code_class");
+        requestsByProtocol = counter("sluice_listener_requests",
+                "Requests answered, by listener and HTTP version (HTTP/1.0, HTTP/1.1, HTTP/2).", "listener", "protocol");
+        grpcResponses = counter("sluice_grpc_responses",
+                "gRPC calls answered, by listener, route, cluster and grpc-status code (the backend's or the proxy's own).",
+                "listener", "route", "cluster", "grpc_status");
         Histogram.Builder h = Histogram.builder()
                 .name("sluice_request_duration_seconds")
                 .unit(Unit.SECONDS)
@@ -420,6 +433,7 @@ public final class ProxyMetrics {
         }
         routes.keySet().removeIf(k -> k.cluster().equals(cluster));
         requests.removeIf(l -> l.get(2).equals(cluster));
+        grpcResponses.removeIf(l -> l.get(2).equals(cluster));
         retries.remove(cluster);
         clusters.remove(cluster);
     }

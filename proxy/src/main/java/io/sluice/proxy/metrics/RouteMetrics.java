@@ -13,6 +13,14 @@ public final class RouteMetrics {
     private final ClusterMetrics cluster;
     /** Per backend handle (by identity), the counters of each status class, resolved on first use. */
     private final Map<BackendMetrics, CounterDataPoint[]> byBackend = new ConcurrentHashMap<>();
+    /**
+     * gRPC answers by status code 0..16, resolved on first use. Two loops resolving one code at
+     * once store the same data point (the counter hands out one per label set), so the race is benign.
+     */
+    private final CounterDataPoint[] byGrpcStatus = new CounterDataPoint[MAX_GRPC_STATUS + 1];
+
+    /** The highest gRPC status code (16, UNAUTHENTICATED); a higher one counts as 2, UNKNOWN, as gRPC clients read it. */
+    static final int MAX_GRPC_STATUS = 16;
 
     RouteMetrics(ProxyMetrics metrics, String listener, String route, ClusterMetrics cluster) {
         this.metrics = metrics;
@@ -53,6 +61,23 @@ public final class RouteMetrics {
         }
         row[ProxyMetrics.codeClassIndex(status)].inc();
         b.observe(durationNanos);
+    }
+
+    /**
+     * A gRPC call on this route was answered with {@code grpcStatus}: the backend's (trailers, or a
+     * trailers-only response) or the proxy's own. Negative: not a gRPC answer, not counted.
+     */
+    public void grpcAnswered(int grpcStatus) {
+        if (grpcStatus < 0) {
+            return;
+        }
+        int code = grpcStatus > MAX_GRPC_STATUS ? 2 : grpcStatus;
+        CounterDataPoint p = byGrpcStatus[code];
+        if (p == null) {
+            p = metrics.grpcResponses.labelValues(listener, route, cluster.name(), Integer.toString(code));
+            byGrpcStatus[code] = p;
+        }
+        p.inc();
     }
 
     private CounterDataPoint[] resolve(BackendMetrics b) {

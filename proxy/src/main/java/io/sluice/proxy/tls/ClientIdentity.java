@@ -49,6 +49,19 @@ public record ClientIdentity(String subject, List<String> uris, List<String> dns
     }
 
     /**
+     * The session-affinity key this identity gives in {@code client-cert} mode: the fingerprint, the
+     * subject, or the first URI or DNS SAN (null when the certificate has none of that kind).
+     */
+    public String affinityKey(io.sluice.algorithms.policy.AffinityPolicy.Identity part) {
+        return switch (part) {
+            case FINGERPRINT -> sha256;
+            case SUBJECT -> subject;
+            case URI -> uris.isEmpty() ? null : uris.get(0);
+            case DNS -> dnsNames.isEmpty() ? null : dnsNames.get(0);
+        };
+    }
+
+    /**
      * The {@code x-forwarded-client-cert} value, in Envoy's format:
      * {@code Hash=<sha256>;Subject="<subject>";URI=<uri>;DNS=<dns>} (one URI and DNS element per
      * SAN), quotes and backslashes in the subject escaped.

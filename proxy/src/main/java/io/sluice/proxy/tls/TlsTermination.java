@@ -76,6 +76,9 @@ public final class TlsTermination {
     /** The verified client certificate of a mutual-TLS connection, set before the protocol is installed. */
     public static final AttributeKey<ClientIdentity> CLIENT_IDENTITY = AttributeKey.valueOf("sluice.tls.client");
 
+    /** The TLS version a connection agreed on ({@code TLSv1.2}, {@code TLSv1.3}), set with the identity. */
+    public static final AttributeKey<String> TLS_VERSION = AttributeKey.valueOf("sluice.tls.version");
+
     /** How long a session ticket key encrypts new tickets; it decrypts for one period more. */
     public static final long TICKET_KEY_PERIOD_NANOS = 3_600_000_000_000L;
 
@@ -94,6 +97,10 @@ public final class TlsTermination {
      * certificate, so a ticket issued under one name never resumes a session under another.
      */
     private volatile OpenSslSessionTicketKey[][] ticketKeys;
+    /** Handshakes completed, by TLS version; and failed. Counted from when this termination was made. */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> handshakes =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder handshakeFailures = new java.util.concurrent.atomic.LongAdder();
 
     private TlsTermination(String listener, ListenerTls config, List<String> alpn, TlsProvider provider) {
         this.listener = listener;
@@ -126,6 +133,18 @@ public final class TlsTermination {
 
     public TlsProvider provider() {
         return provider;
+    }
+
+    /** Handshakes completed, by TLS version ({@code TLSv1.2}, {@code TLSv1.3}): the handshake metric. */
+    public Map<String, Long> handshakes() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        handshakes.forEach((version, n) -> out.put(version, n.sum()));
+        return out;
+    }
+
+    /** Handshakes that failed (no common version or cipher, a bad or missing client certificate, not TLS). */
+    public long handshakeFailures() {
+        return handshakeFailures.sum();
     }
 
     /** Each certificate's first name (or subject) and its notAfter, epoch seconds: the expiry metric. */
@@ -184,7 +203,7 @@ public final class TlsTermination {
     public void install(Channel ch, BiConsumer<Channel, String> next) {
         Loaded l = loaded;
         ch.pipeline().addLast("tls-sni", new SniHandler(l.mapping, MAX_CLIENT_HELLO, HANDSHAKE_TIMEOUT_MILLIS))
-                .addLast("tls-handshake", new Handshake(next));
+                .addLast("tls-handshake", new Handshake(this, next));
     }
 
     private Loaded load() {
@@ -345,9 +364,13 @@ public final class TlsTermination {
 
     /** Reads until the handshake is done, then hands the connection to what comes above TLS. */
     private static final class Handshake extends ChannelInboundHandlerAdapter {
+        private final TlsTermination termination;
         private final BiConsumer<Channel, String> next;
+        /** A failure was counted: a failed handshake can be reported both as an event and as an exception. */
+        private boolean failed;
 
-        Handshake(BiConsumer<Channel, String> next) {
+        Handshake(TlsTermination termination, BiConsumer<Channel, String> next) {
+            this.termination = termination;
             this.next = next;
         }
 
@@ -363,11 +386,18 @@ public final class TlsTermination {
                 return;
             }
             if (!done.isSuccess()) {
+                countFailure();
                 log.debug("TLS handshake from {} failed: {}", ctx.channel().remoteAddress(), done.cause().toString());
                 ctx.close();
                 return;
             }
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            String version = ssl.engine().getSession().getProtocol();
+            if (version != null) {
+                ctx.channel().attr(TLS_VERSION).set(version);
+                termination.handshakes.computeIfAbsent(version, v -> new java.util.concurrent.atomic.LongAdder())
+                        .increment();
+            }
             try {
                 Certificate[] peer = ssl.engine().getSession().getPeerCertificates();
                 if (peer.length > 0 && peer[0] instanceof X509Certificate leaf) {
@@ -386,8 +416,17 @@ public final class TlsTermination {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // Before the handshake completed (this handler leaves when it does): not TLS, or an SNI failure.
+            countFailure();
             log.debug("TLS connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
+        }
+
+        private void countFailure() {
+            if (!failed) {
+                failed = true;
+                termination.handshakeFailures.increment();
+            }
         }
     }
 

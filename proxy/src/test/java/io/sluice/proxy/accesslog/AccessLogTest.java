@@ -57,6 +57,9 @@ class AccessLogTest {
                 .route("r0")
                 .listener("web")
                 .outcome("ok")
+                .protocol("HTTP/2")
+                .tlsVersion("TLSv1.3")
+                .grpcStatus(5)
                 .build();
     }
 
@@ -107,10 +110,16 @@ class AccessLogTest {
         assertThat(a.get("affinity_key").asText()).isEqualTo("dev-9");
         assertThat(a.get("upstream_ttfb_ms").asDouble()).isEqualTo(10.0);
         assertThat(a.get("upstream_ms").asDouble()).isEqualTo(12.0);
-        assertThat(a.size()).isEqualTo(21);
+        assertThat(a.get("protocol").asText()).isEqualTo("HTTP/2");
+        assertThat(a.get("tls_version").asText()).isEqualTo("TLSv1.3");
+        assertThat(a.get("grpc_status").isInt()).isTrue();
+        assertThat(a.get("grpc_status").asInt()).isEqualTo(5);
+        assertThat(a.size()).isEqualTo(24);
 
         JsonNode b = lines.get(1);
-        assertThat(b.size()).as("the same fields, unknown ones null").isEqualTo(21);
+        assertThat(b.size()).as("the same fields, unknown ones null").isEqualTo(24);
+        assertThat(b.get("tls_version").isNull()).isTrue();
+        assertThat(b.get("grpc_status").isNull()).as("not a gRPC call: null, not -1").isTrue();
         assertThat(b.get("affinity_key").isNull()).isTrue();
         assertThat(b.get("upstream_ttfb_ms").isNull()).as("no response head: null, not -1").isTrue();
         assertThat(b.get("upstream_ms").isNull()).isTrue();

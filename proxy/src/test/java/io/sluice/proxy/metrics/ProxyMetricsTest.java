@@ -335,10 +335,36 @@ class ProxyMetricsTest {
     }
 
     @Test
+    void requestsAreCountedByProtocolAndGrpcAnswersByStatus() {
+        metrics.listener("web").requestServed("HTTP/1.1");
+        metrics.listener("web").requestServed("HTTP/2");
+        metrics.listener("web").requestServed("HTTP/2");
+        metrics.listener("web").requestServed("SPDY/3");
+        RouteMetrics route = metrics.route("web", "r", "c");
+        route.grpcAnswered(-1);
+        route.grpcAnswered(0);
+        route.grpcAnswered(14);
+        route.grpcAnswered(14);
+        route.grpcAnswered(99);
+        Map<String, Double> s = scrape();
+        assertThat(s.get(series("sluice_listener_requests_total", "listener=web", "protocol=HTTP/1.0"))).isEqualTo(0.0);
+        assertThat(s.get(series("sluice_listener_requests_total", "listener=web", "protocol=HTTP/1.1"))).isEqualTo(1.0);
+        assertThat(s.get(series("sluice_listener_requests_total", "listener=web", "protocol=HTTP/2"))).isEqualTo(2.0);
+        assertThat(s.keySet()).noneMatch(k -> k.contains("SPDY"));
+        String grpc = "sluice_grpc_responses_total";
+        assertThat(s.get(series(grpc, "listener=web", "route=r", "cluster=c", "grpc_status=0"))).isEqualTo(1.0);
+        assertThat(s.get(series(grpc, "listener=web", "route=r", "cluster=c", "grpc_status=14"))).isEqualTo(2.0);
+        // Past 16 is no code gRPC defines: a client reads it as UNKNOWN (2).
+        assertThat(s.get(series(grpc, "listener=web", "route=r", "cluster=c", "grpc_status=2"))).isEqualTo(1.0);
+        assertThat(s.keySet().stream().filter(k -> k.startsWith(grpc + "{"))).hasSize(3);
+    }
+
+    @Test
     void removingAClusterDropsEveryOneOfItsSeries() {
         metrics.route("web", "r", "gone").requestCompleted(metrics.backend("gone", "b"), 200, MS);
         metrics.route("web", "r", "stays").requestCompleted(metrics.backend("stays", "b"), 200, MS);
         metrics.cluster("gone").retry();
+        metrics.route("web", "r", "gone").grpcAnswered(14);
         metrics.removeCluster("gone");
         metrics.removeCluster("never-there");
         String text = metrics.scrapeText();
@@ -371,6 +397,9 @@ class ProxyMetricsTest {
         metrics.bindLiveState(fixedLiveState());
 
         metrics.listener("web").connectionRefused();
+        metrics.listener("web").requestServed("HTTP/2");
+        route.grpcAnswered(5);
+        route.grpcAnswered(99);
         metrics.reloaded("invalid");
         Process p = new ProcessBuilder(promtool.getPath(), "check", "metrics").redirectErrorStream(true).start();
         try (OutputStream in = p.getOutputStream()) {

@@ -242,6 +242,30 @@ class LoadBalancerTierTest {
         assertThat(r.outcomes().unavailableRate()).isGreaterThan(0.6);
     }
 
+    /**
+     * client-cert affinity, which the proxy keys on the TLS client certificate, is in the simulator
+     * the device id, as header affinity is: the same seed gives the same run, request for request.
+     */
+    @Test
+    void clientCertAffinityRunsAsTheDeviceKeyLikeHeaderAffinity() {
+        AffinityPolicy cert = AffinityPolicy.builder().mode(AffinityPolicy.Mode.CLIENT_CERT)
+                .identity(AffinityPolicy.Identity.SUBJECT).stickTable(false).build();
+        SimulationResult[] runs = new SimulationResult[2];
+        for (int i = 0; i < 2; i++) {
+            runs[i] = run(SimulationConfig.builder()
+                    .backends(BackendGroup.builder("s", 4).serviceTime(Distribution.exponential(MS)).build())
+                    .policy(policy("rendezvous").affinity(i == 0 ? DEVICE_KEY : cert).build())
+                    .workload(PoissonWorkload.withDevices(1000, 100))
+                    .durationNanos(2 * SECOND)
+                    .warmUpNanos(SECOND / 2));
+        }
+        assertThat(runs[1].affinity().devices()).isEqualTo(100);
+        assertThat(runs[1].affinity().hitRate()).isEqualTo(1.0);
+        for (int b = 0; b < 4; b++) {
+            assertThat(runs[1].backends().get(b).requests()).isEqualTo(runs[0].backends().get(b).requests());
+        }
+    }
+
     @Test
     void aHashingStrategyKeepsEveryDeviceOnItsBackend() {
         SimulationResult r = run(SimulationConfig.builder()

@@ -264,7 +264,7 @@ class ScenarioErrorsTest {
                                 + " count: 5xx, connect failures, resets and timeouts in a row)"),
                 Arguments.of(lb("session-persistence: {mode: sticky, name: 'a b', idle-ttl: 200h}"),
                         "load-balancer.session-persistence.mode: 'sticky' is not allowed; one of none, cookie, header,"
-                                + " source\nload-balancer.session-persistence.name: 'a b' is not a valid cookie or header"
+                                + " source, client-cert\nload-balancer.session-persistence.name: 'a b' is not a valid cookie or header"
                                 + " name (letters, digits and !#$%&'*+-.^_`|~)\nload-balancer.session-persistence.idle-ttl:"
                                 + " 200h is out of range; a duration from 1ms to 168h"),
                 Arguments.of(lb("picker-refresh: 2h"), "load-balancer.picker-refresh: 2h is out of range; a duration"
