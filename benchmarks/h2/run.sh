@@ -3,8 +3,8 @@
 # run, every client over TLS. See README.md beside this file for what each mode measures and why.
 #
 #   benchmarks/h2/run.sh [--modes h2,h1,wrk,handshakes,resumed,h2-100,grpc] [--targets sluice,haproxy,nginx]
-#                        [--threads 1] [--clients 64] [--streams 10] [--handshake-batch 256]
-#                        [--duration 10s] [--rounds 3]
+#                        [--threads 1] [--clients 64] [--streams 10] [--h2-100-clients 16]
+#                        [--handshake-batch 256] [--duration 10s] [--warm-up 2s] [--rounds 3]
 #
 # Modes (each a table, medians over the rounds, ratios to HAProxy):
 #   h2          h2load, h2 by ALPN, --clients connections x --streams concurrent streams
@@ -15,7 +15,7 @@
 #               has no session to resume)
 #   resumed     resumed TLS connections/s, one request each: wrk -H 'Connection: close' (wrk reconnects
 #               with the session it kept, so every connection after a thread's first is a resumption)
-#   h2-100      h2load, h2 by ALPN, 100 concurrent streams a connection
+#   h2-100      h2load, h2 by ALPN, --h2-100-clients connections x 100 concurrent streams
 #   grpc        gRPC unary calls/s: h2load posts a framed gRPC message (content-type application/grpc,
 #               te: trailers) over h2 to each proxy, which balances per call over two h2c gRPC backends
 #               (GrpcBackend.java beside this file)
@@ -29,7 +29,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/benchmarks/h2"
-threads=1 clients=64 streams=10 duration=10s rounds=3 batch=256
+threads=1 clients=64 streams=10 duration=10s warmup=2 rounds=3 batch=256 h2_100_clients=16
 modes=h2,h1,wrk,handshakes,resumed,h2-100,grpc targets=sluice,haproxy,nginx
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,8 +41,10 @@ while [ $# -gt 0 ]; do
     --modes) modes="$2"; shift 2 ;;
     --targets) targets="$2"; shift 2 ;;
     --handshake-batch) batch="$2"; shift 2 ;;
+    --h2-100-clients) h2_100_clients="$2"; shift 2 ;;
+    --warm-up) warmup="${2%s}"; shift 2 ;;
     *) echo "run.sh: unknown option $1; options: --modes --targets --threads --clients --streams" \
-            "--handshake-batch --duration --rounds" >&2; exit 2 ;;
+            "--h2-100-clients --handshake-batch --duration --warm-up --rounds" >&2; exit 2 ;;
   esac
 done
 for mode in ${modes//,/ }; do
@@ -54,8 +56,9 @@ for target in ${targets//,/ }; do
     *) echo "run.sh: --targets takes sluice, haproxy and nginx, got '$target'" >&2; exit 2 ;; esac
 done
 [[ "$duration" =~ ^[1-9][0-9]*s$ ]] || { echo "run.sh: --duration takes whole seconds like 10s, got '$duration'" >&2; exit 2; }
-for n in "$threads" "$clients" "$streams" "$rounds" "$batch"; do
-  [[ "$n" =~ ^[0-9]+$ ]] || { echo "run.sh: --threads, --clients, --streams, --rounds and --handshake-batch take whole numbers, got '$n'" >&2; exit 2; }
+for n in "$threads" "$clients" "$streams" "$rounds" "$batch" "$h2_100_clients" "$warmup"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || { echo "run.sh: --threads, --clients, --streams, --rounds, --handshake-batch, --h2-100-clients" \
+                                   "and --warm-up (seconds) take whole numbers, got '$n'" >&2; exit 2; }
 done
 seconds="${duration%s}"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -154,8 +157,7 @@ for target in sluice haproxy nginx; do port[$target]="$(free_port)" port[$target
 {
   echo "global"
   echo "  nbthread $threads"
-  echo "  maxconn 20000"
-  echo "  stats socket $work/haproxy.sock level admin"
+  echo "  maxconn 8000"
   echo "defaults"
   echo "  mode http"
   echo "  timeout connect 5s"
@@ -231,27 +233,37 @@ fi
   echo "nginx: $(nginx -V 2>&1 | grep -m1 -o 'running with .*\|built with OpenSSL.*' || echo '?')"
 } >"$work/providers.txt"
 echo "backends ${backends[*]} ${grpc_backends[*]}; targets $targets on ports:$(for t in ${targets//,/ }; do printf ' %s %s/%s' "$t" "${port[$t]}" "${port[$t-grpc]}"; done)"
-echo "modes $modes; --clients $clients --streams $streams --handshake-batch $batch; $duration x $rounds rounds + warm-up;" \
+echo "modes $modes; --clients $clients --streams $streams --h2-100-clients $h2_100_clients --handshake-batch $batch;" \
+     "$duration x $rounds rounds + a warm-up round; h2load ${warmup}s warm-up a run;" \
      "$threads thread(s); files in $work"
 
-# One measured run of $mode against $target: $work/$target-$mode-$round.{txt,log,cpu}
+# One measured run of $mode against $target: $work/$target-$mode-$round.{txt,log,cpu}. The h2load modes
+# connect during a warm-up of $warmup s and count only the --duration after it (h2load --warm-up-time);
+# their CPU window starts when the warm-up ends.
 measure() {
   local mode="$1" target="$2" round="$3"
   local base="$work/$target-$mode-$round" url="https://127.0.0.1:${port[$target]}/" before after
-  local limit=$(( seconds + 60 ))
+  local limit=$(( warmup + seconds + 60 )) load=()
+  case "$mode" in
+    h2) load=(-c "$clients" -m "$streams" "$url") ;;
+    h1) load=(-c "$clients" --h1 "$url") ;;
+    h2-100) load=(-c "$h2_100_clients" -m 100 "$url") ;;
+    grpc) load=(-c "$clients" -m "$streams" -d "$work/grpc-request.bin" -H 'content-type: application/grpc'
+                -H 'te: trailers' "https://127.0.0.1:${port[$target-grpc]}/bench.Echo/Call") ;;
+  esac
+  if [ ${#load[@]} -gt 0 ]; then
+    timeout "$limit" h2load -t 1 -D "$seconds" --warm-up-time "$warmup" --log-file "$base.log" "${load[@]}" \
+      >"$base.txt" 2>&1 &
+    local client=$!
+    sleep "$warmup"
+    before="$(cpu_ticks ${proc[$target]})"
+    wait "$client" || echo "run.sh: $target $mode round $round failed; see $base.txt" >&2
+    after="$(cpu_ticks ${proc[$target]})"
+    echo "$(( after - before ))" >"$base.cpu"
+    return
+  fi
   before="$(cpu_ticks ${proc[$target]})"
   case "$mode" in
-    h2|h1|h2-100)
-      local m="$streams" extra=()
-      [ "$mode" = h2-100 ] && m=100
-      [ "$mode" = h1 ] && extra=(--h1) && m=1
-      timeout "$limit" h2load -c "$clients" -m "$m" -D "$seconds" -t 1 "${extra[@]}" --log-file "$base.log" "$url" \
-        >"$base.txt" 2>&1 || echo "run.sh: $target $mode round $round failed; see $base.txt" >&2 ;;
-    grpc)
-      timeout "$limit" h2load -c "$clients" -m "$streams" -D "$seconds" -t 1 -d "$work/grpc-request.bin" \
-        -H 'content-type: application/grpc' -H 'te: trailers' --log-file "$base.log" \
-        "https://127.0.0.1:${port[$target-grpc]}/bench.Echo/Call" \
-        >"$base.txt" 2>&1 || echo "run.sh: $target $mode round $round failed; see $base.txt" >&2 ;;
     wrk|resumed)
       local extra=()
       [ "$mode" = resumed ] && extra=(-H 'Connection: close')
@@ -284,13 +296,6 @@ for round in $(seq 0 "$rounds"); do
 done
 if [[ ",$modes," == *,grpc,* ]]; then
   kill "$grpc_pid" 2>/dev/null && sleep 0.5   # the gRPC backends print the calls they answered on exit
-fi
-if [ -S "$work/haproxy.sock" ]; then
-  python3 - "$work/haproxy.sock" >"$work/haproxy-info.txt" 2>/dev/null <<'PY' || true
-import socket, sys
-s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"show info\n")
-print(b"".join(iter(lambda: s.recv(65536), b"")).decode())
-PY
 fi
 
 python3 "$here/table.py" "$work" "$rounds" "$modes" "$targets" "$(getconf CLK_TCK)"
