@@ -7,25 +7,52 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * The load generator end to end at a size CI affords: 200 devices through a Sluice proxy started
  * in-process to three real mosquitto brokers, publishing QoS 1, a reconnect storm, then one broker
- * killed. The brokers themselves say where each device is; the cluster's hash says where it should be.
+ * killed; once with that proxy in-process, once with a fleet of two proxy processes. The brokers
+ * themselves say where each device is; the cluster's hash says where it should be.
  */
 class MqttLoadRunTest {
 
     @Test
     void everyDeviceIsOnItsHashChosenBrokerAndAKilledBrokerMovesOnlyItsDevices() throws Exception {
+        assumeMosquitto();
+        MqttLoadRun.Report r = runAndCheck(1);
+        assertThat(r.connectsPerProxy()).hasSize(1);
+    }
+
+    /**
+     * The fleet mode: two proxies, each its own JVM, on one config; connections alternate between
+     * them, so a device's reconnects come through the other proxy, and every check still holds
+     * because each proxy hashes the client id to the same broker.
+     */
+    @Test
+    void aFleetOfTwoProxyProcessesPlacesEveryDeviceOnItsHashChosenBroker() throws Exception {
+        assumeMosquitto();
+        MqttLoadRun.Report r = runAndCheck(2);
+        assertThat(r.connectsPerProxy()).hasSize(2);
+        long total = r.connectsPerProxy().get(0) + r.connectsPerProxy().get(1);
+        // Attempts alternate exactly; only a failed attempt (none expected) makes accepted connects uneven.
+        assertThat(r.connectsPerProxy()).as("round robin over the proxies").allSatisfy(
+                n -> assertThat(n).isGreaterThanOrEqualTo(total / 3));
+    }
+
+    private static void assumeMosquitto() {
         assumeTrue(MosquittoBroker.executable().isPresent(),
                 "mosquitto is not installed (apt-get install -y mosquitto; CI installs it): skipping this test");
+    }
+
+    private static MqttLoadRun.Report runAndCheck(int proxies) throws Exception {
         int devices = 200;
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         MqttLoadRun.Report r;
         try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
-            r = MqttLoadRun.run(new MqttLoadRun.Options(devices, null, null, null, 3, 7L, 500, 100, 2, 2.0, 1, 64,
-                    Duration.ofSeconds(2), true, "b2", Duration.ofSeconds(30)), out);
+            r = MqttLoadRun.run(new MqttLoadRun.Options(devices, List.of(), null, null, 3, proxies, 7L, 500, 100, 2,
+                    2.0, 1, 64, Duration.ofSeconds(2), true, "b2", Duration.ofSeconds(30)), out);
         }
         String log = text.toString(StandardCharsets.UTF_8);
         System.out.print(log);
@@ -45,5 +72,6 @@ class MqttLoadRunTest {
         assertThat(publish.failures()).as("every QoS 1 message acknowledged: " + log).isZero();
         assertThat(publish.latency().getTotalCount()).isEqualTo(publish.events());
         assertThat(log).contains("placement: 200/200 devices placed, 200 on their hash-chosen broker");
+        return r;
     }
 }
