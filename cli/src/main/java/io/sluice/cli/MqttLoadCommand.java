@@ -141,7 +141,7 @@ final class MqttLoadCommand implements Callable<Integer> {
         return placed && stormOk && killOk ? 0 : 1;
     }
 
-    private static InetSocketAddress hostPort(String text) {
+    static InetSocketAddress hostPort(String text) {
         int colon = text.lastIndexOf(':');
         try {
             if (colon <= 0) {
