@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Anything else is ignored. Stateless: a retransmitted request is simply answered again.
  */
 public final class CoapResponder implements AutoCloseable {
+    private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
     private final String name;
     private final EventLoopGroup group;
     private final Channel channel;
@@ -43,7 +45,11 @@ public final class CoapResponder implements AutoCloseable {
         LongAdder requests = new LongAdder();
         Channel ch;
         try {
+            // A server thread descheduled for a few hundred ms on a busy machine must not lose what
+            // arrived meanwhile: the default 208 KiB receive buffer holds ~170 datagrams. Linux caps
+            // this at net.core.rmem_max.
             ch = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                    .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
                     .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                         private int nextMessageId;
 
