@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -24,8 +26,9 @@ import java.util.concurrent.Callable;
         description = {"Drive N MQTT devices through Sluice to a broker cluster; report connects/s, messages/s and"
                 + " latency percentiles, and check each device is on its hash-chosen broker (also after a broker is"
                 + " killed).",
-                "Self-contained: --mosquitto 3 starts three mosquitto brokers and a proxy in this process.",
-                "Against your own: --target HOST:PORT --proxy-config sluice.yaml --cluster NAME.",
+                "Self-contained: --mosquitto 3 starts three mosquitto brokers and a proxy in this process;"
+                        + " with --proxies K, K proxy processes on one config, the devices spread over them.",
+                "Against your own: --target HOST:PORT[,HOST:PORT...] --proxy-config sluice.yaml --cluster NAME.",
                 "Many devices need many file descriptors: ulimit -n 65536 first (mosquitto inherits it)."})
 final class MqttLoadCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -34,7 +37,8 @@ final class MqttLoadCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--devices", defaultValue = "1000", description = "Devices (default: ${DEFAULT-VALUE}).")
     int devices;
 
-    @CommandLine.Option(names = "--target", paramLabel = "HOST:PORT", description = "The proxy's mqtt listener.")
+    @CommandLine.Option(names = "--target", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "The proxy's mqtt listener; several proxies' listeners get the connections round robin.")
     String target;
 
     @CommandLine.Option(names = "--proxy-config", paramLabel = "FILE",
@@ -48,6 +52,11 @@ final class MqttLoadCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--mosquitto", paramLabel = "N", defaultValue = "0",
             description = "Start N mosquitto brokers (b1..bN) and a proxy in this process.")
     int mosquitto;
+
+    @CommandLine.Option(names = "--proxies", paramLabel = "K", defaultValue = "1",
+            description = "With --mosquitto: start K proxies, each its own process (its own file-descriptor budget),"
+                    + " and spread the connections over them round robin (default: ${DEFAULT-VALUE}, in this process).")
+    int proxies;
 
     @CommandLine.Option(names = "--seed", defaultValue = "42", description = "Client ids and publish phases (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -92,16 +101,22 @@ final class MqttLoadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (devices < 1 || qos < 0 || qos > 1 || !(rate > 0) || !(connectRate > 0) || maxPending < 1 || threads < 1
-                || payload < 0 || mosquitto < 0) {
-            throw new CliException("--devices, --connect-rate, --max-pending, --threads and --rate must be above 0,"
+                || payload < 0 || mosquitto < 0 || proxies < 1) {
+            throw new CliException("--devices, --connect-rate, --max-pending, --threads, --proxies and --rate must be above 0,"
                     + " --qos 0 or 1, --payload and --mosquitto at least 0");
         }
         if ((target == null) == (mosquitto == 0)) {
             throw new CliException("give either --target HOST:PORT (with --proxy-config to check placement) or"
                     + " --mosquitto N");
         }
-        MqttLoadRun.Options o = new MqttLoadRun.Options(devices, target == null ? null : hostPort(target),
-                proxyConfig, cluster, mosquitto, seed, connectRate, maxPending, threads, rate, qos, payload,
+        if (proxies > 1 && mosquitto == 0) {
+            throw new CliException("--proxies starts proxies for a self-contained run (--mosquitto N); against your own"
+                    + " proxies list their listeners: --target HOST:PORT,HOST:PORT");
+        }
+        List<InetSocketAddress> targets = target == null ? List.of()
+                : Arrays.stream(target.split(",")).map(String::trim).map(MqttLoadCommand::hostPort).toList();
+        MqttLoadRun.Options o = new MqttLoadRun.Options(devices, targets,
+                proxyConfig, cluster, mosquitto, proxies, seed, connectRate, maxPending, threads, rate, qos, payload,
                 Duration.ofNanos(parse("--duration", duration, true)), storm, kill,
                 Duration.ofNanos(parse("--timeout", timeout, false)));
         PrintWriter err = spec.commandLine().getErr();
@@ -126,7 +141,7 @@ final class MqttLoadCommand implements Callable<Integer> {
         return placed && stormOk && killOk ? 0 : 1;
     }
 
-    private static InetSocketAddress hostPort(String text) {
+    static InetSocketAddress hostPort(String text) {
         int colon = text.lastIndexOf(':');
         try {
             if (colon <= 0) {

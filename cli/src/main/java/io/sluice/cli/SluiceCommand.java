@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 ValidateCommand.class,
                 LoadPlanCommand.class,
                 MqttLoadCommand.class,
+                CoapLoadCommand.class,
                 ReportCommand.class,
                 AgentCommand.class,
                 CommandLine.HelpCommand.class

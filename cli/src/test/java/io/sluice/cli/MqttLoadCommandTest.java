@@ -24,6 +24,10 @@ class MqttLoadCommandTest {
         assertThat(fails("mqtt-load", "--target", "127.0.0.1:1883", "--mosquitto", "3"))
                 .contains("give either --target HOST:PORT");
         assertThat(fails("mqtt-load", "--target", "nowhere")).contains("--target: 'nowhere' is not HOST:PORT");
+        assertThat(fails("mqtt-load", "--target", "127.0.0.1:1883,nowhere")).contains("--target: 'nowhere' is not HOST:PORT");
+        assertThat(fails("mqtt-load", "--target", "127.0.0.1:1883", "--proxies", "2"))
+                .contains("--proxies starts proxies for a self-contained run");
+        assertThat(fails("mqtt-load", "--mosquitto", "3", "--proxies", "0")).contains("--proxies");
         assertThat(fails("mqtt-load", "--mosquitto", "3", "--qos", "2")).contains("--qos 0 or 1");
         assertThat(fails("mqtt-load", "--mosquitto", "3", "--timeout", "0s")).contains("--timeout: 0s must be above 0");
     }

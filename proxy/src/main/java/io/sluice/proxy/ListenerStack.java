@@ -35,6 +35,8 @@ import java.util.List;
  * @param layers   stream layers, outermost first
  */
 record ListenerStack(ApplicationProtocol protocol, List<StreamLayer> layers) {
+    private static final int DATAGRAM_RECEIVE_BUFFER_BYTES = 4 << 20;
+
     ListenerStack {
         layers = List.copyOf(layers);
     }
@@ -77,6 +79,11 @@ record ListenerStack(ApplicationProtocol protocol, List<StreamLayer> layers) {
                     .group(group)
                     .channel(transport.datagramChannel())
                     .option(ChannelOption.ALLOCATOR, allocator)
+                    // Every device's datagrams land on this one socket: the default 208 KiB buffer holds
+                    // ~170 of them, which a burst of new flows (each opens an upstream socket) outlasts,
+                    // and a CoAP device then waits 2-3 s to retransmit. 4 MiB; Linux caps it at
+                    // net.core.rmem_max.
+                    .option(ChannelOption.SO_RCVBUF, DATAGRAM_RECEIVE_BUFFER_BYTES)
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {

@@ -38,7 +38,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,8 +47,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
- * A fleet of MQTT 3.1.1 devices on Netty, each one TCP connection to one target (a proxy, or a
- * broker), for load tests. Devices have seeded client ids, connect at a bounded rate, reconnect
+ * A fleet of MQTT 3.1.1 devices on Netty, each one TCP connection to a target (a proxy, or a
+ * broker), for load tests. With several targets (a fleet of proxies) the connections go to them in
+ * turn, round robin per connection as an L4 balancer in front of the proxies would spread them: a
+ * device that reconnects usually comes in through another proxy than before. Devices have seeded client ids, connect at a bounded rate, reconnect
  * by themselves when a connection drops (after 100-600 ms), publish at a fixed rate with QoS 0 or
  * 1, and (with {@code probeSubscriptions}) subscribe to {@code sluice/probe/<client id>} so a
  * {@link BrokerLocator} can ask each broker which devices it holds.
@@ -73,7 +74,7 @@ public final class MqttFleet implements AutoCloseable {
     /**
      * How the fleet is made.
      *
-     * @param target             where every device connects (host:port of the proxy's mqtt listener)
+     * @param targets            where devices connect (host:port of each proxy's mqtt listener), round robin per connection
      * @param devices            how many devices, at least 1
      * @param clientIdPrefix     client ids are {@code prefix-NNNNNN-xxxxxx}: the index and six hex digits drawn from the seed
      * @param seed               the client ids and the publish phases come from it
@@ -82,10 +83,13 @@ public final class MqttFleet implements AutoCloseable {
      * @param threads            event loops
      * @param probeSubscriptions subscribe each device to its probe topic after its CONNACK
      */
-    public record Settings(InetSocketAddress target, int devices, String clientIdPrefix, long seed,
+    public record Settings(List<InetSocketAddress> targets, int devices, String clientIdPrefix, long seed,
                            double connectsPerSecond, int maxPendingConnects, int threads, boolean probeSubscriptions) {
         public Settings {
-            Objects.requireNonNull(target, "target");
+            targets = List.copyOf(targets);
+            if (targets.isEmpty()) {
+                throw new IllegalArgumentException("a fleet needs at least one target");
+            }
             if (devices < 1) {
                 throw new IllegalArgumentException("devices must be at least 1, got " + devices);
             }
@@ -143,6 +147,8 @@ public final class MqttFleet implements AutoCloseable {
     private final ConcurrentLinkedQueue<Device> toConnect = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger ready = new AtomicInteger();
+    private final AtomicInteger nextTarget = new AtomicInteger();
+    private final LongAdder[] connectsPerTarget;
     private final LongAdder connects = new LongAdder();
     private final LongAdder connectFailures = new LongAdder();
     private final LongAdder drops = new LongAdder();
@@ -159,6 +165,10 @@ public final class MqttFleet implements AutoCloseable {
 
     public MqttFleet(Settings settings) {
         this.settings = settings;
+        this.connectsPerTarget = new LongAdder[settings.targets().size()];
+        for (int i = 0; i < connectsPerTarget.length; i++) {
+            connectsPerTarget[i] = new LongAdder();
+        }
         this.group = new MultiThreadIoEventLoopGroup(settings.threads(), NioIoHandler.newFactory());
         this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -181,6 +191,15 @@ public final class MqttFleet implements AutoCloseable {
     /** Devices connected (and subscribed, with probe subscriptions) now. */
     public int ready() {
         return ready.get();
+    }
+
+    /** Connections accepted (CONNACK) through each target since the fleet started, in {@link Settings#targets()} order. */
+    public List<Long> connectsPerTarget() {
+        List<Long> out = new ArrayList<>(connectsPerTarget.length);
+        for (LongAdder a : connectsPerTarget) {
+            out.add(a.sum());
+        }
+        return out;
     }
 
     /** Connections that dropped without the fleet asking (a broker or the proxy closed them). */
@@ -264,10 +283,11 @@ public final class MqttFleet implements AutoCloseable {
         }
         Thread.sleep(duration.toMillis());
         plan = null;
-        long sent = published.sum() - p0;
         if (qos == 1) {
             await(Duration.ofSeconds(5), () -> acked.sum() - a0 >= published.sum() - p0);
         }
+        // Read after the wait: a send due at the very end may still have gone out after the plan ended.
+        long sent = published.sum() - p0;
         long elapsed = System.nanoTime() - start;
         long unacked = qos == 1 ? published.sum() - p0 - (acked.sum() - a0) : 0;
         return new PhaseResult("publish", ready.get(), devices.size(), sent, Math.max(0, unacked),
@@ -352,14 +372,15 @@ public final class MqttFleet implements AutoCloseable {
             }
             pending.incrementAndGet();
             connectStartNanos = System.nanoTime();
-            Connection c = new Connection(this);
+            int target = (nextTarget.getAndIncrement() & Integer.MAX_VALUE) % settings.targets().size();
+            Connection c = new Connection(this, target);
             ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
                     ch.pipeline().addLast(new IdleStateHandler(0, KEEP_ALIVE_SECONDS * 3 / 4, 0),
                             new MqttDecoder(), MqttEncoder.INSTANCE, c);
                 }
-            }).connect(settings.target());
+            }).connect(settings.targets().get(target));
             channel = f.channel();
             f.addListener(done -> {
                 if (!done.isSuccess()) {
@@ -387,6 +408,7 @@ public final class MqttFleet implements AutoCloseable {
     /** One connection of a device; confined to its channel's event loop. */
     private final class Connection extends SimpleChannelInboundHandler<MqttMessage> {
         final Device device;
+        final int target;
         ChannelHandlerContext ctx;
         boolean connacked;
         boolean counted;
@@ -396,8 +418,9 @@ public final class MqttFleet implements AutoCloseable {
         ScheduledFuture<?> publishing;
         ScheduledFuture<?> connackTimeout;
 
-        Connection(Device device) {
+        Connection(Device device, int target) {
             this.device = device;
+            this.target = target;
         }
 
         /** The TCP connect failed: the attempt is over. */
@@ -468,6 +491,7 @@ public final class MqttFleet implements AutoCloseable {
                 return;
             }
             connects.increment();
+            connectsPerTarget[target].increment();
             connectLatency.recordValue((System.nanoTime() - device.connectStartNanos) / 1_000);
             if (settings.probeSubscriptions()) {
                 ctx.writeAndFlush(MqttMessageBuilders.subscribe().messageId(nextPacketId())

@@ -34,18 +34,23 @@ import java.util.function.Function;
  *
  * <p>Self-contained ({@link Options#mosquitto()} &gt; 0): starts that many mosquitto brokers and a
  * Sluice proxy in this process (an {@code mqtt} listener, {@code ring-hash} on the client id,
- * {@code mqtt} health checks), and kills {@link Options#kill()} itself. Otherwise the proxy and
- * brokers are the caller's: {@link Options#proxyConfig()} and {@link Options#cluster()} name them,
- * and a broker to kill is waited for until its port refuses connections (the operator kills it).
+ * {@code mqtt} health checks), and kills {@link Options#kill()} itself. With {@link Options#proxies()}
+ * &gt; 1 it starts that many proxies instead, each its own process with its own file-descriptor budget
+ * ({@link ProxyFleet}), on the same config; the devices' connections go to them round robin, and the
+ * placement checks are the same: with a hash on the client id every proxy picks the same broker for
+ * a device. Otherwise the proxies and brokers are the caller's: {@link Options#targets()} are their
+ * listeners, {@link Options#proxyConfig()} and {@link Options#cluster()} name the brokers, and a
+ * broker to kill is waited for until its port refuses connections (the operator kills it).
  */
 public final class MqttLoadRun {
 
     /**
      * @param devices         fleet size
-     * @param target          the proxy's mqtt listener; null with {@code mosquitto} &gt; 0
+     * @param targets         the proxies' mqtt listeners, connections spread round robin; empty with {@code mosquitto} &gt; 0
      * @param proxyConfig     the proxy's config file, for the brokers and the hash; null: no placement check
      * @param cluster         the brokers' cluster in it
      * @param mosquitto       brokers to start for a self-contained run, or 0
+     * @param proxies         proxies to start for a self-contained run: 1 in this process, more each in its own
      * @param seed            client ids and publish phases
      * @param connectRate     new connections a second, at most
      * @param maxPending      connections awaiting a CONNACK, at most
@@ -58,8 +63,8 @@ public final class MqttLoadRun {
      * @param kill            a broker id to kill after that, or null
      * @param timeout         how long a connect phase or a placement check may take
      */
-    public record Options(int devices, InetSocketAddress target, Path proxyConfig, String cluster, int mosquitto,
-                          long seed, double connectRate, int maxPending, int threads, double publishRate, int qos,
+    public record Options(int devices, List<InetSocketAddress> targets, Path proxyConfig, String cluster, int mosquitto,
+                          int proxies, long seed, double connectRate, int maxPending, int threads, double publishRate, int qos,
                           int payloadBytes, Duration publishDuration, boolean storm, String kill, Duration timeout) {
     }
 
@@ -75,10 +80,11 @@ public final class MqttLoadRun {
      * @param moved          of those, devices now on the broker the hash chooses without the victim
      * @param kept           devices of the other brokers still on the same broker
      * @param misplacedAfter devices placed after the kill on another broker than the hash chooses, or not placed
+     * @param connectsPerProxy connections accepted through each target over the run, in target order
      */
     public record Report(List<MqttFleet.PhaseResult> phases, Map<String, Integer> devicesPerBroker, int placedBefore,
                          int onHashBefore, int onHashAfterStorm, int victimDevices, int moved, int kept,
-                         int misplacedAfter) {
+                         int misplacedAfter, List<Long> connectsPerProxy) {
     }
 
     private MqttLoadRun() {
@@ -88,7 +94,14 @@ public final class MqttLoadRun {
     public static Report run(Options o, PrintStream out) throws Exception {
         List<AutoCloseable> closing = new ArrayList<>();
         try {
-            InetSocketAddress target = o.target();
+            if (o.proxies() < 1) {
+                throw new IllegalArgumentException("proxies must be at least 1, got " + o.proxies());
+            }
+            if (o.proxies() > 1 && o.mosquitto() == 0) {
+                throw new IllegalArgumentException("starting " + o.proxies() + " proxies needs a self-contained run"
+                        + " (--mosquitto N); against your own proxies give each one's listener as a target");
+            }
+            List<InetSocketAddress> targets = o.targets();
             ProxyConfig config = o.proxyConfig() == null ? null : ProxyConfigs.load(o.proxyConfig());
             String clusterName = o.cluster();
             Map<String, MosquittoBroker> started = new LinkedHashMap<>();
@@ -99,16 +112,27 @@ public final class MqttLoadRun {
                     closing.add(b);
                     started.put(b.id(), b);
                 }
-                config = ProxyConfigs.parse(selfContainedConfig(started.values()));
+                String yaml = selfContainedConfig(started.values());
+                config = ProxyConfigs.parse(yaml);
                 clusterName = "brokers";
-                Proxy proxy = Proxy.start(config);
-                closing.add(proxy);
-                target = proxy.address("mqtt");
-                out.printf("started %d mosquitto brokers (%s) and Sluice on %s (ring-hash on the client id)%n",
+                if (o.proxies() == 1) {
+                    Proxy proxy = Proxy.start(config);
+                    closing.add(proxy);
+                    targets = List.of(proxy.address("mqtt"));
+                } else {
+                    Path file = dir.resolve("sluice.yaml");
+                    Files.writeString(file, yaml);
+                    ProxyFleet proxies = ProxyFleet.start(file, "mqtt", o.proxies(), dir);
+                    closing.add(proxies);
+                    targets = proxies.addresses();
+                }
+                out.printf("started %d mosquitto brokers (%s) and %s on %s (ring-hash on the client id)%n",
                         started.size(), String.join(", ", started.values().stream()
-                                .map(b -> b.id() + "=" + b.address()).toList()), format(target));
+                                .map(b -> b.id() + "=" + b.address()).toList()),
+                        o.proxies() == 1 ? "Sluice" : o.proxies() + " Sluice processes (logs in " + dir + ")",
+                        String.join(", ", targets.stream().map(MqttLoadRun::format).toList()));
             }
-            if (target == null) {
+            if (targets == null || targets.isEmpty()) {
                 throw new IllegalArgumentException("give the proxy's mqtt listener (--target host:port) or --mosquitto N");
             }
             Map<String, InetSocketAddress> brokers = new LinkedHashMap<>();
@@ -128,14 +152,21 @@ public final class MqttLoadRun {
                         + (brokers.isEmpty() ? "unknown without the proxy config" : String.join(", ", brokers.keySet())));
             }
             boolean placing = !brokers.isEmpty();
-            // Each device is a socket here; in a self-contained run the proxy in this process holds two more.
-            long needed = (long) o.devices() * (o.mosquitto() > 0 ? 3 : 1) + 1_000;
+            // Each device is a socket here; in a self-contained run with one proxy, the proxy in this
+            // process holds two more. A proxy of a fleet holds two for each of its share of the devices.
+            boolean inProcessProxy = o.mosquitto() > 0 && o.proxies() == 1;
+            long needed = (long) o.devices() * (inProcessProxy ? 3 : 1) + 1_000;
             long limit = fileDescriptorLimit();
             if (limit > 0 && limit < needed) {
                 out.printf("warning: this process may open %d files (ulimit -n) and needs about %d for %d devices;"
                         + " raise it (ulimit -n 65536) or run fewer devices%n", limit, needed, o.devices());
             }
-            MqttFleet fleet = new MqttFleet(new MqttFleet.Settings(target, o.devices(), "dev", o.seed(),
+            long perProxy = 2L * o.devices() / o.proxies() + 1_000;
+            if (o.mosquitto() > 0 && o.proxies() > 1 && limit > 0 && limit < perProxy) {
+                out.printf("warning: each proxy may open %d files and needs about %d for its %d devices; start more"
+                        + " (--proxies)%n", limit, perProxy, o.devices() / o.proxies());
+            }
+            MqttFleet fleet = new MqttFleet(new MqttFleet.Settings(targets, o.devices(), "dev", o.seed(),
                     o.connectRate(), o.maxPending(), o.threads(), placing));
             closing.add(fleet);
             List<MqttFleet.PhaseResult> phases = new ArrayList<>();
@@ -185,6 +216,7 @@ public final class MqttLoadRun {
             int moved = 0;
             int kept = 0;
             int misplaced = 0;
+            int unplaced = 0;
             if (o.kill() != null) {
                 String victim = o.kill();
                 victimDevices = (int) before.values().stream().filter(victim::equals).count();
@@ -215,7 +247,9 @@ public final class MqttLoadRun {
                 for (String id : fleet.clientIds()) {
                     String was = before.get(id);
                     String now = after.get(id);
-                    if (now == null || !now.equals(hashAfter.apply(id))) {
+                    if (now == null) {
+                        unplaced++;
+                    } else if (!now.equals(hashAfter.apply(id))) {
                         misplaced++;
                     } else if (victim.equals(was)) {
                         moved++;
@@ -224,11 +258,16 @@ public final class MqttLoadRun {
                     }
                 }
                 out.printf("after killing %s: %d/%d of its devices moved to their new hash-chosen broker, %d/%d others"
-                                + " kept their broker, %d misplaced or not placed%n", victim, moved, victimDevices, kept,
-                        o.devices() - victimDevices, misplaced);
+                                + " kept their broker, %d misplaced, %d not placed (no probe came back)%n", victim,
+                        moved, victimDevices, kept, o.devices() - victimDevices, misplaced, unplaced);
+                misplaced += unplaced;
+            }
+            List<Long> perProxyConnects = fleet.connectsPerTarget();
+            if (targets.size() > 1) {
+                out.printf("connections per proxy over the run: %s%n", perProxyConnects);
             }
             return new Report(phases, perBroker, placedBefore, onHashBefore, onHashAfterStorm, victimDevices, moved, kept,
-                    misplaced);
+                    misplaced, perProxyConnects);
         } finally {
             for (int i = closing.size() - 1; i >= 0; i--) {
                 try {
@@ -272,7 +311,13 @@ public final class MqttLoadRun {
                 // A broker slow to accept under a connect burst is still the device's broker: a generous
                 // connect timeout keeps the proxy from retrying the device on the next one.
                 + "    timeouts: { connect: 10s }\n"
-                + "    health-check: { type: mqtt, interval: 1s, timeout: 1s, rise: 1, fall: 2 }\n"
+                // A broker that misses its checks is taken out and its devices go elsewhere, which the
+                // placement check counts as misplaced: a cold proxy JVM, or brokers busy with a storm of
+                // thousands of reconnects on a loaded machine, miss checks that a healthy broker would
+                // pass. So keep the whole fall budget from the start (fully-up) and take a broker out only
+                // after 10 s of failed checks. A killed broker's devices do not wait for that: a refused
+                // connect is retried on the next backend of the ring, which is where the hash sends them.
+                + "    health-check: { type: mqtt, interval: 2s, timeout: 2s, rise: 1, fall: 5, initial-state: fully-up }\n"
                 + "    backends:\n");
         for (MosquittoBroker b : brokers) {
             y.append("      - { id: ").append(b.id()).append(", address: '").append(b.address()).append("' }\n");
