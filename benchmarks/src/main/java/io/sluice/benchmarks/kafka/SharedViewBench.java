@@ -97,12 +97,12 @@ public final class SharedViewBench {
     record Options(int instances, int backends, int servers, double serviceMs, double rate, int seconds,
                    int warmup, int rounds, long seed, List<String> strategies, double[] weights,
                    int viewIntervalMs, int stalenessMs, double simDelayMs, boolean single, String bootstrap,
-                   Path out, int emulatorThreads, int jvmWarmup, int simSeeds) {
+                   Path out, int emulatorThreads, int jvmWarmup, int simSeeds, int rotateMs) {
         static final String USAGE = """
                 usage: SharedViewBench [--instances 3] [--backends 16] [--servers 1] [--service-ms 50]
                                        [--load 0.85 | --rate PER_SECOND] [--seconds 20] [--warmup 2] [--rounds 4]
                                        [--seed 1] [--strategies p2c-least-request,least-connections]
-                                       [--weights 1,1,1] [--view-interval-ms 25] [--staleness-ms 250]
+                                       [--weights 1,1,1] [--rotate-ms 0] [--view-interval-ms 25] [--staleness-ms 250]
                                        [--sim-delay-ms MEASURED] [--sim-seeds 3] [--no-single]
                                        [--bootstrap-servers HOST:PORT] [--out results/shared-view-bench]
                                        [--emulator-threads 1] [--jvm-warmup 5]""";
@@ -129,6 +129,7 @@ public final class SharedViewBench {
             int emulatorThreads = 1;
             int jvmWarmup = 5;
             int simSeeds = 3;
+            int rotateMs = 0;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("--single") || a.equals("--no-single")) {
@@ -157,6 +158,7 @@ public final class SharedViewBench {
                     case "--staleness-ms" -> staleness = (int) positive(a, v);
                     case "--sim-delay-ms" -> simDelay = nonNegative(a, v);
                     case "--sim-seeds" -> simSeeds = (int) nonNegative(a, v);
+                    case "--rotate-ms" -> rotateMs = (int) nonNegative(a, v);
                     case "--bootstrap-servers" -> bootstrap = v;
                     case "--out" -> out = Path.of(v);
                     case "--emulator-threads" -> emulatorThreads = (int) positive(a, v);
@@ -185,11 +187,12 @@ public final class SharedViewBench {
             double capacity = servers * backends * 1000.0 / serviceMs;
             return new Options(instances, backends, servers, serviceMs, rate != null ? rate : Math.round(load * capacity),
                     seconds, warmup, rounds, seed, strategies, weights, viewInterval, staleness, simDelay, single,
-                    bootstrap, out, emulatorThreads, jvmWarmup, simSeeds);
+                    bootstrap, out, emulatorThreads, jvmWarmup, simSeeds, rotateMs);
         }
 
+        /** Whether every instance gets the same share at every moment, as in the simulator. */
         boolean evenWeights() {
-            return Arrays.stream(weights).allMatch(w -> w == weights[0]);
+            return rotateMs == 0 && Arrays.stream(weights).allMatch(w -> w == weights[0]);
         }
 
         double capacityPerSecond() {
@@ -271,10 +274,11 @@ public final class SharedViewBench {
         try (Emulator emulator = Emulator.start(List.of(group), List.of(), o.seed(), 0, o.emulatorThreads())) {
             System.out.printf(Locale.ROOT, "broker %s; %d backends x %d servers x %.1f ms, timers (capacity %.0f/s);"
                             + " %d instances; %.0f requests/s (load %.2f); weights %s; view interval %d ms, staleness"
-                            + " %d ms; %d round(s) of %d s (+%d s warm-up) x %s%n", bootstrap, o.backends(),
+                            + " %d ms; %d round(s) of %d s (+%d s warm-up) x %s%s%n", bootstrap, o.backends(),
                     o.servers(), o.serviceMs(), o.capacityPerSecond(), o.instances(), o.rate(),
                     o.rate() / o.capacityPerSecond(), Arrays.toString(o.weights()), o.viewIntervalMs(),
-                    o.stalenessMs(), o.rounds(), o.seconds(), o.warmup(), modes(o));
+                    o.stalenessMs(), o.rounds(), o.seconds(), o.warmup(), modes(o), o.rotateMs() == 0 ? ""
+                            : "; the weights move one instance on every " + o.rotateMs() + " ms");
             if (o.jvmWarmup() > 0) {
                 // Not measured: loads and compiles the proxy's, the emulator's and the generator's code
                 // paths (a first run in a fresh JVM pays seconds of class loading and JIT).
@@ -351,7 +355,8 @@ public final class SharedViewBench {
             long benchBefore = benchCpuNanos();
             long brokerBefore = broker == null ? -1 : broker.cpuNanos();
             long wallBefore = System.nanoTime();
-            try (PoissonLoad load = new PoissonLoad(targets, weights)) {
+            try (PoissonLoad load = new PoissonLoad(targets, weights,
+                    mode == Mode.SINGLE ? 0 : TimeUnit.MILLISECONDS.toNanos(o.rotateMs()))) {
                 result = load.run(o.rate(), TimeUnit.SECONDS.toNanos(warmup), TimeUnit.SECONDS.toNanos(seconds),
                         TimeUnit.SECONDS.toNanos(30), o.seed() * 1_000 + round);
             }
@@ -495,6 +500,7 @@ public final class SharedViewBench {
         settings.put("rate-per-second", o.rate());
         settings.put("load", o.rate() / o.capacityPerSecond());
         settings.put("weights", o.weights());
+        settings.put("rotate-ms", o.rotateMs());
         settings.put("view-interval-ms", o.viewIntervalMs());
         settings.put("staleness-ms", o.stalenessMs());
         settings.put("seconds", o.seconds());

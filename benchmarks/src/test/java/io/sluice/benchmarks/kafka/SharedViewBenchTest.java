@@ -44,6 +44,8 @@ class SharedViewBenchTest {
         assertEquals(1200, SharedViewBench.Options.parse(new String[] {"--rate", "1200"}).rate(), 1e-9);
         assertFalse(SharedViewBench.Options.parse(new String[] {"--no-single"}).single());
         assertFalse(SharedViewBench.Options.parse(new String[] {"--weights", "4,1,1"}).evenWeights());
+        assertFalse(SharedViewBench.Options.parse(new String[] {"--rotate-ms", "200"}).evenWeights());
+        assertEquals(0, o.rotateMs());
     }
 
     @Test
@@ -142,6 +144,28 @@ class SharedViewBenchTest {
                 assertEquals(r.byTarget()[0], (long) r.byBackend().get("api-0"), "seed " + seed);
                 assertEquals(r.byTarget()[1], (long) r.byBackend().get("api-1"), "seed " + seed);
             }
+        }
+    }
+
+    /**
+     * Weights 9:1 rotating every 100 ms over 1 s measured (200 ms of warm-up: whole cycles of 200
+     * ms), 400/s: each target takes 0.9 for half of the time and 0.1 for the other half, so half
+     * overall, binomial sd sqrt(0.25 / 400) = 0.025: +- 0.1 is 4 sd. Without the rotation the first
+     * would take 0.9.
+     */
+    @Test
+    void rotatingWeightsMoveTheHeavyShareBetweenTargets() throws Exception {
+        BackendGroup g = BackendGroup.builder("api", 2).concurrency(4).serviceTime(Distribution.exponential(1e6))
+                .build();
+        try (Emulator e = Emulator.start(List.of(g), List.of(), 1, 0, 1)) {
+            List<InetSocketAddress> targets = new ArrayList<>(e.addresses().values());
+            PoissonLoad.Result r;
+            try (PoissonLoad load = new PoissonLoad(targets, new double[] {9, 1}, TimeUnit.MILLISECONDS.toNanos(100))) {
+                r = load.run(400, TimeUnit.MILLISECONDS.toNanos(200), TimeUnit.SECONDS.toNanos(1),
+                        TimeUnit.SECONDS.toNanos(10), 3);
+            }
+            assertEquals(0, r.failed() + r.unfinished());
+            assertEquals(0.5, (double) r.byTarget()[0] / r.sent(), 0.1);
         }
     }
 }
