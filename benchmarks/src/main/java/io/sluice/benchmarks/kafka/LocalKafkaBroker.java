@@ -156,6 +156,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** The broker process's CPU time so far (user + system), in ns; -1 when the OS does not say. */
+    public long cpuNanos() {
+        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    }
+
     /** Blocks until the broker process ends (the broker-only mode). */
     public void awaitExit() throws InterruptedException {
         process.waitFor();

@@ -58,6 +58,8 @@ final class PoissonLoad implements AutoCloseable {
     private final EventLoop loop = group.next();
     private final Bootstrap bootstrap;
     private final List<ArrayDeque<Channel>> idle = new ArrayList<>();
+    /** Every this long the weights move one target on (0: never); see {@link #PoissonLoad(List, double[], long)}. */
+    private final long rotateNanos;
     private final int[] open;
     // Confined to the loop.
     private final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
@@ -74,6 +76,22 @@ final class PoissonLoad implements AutoCloseable {
      * @param weights one per target, > 0: a request goes to target i with probability weight i / sum
      */
     PoissonLoad(List<InetSocketAddress> targets, double[] weights) {
+        this(targets, weights, 0);
+    }
+
+    /**
+     * As above, with the weights rotating: in the k-th period of {@code rotateNanos} from the start,
+     * target {@code (i + k) mod n} takes weight i. With weights 4,1,1 the heavy share moves from one
+     * target to the next every period (bursts alternating between the proxy instances); over whole
+     * cycles every target gets the same share.
+     *
+     * @param rotateNanos the period, > 0; 0 for fixed weights
+     */
+    PoissonLoad(List<InetSocketAddress> targets, double[] weights, long rotateNanos) {
+        if (rotateNanos < 0) {
+            throw new IllegalArgumentException("rotation period must be >= 0 ns, got " + rotateNanos);
+        }
+        this.rotateNanos = rotateNanos;
         if (targets.isEmpty() || weights.length != targets.size()) {
             throw new IllegalArgumentException(targets.size() + " targets but " + weights.length + " weights");
         }
@@ -123,11 +141,15 @@ final class PoissonLoad implements AutoCloseable {
                 break;
             }
             int target = pick(random.nextDouble());
+            if (rotateNanos > 0) {
+                target = (int) ((target + (intended - start) / rotateNanos) % targets.size());
+            }
             long wait = intended - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            loop.execute(() -> send(target, intended));
+            int chosen = target;
+            loop.execute(() -> send(chosen, intended));
         }
         long deadline = System.nanoTime() + drainNanos;
         while (call(() -> outstanding) > 0 && System.nanoTime() < deadline) {

@@ -202,7 +202,37 @@ final class Comparison {
             }
         }
         md.append('\n').append(verdictLine()).append('\n');
+        if (row(Target.SLUICE_KAFKA) != null) {
+            md.append('\n').append(kafkaLine()).append('\n');
+        }
         return md.toString();
+    }
+
+    /** The issue 14 target: Sluice fed by Kafka serves at least this share of its static req/s. */
+    static final double KAFKA_TARGET_RATIO = 0.95;
+
+    /** Sluice with its Kafka control plane: median req/s over static Sluice's, same run; NaN when either is missing. */
+    double kafkaRequestsPerSecondRatio() {
+        Row kafka = row(Target.SLUICE_KAFKA);
+        Row sluice = row(Target.SLUICE);
+        return kafka == null || sluice == null ? Double.NaN
+                : Median.ratio(kafka.requestsPerSecond(), sluice.requestsPerSecond());
+    }
+
+    /** {@code Sluice with Kafka / static at 1 thread, c=64: 0.98x req/s, 1.02x p99: target met (needs >= 0.95x req/s)}. */
+    String kafkaLine() {
+        String line = "Sluice with Kafka / static at " + threads + (threads == 1 ? " thread" : " threads") + ", c="
+                + connections + ": ";
+        double rps = kafkaRequestsPerSecondRatio();
+        if (Double.isNaN(rps)) {
+            return line + "not measured";
+        }
+        double p99 = Median.ratio(Objects.requireNonNull(row(Target.SLUICE_KAFKA)).p99Micros(),
+                Objects.requireNonNull(row(Target.SLUICE)).p99Micros());
+        boolean clean = Objects.requireNonNull(row(Target.SLUICE_KAFKA)).errors() == 0;
+        return line + formatRatio(rps) + " req/s, " + formatRatio(p99) + " p99" + (clean ? "" : ", with errors")
+                + ": target " + (rps >= KAFKA_TARGET_RATIO && clean ? "met" : "missed") + " (needs >= "
+                + String.format(Locale.ROOT, "%.2f", KAFKA_TARGET_RATIO) + "x req/s)";
     }
 
     /** {@code Sluice / HAProxy at 2 threads: 1.05x req/s, 0.97x p99: target met (...)}. */

@@ -172,11 +172,14 @@ public final class ProxyBench {
         return 0;
     }
 
-    /** direct, sluice (when its launcher was given), haproxy, nginx. */
+    /** direct, sluice (when its launcher was given), sluice-kafka (with --kafka too), haproxy, nginx. */
     List<Target> targets() {
         List<Target> targets = new ArrayList<>(List.of(Target.values()));
         if (options.sluice() == null) {
             targets.remove(Target.SLUICE);
+        }
+        if (options.sluice() == null || options.kafka() == null) {
+            targets.remove(Target.SLUICE_KAFKA);
         }
         return targets;
     }
@@ -234,7 +237,8 @@ public final class ProxyBench {
                                List<Target> targets, Server direct, List<Integer> backendPorts, List<Run> runs,
                                Map<Target, String> failures) throws InterruptedException {
         String tag = "t" + threads;
-        List<Integer> ports = Loopback.freePorts(4);
+        // sluice, haproxy, nginx, sluice's admin, sluice-kafka, sluice-kafka's admin
+        List<Integer> ports = Loopback.freePorts(6);
         Path matrixDir = work.resolve(tag);
         Map<Target, Server> live = new EnumMap<>(Target.class);
         live.put(Target.DIRECT, direct);
@@ -258,7 +262,8 @@ public final class ProxyBench {
                 continue;
             }
             try {
-                awaitBalancing(server, target == Target.SLUICE ? SLUICE_START : NGINX_HAPROXY_START);
+                awaitBalancing(server, target == Target.SLUICE || target == Target.SLUICE_KAFKA ? SLUICE_START
+                        : NGINX_HAPROXY_START);
                 if (target == Target.SLUICE) {
                     sluiceTransport = SluiceConfig.transportFromLog(server.log());
                     err.println("proxy-bench: sluice runs on the " + sluiceTransport + " transport");
@@ -340,11 +345,18 @@ public final class ProxyBench {
         return switch (target) {
             case SLUICE -> {
                 Path config = matrixDir.resolve("sluice.yaml");
-                writeConfig(config, SluiceConfig.render(threads, ports.get(0), ports.get(3), backendPorts,
-                        options.kafka()),
+                writeConfig(config, SluiceConfig.render(threads, ports.get(0), ports.get(3), backendPorts),
                         dir.resolve("configs/" + tag + "-sluice.yaml"));
                 yield new Server(target, ports.get(0), children.start(SluiceConfig.command(options.sluice(), config), log,
                         SluiceConfig.environment(options.transport())), log);
+            }
+            case SLUICE_KAFKA -> {
+                Path config = matrixDir.resolve("sluice-kafka.yaml");
+                writeConfig(config, SluiceConfig.render(threads, ports.get(4), ports.get(5), backendPorts,
+                        options.kafka()),
+                        dir.resolve("configs/" + tag + "-sluice-kafka.yaml"));
+                yield new Server(target, ports.get(4), children.start(SluiceConfig.command(options.sluice(), config),
+                        log, SluiceConfig.environment(options.transport())), log);
             }
             case HAPROXY -> {
                 Path config = matrixDir.resolve("haproxy.cfg");

@@ -139,6 +139,11 @@ final class ResultsFile {
                 number(r, "requestsPerSecondRatio", ratio.requestsPerSecond());
                 number(r, "p99Ratio", ratio.p99());
             }
+            if (comparison.row(Target.SLUICE_KAFKA) != null) {
+                ObjectNode kafka = matrix.putObject("sluiceKafkaVsStatic");
+                number(kafka, "requestsPerSecondRatio", comparison.kafkaRequestsPerSecondRatio());
+                kafka.put("summary", comparison.kafkaLine());
+            }
         }
     }
 

@@ -2,11 +2,14 @@ package io.sluice.benchmarks.proxy;
 
 /**
  * What wrk is pointed at, in the order every round measures them: a backend directly (the ceiling
- * no proxy can beat on this machine), then the three proxies, each balancing over both backends.
+ * no proxy can beat on this machine), then the proxies, each balancing over both backends. With
+ * {@code --kafka}, Sluice runs twice: static, and with its Kafka control plane ({@code sluice-kafka}),
+ * measured in the same interleaved rounds.
  */
 enum Target {
     DIRECT("direct", "backend b1 directly, no proxy"),
     SLUICE("sluice", "Sluice (./sluice proxy)"),
+    SLUICE_KAFKA("sluice-kafka", "Sluice with its Kafka control plane (--kafka)"),
     HAPROXY("haproxy", "HAProxy"),
     NGINX("nginx", "NGINX");
 

@@ -52,6 +52,31 @@ class ComparisonTest {
     }
 
     @Test
+    void kafkaFedSluiceIsComparedWithStaticSluiceOfTheSameRun() {
+        List<Target> targets = List.of(Target.DIRECT, Target.SLUICE, Target.SLUICE_KAFKA, Target.HAPROXY, Target.NGINX);
+        List<Run> runs = new ArrayList<>(threeRounds(30_000, 2_000));
+        double[] factor = {1.0, 0.4, 1.02};
+        for (int round = 1; round <= 3; round++) {
+            // 97 % of static Sluice's req/s, p99 1.1x, in every round: the ratio of the medians is 0.97
+            runs.add(run(1, round, Target.SLUICE_KAFKA, 29_100 * factor[round - 1], 600, 2_200 / factor[round - 1], 0));
+        }
+        Comparison c = Comparison.of(1, 64, targets, runs, Map.of());
+        assertThat(c.kafkaRequestsPerSecondRatio()).isCloseTo(0.97, within(1e-9));
+        assertThat(c.kafkaLine()).isEqualTo(
+                "Sluice with Kafka / static at 1 thread, c=64: 0.97x req/s, 1.10x p99: target met (needs >= 0.95x req/s)");
+        assertThat(c.toMarkdown()).contains("| sluice-kafka | 3 | 29,100 |").contains(c.kafkaLine());
+
+        List<Run> slow = new ArrayList<>(threeRounds(30_000, 2_000));
+        for (int round = 1; round <= 3; round++) {
+            slow.add(run(1, round, Target.SLUICE_KAFKA, 27_000 * factor[round - 1], 600, 2_000, 0));
+        }
+        assertThat(Comparison.of(1, 64, targets, slow, Map.of()).kafkaLine()).contains("0.90x req/s").contains("missed");
+        // without the Kafka target there is no such line
+        assertThat(Comparison.of(1, 64, ALL, threeRounds(30_000, 2_000), Map.of()).toMarkdown())
+                .doesNotContain("Sluice with Kafka");
+    }
+
+    @Test
     void rowsFollowTheTargetOrder() {
         Comparison c = Comparison.of(1, 64, ALL, threeRounds(30_000, 2_000), Map.of());
         assertThat(c.rows()).extracting(Comparison.Row::target).containsExactlyElementsOf(ALL);

@@ -69,6 +69,12 @@ public final class KafkaControlPlane implements AutoCloseable {
         VIEW_APPLIED,
         /** Peers' load-view reports older than {@code load-view.staleness} on arrival, ignored. */
         VIEW_STALE,
+        /**
+         * The ages on arrival (this instance's wall clock minus the report's timestamp, ms, 0 when the
+         * peer's clock is ahead) of the applied peers' reports, summed: divided by {@link #VIEW_APPLIED}
+         * it is the view's mean delivery delay, which decides whether sharing helps (docs/kafka.md).
+         */
+        VIEW_AGE_MILLIS,
         /** Load-view reports this instance queued for publication. */
         VIEW_REPORTS,
         /** Peers' rate-usage reports taken in (global rate limits). */
@@ -455,9 +461,11 @@ public final class KafkaControlPlane implements AutoCloseable {
         if (refused(r, read.refused())) {
             return false;
         }
-        return switch (loadView.accept(read.message(), System.nanoTime(), System.currentTimeMillis())) {
+        long nowMillis = System.currentTimeMillis();
+        return switch (loadView.accept(read.message(), System.nanoTime(), nowMillis)) {
             case APPLIED -> {
                 counters.get(Counter.VIEW_APPLIED).incrementAndGet();
+                counters.get(Counter.VIEW_AGE_MILLIS).addAndGet(Math.max(0, nowMillis - read.message().timestamp()));
                 yield true;
             }
             case STALE -> {

@@ -47,6 +47,10 @@ final class KafkaMetrics {
             CounterWithCallback.builder().name("sluice_kafka_load_view_reports_total")
                     .help("this instance's own load-view reports queued for the load-view topic")
                     .callback(cb -> cb.call(cp.count(KafkaControlPlane.Counter.VIEW_REPORTS))).register(registry);
+            CounterWithCallback.builder().name("sluice_kafka_load_view_age_milliseconds_total")
+                    .help("ages on arrival of the peers' applied load-view reports, summed (divide by"
+                            + " sluice_kafka_messages_total{kind=\"load_view\",result=\"applied\"} for the mean delay)")
+                    .callback(cb -> cb.call(cp.count(KafkaControlPlane.Counter.VIEW_AGE_MILLIS))).register(registry);
             CounterWithCallback.builder().name("sluice_kafka_rate_usage_reports_total")
                     .help("this instance's own usage reports of its global rate limits queued for the rate-usage topic")
                     .callback(cb -> cb.call(cp.count(KafkaControlPlane.Counter.RATE_USAGE_REPORTS))).register(registry);
