@@ -975,6 +975,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     /** Ends a gRPC answer under way with {@code status} in its trailers. */
     private void endCallWithStatus(Exchange e, int status, String message) {
+        e.grpcStatus = status;
         ctx.write(Grpc.trailers(status, message), ctx.voidPromise());
         ctx.flush();
         e.clientKeepAlive = false;
