@@ -64,13 +64,14 @@ public final class CheckSpec {
     /** TLS to the backend (the cluster's {@code upstream.tls}), or null in clear. */
     private final io.sluice.proxy.tls.UpstreamTlsContext tls;
 
-    private CheckSpec(Kind kind, String path, String service, String host, int expectMin, int expectMax, long timeoutNanos,
-                      boolean keepAlive, int spreadPercent) {
-        this(kind, path, host, expectMin, expectMax, timeoutNanos, keepAlive, spreadPercent, null);
+    private CheckSpec(Kind kind, String path, String service, String host, int expectMin, int expectMax,
+                      long timeoutNanos, boolean keepAlive, int spreadPercent) {
+        this(kind, path, service, host, expectMin, expectMax, timeoutNanos, keepAlive, spreadPercent, null);
     }
 
-    private CheckSpec(Kind kind, String path, String host, int expectMin, int expectMax, long timeoutNanos,
-                      boolean keepAlive, int spreadPercent, io.sluice.proxy.tls.UpstreamTlsContext tls) {
+    private CheckSpec(Kind kind, String path, String service, String host, int expectMin, int expectMax,
+                      long timeoutNanos, boolean keepAlive, int spreadPercent,
+                      io.sluice.proxy.tls.UpstreamTlsContext tls) {
         this.tls = tls;
         this.kind = kind;
         this.path = path;
@@ -139,7 +140,7 @@ public final class CheckSpec {
      * then passes when the handshake does); call it last, the other {@code with} methods drop it.
      */
     public CheckSpec withTls(io.sluice.proxy.tls.UpstreamTlsContext context) {
-        return new CheckSpec(kind, path, host, expectMin, expectMax, timeoutNanos, keepAlive, spreadPercent, context);
+        return new CheckSpec(kind, path, service, host, expectMin, expectMax, timeoutNanos, keepAlive, spreadPercent, context);
     }
 
     /** TLS to the backend, or null in clear. */
@@ -153,7 +154,7 @@ public final class CheckSpec {
             throw new IllegalArgumentException("health check timeout must be a duration in [1ms, 1h], got "
                     + (nanos <= 0 ? nanos + "ns" : Durations.format(nanos)));
         }
-        return new CheckSpec(kind, path, service, host, expectMin, expectMax, nanos, keepAlive, spreadPercent);
+        return new CheckSpec(kind, path, service, host, expectMin, expectMax, nanos, keepAlive, spreadPercent, tls);
     }
 
     /**
@@ -165,7 +166,7 @@ public final class CheckSpec {
             throw new IllegalArgumentException("health check expect-status must be a range of HTTP statuses within"
                     + " 100-599 with min <= max, got " + min + "-" + max);
         }
-        return new CheckSpec(kind, path, service, host, min, max, timeoutNanos, keepAlive, spreadPercent);
+        return new CheckSpec(kind, path, service, host, min, max, timeoutNanos, keepAlive, spreadPercent, tls);
     }
 
     /**
@@ -196,7 +197,7 @@ public final class CheckSpec {
             throw new IllegalArgumentException("health check host must be a host name without spaces or control"
                     + " characters, got '" + hostHeader + "'");
         }
-        return new CheckSpec(kind, path, service, hostHeader, expectMin, expectMax, timeoutNanos, keepAlive, spreadPercent);
+        return new CheckSpec(kind, path, service, hostHeader, expectMin, expectMax, timeoutNanos, keepAlive, spreadPercent, tls);
     }
 
     /**
@@ -205,7 +206,7 @@ public final class CheckSpec {
      *             ({@code Connection: close}). Ignored by the other kinds.
      */
     public CheckSpec withKeepAlive(boolean keep) {
-        return new CheckSpec(kind, path, service, host, expectMin, expectMax, timeoutNanos, keep, spreadPercent);
+        return new CheckSpec(kind, path, service, host, expectMin, expectMax, timeoutNanos, keep, spreadPercent, tls);
     }
 
     /** @param percent random stretch of each interval, in [0, 50]: interval x (1 + u percent/100), u uniform in [-1, 1] */
@@ -214,7 +215,7 @@ public final class CheckSpec {
             throw new IllegalArgumentException("health check spread must be a percentage in [0, " + MAX_SPREAD_PERCENT
                     + "], got " + percent);
         }
-        return new CheckSpec(kind, path, service, host, expectMin, expectMax, timeoutNanos, keepAlive, percent);
+        return new CheckSpec(kind, path, service, host, expectMin, expectMax, timeoutNanos, keepAlive, percent, tls);
     }
 
     /** HTTP, TCP, MQTT, CoAP or gRPC. */
