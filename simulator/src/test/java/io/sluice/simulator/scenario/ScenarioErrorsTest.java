@@ -227,7 +227,7 @@ class ScenarioErrorsTest {
                         + " capacity model)"),
                 Arguments.of(lb("health-check: {colour: red}"), "load-balancer.health-check.colour: unknown key;"
                         + " allowed here: type, path, interval, fastinter, downinter, timeout, rise, fall, expect-status,"
-                        + " initial-state"),
+                        + " initial-state, service"),
                 Arguments.of(lb("health-check: {rise: 0}"), "load-balancer.health-check.rise: 0 is out of"
                         + " range; a whole number from 1 to 1000"),
                 Arguments.of(lb("health-check: {fall: 1001}"), "load-balancer.health-check.fall: 1001 is out"
