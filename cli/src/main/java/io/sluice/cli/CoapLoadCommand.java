@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
                 + " keeps one server.",
                 "Self-contained: --servers 3 starts three CoAP servers and a proxy in this process.",
                 "Against your own: --target HOST:PORT (its servers must name themselves in the answer's payload).",
-                "Each device is a socket: ulimit -n above the device count."})
+                "Each device is a socket, and with --servers the proxy in this process holds one more per device: ulimit -n above twice the device count (it checks)."})
 final class CoapLoadCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

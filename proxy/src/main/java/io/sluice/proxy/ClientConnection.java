@@ -494,7 +494,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         f.addListener((ChannelFutureListener) cf -> {
             a.connecting = null;
             if (ex != e || e.attempt != a || a.ended) {
-                cf.channel().close();
+                if (cf.isSuccess()) {
+                    cf.channel().close(); // a failed connect has closed its channel already
+                }
                 return;
             }
             if (cf.isSuccess()) {

@@ -18,12 +18,15 @@ import io.sluice.proxy.metrics.DatagramMetrics;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The datagram proxy on a {@code udp} or {@code coap} listener's bound socket: a flow table from a
@@ -59,6 +62,9 @@ import java.util.concurrent.TimeUnit;
 final class DatagramProxy extends ChannelInboundHandlerAdapter {
     /** Datagrams held for a flow while its upstream socket connects. */
     static final int MAX_PENDING = 64;
+    /** Distinct flow-socket failures logged, at most (each is logged once). */
+    private static final int MAX_LOGGED_FAILURES = 16;
+    private static final Logger LOG = LoggerFactory.getLogger(DatagramProxy.class);
 
     private final ListenerState listener;
     private final CoapInspector coap;
@@ -67,6 +73,8 @@ final class DatagramProxy extends ChannelInboundHandlerAdapter {
     private final LinkedHashMap<InetSocketAddress, Flow> flows = new LinkedHashMap<>(64, 0.75f, true);
     /** coap: CID and exchange keys to the backend their flow went to, access-ordered. */
     private final LinkedHashMap<String, Remembered> keys = new LinkedHashMap<>(64, 0.75f, true);
+    /** The reasons of flow-socket failures logged so far. */
+    private final Set<String> loggedFailures = new HashSet<>();
     private Channel bound;
     private ScheduledFuture<?> sweep;
     /** A flush of the bound socket is queued on the event loop (replies written since are sent with it). */
@@ -251,6 +259,25 @@ final class DatagramProxy extends ChannelInboundHandlerAdapter {
         f.close();
     }
 
+    /**
+     * Ends {@code f}, whose backend socket could not be opened or connected, and says why: at WARN the
+     * first time for each distinct reason (a full descriptor table fails every new flow alike), and
+     * in {@code sluice_udp_flows_ended_total{reason="failed"}} every time. The client's next datagram tries
+     * a new flow.
+     */
+    private void failed(Flow f, Throwable cause) {
+        if (flows.get(f.source) == f) {
+            flows.remove(f.source);
+            metrics.flowFailed();
+        }
+        f.close();
+        String why = String.valueOf(cause);
+        if (loggedFailures.size() < MAX_LOGGED_FAILURES && loggedFailures.add(why)) {
+            LOG.warn("listener {}: could not open a flow's socket to backend {} for {}: {} (logged once per reason;"
+                    + " count: sluice_udp_flows_ended_total{reason=\"failed\"})", listener.name, f.backend, f.source, why);
+        }
+    }
+
     /** One client source: its backend and the socket connected to it. */
     private final class Flow extends ChannelInboundHandlerAdapter {
         final InetSocketAddress source;
@@ -275,7 +302,13 @@ final class DatagramProxy extends ChannelInboundHandlerAdapter {
                     .connect(address);
             upstream = f.channel();
             f.addListener(done -> {
-                if (!done.isSuccess() || closed) {
+                if (!done.isSuccess()) {
+                    // A socket that could not be made (EMFILE) fails on Netty's global executor, not on our loop.
+                    Throwable cause = done.cause();
+                    bound.eventLoop().execute(() -> failed(this, cause));
+                    return;
+                }
+                if (closed) {
                     end(this);
                     return;
                 }
@@ -310,8 +343,8 @@ final class DatagramProxy extends ChannelInboundHandlerAdapter {
                 }
                 pending.clear();
             }
-            if (upstream != null) {
-                upstream.close();
+            if (upstream != null && upstream.isRegistered()) {
+                upstream.close(); // one never registered was closed by the bootstrap, or never opened
             }
         }
 

@@ -163,7 +163,9 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements List
         ChannelFuture f = pool.connect(cluster.upstreamTls(), RAW, address, cluster.policy().timeouts().connectNanos());
         f.addListener((ChannelFutureListener) cf -> {
             if (closed) {
-                cf.channel().close();
+                if (cf.isSuccess()) {
+                    cf.channel().close(); // a failed connect has closed its channel already
+                }
                 return;
             }
             if (cf.isSuccess()) {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -162,6 +163,11 @@ final class UpstreamPool {
                     }
                 })
                 .connect(address);
+        if (tcp.isDone() && !tcp.isSuccess() && !tcp.channel().isRegistered()) {
+            // No socket could be made (a full descriptor table): Netty fails that on its global executor with
+            // a channel that has no loop; fail it on this loop instead, where the caller's state lives.
+            return new DefaultChannelPromise(tcp.channel(), loop).setFailure(tcp.cause());
+        }
         ChannelFuture f = tcp;
         if (gate != null) {
             // On this loop, so nothing of the connection has happened yet: the gate completes the promise.

@@ -19,7 +19,7 @@ import java.util.Optional;
 final class ExternalTool {
     /** The Debian package of each tool. */
     private static final Map<String, String> PACKAGES = Map.of("curl", "curl", "openssl", "openssl",
-            "nghttp", "nghttp2-client", "h2load", "nghttp2-client", "mosquitto", "mosquitto");
+            "nghttp", "nghttp2-client", "h2load", "nghttp2-client", "mosquitto", "mosquitto", "prlimit", "util-linux");
 
     private ExternalTool() {
     }

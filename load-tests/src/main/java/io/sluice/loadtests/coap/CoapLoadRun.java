@@ -1,6 +1,7 @@
 package io.sluice.loadtests.coap;
 
 import io.sluice.config.proxy.ProxyConfigs;
+import io.sluice.loadtests.FileDescriptors;
 import io.sluice.proxy.Proxy;
 
 import java.io.PrintStream;
@@ -46,6 +47,16 @@ public final class CoapLoadRun {
         List<AutoCloseable> closing = new ArrayList<>();
         try {
             InetSocketAddress target = o.target();
+            // A socket per device here, and with the proxy in this process one more per device (its flow's).
+            long needed = (long) o.devices() * (o.servers() > 0 ? 2 : 1) + 1_000;
+            long limit = FileDescriptors.limit();
+            if (limit > 0 && limit < needed) {
+                throw new IllegalArgumentException("this process may open " + limit + " files (ulimit -n) and needs"
+                        + " about " + needed + " for " + o.devices() + " devices" + (o.servers() > 0
+                                ? " with the proxy in this process (a socket per device here, one per flow there)"
+                                : "") + "; raise ulimit -n, run fewer devices"
+                        + (o.servers() > 0 ? ", or run the proxy apart and give --target" : ""));
+            }
             if (o.servers() > 0) {
                 List<CoapResponder> servers = new ArrayList<>();
                 for (int i = 1; i <= o.servers(); i++) {

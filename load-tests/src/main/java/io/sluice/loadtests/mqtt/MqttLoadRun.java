@@ -7,6 +7,7 @@ import io.sluice.algorithms.RequestContext;
 import io.sluice.algorithms.StrategyRegistry;
 import io.sluice.config.proxy.ProxyConfig;
 import io.sluice.config.proxy.ProxyConfigs;
+import io.sluice.loadtests.FileDescriptors;
 import io.sluice.proxy.Cluster;
 import io.sluice.proxy.Proxy;
 
@@ -156,7 +157,7 @@ public final class MqttLoadRun {
             // process holds two more. A proxy of a fleet holds two for each of its share of the devices.
             boolean inProcessProxy = o.mosquitto() > 0 && o.proxies() == 1;
             long needed = (long) o.devices() * (inProcessProxy ? 3 : 1) + 1_000;
-            long limit = fileDescriptorLimit();
+            long limit = FileDescriptors.limit();
             if (limit > 0 && limit < needed) {
                 out.printf("warning: this process may open %d files (ulimit -n) and needs about %d for %d devices;"
                         + " raise it (ulimit -n 65536) or run fewer devices%n", limit, needed, o.devices());
@@ -337,12 +338,6 @@ public final class MqttLoadRun {
         }
         throw new IllegalStateException("broker at " + format(address) + " still accepts connections after "
                 + timeout.toSeconds() + " s");
-    }
-
-    /** The process's open-file limit, or -1 when the JVM does not tell. */
-    private static long fileDescriptorLimit() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
     }
 
     private static String format(InetSocketAddress a) {

@@ -230,8 +230,14 @@ final class BackendProbe {
 
     private void connect(Attempt a) {
         ChannelFuture f = bootstrap.connect(address);
-        a.channel = f.channel();
         a.reused = false;
+        if (f.isDone() && !f.channel().isRegistered()) {
+            // No socket (a full descriptor table): the bootstrap has closed what it made, and its future
+            // completes on Netty's global executor, so the failure is taken here, on the loop.
+            finish(a, CheckResult.FAIL, "connect failed: " + describe(f.cause()), false);
+            return;
+        }
+        a.channel = f.channel();
         f.addListener((ChannelFuture done) -> {
             if (a != attempt) {
                 done.channel().close();

@@ -12,6 +12,7 @@ public final class DatagramMetrics {
     private final CounterDataPoint created;
     private final CounterDataPoint evictedCapacity;
     private final CounterDataPoint expired;
+    private final CounterDataPoint failed;
     private final CounterDataPoint in;
     private final CounterDataPoint out;
     private final CounterDataPoint malformed;
@@ -23,6 +24,7 @@ public final class DatagramMetrics {
         created = m.udpFlowsCreated.labelValues(listener);
         evictedCapacity = m.udpFlowsEnded.labelValues(listener, "evicted");
         expired = m.udpFlowsEnded.labelValues(listener, "idle");
+        failed = m.udpFlowsEnded.labelValues(listener, "failed");
         in = m.udpDatagrams.labelValues(listener, "in");
         out = m.udpDatagrams.labelValues(listener, "out");
         malformed = m.udpDropped.labelValues(listener, "malformed");
@@ -45,6 +47,12 @@ public final class DatagramMetrics {
     /** A flow idled out, or its backend socket failed. */
     public void flowExpired() {
         expired.inc();
+        flows.dec();
+    }
+
+    /** A flow's backend socket could not be opened or connected (a full descriptor table, say). */
+    public void flowFailed() {
+        failed.inc();
         flows.dec();
     }
 

@@ -180,7 +180,7 @@ public final class ProxyMetrics {
                 "listener");
         udpFlows = gauge("sluice_udp_flows", "Datagram flows held (udp and coap listeners).", "listener");
         udpFlowsCreated = counter("sluice_udp_flows_created", "Datagram flows made.", "listener");
-        udpFlowsEnded = counter("sluice_udp_flows_ended", "Datagram flows dropped, by why: idle or evicted (max-flows).",
+        udpFlowsEnded = counter("sluice_udp_flows_ended", "Datagram flows dropped, by why: idle, evicted (max-flows) or failed (its backend socket could not be opened).",
                 "listener", "reason");
         udpDatagrams = counter("sluice_udp_datagrams", "Datagrams relayed, by direction (in: from clients).",
                 "listener", "direction");
