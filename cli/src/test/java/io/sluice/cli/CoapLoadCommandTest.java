@@ -28,4 +28,12 @@ class CoapLoadCommandTest {
         assertThat(fails("coap-load", "--servers", "3", "--max-retransmit", "21")).contains("--max-retransmit 0 to 20");
         assertThat(fails("coap-load", "--servers", "3", "--ack-timeout", "0s")).contains("--ack-timeout: 0s must be above 0");
     }
+
+    @Test
+    void moreDevicesThanTheOpenFileLimitAllowsAreRefusedBeforeAnySocketOpens() {
+        // A device is a socket, and the self-contained proxy holds one more per device: 10 million is over any limit.
+        assertThat(fails("coap-load", "--servers", "3", "--devices", "10000000"))
+                .contains("(ulimit -n) and needs about 20001000 for 10000000 devices with the proxy in this process")
+                .contains("raise ulimit -n, run fewer devices, or run the proxy apart and give --target");
+    }
 }
