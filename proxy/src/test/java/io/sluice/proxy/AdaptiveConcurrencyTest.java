@@ -128,12 +128,7 @@ class AdaptiveConcurrencyTest {
     }
 
     static double metric(ProxyFixture f, String series) {
-        for (String line : f.proxy.metrics().scrapeText().split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1));
-            }
-        }
-        return Double.NaN;
+        return Scrape.value(f.proxy, series, Double.NaN);
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -96,12 +96,7 @@ class DatagramProxyTest {
     }
 
     private static double metric(Proxy p, String series) {
-        for (String line : p.metrics().scrapeText().split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1));
-            }
-        }
-        return 0;
+        return Scrape.value(p, series, 0);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
