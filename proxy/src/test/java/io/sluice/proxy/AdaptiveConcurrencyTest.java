@@ -132,10 +132,6 @@ class AdaptiveConcurrencyTest {
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() < deadline).as(what).isTrue();
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
+        Await.until(what, TimeUnit.SECONDS.toNanos(20), condition);
     }
 }

@@ -100,11 +100,7 @@ class DatagramProxyTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() < deadline).as(what).isTrue();
-            TimeUnit.MILLISECONDS.sleep(5);
-        }
+        Await.until(what, TimeUnit.SECONDS.toNanos(10), condition);
     }
 
     @Test

@@ -195,10 +195,6 @@ class DescriptorExhaustionTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE_NANOS;
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() < deadline).as(what).isTrue();
-            Thread.sleep(10);
-        }
+        Await.until(what, DEADLINE_NANOS, condition);
     }
 }

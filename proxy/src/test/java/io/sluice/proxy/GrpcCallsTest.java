@@ -192,12 +192,7 @@ class GrpcCallsTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("waiting for " + what).isNegative();
-            Thread.onSpinWait();
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
+        Await.until(what, TimeUnit.SECONDS.toNanos(15), condition);
     }
 
     @Test

@@ -65,11 +65,7 @@ class Http2HostileFramesTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() < deadline).as(what).isTrue();
-            TimeUnit.MILLISECONDS.sleep(5);
-        }
+        Await.until(what, TimeUnit.SECONDS.toNanos(10), condition);
     }
 
     /** A normal request on a new connection, and on {@code other} (a connection opened before the attack). */

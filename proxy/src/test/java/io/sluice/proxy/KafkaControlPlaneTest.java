@@ -441,12 +441,6 @@ class KafkaControlPlaneTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + DEADLINE + ": " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
+        Await.until(what, DEADLINE.toNanos(), condition);
     }
 }

@@ -103,12 +103,7 @@ class WebSocketProxyTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() < deadline).as(what).isTrue();
-            Thread.onSpinWait();
-            TimeUnit.MILLISECONDS.sleep(5);
-        }
+        Await.until(what, TimeUnit.SECONDS.toNanos(10), condition);
     }
 
     private static String backendOf(String answer) {
